@@ -1,0 +1,37 @@
+"""Triggered by the table's DynamoDB stream (story records only): publish one SNS alert per story version.
+
+Returns a partial batch response; failed records are retried, bisected, and finally sent to the
+encrypted on-failure queue.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from exportwatch import aws, settings
+from exportwatch.notify import Sender, idempotent_sender, process_stream
+
+logger = Logger()
+metrics = Metrics()
+
+
+@functools.cache
+def _sender() -> tuple[Sender, Any]:
+    config = settings.load()
+    return idempotent_sender(aws.sns(), config.alerts_topic_arn, aws.dynamodb(), config.table_name)
+
+
+@logger.inject_lambda_context(clear_state=True)
+@metrics.log_metrics(raise_on_empty_metrics=False)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    """Publish the alerts the batch's story records call for."""
+    send, idempotency = _sender()
+    idempotency.register_lambda_context(context)
+    response = process_stream(event, context, send)
+    failed = len(response.get("batchItemFailures", []))
+    metrics.add_metric(name="StreamRecords", unit="Count", value=len(event.get("Records", [])))
+    metrics.add_metric(name="StreamRecordsFailed", unit="Count", value=failed)
+    return response

@@ -1,0 +1,39 @@
+"""Scheduled by EventBridge Scheduler: poll the Federal Register API for BIS documents and public inspection.
+
+Public inspection shows a document a day before it is published; the published document later
+confirms the same story ("now official").
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from exportwatch import aws, settings
+from exportwatch.entities import watch_keys
+from exportwatch.fetch import fetch
+from exportwatch.observe import record_poll
+from exportwatch.poll import poll_federal_register, report_json
+from exportwatch.store import Store
+
+logger = Logger()
+metrics = Metrics()
+
+
+@logger.inject_lambda_context(clear_state=True)
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    """Poll documents and public inspection for the configured agency; the payload is not used."""
+    config = settings.load()
+    report = poll_federal_register(
+        config.federal_register_base,
+        config.federal_register_agency,
+        Store(aws.dynamodb(), config.table_name),
+        fetcher=functools.partial(fetch, allow_loopback=config.allow_loopback),
+        lookback_days=config.lookback_days,
+        watched=watch_keys(config.watched_entities),
+    )
+    record_poll(metrics, report)
+    return report_json(report)

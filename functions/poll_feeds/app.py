@@ -1,0 +1,36 @@
+"""Scheduled by EventBridge Scheduler: poll the news feeds, store new items and their stories.
+
+New or materially changed stories reach subscribers through the table's stream and ``notify``.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from exportwatch import aws, settings
+from exportwatch.entities import watch_keys
+from exportwatch.fetch import fetch
+from exportwatch.observe import record_poll
+from exportwatch.poll import poll_feeds, report_json
+from exportwatch.store import Store
+
+logger = Logger()
+metrics = Metrics()
+
+
+@logger.inject_lambda_context(clear_state=True)
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    """Poll every configured feed; the schedule's payload is not used."""
+    config = settings.load()
+    report = poll_feeds(
+        config.feed_urls,
+        Store(aws.dynamodb(), config.table_name),
+        fetcher=functools.partial(fetch, allow_loopback=config.allow_loopback),
+        watched=watch_keys(config.watched_entities),
+    )
+    record_poll(metrics, report)
+    return report_json(report)

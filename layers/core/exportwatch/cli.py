@@ -1,0 +1,226 @@
+"""The ``exportwatch`` command line (contract in docs/architecture.md; outside checks rely on it).
+
+demo, classify, cluster, parse-feed, eval, entries, replay. JSON lines in and out; bad input
+lines get an error object, unusable input a one-line error on stderr and exit 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+EXIT_USAGE = 2
+
+
+class CliError(Exception):
+    """A one-line error for stderr; exit 2."""
+
+
+def _open(path: str) -> IO[str]:
+    if path == "-":
+        return sys.stdin
+    try:
+        return Path(path).open(encoding="utf-8", errors="replace")  # noqa: SIM115 - closed by the caller
+    except OSError as exc:
+        raise CliError(f"cannot read {path}: {exc.strerror}") from exc
+
+
+def _json_lines(stream: IO[str]) -> Iterator[tuple[int, Any, str | None]]:
+    """Yield (line number, value, error) for each non-blank line."""
+    for number, line in enumerate(stream, start=1):
+        if not line.strip():
+            continue
+        try:
+            yield number, json.loads(line), None
+        except json.JSONDecodeError as exc:
+            yield number, None, f"line {number}: not JSON ({exc.msg})"
+
+
+def _emit(data: dict[str, Any]) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
+
+
+def cmd_classify(args: argparse.Namespace) -> int:
+    """JSON lines in, one classification per line out, in order and streaming."""
+    from exportwatch.classify import classify
+    from exportwatch.models import InputError, Item
+
+    with _open(args.file) as stream:
+        for number, data, error in _json_lines(stream):
+            ident = data.get("id") if isinstance(data, dict) else None
+            if error is None:
+                try:
+                    _emit(classify(Item.from_json(data)).to_json(str(ident)))
+                    sys.stdout.flush()
+                    continue
+                except InputError as exc:
+                    error = f"line {number}: {exc}"
+            _emit({"id": ident, "error": error})
+    return 0
+
+
+def cmd_cluster(args: argparse.Namespace) -> int:
+    """JSON lines in, ``{"id", "story_id"}`` per line out (stories formed in publication order)."""
+    from exportwatch.classify import classify
+    from exportwatch.cluster import find_story, item_keys, merge, new_story, signature
+    from exportwatch.models import InputError, Item, Story
+
+    with _open(args.file) as stream:
+        rows = list(_json_lines(stream))
+    items: list[tuple[int, Item | None, str | None]] = []
+    for number, data, error in rows:
+        if error is None:
+            try:
+                items.append((number, Item.from_json(data), None))
+                continue
+            except InputError as exc:
+                error = f"line {number}: {exc}"
+        items.append((number, None, error))
+    stories: list[Story] = []
+    assigned: dict[int, str] = {}
+    order = sorted((row for row in items if row[1] is not None), key=lambda row: (row[1].published, row[0]))  # type: ignore[union-attr]
+    for number, item, _ in order:
+        assert item is not None
+        classification = classify(item)
+        keys, sig = item_keys(item), signature(item)
+        found = find_story(stories, item, classification, keys, sig)
+        if found is None:
+            story = new_story(item, classification, keys, sig, now=item.published or "")
+            stories.append(story)
+        else:
+            story = merge(found, item, classification, keys, now=item.published or "")
+            stories[stories.index(found)] = story
+        assigned[number] = story.story_id
+    for number, item, error in items:
+        if item is None:
+            _emit({"id": None, "error": error})
+        else:
+            _emit({"id": item.id, "story_id": assigned[number]})
+    return 0
+
+
+def cmd_parse_feed(args: argparse.Namespace) -> int:
+    """A feed (file or URL) -> normalized items as JSON lines."""
+    from exportwatch.feeds import ParseError, parse_feed
+    from exportwatch.fetch import FetchError, fetch
+
+    source = args.source
+    try:
+        if source.startswith(("http://", "https://")):
+            response = fetch(source, allow_loopback=os.environ.get("EXPORTWATCH_ALLOW_LOOPBACK") == "1", retries=1)
+            body, url, ctype = response.body, response.url, response.headers.get("content-type", "")
+        else:
+            path = Path(source)
+            if not path.is_file():
+                raise CliError(f"no such file: {source}")
+            if path.stat().st_size > 10 * 1024 * 1024:
+                raise CliError(f"{source}: larger than 10 MB")
+            body, url, ctype = path.read_bytes(), path.resolve().as_uri(), ""
+        parsed = parse_feed(body, url=url, content_type=ctype)
+    except (FetchError, ParseError) as exc:
+        raise CliError(f"{source}: {exc}") from exc
+    for item in parsed.items:
+        _emit(
+            {
+                "id": item.id,
+                "title": item.title,
+                "text": item.text,
+                "source": item.source,
+                "url": item.url,
+                "published": item.published or None,
+            }
+        )
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    """Gold-labelled JSON lines -> per-label precision/recall/F1 (table, or --json)."""
+    from exportwatch.evaluate import evaluate
+
+    records = []
+    for path in args.files:
+        with _open(path) as stream:
+            for _number, data, error in _json_lines(stream):
+                if error is not None or not isinstance(data, dict):
+                    raise CliError(f"{path}: {error or 'not an object'}")
+                records.append(data)
+    result = evaluate(records)
+    if args.json:
+        payload: dict[str, Any] = result.to_json()
+        if args.errors:
+            payload["errors"] = result.errors
+        _emit(payload)
+    else:
+        print(result.table())
+        if args.errors:
+            for miss in result.errors:
+                print(json.dumps(miss, ensure_ascii=False))
+    return 0
+
+
+def cmd_entries(args: argparse.Namespace) -> int:
+    """An Entity List rule's text -> one JSON line per entry."""
+    from exportwatch.entries import parse_entries
+
+    with _open(args.file) as stream:
+        text = stream.read()
+    for entry in parse_entries(text):
+        _emit(entry.to_json())
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """The whole pipeline on moto, with bundled sample sources served on loopback."""
+    try:
+        from exportwatch.demo import run_demo
+    except ImportError as exc:  # moto and PyYAML are the "local" extra
+        raise CliError(f"the demo needs the local extra: pip install 'exportwatch[local]' ({exc})") from exc
+    return run_demo(as_json=args.json)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (exposed for tests and docs)."""
+    parser = argparse.ArgumentParser(prog="exportwatch", description=__doc__.splitlines()[0] if __doc__ else "")
+    sub = parser.add_subparsers(dest="command", required=True)
+    demo = sub.add_parser("demo", help="run the full pipeline locally on moto and print what subscribers got")
+    demo.add_argument("--json", action="store_true", help="one JSON line per message received")
+    demo.set_defaults(func=cmd_demo)
+    classify = sub.add_parser("classify", help="JSON lines in -> classifications out")
+    classify.add_argument("file", nargs="?", default="-")
+    classify.set_defaults(func=cmd_classify)
+    cluster = sub.add_parser("cluster", help='JSON lines in -> {"id", "story_id"} per line')
+    cluster.add_argument("file", nargs="?", default="-")
+    cluster.set_defaults(func=cmd_cluster)
+    parse_feed = sub.add_parser("parse-feed", help="a feed file or URL -> normalized items")
+    parse_feed.add_argument("source")
+    parse_feed.set_defaults(func=cmd_parse_feed)
+    evaluate = sub.add_parser("eval", help="gold-labelled JSON lines -> per-label precision/recall/F1")
+    evaluate.add_argument("files", nargs="+", metavar="FILE")
+    evaluate.add_argument("--json", action="store_true", help="machine-readable output")
+    evaluate.add_argument("--errors", action="store_true", help="also list the misclassified items")
+    evaluate.set_defaults(func=cmd_eval)
+    entries = sub.add_parser("entries", help="an Entity List rule's text -> one JSON line per entry")
+    entries.add_argument("file", nargs="?", default="-")
+    entries.set_defaults(func=cmd_entries)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``exportwatch`` script."""
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except CliError as exc:
+        print(f"exportwatch {args.command}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,167 @@
+"""Party and country names: find them in text and normalize them so that reports meet.
+
+"Huawei Technologies Co., Ltd." and "Huawei" must be one party; legal forms and generic words
+are stripped for the key, while the longest form seen is kept as an alias.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+# Parties that recur in export-control news; each maps spelled-out forms and aliases to one name.
+KNOWN_PARTIES: dict[str, tuple[str, ...]] = {
+    "Huawei": ("huawei technologies", "huawei"),
+    "ZTE": ("zte corporation", "zte corp", "zte"),
+    "SMIC": (
+        "semiconductor manufacturing international corporation",
+        "semiconductor manufacturing international",
+        "smic",
+    ),
+    "DJI": ("sz dji technology", "da-jiang innovations", "dji"),
+    "Hikvision": ("hangzhou hikvision digital technology", "hikvision"),
+    "Dahua": ("zhejiang dahua technology", "dahua technology", "dahua"),
+    "YMTC": ("yangtze memory technologies", "yangtze memory", "ymtc"),
+    "CXMT": ("changxin memory technologies", "cxmt"),
+    "Sugon": ("sugon",),
+    "Fujian Jinhua": ("fujian jinhua integrated circuit", "fujian jinhua", "jinhua"),
+    "Kaspersky": ("kaspersky lab", "kaspersky"),
+    "iFlytek": ("iflytek",),
+    "SenseTime": ("sensetime",),
+    "Megvii": ("megvii",),
+    "Inspur": ("inspur",),
+    "Honor": ("honor device",),
+    "Hefei Bitland": ("hefei bitland",),
+    "Nvidia": ("nvidia",),
+    "Qualcomm": ("qualcomm",),
+    "Intel": ("intel corporation", "intel"),
+    "Micron": ("micron technology", "micron"),
+    "Microsoft": ("microsoft",),
+    "Samsung": ("samsung china semiconductor", "samsung"),
+    "SK hynix": ("sk hynix", "sk hynix semiconductor"),
+    "AMD": ("advanced micro devices", "amd"),
+    "Applied Materials": ("applied materials",),
+    "Lam Research": ("lam research",),
+    "TSMC": ("taiwan semiconductor manufacturing", "tsmc"),
+    "Institute of Forensic Science of China": ("institute of forensic science",),
+    "Wuxi Jiangnan Institute of Computing Technology": ("wuxi jiangnan institute of computing technology",),
+    "Higon": ("higon",),
+    "NUDT": ("national university of defense technology", "nudt"),
+    "Rostec": ("rostec",),
+    "Aeroflot": ("aeroflot",),
+    "Mahan Air": ("mahan air",),
+}
+
+_LEGAL_FORMS = re.compile(
+    r"\b(co|company|corp|corporation|inc|incorporated|ltd|limited|llc|plc|gmbh|ag|sa|s\.a|jsc|pjsc|ojsc|"
+    r"group|holdings?|technologies|technology|tech|international)\b\.?",
+    re.IGNORECASE,
+)
+_PUNCT = re.compile(r"[^\w\s&-]+")
+_SPACE = re.compile(r"\s+")
+
+_ALIAS_INDEX: list[tuple[str, str]] = sorted(
+    ((alias, name) for name, aliases in KNOWN_PARTIES.items() for alias in aliases),
+    key=lambda pair: -len(pair[0]),
+)
+_KNOWN_RE = re.compile(
+    r"\b(" + "|".join(re.escape(alias) for alias, _ in _ALIAS_INDEX) + r")\b",
+    re.IGNORECASE,
+)
+_ALIAS_TO_NAME = dict(_ALIAS_INDEX)
+
+# Named parties in rule text: "Foo Bar Co., Ltd." or "Foo Technologies Corporation".
+_LEGAL_NAME_RE = re.compile(
+    r"\b((?:[A-Z][\w&'.-]*\s){1,6}?(?:Co\.,?\s?Ltd\.?|Company|Corporation|Corp\.|Inc\.|Ltd\.|Limited|LLC|JSC|GmbH))"
+)
+
+
+def entity_key(name: str) -> str:
+    """Return the comparison key of a party name (lower case, no legal form or punctuation).
+
+    Examples
+    --------
+    >>> entity_key("Huawei Technologies Co., Ltd.")
+    'huawei'
+    """
+    known = canonical_name(name)
+    if known:
+        return known.lower()
+    key = _LEGAL_FORMS.sub(" ", name.lower())
+    key = _PUNCT.sub(" ", key)
+    return _SPACE.sub(" ", key).strip()
+
+
+def canonical_name(name: str) -> str | None:
+    """Return the canonical form of a known party, or None."""
+    match = _KNOWN_RE.search(name)
+    return _ALIAS_TO_NAME[match.group(1).lower()] if match else None
+
+
+def find_parties(text: str) -> list[str]:
+    """Return the parties named in ``text``, canonical and de-duplicated, in order of mention."""
+    found: dict[str, str] = {}
+    for match in _KNOWN_RE.finditer(text):
+        name = _ALIAS_TO_NAME[match.group(1).lower()]
+        found.setdefault(name.lower(), name)
+    for match in _LEGAL_NAME_RE.finditer(text):
+        raw = match.group(1).strip().rstrip(",")
+        if canonical_name(raw):
+            continue
+        key = entity_key(raw)
+        if key and len(key) > 2 and key not in _STOP_PARTIES:
+            found.setdefault(key, raw)
+    return list(found.values())
+
+
+_STOP_PARTIES = {"the", "commerce", "department", "the commerce", "federal register", "u", "us", "the u s"}
+
+
+def same_party(a: Iterable[str], b: Iterable[str]) -> bool:
+    """Whether two lists of names share a party."""
+    return bool({entity_key(x) for x in a} & {entity_key(x) for x in b})
+
+
+COUNTRIES: dict[str, tuple[str, ...]] = {
+    "CN": ("china", "chinese", "people's republic of china", "prc", "beijing"),
+    "RU": ("russia", "russian", "russian federation", "moscow"),
+    "BY": ("belarus", "belarusian"),
+    "IR": ("iran", "iranian", "tehran"),
+    "KP": ("north korea", "dprk"),
+    "HK": ("hong kong",),
+    "PK": ("pakistan", "pakistani"),
+    "AE": ("united arab emirates", "uae"),
+    "TR": ("turkey", "türkiye", "turkish"),
+    "MM": ("burma", "myanmar"),
+    "SY": ("syria", "syrian"),
+    "VE": ("venezuela", "venezuelan"),
+    "CU": ("cuba", "cuban"),
+    "IN": ("india", "indian"),
+    "SG": ("singapore",),
+    "TW": ("taiwan",),
+    "UA": ("ukraine", "ukrainian"),
+    "KR": ("south korea", "korean"),
+    "JP": ("japan", "japanese"),
+    "NL": ("netherlands", "dutch"),
+    "US": (),
+}
+_COUNTRY_RE = re.compile(
+    r"\b("
+    + "|".join(re.escape(a) for a in sorted((a for v in COUNTRIES.values() for a in v), key=len, reverse=True))
+    + r")\b",
+    re.IGNORECASE,
+)
+_COUNTRY_OF = {alias: code for code, aliases in COUNTRIES.items() for alias in aliases}
+
+
+def find_countries(text: str) -> list[str]:
+    """Return ISO 3166-1 alpha-2 codes of the countries named in ``text``, in order of mention."""
+    codes: dict[str, None] = {}
+    for match in _COUNTRY_RE.finditer(text):
+        codes.setdefault(_COUNTRY_OF[match.group(1).lower()], None)
+    return list(codes)
+
+
+def watch_keys(names: Iterable[str]) -> frozenset[str]:
+    """Entity keys of the parties a deployment watches (``WATCHED_ENTITIES``)."""
+    return frozenset(entity_key(n) for n in names if n.strip())

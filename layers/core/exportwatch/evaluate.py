@@ -1,0 +1,128 @@
+"""Measure the classifier against gold labels: per-label precision/recall/F1, macro-F1, false alarms.
+
+A predicted label listed in an item's ``allowed`` (labels its title implies that are not wrong to
+add) is neither a true nor a false positive. The false-alarm rate is the share of items with no
+gold label that get any label: the number a subscriber feels.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from exportwatch.classify import classify
+from exportwatch.models import LABELS, Item
+
+
+@dataclass(slots=True)
+class LabelScore:
+    """Counts for one label."""
+
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    @property
+    def support(self) -> int:
+        """Items whose gold labels include this label."""
+        return self.tp + self.fn
+
+    @property
+    def precision(self) -> float:
+        """Share of predictions that were right (1.0 when nothing was predicted)."""
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        """Share of gold labels found (1.0 when there were none)."""
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+    @property
+    def f1(self) -> float:
+        """Harmonic mean of precision and recall."""
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+@dataclass(slots=True)
+class Evaluation:
+    """The result of one evaluation run."""
+
+    scores: dict[str, LabelScore] = field(default_factory=lambda: {label: LabelScore() for label in LABELS})
+    items: int = 0
+    negatives: int = 0
+    false_alarms: int = 0
+    errors: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def macro_f1(self) -> float:
+        """Mean F1 over the labels that occur in the gold data."""
+        present = [s for s in self.scores.values() if s.support]
+        return sum(s.f1 for s in present) / len(present) if present else 0.0
+
+    @property
+    def false_alarm_rate(self) -> float:
+        """Share of gold-negative items that got a label."""
+        return self.false_alarms / self.negatives if self.negatives else 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        """The machine-readable report (``exportwatch eval --json``)."""
+        return {
+            "items": self.items,
+            "labels": {
+                label: {
+                    "precision": round(s.precision, 4),
+                    "recall": round(s.recall, 4),
+                    "f1": round(s.f1, 4),
+                    "support": s.support,
+                    "tp": s.tp,
+                    "fp": s.fp,
+                    "fn": s.fn,
+                }
+                for label, s in self.scores.items()
+            },
+            "macro_f1": round(self.macro_f1, 4),
+            "negatives": self.negatives,
+            "false_alarms": self.false_alarms,
+            "false_alarm_rate": round(self.false_alarm_rate, 4),
+        }
+
+    def table(self) -> str:
+        """The report for people."""
+        rows = [f"{'label':<24} {'precision':>9} {'recall':>7} {'F1':>6} {'support':>8}"]
+        for label, s in self.scores.items():
+            rows.append(f"{label:<24} {s.precision:>9.3f} {s.recall:>7.3f} {s.f1:>6.3f} {s.support:>8}")
+        rows.append(f"{'macro-F1':<24} {'':>9} {'':>7} {self.macro_f1:>6.3f} {self.items:>8}")
+        rows.append(
+            f"false alarms on {self.negatives} unlabelled items: {self.false_alarms} ({self.false_alarm_rate:.1%})"
+        )
+        return "\n".join(rows)
+
+
+def evaluate(records: Iterable[dict[str, Any]]) -> Evaluation:
+    """Classify every record and compare with its gold ``labels``."""
+    result = Evaluation()
+    for record in records:
+        item = Item.from_json(record)
+        gold = set(record.get("labels") or [])
+        allowed = set(record.get("allowed") or [])
+        predicted = set(classify(item).labels)
+        result.items += 1
+        if not gold:
+            result.negatives += 1
+            if predicted - allowed:
+                result.false_alarms += 1
+        for label in LABELS:
+            score = result.scores[label]
+            if label in gold and label in predicted:
+                score.tp += 1
+            elif label in gold:
+                score.fn += 1
+            elif label in predicted and label not in allowed:
+                score.fp += 1
+        if (predicted - allowed) != (gold - allowed) and gold - predicted | (predicted - gold - allowed):
+            result.errors.append(
+                {"id": item.id, "gold": sorted(gold), "predicted": sorted(predicted), "title": item.title[:120]}
+            )
+    return result

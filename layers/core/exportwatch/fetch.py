@@ -1,0 +1,239 @@
+"""HTTP fetching for feeds and the Federal Register API: bounded, conditional, and SSRF-safe.
+
+Never ``feedparser.parse(url)``: it has no timeout and no size cap. Here every request has a
+connect/read timeout, a total deadline, a cap on bytes read and on bytes after decompression,
+conditional GET validators, and a refusal of loopback, private, link-local and metadata addresses
+(also after a redirect). ``EXPORTWATCH_ALLOW_LOOPBACK=1`` opens 127.0.0.1/::1 only, for the local
+demo and tests.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import random
+import socket
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+USER_AGENT = "exportwatch/0.1 (+https://github.com/exportwatch/exportwatch; export-compliance alerts)"
+MAX_BYTES = 10 * 1024 * 1024
+MAX_REDIRECTS = 5
+_LOOPBACK = (ipaddress.ip_address("127.0.0.1"), ipaddress.ip_address("::1"))
+
+
+class FetchError(Exception):
+    """A source could not be fetched; ``reason`` is a short stable code for metrics."""
+
+    def __init__(
+        self, url: str, reason: str, detail: str = "", *, status: int | None = None, retry_after: float | None = None
+    ) -> None:
+        super().__init__(f"{reason}: {detail or url}")
+        self.url = url
+        self.reason = reason
+        self.status = status
+        self.retry_after = retry_after
+
+    @property
+    def retryable(self) -> bool:
+        """Timeouts, throttling and server errors may pass; the rest will not."""
+        return self.reason in ("timeout", "throttled", "server_error", "connection")
+
+
+@dataclass(frozen=True, slots=True)
+class Response:
+    """A fetched body, or ``not_modified`` for a 304."""
+
+    url: str
+    status: int
+    body: bytes = b""
+    headers: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def not_modified(self) -> bool:
+        """The server said the resource is unchanged since the validators we sent."""
+        return self.status == 304
+
+    @property
+    def etag(self) -> str:
+        """The ETag to send next time."""
+        return self.headers.get("etag", "")
+
+    @property
+    def last_modified(self) -> str:
+        """The Last-Modified to send next time."""
+        return self.headers.get("last-modified", "")
+
+
+def check_url(url: str, *, allow_loopback: bool = False) -> None:
+    """Refuse URLs that could reach inside the network this runs in.
+
+    Raises
+    ------
+    FetchError
+        ``blocked_url`` for a bad scheme, a missing host, or an address that is loopback
+        (unless allowed), private, link-local (cloud metadata), reserved or multicast.
+    """
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise FetchError(url, "blocked_url", f"only http(s) URLs with a host are fetched: {url!r}")
+    try:
+        infos = socket.getaddrinfo(
+            parts.hostname, parts.port or (443 if parts.scheme == "https" else 80), type=socket.SOCK_STREAM
+        )
+    except (socket.gaierror, UnicodeError) as exc:
+        raise FetchError(url, "connection", f"cannot resolve {parts.hostname}: {exc}") from exc
+    for info in infos:
+        address = ipaddress.ip_address(str(info[4][0]).split("%")[0])
+        if allow_loopback and address in _LOOPBACK:
+            continue
+        if not address.is_global or address.is_multicast:
+            raise FetchError(url, "blocked_url", f"{parts.hostname} resolves to a non-public address")
+    if parts.scheme == "http" and not allow_loopback:
+        raise FetchError(url, "blocked_url", "plain http is refused; use https")
+
+
+class _CheckedRedirects(urllib.request.HTTPRedirectHandler):
+    """Check every redirect target as if it were the first URL, and count hops."""
+
+    def __init__(self, allow_loopback: bool) -> None:
+        self.allow_loopback = allow_loopback
+        self.hops = 0
+
+    def redirect_request(self, req: Any, fp: Any, code: int, msg: str, headers: Any, newurl: str) -> Any:
+        self.hops += 1
+        if self.hops > MAX_REDIRECTS:
+            raise FetchError(newurl, "redirect_loop", f"more than {MAX_REDIRECTS} redirects")
+        check_url(newurl, allow_loopback=self.allow_loopback)
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+def _retry_after(value: str | None) -> float | None:
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        try:
+            return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
+        except (TypeError, ValueError):
+            return None
+
+
+def _read_capped(stream: Any, *, max_bytes: int, deadline: float, url: str) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        if time.monotonic() > deadline:
+            raise FetchError(url, "timeout", "total time limit exceeded while reading")
+        chunk = stream.read(65536)
+        if not chunk:
+            return b"".join(chunks)
+        size += len(chunk)
+        if size > max_bytes:
+            raise FetchError(url, "too_large", f"response exceeds {max_bytes} bytes")
+        chunks.append(chunk)
+
+
+def _decode(body: bytes, encoding: str, *, max_bytes: int, url: str) -> bytes:
+    """Undo gzip/deflate with a cap on the output, so a small bomb cannot fill memory."""
+    encoding = encoding.strip().lower()
+    if encoding in ("", "identity"):
+        return body
+    if encoding not in ("gzip", "x-gzip", "deflate"):
+        raise FetchError(url, "bad_encoding", f"unsupported Content-Encoding {encoding!r}")
+    wbits = 16 + zlib.MAX_WBITS if "gzip" in encoding else zlib.MAX_WBITS
+    try:
+        inflater = zlib.decompressobj(wbits)
+        out = inflater.decompress(body, max_bytes + 1)
+        if len(out) > max_bytes or inflater.unconsumed_tail:
+            raise FetchError(url, "too_large", f"decompressed response exceeds {max_bytes} bytes")
+        return out + inflater.flush()
+    except zlib.error as exc:
+        raise FetchError(url, "bad_encoding", f"cannot decompress: {exc}") from exc
+
+
+def _http_error(url: str, exc: urllib.error.HTTPError) -> FetchError:
+    retry_after = _retry_after(exc.headers.get("Retry-After"))
+    if exc.code == 429:
+        return FetchError(url, "throttled", "HTTP 429", status=429, retry_after=retry_after)
+    if exc.code >= 500:
+        return FetchError(url, "server_error", f"HTTP {exc.code}", status=exc.code, retry_after=retry_after)
+    if 300 <= exc.code < 400:
+        return FetchError(url, "redirect_loop", f"HTTP {exc.code} redirect not followed", status=exc.code)
+    return FetchError(url, "http_error", f"HTTP {exc.code}", status=exc.code)
+
+
+def fetch_once(
+    url: str,
+    *,
+    etag: str = "",
+    last_modified: str = "",
+    accept: str = "*/*",
+    timeout: float = 10.0,
+    total_timeout: float = 30.0,
+    max_bytes: int = MAX_BYTES,
+    allow_loopback: bool = False,
+) -> Response:
+    """One bounded GET; 304 comes back as a response, every failure as :class:`FetchError`."""
+    check_url(url, allow_loopback=allow_loopback)
+    headers = {"User-Agent": USER_AGENT, "Accept": accept, "Accept-Encoding": "gzip, deflate"}
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
+    opener = urllib.request.build_opener(_CheckedRedirects(allow_loopback))
+    deadline = time.monotonic() + total_timeout
+    request = urllib.request.Request(url, headers=headers)
+    try:
+        with opener.open(request, timeout=timeout) as raw:
+            declared = raw.headers.get("Content-Length")
+            if declared and declared.isdigit() and int(declared) > max_bytes:
+                raise FetchError(url, "too_large", f"Content-Length {declared} exceeds {max_bytes} bytes")
+            body = _read_capped(raw, max_bytes=max_bytes, deadline=deadline, url=url)
+            body = _decode(body, raw.headers.get("Content-Encoding", ""), max_bytes=max_bytes, url=url)
+            return Response(raw.geturl(), raw.status, body, {k.lower(): v for k, v in raw.headers.items()})
+    except urllib.error.HTTPError as exc:
+        if exc.code == 304:
+            return Response(url, 304, b"", {k.lower(): v for k, v in exc.headers.items()})
+        raise _http_error(url, exc) from exc
+    except FetchError:
+        raise
+    except TimeoutError as exc:
+        raise FetchError(url, "timeout", str(exc) or "timed out") from exc
+    except urllib.error.URLError as exc:
+        if isinstance(exc.reason, FetchError):
+            raise exc.reason from exc
+        if isinstance(exc.reason, TimeoutError | socket.timeout):
+            raise FetchError(url, "timeout", "connect timed out") from exc
+        raise FetchError(url, "connection", str(exc.reason)) from exc
+    except (OSError, ValueError) as exc:
+        raise FetchError(url, "connection", str(exc)) from exc
+
+
+def fetch(
+    url: str, *, retries: int = 2, max_wait: float = 20.0, sleep: Callable[[float], None] = time.sleep, **kwargs: Any
+) -> Response:
+    """GET with bounded retries on timeouts, 429 and 5xx, backing off with full jitter.
+
+    ``Retry-After`` is honoured up to ``max_wait`` seconds; a longer wait gives up at once, so
+    one slow source never holds the poller past its timeout.
+    """
+    attempt = 0
+    while True:
+        try:
+            return fetch_once(url, **kwargs)
+        except FetchError as exc:
+            if not exc.retryable or attempt >= retries:
+                raise
+            wait = exc.retry_after if exc.retry_after is not None else random.uniform(0, 0.5 * 2**attempt)  # noqa: S311
+            if wait > max_wait:
+                raise
+            sleep(wait)
+            attempt += 1

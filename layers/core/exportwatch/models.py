@@ -1,0 +1,172 @@
+"""Values that cross module boundaries: items in, classifications and stories out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+LABELS: tuple[str, ...] = (
+    "entity_list.addition",
+    "entity_list.removal",
+    "entity_list.revision",
+    "license.decision",
+    "license.policy",
+    "extension",
+    "other_export_control",
+)
+SEVERITIES: tuple[str, ...] = ("high", "medium", "low")
+
+
+class InputError(ValueError):
+    """An input record cannot be turned into an item; the message says why."""
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One normalized document: a news entry or a Federal Register document.
+
+    ``id`` is the identity key (FR document number, feed GUID or canonical URL) that makes a
+    re-seen item recognisable; ``stage`` tells a published FR document from one on public
+    inspection, so the published one can confirm a story first seen elsewhere.
+    """
+
+    id: str
+    title: str
+    text: str = ""
+    source: str = "news"
+    url: str = ""
+    published: str = ""
+    type: str = ""
+    agencies: tuple[str, ...] = ()
+    document_number: str = ""
+    citation: str = ""
+    stage: str = "news"
+    origin: str = ""
+    action: str = ""
+    cfr_parts: tuple[int, ...] = ()
+    effective_on: str = ""
+    comments_close_on: str = ""
+
+    @property
+    def official(self) -> bool:
+        """A document published in the Federal Register (not news, not public inspection)."""
+        return self.source == "federal_register" and self.stage == "published"
+
+    @classmethod
+    def from_json(cls, data: Any) -> Item:
+        """Build an item from the CLI's JSON shape; unknown keys are ignored.
+
+        Raises
+        ------
+        InputError
+            When the record is not an object or lacks an ``id`` or any text.
+        """
+        if not isinstance(data, dict):
+            raise InputError("item must be a JSON object")
+        item_id = data.get("id")
+        if not isinstance(item_id, str) or not item_id.strip():
+            raise InputError("item needs a non-empty string 'id'")
+        title = data.get("title") or ""
+        text = data.get("text") or ""
+        if not isinstance(title, str) or not isinstance(text, str):
+            raise InputError("'title' and 'text' must be strings")
+        source = data.get("source") or "news"
+        if source not in ("news", "federal_register"):
+            raise InputError("'source' must be 'news' or 'federal_register'")
+        agencies = data.get("agencies") or ()
+        if not isinstance(agencies, list | tuple):
+            raise InputError("'agencies' must be a list of strings")
+        stage = data.get("stage") or ("published" if source == "federal_register" else "news")
+        return cls(
+            id=item_id.strip(),
+            title=title,
+            text=text,
+            source=source,
+            url=str(data.get("url") or ""),
+            published=str(data.get("published") or "")[:10],
+            type=str(data.get("type") or ""),
+            agencies=tuple(str(a) for a in agencies),
+            document_number=str(data.get("document_number") or (item_id if source == "federal_register" else "")),
+            citation=str(data.get("citation") or ""),
+            stage=str(stage),
+            origin=str(data.get("origin") or ""),
+            action=str(data.get("action") or ""),
+            effective_on=str(data.get("effective_on") or ""),
+            comments_close_on=str(data.get("comments_close_on") or ""),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """The sentence or title span that supports one label."""
+
+    label: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Classification:
+    """What an item is about: labels (none = not relevant) with evidence, parties and dates."""
+
+    labels: tuple[str, ...] = ()
+    severity: str | None = None
+    entities: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
+    dates: dict[str, str] = field(default_factory=dict)
+    evidence: tuple[Evidence, ...] = ()
+
+    @property
+    def relevant(self) -> bool:
+        """An item with no label is not an export-control action."""
+        return bool(self.labels)
+
+    def to_json(self, item_id: str) -> dict[str, Any]:
+        """Return the CLI's classification shape (ARCHITECTURE.md)."""
+        return {
+            "id": item_id,
+            "labels": list(self.labels),
+            "severity": self.severity,
+            "entities": list(self.entities),
+            "countries": list(self.countries),
+            "dates": dict(self.dates),
+            "evidence": [{"label": e.label, "text": e.text} for e in self.evidence],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One item as a story lists it."""
+
+    id: str
+    title: str
+    url: str
+    source: str
+    published: str
+    stage: str
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    """One real-world event and every item that reported it.
+
+    ``version`` counts alerts: 1 when the story is created, +1 on each material change
+    (now official, new label, new or changed deadline). Extra articles leave it unchanged.
+    """
+
+    story_id: str
+    title: str
+    labels: tuple[str, ...]
+    severity: str | None
+    entities: tuple[str, ...]
+    countries: tuple[str, ...]
+    dates: dict[str, str]
+    evidence: tuple[Evidence, ...]
+    sources: tuple[Source, ...]
+    keys: tuple[str, ...]
+    first_seen: str
+    last_seen: str
+    published: str
+    official: bool
+    version: int = 1
+    changes: tuple[str, ...] = ()
+    signature: tuple[int, ...] = ()

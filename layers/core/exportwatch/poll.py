@@ -1,0 +1,213 @@
+"""Polling sources: fetch (conditional) -> parse -> ingest, one source's failure never stopping the rest.
+
+The feed cursor (ETag / Last-Modified) is saved only after the items it covers are stored; a crash
+mid-poll makes the next poll fetch and skip-seen again, never skip unseen items.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol
+
+from aws_lambda_powertools import Logger
+
+from exportwatch import federal_register
+from exportwatch.feeds import ParseError, parse_feed
+from exportwatch.fetch import FetchError, Response
+from exportwatch.ingest import IngestReport, StoryStore, ingest
+from exportwatch.models import Item
+from exportwatch.store import FeedState
+
+logger = Logger(child=True)
+MAX_PAGES = 5
+Fetcher = Callable[..., Response]
+
+
+class StateStore(StoryStore, Protocol):
+    """Ingestion's store plus per-source state."""
+
+    def feed_state(self, url: str) -> FeedState:
+        """The remembered state of a source."""
+
+    def put_feed_state(self, state: FeedState) -> None:
+        """Save a source's state."""
+
+
+@dataclass(slots=True)
+class SourceResult:
+    """How one source went."""
+
+    source: str
+    status: str  # "ok" | "unchanged" | "failed"
+    items: int = 0
+    error: str = ""
+    reason: str = ""
+    failures: int = 0
+    recovered: bool = False
+    warning: str = ""
+
+
+@dataclass(slots=True)
+class PollReport:
+    """A poll of several sources."""
+
+    sources: list[SourceResult] = field(default_factory=list)
+    ingest: IngestReport = field(default_factory=IngestReport)
+
+    def count(self, status: str) -> int:
+        """How many sources ended with ``status``."""
+        return sum(1 for s in self.sources if s.status == status)
+
+    @property
+    def worst_streak(self) -> int:
+        """The longest run of consecutive failed polls among the sources."""
+        return max((s.failures for s in self.sources), default=0)
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _poll_source(
+    name: str,
+    store: StateStore,
+    report: PollReport,
+    load: Callable[[FeedState], tuple[Response | None, list[Item], str]],
+    *,
+    watched: frozenset[str],
+    now: Callable[[], datetime],
+) -> None:
+    state = store.feed_state(name)
+    try:
+        response, items, warning = load(state)
+    except (FetchError, ParseError, federal_register.ResponseError) as exc:
+        reason = exc.reason if isinstance(exc, FetchError) else "parse_error"
+        failed = replace(state, failures=state.failures + 1, last_error=f"{reason}: {exc}"[:500])
+        store.put_feed_state(failed)
+        logger.error(
+            "source failed",
+            extra={"source": name, "reason": reason, "error": str(exc)[:300], "consecutive_failures": failed.failures},
+        )
+        report.sources.append(
+            SourceResult(name, "failed", error=str(exc)[:300], reason=reason, failures=failed.failures)
+        )
+        return
+    recovered = state.failures > 0
+    if recovered:
+        logger.info("source recovered", extra={"source": name, "after_failures": state.failures})
+    if response is not None and response.not_modified:
+        if recovered:
+            store.put_feed_state(replace(state, failures=0, last_error=""))
+        report.sources.append(SourceResult(name, "unchanged", recovered=recovered))
+        return
+    if warning:
+        logger.warning("source parsed with recovery", extra={"source": name, "warning": warning})
+    report.ingest.add(ingest(items, store, watched=watched, now=now))
+    store.put_feed_state(
+        FeedState(
+            url=name,
+            etag=response.etag if response else "",
+            last_modified=response.last_modified if response else "",
+            failures=0,
+            last_success=now().isoformat(timespec="seconds"),
+        )
+    )
+    report.sources.append(SourceResult(name, "ok", items=len(items), recovered=recovered, warning=warning))
+
+
+def poll_feeds(
+    urls: Sequence[str],
+    store: StateStore,
+    *,
+    fetcher: Fetcher,
+    watched: frozenset[str] = frozenset(),
+    now: Callable[[], datetime] = _utc_now,
+) -> PollReport:
+    """Poll news feeds; an unchanged feed costs one conditional request and one state read."""
+    report = PollReport()
+    for url in urls:
+
+        def load(state: FeedState, url: str = url) -> tuple[Response | None, list[Item], str]:
+            response = fetcher(
+                url,
+                etag=state.etag,
+                last_modified=state.last_modified,
+                accept="application/rss+xml, application/atom+xml, application/xml;q=0.9, */*;q=0.1",
+            )
+            if response.not_modified:
+                return response, [], ""
+            parsed = parse_feed(
+                response.body, url=response.url, content_type=response.headers.get("content-type", ""), origin=url
+            )
+            return response, list(parsed.items), parsed.warning
+
+        _poll_source(url, store, report, load, watched=watched, now=now)
+    return report
+
+
+def poll_federal_register(
+    base: str,
+    agency: str,
+    store: StateStore,
+    *,
+    fetcher: Fetcher,
+    lookback_days: int = 3,
+    watched: frozenset[str] = frozenset(),
+    now: Callable[[], datetime] = _utc_now,
+) -> PollReport:
+    """Poll the agency's recent documents and today's public inspection list."""
+    report = PollReport()
+    since = (now() - timedelta(days=lookback_days)).date()
+
+    def load_documents(state: FeedState) -> tuple[Response | None, list[Item], str]:
+        url = federal_register.documents_url(base, agency, since)
+        items: list[Item] = []
+        problems: list[str] = []
+        first: Response | None = None
+        for _page in range(MAX_PAGES):
+            response = fetcher(url, accept="application/json")
+            first = first or response
+            page_items, url, page_problems = federal_register.parse_documents(
+                response.body, agency=agency, origin="federal_register"
+            )
+            items += page_items
+            problems += page_problems
+            if not url:
+                break
+        return first, items, "; ".join(problems)[:300]
+
+    def load_public_inspection(state: FeedState) -> tuple[Response | None, list[Item], str]:
+        response = fetcher(
+            federal_register.public_inspection_url(base),
+            etag=state.etag,
+            last_modified=state.last_modified,
+            accept="application/json",
+        )
+        if response.not_modified:
+            return response, [], ""
+        items, _next, problems = federal_register.parse_documents(
+            response.body, agency=agency, stage="public_inspection", origin="public_inspection"
+        )
+        return response, items, "; ".join(problems)[:300]
+
+    _poll_source("federal_register:documents", store, report, load_documents, watched=watched, now=now)
+    _poll_source("federal_register:public_inspection", store, report, load_public_inspection, watched=watched, now=now)
+    return report
+
+
+def report_json(report: PollReport) -> dict[str, Any]:
+    """A handler's return value: counts, and each source's outcome (no URLs of subscribers, no PII)."""
+    return {
+        "sources": [
+            {"source": s.source, "status": s.status, "items": s.items, "reason": s.reason, "failures": s.failures}
+            for s in report.sources
+        ],
+        "received": report.ingest.received,
+        "stored": report.ingest.stored,
+        "already_seen": report.ingest.already_seen,
+        "irrelevant": report.ingest.irrelevant,
+        "stories_created": report.ingest.stories_created,
+        "stories_updated": report.ingest.stories_updated,
+    }

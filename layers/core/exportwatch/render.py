@@ -1,0 +1,253 @@
+"""Alert messages: one story version -> e-mail, SMS and default bodies, plus filter attributes.
+
+The subject reads like the alert a compliance officer wants: "Licenses granted for sales to
+Huawei (Entity List) · TGL extended 90 days to 16 Feb 2020". SMS bodies stay within 160
+characters; subjects within 99 and on one line; no body carries markup.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from exportwatch.dates import to_date
+from exportwatch.entities import COUNTRIES, entity_key
+from exportwatch.models import Story
+from exportwatch.text import one_line, plain_text
+
+SUBJECT_MAX = 99
+SMS_MAX = 160
+_COUNTRY_NAMES = {code: (aliases[0].title() if aliases else code) for code, aliases in COUNTRIES.items()}
+_COUNTRY_NAMES.update({"US": "United States", "KP": "North Korea", "AE": "United Arab Emirates", "CN": "China"})
+LABEL_NAMES = {
+    "entity_list.addition": "Entity List addition",
+    "entity_list.removal": "Entity List removal",
+    "entity_list.revision": "Entity List revision",
+    "license.decision": "License decision",
+    "license.policy": "License policy",
+    "extension": "Extension / deadline",
+    "other_export_control": "Other export-control action",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    """One message to publish: what every protocol gets, and the attributes filters match on."""
+
+    story_id: str
+    version: int
+    kind: str
+    subject: str
+    email: str
+    sms: str
+    default: str
+    labels: tuple[str, ...]
+    severity: str
+    entities: tuple[str, ...]
+    countries: tuple[str, ...]
+    official: bool
+
+    def message_structure(self) -> dict[str, str]:
+        """The ``Message`` for ``MessageStructure=json``: one body per protocol.
+
+        ``sqs`` (and ``lambda``) get a JSON document, so machine subscribers need not parse prose.
+        """
+        machine = json.dumps(self.to_json(), ensure_ascii=False)
+        return {
+            "default": self.default,
+            "email": self.email,
+            "email-json": machine,
+            "sms": self.sms,
+            "sqs": machine,
+            "lambda": machine,
+            "https": machine,
+        }
+
+    def attributes(self) -> dict[str, dict[str, str]]:
+        """Message attributes that subscription filter policies match on."""
+        attrs = {
+            "labels": {"DataType": "String.Array", "StringValue": json.dumps(list(self.labels))},
+            "severity": {"DataType": "String", "StringValue": self.severity},
+            "kind": {"DataType": "String", "StringValue": self.kind},
+            "official": {"DataType": "String", "StringValue": "true" if self.official else "false"},
+        }
+        if self.entities:
+            attrs["entities"] = {
+                "DataType": "String.Array",
+                "StringValue": json.dumps([entity_key(e) for e in self.entities][:20]),
+            }
+        if self.countries:
+            attrs["countries"] = {"DataType": "String.Array", "StringValue": json.dumps(list(self.countries))}
+        return attrs
+
+    def to_json(self) -> dict[str, Any]:
+        """The machine-readable alert (what SQS, Lambda and HTTPS subscribers receive)."""
+        return {
+            "story_id": self.story_id, "version": self.version, "kind": self.kind, "subject": self.subject,
+            "labels": list(self.labels), "severity": self.severity, "entities": list(self.entities),
+            "countries": list(self.countries), "official": self.official, "email": self.email, "sms": self.sms,
+            "default": self.default,
+        }  # fmt: skip
+
+
+def _fmt_date(iso: str) -> str:
+    day = to_date(iso)
+    return f"{day.day} {day:%b %Y}" if day else iso
+
+
+def primary_parties(story: Story, limit: int = 2) -> list[str]:
+    """The parties the story is about: the ones most named in its evidence and source titles."""
+    counts: Counter[str] = Counter()
+    texts = [e.text for e in story.evidence] + [s.title for s in story.sources]
+    for name in story.entities:
+        key = name.split()[0].lower()
+        counts[name] = sum(key in t.lower() for t in texts)
+    ranked = sorted(story.entities, key=lambda n: (-counts[n], story.entities.index(n)))
+    return [n for n in ranked if counts[n] > 0][:limit] or list(story.entities[:1])
+
+
+_VERBS = (
+    ("revok", "revoked"),
+    ("rescind", "revoked"),
+    ("den", "denied"),
+    ("reject", "denied"),
+    ("suspend", "suspended"),
+    ("grant", "granted"),
+    ("approv", "granted"),
+    ("issu", "granted"),
+    ("authori", "granted"),
+    ("allow", "granted"),
+    ("receiv", "granted"),
+)
+
+
+def _licence_verb(story: Story) -> str:
+    text = " ".join(e.text.lower() for e in story.evidence if e.label == "license.decision")
+    positions = [(text.find(stem), verb) for stem, verb in _VERBS if stem in text]
+    return min(positions)[1] if positions else "decided"
+
+
+def _extension_phrase(story: Story) -> str:
+    text = " ".join(e.text for e in story.evidence if e.label == "extension")
+    days = re.search(r"\b(\d{1,3})[- ]days?\b", text)
+    # BIS's 90-day reprieves for listed parties are temporary general licenses, even where news omits the name.
+    tgl = re.search(r"general licen[cs]e|\bTGL\b", text, re.I) or (
+        re.search(r"\b90[- ]days?\b", text) and re.search(r"extension|extended|reprieve", text, re.I) and story.entities
+    )
+    phrase = f"{'TGL' if tgl else 'Deadline'} extended"
+    if days:
+        phrase += f" {days.group(1)} days"
+    if story.dates.get("expires"):
+        phrase += f" to {_fmt_date(story.dates['expires'])}"
+    return phrase
+
+
+_COUNT = re.compile(
+    r"\b(?:adding|removing|revising|modifying|add|remove|adds|removes)\s+(\d+|one|two|three|four|five|"
+    r"six|seven|eight|nine|ten|eleven|twelve)\s+(?:new\s+)?(entit(?:y|ies)|entries|entry|persons?|parties)",
+    re.I,
+)
+
+
+def _who(story: Story) -> str:
+    parties = primary_parties(story)
+    if parties:
+        return " and ".join(parties)
+    text = " ".join(e.text for e in story.evidence)
+    count = _COUNT.search(text)
+    where = ", ".join(_COUNTRY_NAMES.get(c, c) for c in story.countries[:3])
+    if count:
+        return f"{count.group(1)} {count.group(2).lower()}" + (f" ({where})" if where else "")
+    return f"Parties ({where})" if where else ""
+
+
+def headline(story: Story) -> str:
+    """What happened, in one line."""
+    who = _who(story)
+    parts = []
+    labels = set(story.labels)
+    if "entity_list.addition" in labels:
+        parts.append(f"{who or 'Parties'} added to the Entity List")
+    if "entity_list.removal" in labels:
+        parts.append(f"{who or 'Parties'} removed from the Entity List")
+    if "entity_list.revision" in labels and not labels & {"entity_list.addition", "entity_list.removal"}:
+        parts.append("Entity List entries revised" + (f": {who}" if who else ""))
+    if "license.decision" in labels:
+        parts.append(f"Licenses {_licence_verb(story)}" + (f" for sales to {who} (Entity List)" if who else ""))
+    if "license.policy" in labels and not parts:
+        parts.append("License policy change" + (f" for {who}" if who else ""))
+    if "extension" in labels:
+        parts.append(_extension_phrase(story))
+    if not parts:
+        parts.append(one_line(story.title, max_chars=80) or "Export-control action")
+    line = " · ".join(parts)
+    return line[:1].upper() + line[1:]
+
+
+def _status(story: Story) -> str:
+    official = [s for s in story.sources if s.stage == "published" and s.source == "federal_register"]
+    if official:
+        return (
+            "Official: published in the Federal Register (" + ", ".join(s.id.split(":", 1)[-1] for s in official) + ")"
+        )
+    if any(s.stage == "public_inspection" for s in story.sources):
+        return "On Federal Register public inspection; not yet published"
+    return "Reported in the news; not yet confirmed in the Federal Register"
+
+
+def render(story: Story, *, kind: str | None = None) -> Alert:
+    """Render the alert for the story's current version (``new`` for version 1, else ``update``)."""
+    kind = kind or ("new" if story.version == 1 else "update")
+    head = headline(story)
+    update_note = "; ".join(c for c in story.changes if c != "new")
+    prefix = "UPDATE: " if kind == "update" else ""
+    subject = one_line(prefix + head, max_chars=SUBJECT_MAX)
+    severity = story.severity or "low"
+    countries = [_COUNTRY_NAMES.get(c, c) for c in story.countries]
+    lines = [head, ""]
+    if kind == "update" and update_note:
+        lines += [f"What changed: {update_note}", ""]
+    lines += [f"Severity: {severity}", f"Status: {_status(story)}", "", "What happened:"]
+    for evidence in story.evidence:
+        lines.append(f"- {LABEL_NAMES.get(evidence.label, evidence.label)}: {plain_text(evidence.text)}")
+    if story.entities:
+        lines += ["", "Parties: " + ", ".join(story.entities)]
+    if countries:
+        lines.append("Countries: " + ", ".join(countries))
+    if story.dates:
+        lines += ["", "Key dates:"]
+        lines += [
+            f"- {name.replace('_', ' ')}: {_fmt_date(value)} ({value})" for name, value in sorted(story.dates.items())
+        ]
+    lines += ["", f"Sources ({len(story.sources)}):"]
+    for source in story.sources:
+        where = f" <{source.url}>" if source.url else ""
+        lines.append(f"- {one_line(source.title, max_chars=140) or source.id} ({source.published or 'undated'}){where}")
+    lines += [
+        "",
+        f"Story {story.story_id}, version {story.version}.",
+        "You receive this because your exportwatch subscription's filter matches it.",
+    ]
+    email = plain_text("\n".join(lines), max_chars=60000)
+    sms_head = f"{'UPDATE ' if kind == 'update' else ''}{severity.upper()}: {head}"
+    tail = f" ({len(story.sources)} src)" if len(story.sources) > 1 else ""
+    sms = one_line(sms_head, max_chars=SMS_MAX - len(tail)) + tail
+    first_url = next((s.url for s in story.sources if s.url), "")
+    default = one_line(prefix + head, max_chars=300) + (f" {first_url}" if first_url else "")
+    return Alert(
+        story_id=story.story_id,
+        version=story.version,
+        kind=kind,
+        subject=subject,
+        email=email,
+        sms=sms,
+        default=default,
+        labels=story.labels,
+        severity=severity,
+        entities=story.entities,
+        countries=story.countries,
+        official=story.official,
+    )

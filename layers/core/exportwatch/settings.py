@@ -1,0 +1,74 @@
+"""Settings read from the environment in one place, so logic never touches ``os.environ``."""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+from dataclasses import dataclass, field
+
+
+class SettingsError(RuntimeError):
+    """A required environment variable is missing or malformed."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Deployment settings; ``template.yaml`` is the source of every variable."""
+
+    table_name: str
+    alerts_topic_arn: str = ""
+    feed_urls: tuple[str, ...] = ()
+    federal_register_base: str = "https://www.federalregister.gov/api/v1"
+    federal_register_agency: str = "industry-and-security-bureau"
+    lookback_days: int = 3
+    watched_entities: tuple[str, ...] = field(default_factory=tuple)
+    allow_loopback: bool = False
+    item_ttl_days: int = 400
+
+
+def _required(name: str) -> str:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        raise SettingsError(f"environment variable {name} is required")
+    return value
+
+
+def _list(name: str) -> tuple[str, ...]:
+    """Read a list given as JSON (``["a","b"]``) or comma-separated text."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return ()
+    if raw.startswith("["):
+        try:
+            values = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            raise SettingsError(f"{name} is not a JSON list: {exc}") from exc
+        return tuple(str(v).strip() for v in values if str(v).strip())
+    return tuple(v.strip() for v in raw.split(",") if v.strip())
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{name} must be an integer, got {raw!r}") from exc
+
+
+@functools.cache
+def load() -> Settings:
+    """Read the settings once per container."""
+    return Settings(
+        table_name=_required("TABLE_NAME"),
+        alerts_topic_arn=os.environ.get("ALERTS_TOPIC_ARN", ""),
+        feed_urls=_list("FEED_URLS"),
+        federal_register_base=os.environ.get("FEDERAL_REGISTER_BASE", Settings.federal_register_base).rstrip("/"),
+        federal_register_agency=os.environ.get("FEDERAL_REGISTER_AGENCY", Settings.federal_register_agency),
+        lookback_days=_int("LOOKBACK_DAYS", Settings.lookback_days),
+        watched_entities=_list("WATCHED_ENTITIES"),
+        allow_loopback=os.environ.get("EXPORTWATCH_ALLOW_LOOPBACK", "") == "1",
+        item_ttl_days=_int("ITEM_TTL_DAYS", Settings.item_ttl_days),
+    )

@@ -1,0 +1,353 @@
+"""DynamoDB access: the only module that reads or writes the table.
+
+One table holds items, stories, key lookups, feed state and idempotency records:
+
+=================  ==========  ==============================================================
+pk                 sk          what
+=================  ==========  ==============================================================
+ITEM#<item id>     ITEM        an item seen once (relevant or not): never stored twice
+STORY#<story id>   STORY       a story; its ``version`` counts alerts, the stream drives notify
+KEY#<key>          KEY         document number / citation / URL -> story id
+FEED#<url hash>    STATE       ETag, Last-Modified and failure count of one source
+IDEMPOTENCY#...    <hash>      Powertools idempotency records of notify
+=================  ==========  ==============================================================
+
+"Seen" is enforced by conditional writes, not by reading first: an item and its story change
+are written in one transaction whose item put requires ``attribute_not_exists(pk)``, so two
+pollers racing on the same item store it once and alert once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+from botocore.exceptions import ClientError
+
+from exportwatch.models import Evidence, Item, Source, Story
+
+PK, SK = "pk", "sk"
+GSI1, GSI1_PK, GSI1_SK = "ByDay", "gsi1pk", "gsi1sk"
+TTL_ATTRIBUTE = "expiration"
+ITEM_PREFIX, STORY_PREFIX, KEY_PREFIX, FEED_PREFIX = "ITEM#", "STORY#", "KEY#", "FEED#"
+IDEMPOTENCY_PK = "IDEMPOTENCY#notify"
+IRRELEVANT_TTL_DAYS = 30
+
+_ser, _de = TypeSerializer(), TypeDeserializer()
+
+
+class StoreError(RuntimeError):
+    """DynamoDB refused or failed a request that retrying inside this call will not fix."""
+
+
+class ItemAlreadyStored(Exception):  # noqa: N818 - an outcome, not a failure
+    """The item was stored before (by this poller earlier, or by a concurrent one)."""
+
+
+class StoryChanged(Exception):  # noqa: N818 - an outcome, not a failure
+    """The story was changed by someone else since it was read; read it again and retry."""
+
+
+def _key(value: str) -> str:
+    return value if len(value) <= 512 else "sha256:" + hashlib.sha256(value.encode()).hexdigest()
+
+
+def _dump(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: _ser.serialize(v) for k, v in data.items() if v is not None and v != "" and v != [] and v != {}}
+
+
+def _load(image: dict[str, Any]) -> dict[str, Any]:
+    return {k: _de.deserialize(v) for k, v in image.items()}
+
+
+def story_to_record(story: Story, *, rev: int) -> dict[str, Any]:
+    """A story as a DynamoDB item (typed JSON); also the shape of stream images."""
+    return _dump({
+        PK: STORY_PREFIX + story.story_id, SK: "STORY",
+        GSI1_PK: "DAY#" + story.published, GSI1_SK: story.story_id,
+        "story_id": story.story_id, "title": story.title, "labels": list(story.labels),
+        "severity": story.severity, "entities": list(story.entities), "countries": list(story.countries),
+        "dates": dict(story.dates),
+        "evidence": [{"label": e.label, "text": e.text} for e in story.evidence],
+        "sources": [{"id": s.id, "title": s.title, "url": s.url, "source": s.source, "published": s.published,
+                     "stage": s.stage} for s in story.sources],
+        "keys": list(story.keys), "first_seen": story.first_seen, "last_seen": story.last_seen,
+        "published": story.published, "official": story.official, "version": story.version,
+        "changes": list(story.changes), "signature": list(story.signature), "rev": rev,
+    })  # fmt: skip
+
+
+def story_from_record(record: dict[str, Any]) -> tuple[Story, int]:
+    """Read a story from a DynamoDB item or stream image; returns it with its revision."""
+    data = _load(record)
+    story = Story(
+        story_id=str(data["story_id"]),
+        title=str(data.get("title", "")),
+        labels=tuple(data.get("labels", [])),
+        severity=data.get("severity"),
+        entities=tuple(data.get("entities", [])),
+        countries=tuple(data.get("countries", [])),
+        dates={str(k): str(v) for k, v in data.get("dates", {}).items()},
+        evidence=tuple(Evidence(str(e["label"]), str(e["text"])) for e in data.get("evidence", [])),
+        sources=tuple(
+            Source(
+                str(s["id"]),
+                str(s.get("title", "")),
+                str(s.get("url", "")),
+                str(s.get("source", "")),
+                str(s.get("published", "")),
+                str(s.get("stage", "")),
+            )
+            for s in data.get("sources", [])
+        ),
+        keys=tuple(data.get("keys", [])),
+        first_seen=str(data.get("first_seen", "")),
+        last_seen=str(data.get("last_seen", "")),
+        published=str(data.get("published", "")),
+        official=bool(data.get("official", False)),
+        version=int(data.get("version", 1)),
+        changes=tuple(data.get("changes", [])),
+        signature=tuple(int(x) for x in data.get("signature", [])),
+    )
+    return story, int(data.get("rev", 0))
+
+
+@dataclass(frozen=True, slots=True)
+class FeedState:
+    """What the poller remembers of one source between polls."""
+
+    url: str
+    etag: str = ""
+    last_modified: str = ""
+    failures: int = 0
+    last_success: str = ""
+    last_error: str = ""
+
+
+def feed_key(url: str) -> str:
+    """The state key of a source; a hash keeps URLs (with their query strings) out of keys."""
+    return FEED_PREFIX + hashlib.sha256(url.encode()).hexdigest()[:32]
+
+
+class Store:
+    """The table, through a low-level client (transactions need it)."""
+
+    def __init__(self, client: Any, table_name: str, *, now: Any = None) -> None:
+        self.client = client
+        self.table = table_name
+        self._now = now or (lambda: datetime.now(UTC))
+
+    def _expiry(self, days: int) -> int:
+        return int((self._now() + timedelta(days=days)).timestamp())
+
+    def seen(self, item_ids: Sequence[str]) -> set[str]:
+        """Which of ``item_ids`` are stored already (one BatchGetItem per 100 ids)."""
+        found: set[str] = set()
+        unique = list(dict.fromkeys(item_ids))
+        for start in range(0, len(unique), 100):
+            chunk = unique[start : start + 100]
+            request: dict[str, Any] = {
+                self.table: {
+                    "Keys": [{PK: {"S": ITEM_PREFIX + _key(i)}, SK: {"S": "ITEM"}} for i in chunk],
+                    "ProjectionExpression": "#pk",
+                    "ExpressionAttributeNames": {"#pk": PK},
+                }
+            }
+            by_key = {ITEM_PREFIX + _key(i): i for i in chunk}
+            for _ in range(8):
+                response = self.client.batch_get_item(RequestItems=request)
+                for row in response.get("Responses", {}).get(self.table, []):
+                    found.add(by_key[row[PK]["S"]])
+                request = response.get("UnprocessedKeys") or {}
+                if not request:
+                    break
+            else:
+                raise StoreError("BatchGetItem left keys unprocessed after 8 tries")
+        return found
+
+    def stories_on(self, days: Iterable[str]) -> list[Story]:
+        """Stories first published on any of ``days`` (candidates for clustering)."""
+        stories = []
+        for day in days:
+            kwargs: dict[str, Any] = {
+                "TableName": self.table,
+                "IndexName": GSI1,
+                "KeyConditionExpression": "#p = :p",
+                "ExpressionAttributeNames": {"#p": GSI1_PK},
+                "ExpressionAttributeValues": {":p": {"S": "DAY#" + day}},
+            }
+            while True:
+                response = self.client.query(**kwargs)
+                stories += [story_from_record(row)[0] for row in response.get("Items", [])]
+                if "LastEvaluatedKey" not in response:
+                    break
+                kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+        return stories
+
+    def story_for_keys(self, keys: Sequence[str]) -> tuple[Story, int] | None:
+        """The story that already owns one of ``keys`` (a document number, a citation, a URL)."""
+        wanted = list(dict.fromkeys(keys))[:100]
+        if not wanted:
+            return None
+        response = self.client.batch_get_item(
+            RequestItems={self.table: {"Keys": [{PK: {"S": KEY_PREFIX + _key(k)}, SK: {"S": "KEY"}} for k in wanted]}}
+        )
+        rows = response.get("Responses", {}).get(self.table, [])
+        for row in rows:
+            found = self.get_story(row["story_id"]["S"])
+            if found:
+                return found
+        return None
+
+    def get_story(self, story_id: str) -> tuple[Story, int] | None:
+        """A story and its revision, read consistently."""
+        response = self.client.get_item(
+            TableName=self.table, ConsistentRead=True, Key={PK: {"S": STORY_PREFIX + story_id}, SK: {"S": "STORY"}}
+        )
+        return story_from_record(response["Item"]) if "Item" in response else None
+
+    def _item_put(self, item: Item, story_id: str, labels: Sequence[str], ttl_days: int) -> dict[str, Any]:
+        return {
+            "Put": {
+                "TableName": self.table,
+                "Item": _dump(
+                    {
+                        PK: ITEM_PREFIX + _key(item.id),
+                        SK: "ITEM",
+                        "item_id": item.id,
+                        "story_id": story_id,
+                        "title": item.title[:500],
+                        "url": item.url,
+                        "source": item.source,
+                        "published": item.published,
+                        "labels": list(labels),
+                        "stage": item.stage,
+                        TTL_ATTRIBUTE: self._expiry(ttl_days),
+                    }
+                ),
+                "ConditionExpression": "attribute_not_exists(#pk)",
+                "ExpressionAttributeNames": {"#pk": PK},
+            }
+        }
+
+    def save_many(
+        self,
+        items: Sequence[Item],
+        story: Story,
+        *,
+        previous_rev: int | None,
+        new_keys: Sequence[str],
+        labels: Sequence[Sequence[str]],
+        ttl_days: int = 400,
+    ) -> None:
+        """Store new items and their story's new state in one transaction.
+
+        Raises
+        ------
+        ItemAlreadyStored
+            One of the items was stored before: nothing was written.
+        StoryChanged
+            The story moved on since it was read (``previous_rev``): nothing was written.
+        """
+        rev = (previous_rev or 0) + 1
+        story_put: dict[str, Any] = {"TableName": self.table, "Item": story_to_record(story, rev=rev)}
+        if previous_rev is None:
+            story_put.update(ConditionExpression="attribute_not_exists(#pk)", ExpressionAttributeNames={"#pk": PK})
+        else:  # optimistic lock: nobody changed the story since we read it
+            story_put.update(
+                ConditionExpression="#rev = :rev",
+                ExpressionAttributeNames={"#rev": "rev"},
+                ExpressionAttributeValues={":rev": {"N": str(previous_rev)}},
+            )
+        actions = [{"Put": story_put}]
+        actions += [
+            self._item_put(item, story.story_id, item_labels, ttl_days)
+            for item, item_labels in zip(items, labels, strict=True)
+        ]
+        item_ids = {item.id for item in items}
+        room = 100 - len(actions)
+        for key in [k for k in dict.fromkeys(new_keys) if k not in item_ids][:room]:
+            actions.append(
+                {
+                    "Put": {
+                        "TableName": self.table,
+                        "Item": _dump(
+                            {
+                                PK: KEY_PREFIX + _key(key),
+                                SK: "KEY",
+                                "story_id": story.story_id,
+                                TTL_ATTRIBUTE: self._expiry(ttl_days),
+                            }
+                        ),
+                    }
+                }
+            )
+        try:
+            self.client.transact_write_items(TransactItems=actions)
+        except ClientError as exc:
+            reasons = _cancel_reasons(exc)
+            if reasons and reasons[0] == "ConditionalCheckFailed":
+                raise StoryChanged() from exc
+            if "ConditionalCheckFailed" in reasons[1:]:
+                raise ItemAlreadyStored() from exc
+            if "TransactionConflict" in reasons:
+                raise StoryChanged() from exc
+            raise
+
+    def mark_seen(self, item: Item) -> bool:
+        """Remember an item that is not relevant, so it is never classified again; False if known."""
+        try:
+            self.client.transact_write_items(TransactItems=[self._item_put(item, "", (), IRRELEVANT_TTL_DAYS)])
+        except ClientError as exc:
+            if _cancel_reasons(exc)[:1] == ["ConditionalCheckFailed"]:
+                return False
+            raise
+        return True
+
+    def feed_state(self, url: str) -> FeedState:
+        """The remembered validators and failure count of a source."""
+        response = self.client.get_item(TableName=self.table, Key={PK: {"S": feed_key(url)}, SK: {"S": "STATE"}})
+        data = _load(response.get("Item", {}))
+        return FeedState(
+            url=url,
+            etag=str(data.get("etag", "")),
+            last_modified=str(data.get("last_modified", "")),
+            failures=int(data.get("failures", 0)),
+            last_success=str(data.get("last_success", "")),
+            last_error=str(data.get("last_error", "")),
+        )
+
+    def put_feed_state(self, state: FeedState) -> None:
+        """Save a source's state after its items are stored (never before: the cursor must not skip)."""
+        self.client.put_item(
+            TableName=self.table,
+            Item=_dump(
+                {
+                    PK: feed_key(state.url),
+                    SK: "STATE",
+                    "url": state.url,
+                    "etag": state.etag,
+                    "last_modified": state.last_modified,
+                    "failures": state.failures,
+                    "last_success": state.last_success,
+                    "last_error": state.last_error,
+                }
+            ),
+        )
+
+
+def _cancel_reasons(exc: ClientError) -> list[str]:
+    if exc.response.get("Error", {}).get("Code") != "TransactionCanceledException":
+        return []
+    reasons = exc.response.get("CancellationReasons") or []
+    if reasons:
+        return [str(r.get("Code", "None")) for r in reasons]
+    # Some implementations only put the reasons in the message: "[ConditionalCheckFailed, None]".
+    message = exc.response.get("Error", {}).get("Message", "")
+    if "[" in message:
+        return [part.strip() for part in message[message.rfind("[") + 1 : message.rfind("]")].split(",")]
+    return []

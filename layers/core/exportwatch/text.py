@@ -1,0 +1,76 @@
+"""Turn untrusted markup into plain text: no tags, no scripts, no control characters.
+
+Feed titles can carry escaped markup that feedparser hands back unescaped (``<script>``), so
+every normalized field passes through :func:`plain_text`.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from html.parser import HTMLParser
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]")
+_BLANK_LINES = re.compile(r"\n\s*\n+")
+_SPACES = re.compile(r"[ \t\r\f\v]+")
+_DANGEROUS = re.compile(r"javascript:|vbscript:|data:text/html|<\s*script|\bon\w+\s*=", re.IGNORECASE)
+_BLOCK_TAGS = frozenset({"p", "br", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "blockquote"})
+_SKIP_TAGS = frozenset({"script", "style", "noscript", "iframe", "object", "template", "svg", "math"})
+
+
+class _TextExtractor(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _SKIP_TAGS:
+            self._skip += 1
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIP_TAGS and self._skip:
+            self._skip -= 1
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.parts.append(data)
+
+
+def plain_text(value: str, *, max_chars: int = 20000) -> str:
+    """Return ``value`` as plain text, safe to put in an e-mail, an SMS or a log line."""
+    if not value:
+        return ""
+    value = value[: max_chars * 4]
+    if "<" in value or "&" in value:
+        parser = _TextExtractor()
+        try:
+            parser.feed(value)
+            parser.close()
+            value = "".join(parser.parts)
+        except (AssertionError, ValueError):
+            value = re.sub(r"<[^>]*>", " ", value)
+        value = html.unescape(value)
+        # A second pass: escaped markup ("&lt;script&gt;") is markup once unescaped.
+        if "<" in value:
+            value = re.sub(r"<[^>]*>?", " ", value)
+    value = _CONTROL.sub(" ", value)
+    value = _DANGEROUS.sub(" ", value)
+    value = _SPACES.sub(" ", value)
+    value = _BLANK_LINES.sub("\n\n", value)
+    return "\n".join(line.strip() for line in value.split("\n")).strip()[:max_chars]
+
+
+def one_line(value: str, *, max_chars: int) -> str:
+    """Plain text on one line, cut at a word boundary to ``max_chars`` (with an ellipsis)."""
+    value = " ".join(plain_text(value).split())
+    if len(value) <= max_chars:
+        return value
+    cut = value[: max_chars - 1]
+    if " " in cut[max_chars // 2 :]:
+        cut = cut[: cut.rfind(" ")]
+    return cut.rstrip(" ,;:-·") + "…"

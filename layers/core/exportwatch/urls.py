@@ -1,0 +1,57 @@
+"""Canonical URLs: the same article reached through tracking links must be one item."""
+
+from __future__ import annotations
+
+import urllib.parse
+
+_TRACKING_PREFIXES = ("utm_", "mc_", "pk_", "hsa_", "ga_")
+_TRACKING_KEYS = frozenset(
+    {
+        "fbclid",
+        "gclid",
+        "dclid",
+        "msclkid",
+        "yclid",
+        "igshid",
+        "ref",
+        "ref_src",
+        "cmpid",
+        "ncid",
+        "ocid",
+        "smid",
+        "mbid",
+        "s_cid",
+        "sr_share",
+        "taid",
+        "cid",
+        "rss",
+        "feed",
+    }
+)
+
+
+def canonical_url(url: str) -> str:
+    """Lower-case scheme and host, drop the fragment, default port, tracking parameters and a trailing slash.
+
+    Examples
+    --------
+    >>> canonical_url("HTTPS://Example.com:443/a/b/?utm_source=x&id=2#top")
+    'https://example.com/a/b?id=2'
+    """
+    url = (url or "").strip()
+    if not url:
+        return ""
+    parts = urllib.parse.urlsplit(url)
+    scheme = parts.scheme.lower() or "https"
+    host = (parts.hostname or "").lower()
+    if host.startswith("www."):
+        host = host[4:]
+    port = parts.port
+    netloc = host if port in (None, 80, 443) else f"{host}:{port}"
+    query = [
+        (k, v)
+        for k, v in urllib.parse.parse_qsl(parts.query, keep_blank_values=True)
+        if not k.lower().startswith(_TRACKING_PREFIXES) and k.lower() not in _TRACKING_KEYS
+    ]
+    path = parts.path.rstrip("/") or ""
+    return urllib.parse.urlunsplit((scheme, netloc, path, urllib.parse.urlencode(sorted(query)), ""))
