@@ -10,7 +10,9 @@ import functools
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
+
 from exportwatch import aws, settings
 from exportwatch.notify import Sender, idempotent_sender, process_stream
 
@@ -25,13 +27,14 @@ def _sender() -> tuple[Sender, Any]:
 
 
 @logger.inject_lambda_context(clear_state=True)
-@metrics.log_metrics(raise_on_empty_metrics=False)
+@metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     """Publish the alerts the batch's story records call for."""
     send, idempotency = _sender()
     idempotency.register_lambda_context(context)
+    metrics.add_metric(name="StreamRecords", unit=MetricUnit.Count, value=len(event.get("Records", [])))
     response = process_stream(event, context, send)
-    failed = len(response.get("batchItemFailures", []))
-    metrics.add_metric(name="StreamRecords", unit="Count", value=len(event.get("Records", [])))
-    metrics.add_metric(name="StreamRecordsFailed", unit="Count", value=failed)
+    metrics.add_metric(
+        name="StreamRecordsFailed", unit=MetricUnit.Count, value=len(response.get("batchItemFailures", []))
+    )
     return response

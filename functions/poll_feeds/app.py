@@ -10,6 +10,7 @@ from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.utilities.typing import LambdaContext
+
 from exportwatch import aws, settings
 from exportwatch.entities import watch_keys
 from exportwatch.fetch import fetch

@@ -108,9 +108,13 @@ class _CheckedRedirects(urllib.request.HTTPRedirectHandler):
 
     def redirect_request(self, req: Any, fp: Any, code: int, msg: str, headers: Any, newurl: str) -> Any:
         self.hops += 1
-        if self.hops > MAX_REDIRECTS:
-            raise FetchError(newurl, "redirect_loop", f"more than {MAX_REDIRECTS} redirects")
-        check_url(newurl, allow_loopback=self.allow_loopback)
+        try:
+            if self.hops > MAX_REDIRECTS:
+                raise FetchError(newurl, "redirect_loop", f"more than {MAX_REDIRECTS} redirects")
+            check_url(newurl, allow_loopback=self.allow_loopback)
+        except FetchError:
+            fp.close()  # urllib leaves the refused redirect's response open
+            raise
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
@@ -132,7 +136,8 @@ def _read_capped(stream: Any, *, max_bytes: int, deadline: float, url: str) -> b
     while True:
         if time.monotonic() > deadline:
             raise FetchError(url, "timeout", "total time limit exceeded while reading")
-        chunk = stream.read(65536)
+        # read1: whatever has arrived (at most one recv), so a trickling server cannot hold us in read()
+        chunk = stream.read1(65536) if hasattr(stream, "read1") else stream.read(65536)
         if not chunk:
             return b"".join(chunks)
         size += len(chunk)
@@ -200,6 +205,7 @@ def fetch_once(
             body = _decode(body, raw.headers.get("Content-Encoding", ""), max_bytes=max_bytes, url=url)
             return Response(raw.geturl(), raw.status, body, {k.lower(): v for k, v in raw.headers.items()})
     except urllib.error.HTTPError as exc:
+        exc.close()  # the error carries the open response; do not leak its socket
         if exc.code == 304:
             return Response(url, 304, b"", {k.lower(): v for k, v in exc.headers.items()})
         raise _http_error(url, exc) from exc

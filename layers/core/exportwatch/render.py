@@ -224,7 +224,7 @@ def render(story: Story, *, kind: str | None = None) -> Alert:
         ]
     lines += ["", f"Sources ({len(story.sources)}):"]
     for source in story.sources:
-        where = f" <{source.url}>" if source.url else ""
+        where = f" {source.url}" if source.url else ""
         lines.append(f"- {one_line(source.title, max_chars=140) or source.id} ({source.published or 'undated'}){where}")
     lines += [
         "",

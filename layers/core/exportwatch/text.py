@@ -41,23 +41,28 @@ class _TextExtractor(HTMLParser):
             self.parts.append(data)
 
 
+def _strip_tags(value: str) -> str:
+    parser = _TextExtractor()
+    try:
+        parser.feed(value)
+        parser.close()
+        value = "".join(parser.parts)
+    except (AssertionError, ValueError):
+        value = re.sub(r"<[^>]*>", " ", value)
+    return html.unescape(value)
+
+
 def plain_text(value: str, *, max_chars: int = 20000) -> str:
     """Return ``value`` as plain text, safe to put in an e-mail, an SMS or a log line."""
     if not value:
         return ""
     value = value[: max_chars * 4]
-    if "<" in value or "&" in value:
-        parser = _TextExtractor()
-        try:
-            parser.feed(value)
-            parser.close()
-            value = "".join(parser.parts)
-        except (AssertionError, ValueError):
-            value = re.sub(r"<[^>]*>", " ", value)
-        value = html.unescape(value)
-        # A second pass: escaped markup ("&lt;script&gt;") is markup once unescaped.
-        if "<" in value:
-            value = re.sub(r"<[^>]*>?", " ", value)
+    for _pass in range(2):  # twice: escaped markup ("&lt;script&gt;") is markup once unescaped
+        if "<" not in value and "&" not in value:
+            break
+        value = _strip_tags(value)
+    if "<" in value:
+        value = re.sub(r"<[^>]*>?", " ", value)
     value = _CONTROL.sub(" ", value)
     value = _DANGEROUS.sub(" ", value)
     value = _SPACES.sub(" ", value)

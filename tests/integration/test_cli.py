@@ -1,0 +1,104 @@
+"""The command-line contract (ARCHITECTURE.md): names, arguments, JSON shapes, exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from importlib import resources
+
+from exportwatch.local import Route, SampleServer
+from tests.helpers import CORPUS, FIXTURES, ROOT
+
+CLI = [sys.executable, "-m", "exportwatch.cli"]
+
+
+def run(*args: str, stdin: str = "", env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*CLI, *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+        env={**os.environ, **(env or {})},
+        check=False,
+    )
+
+
+def test_classify_streams_one_line_per_input_line_with_errors_inline() -> None:
+    # Given two good lines around a broken one
+    lines = [
+        json.dumps(
+            {
+                "id": "a",
+                "title": "Addition of Entities to the Entity List",
+                "text": "",
+                "source": "federal_register",
+                "agencies": ["Industry and Security Bureau"],
+            }
+        ),
+        "{not json",
+        json.dumps({"id": "b", "title": "IRS extends tax deadline", "text": ""}),
+    ]
+    # When
+    result = run("classify", "-", stdin="\n".join(lines) + "\n")
+    # Then
+    assert result.returncode == 0
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [o.get("id") for o in out] == ["a", None, "b"]
+    assert out[0]["labels"] == ["entity_list.addition"]
+    assert set(out[0]) == {"id", "labels", "severity", "entities", "countries", "dates", "evidence"}
+    assert "error" in out[1]
+    assert out[2]["labels"] == [] and out[2]["severity"] is None
+
+
+def test_cluster_gives_the_seeds_one_story_id() -> None:
+    result = run("cluster", str(CORPUS / "seeds.jsonl"))
+    assert result.returncode == 0
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(rows) == 3 and all(set(r) == {"id", "story_id"} for r in rows)
+    assert len({r["story_id"] for r in rows}) == 1
+
+
+def test_parse_feed_file_and_url() -> None:
+    sample = resources.files("exportwatch") / "samples" / "news.xml"
+    from_file = run("parse-feed", str(sample))
+    with SampleServer({"/feed.xml": Route(sample.read_bytes(), "application/rss+xml")}) as server:
+        from_url = run("parse-feed", f"{server.base}/feed.xml", env={"EXPORTWATCH_ALLOW_LOOPBACK": "1"})
+    assert from_file.returncode == 0 and from_url.returncode == 0
+    items = [json.loads(line) for line in from_file.stdout.splitlines()]
+    assert len(items) == 6 and items[0]["source"] == "news"
+    assert [json.loads(line)["id"] for line in from_url.stdout.splitlines()] == [i["id"] for i in items]
+
+
+def test_parse_feed_unusable_input_is_one_line_on_stderr_and_exit_2() -> None:
+    for target in (
+        str(FIXTURES / "feeds" / "bad-html.xml"),
+        str(FIXTURES / "feeds" / "bad-billion-laughs.xml"),
+        "/no/such/file.xml",
+        "http://169.254.169.254/latest/meta-data/",
+    ):
+        result = run("parse-feed", target)
+        assert result.returncode == 2, target
+        assert result.stdout == ""
+        assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+
+
+def test_eval_prints_a_table_and_json() -> None:
+    table = run("eval", str(CORPUS / "seeds.jsonl"))
+    as_json = run("eval", "--json", str(CORPUS / "seeds.jsonl"))
+    assert table.returncode == 0 and "macro-F1" in table.stdout
+    report = json.loads(as_json.stdout)
+    assert report["labels"]["license.decision"]["support"] == 3
+    assert {"macro_f1", "false_alarm_rate", "negatives"} <= set(report)
+
+
+def test_demo_json_prints_one_line_per_message() -> None:
+    result = run("demo", "--json")
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert lines and all({"subscriber", "protocol", "body", "story_id", "labels"} <= set(line) for line in lines)
+    huawei = [line for line in lines if line["subscriber"] == "compliance-team" and "Huawei" in line["subject"]]
+    assert len(huawei) == 1

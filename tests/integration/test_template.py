@@ -1,0 +1,112 @@
+"""template.yaml: the real SAM CLI, cfn-lint (with the serverless rules) and checkov, plus its contract with the code.
+
+The tools live in .venv-tools (`make tools`); `make test` puts them on PATH. A missing tool is a
+failure, not a skip: these checks are part of what "tests pass" means.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from exportwatch import settings, store
+from tests.helpers import ROOT
+
+pytestmark = pytest.mark.validate
+TOOLS = ROOT / ".venv-tools" / "bin"
+
+
+def tool(name: str) -> str:
+    found = shutil.which(name) or (str(TOOLS / name) if (TOOLS / name).exists() else None)
+    if not found:
+        pytest.fail(f"{name} is not installed: run `make tools` (make test does)")
+    return found
+
+
+def run(*args: str, cwd: Path = ROOT, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        args,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=540,
+        env={**os.environ, "SAM_CLI_TELEMETRY": "0", **(env or {})},
+        check=False,
+    )
+
+
+def test_cfn_lint_with_serverless_rules_is_clean() -> None:
+    result = run(tool("cfn-lint"), "template.yaml", "-a", "cfn_lint_serverless.rules")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_sam_validate_lint_passes() -> None:
+    result = run(tool("sam"), "validate", "--lint")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_checkov_reports_no_failed_check() -> None:
+    result = run(
+        tool("checkov"),
+        "-f",
+        "template.yaml",
+        "--framework",
+        "cloudformation",
+        "--skip-download",
+        "--compact",
+        "--quiet",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_sam_build_puts_the_package_in_the_layer(tmp_path: Path) -> None:
+    # Given Python 3.13 (the Lambda runtime) on PATH, as `make build` arranges through pyenv
+    py313 = shutil.which("python3.13")
+    if not py313:
+        pytest.fail("python3.13 is not on PATH (make test adds $(pyenv root)/versions/3.13.0/bin)")
+    # When
+    result = run(tool("sam"), "build", "--build-dir", str(tmp_path / "build"), "--cache-dir", str(tmp_path / "cache"))
+    # Then
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    layer = tmp_path / "build" / "CoreLayer" / "python"
+    assert (layer / "exportwatch" / "classify.py").is_file()
+    assert (layer / "feedparser").is_dir()
+    assert (layer / "aws_lambda_powertools").is_dir()
+
+
+def test_table_in_the_template_matches_the_store(template: dict[str, Any]) -> None:
+    table = template["Resources"]["Table"]["Properties"]
+    assert [k["AttributeName"] for k in table["KeySchema"]] == [store.PK, store.SK]
+    (index,) = table["GlobalSecondaryIndexes"]
+    assert index["IndexName"] == store.GSI1
+    assert [k["AttributeName"] for k in index["KeySchema"]] == [store.GSI1_PK, store.GSI1_SK]
+    assert table["TimeToLiveSpecification"]["AttributeName"] == store.TTL_ATTRIBUTE
+    assert table["StreamSpecification"]["StreamViewType"] == "NEW_AND_OLD_IMAGES"
+
+
+def test_every_function_has_code_a_sample_event_a_log_group_and_settings_it_can_read(template, monkeypatch) -> None:
+    resources = template["Resources"]
+    functions = {name: r for name, r in resources.items() if r["Type"] == "AWS::Serverless::Function"}
+    log_groups = {
+        str(r["Properties"]["LogGroupName"]["Fn::Sub"])
+        for r in resources.values()
+        if r["Type"] == "AWS::Logs::LogGroup"
+    }
+    env = dict(template["Globals"]["Function"]["Environment"]["Variables"])
+    for name, function in functions.items():
+        code = ROOT / function["Properties"]["CodeUri"]
+        folder = code.name
+        assert (code / "app.py").is_file()
+        assert (ROOT / "events" / f"{folder}.json").is_file()
+        assert f"/aws/lambda/${{{name}}}" in log_groups
+        variables = {**env, **function["Properties"].get("Environment", {}).get("Variables", {})}
+        # Then the settings loader accepts exactly these variables
+        for key, value in variables.items():
+            monkeypatch.setenv(key, value if isinstance(value, str) else "x")
+        settings.load.cache_clear()
+        assert settings.load().table_name

@@ -1,0 +1,124 @@
+"""Behaviour of the classifier on the seeds and on typical cases; the corpus floors are in test_evaluation."""
+
+from __future__ import annotations
+
+import pytest
+
+from exportwatch.classify import classify
+from exportwatch.models import Item
+from tests.helpers import CORPUS, read_jsonl
+
+SEEDS = {record["id"][5:8]: Item.from_json(record) for record in read_jsonl(CORPUS / "seeds.jsonl")}
+
+
+@pytest.mark.parametrize("seed", ["000", "001", "002"])
+def test_seeds_are_license_decisions_about_huawei_with_evidence(seed: str) -> None:
+    # When
+    result = classify(SEEDS[seed])
+    # Then
+    assert "license.decision" in result.labels
+    assert "Huawei" in result.entities
+    assert {e.label for e in result.evidence} == set(result.labels)
+    assert all(e.text for e in result.evidence)
+
+
+@pytest.mark.parametrize("seed", ["001", "002"])
+def test_seeds_report_the_extension(seed: str) -> None:
+    assert "extension" in classify(SEEDS[seed]).labels
+
+
+def test_seed_001_expiry_is_computed_from_the_90_day_span() -> None:
+    # Given "another 90 days ... a third extension granted by the Commerce Department on Nov. 18" (2019)
+    # When
+    result = classify(SEEDS["001"])
+    # Then
+    assert result.dates["expires"] == "2020-02-16"
+
+
+def test_seeds_background_is_not_a_new_entity_list_addition() -> None:
+    # "The United States banned ... in May", "Huawei, which was added to the Entity List in may": background
+    for seed in SEEDS.values():
+        assert "entity_list.addition" not in classify(seed).labels
+
+
+def test_page_noise_after_the_article_is_ignored() -> None:
+    # Given seed 001, whose page ends with teasers ("Featured", "New Products")
+    result = classify(SEEDS["001"])
+    # Then no evidence comes from the teasers
+    assert not any("Brivo" in e.text or "AC Nio" in e.text for e in result.evidence)
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "labels"),
+    [
+        (
+            "Addition of Entities to the Entity List",
+            "BIS amends the EAR by adding 28 entities to the Entity List.",
+            {"entity_list.addition"},
+        ),
+        (
+            "Removal of Certain Entities From the Entity List",
+            "This rule removes two entities from the Entity List.",
+            {"entity_list.removal"},
+        ),
+        (
+            "Temporary General License: Extension of Validity",
+            "The U.S. Government has decided to extend through February 16, 2020, the temporary general license.",
+            {"extension"},
+        ),
+        (
+            "Additions to the Unverified List",
+            "BIS is adding 13 persons to the Unverified List (UVL).",
+            {"other_export_control"},
+        ),
+    ],
+)
+def test_federal_register_titles_give_their_labels(title: str, text: str, labels: set[str]) -> None:
+    # Given a BIS rule
+    item = Item(
+        id="fr:x",
+        title=title,
+        text=text,
+        source="federal_register",
+        stage="published",
+        agencies=("Industry and Security Bureau",),
+        published="2020-01-01",
+    )
+    # When
+    result = classify(item)
+    # Then
+    assert labels <= set(result.labels)
+
+
+@pytest.mark.parametrize(
+    ("title", "text"),
+    [
+        ("US raises tariffs on $200 billion of Chinese goods", "The Trade Representative imposed Section 301 tariffs."),
+        (
+            "FCC bars use of federal funds for Huawei, ZTE gear",
+            "The Federal Communications Commission voted to block USF funding.",
+        ),
+        ("Treasury sanctions Iranian shipping network", "OFAC designated 12 entities on the SDN list."),
+        ("DMV extends driver's license expiration dates", "Driver's licenses expiring in March are extended 90 days."),
+        ("IRS grants filing extension to storm victims", "Taxpayers get an extension to file."),
+        ("Google removes malicious Chrome extensions", "Browser extensions stole data."),
+    ],
+)
+def test_hard_negatives_are_not_labelled(title: str, text: str) -> None:
+    # When
+    result = classify(Item(id="n", title=title, text=text, published="2020-01-01"))
+    # Then
+    assert result.labels == ()
+    assert result.severity is None
+
+
+def test_severity_is_high_for_additions_and_for_watched_parties() -> None:
+    # Given
+    addition = Item(id="a", title="Commerce adds Huawei to the Entity List", text="", published="2019-05-16")
+    extension = Item(
+        id="b", title="Commerce extends Huawei temporary general license by 90 days", text="", published="2019-08-19"
+    )
+    # When / Then
+    assert classify(addition).severity == "high"
+    assert classify(extension).severity == "medium"
+    assert classify(extension, watched=frozenset({"huawei"})).severity == "high"

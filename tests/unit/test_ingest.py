@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from exportwatch.ingest import ingest
+from exportwatch.models import Item
+from tests.fakes import FakeStore
+from tests.helpers import CORPUS, read_jsonl
+
+
+def clock() -> datetime:
+    return datetime(2019, 11, 22, 12, tzinfo=UTC)
+
+
+def seeds() -> list[Item]:
+    return [Item.from_json(r) for r in read_jsonl(CORPUS / "seeds.jsonl")]
+
+
+def test_seeds_in_one_batch_make_one_new_story_in_one_write() -> None:
+    # Given
+    store = FakeStore()
+    # When
+    report = ingest(seeds(), store, now=clock)
+    # Then
+    assert report.stored == 3
+    assert len(report.stories_created) == 1
+    assert store.writes == 1
+    ((story, _rev),) = store.stories.values()
+    assert story.version == 1 and len(story.sources) == 3
+
+
+def test_the_same_items_again_are_skipped_before_classification() -> None:
+    # Given
+    store = FakeStore()
+    ingest(seeds(), store, now=clock)
+    writes = store.writes
+    # When
+    report = ingest(seeds(), store, now=clock)
+    # Then
+    assert report.already_seen == 3 and report.stored == 0
+    assert store.writes == writes
+
+
+def test_irrelevant_items_are_remembered_and_never_make_stories() -> None:
+    # Given
+    store = FakeStore()
+    noise = Item(
+        id="x", title="Brivo, Eagle Eye Networks Merge", text="The two companies will merge.", published="2019-11-22"
+    )
+    # When
+    first = ingest([noise], store, now=clock)
+    second = ingest([noise], store, now=clock)
+    # Then
+    assert first.irrelevant == 1 and not store.stories
+    assert second.already_seen == 1
+
+
+def test_later_articles_join_the_story_without_a_new_version() -> None:
+    # Given the first report alone, then the other two in a later poll
+    store = FakeStore()
+    first, *later = sorted(seeds(), key=lambda i: i.published)
+    ingest([first], store, now=clock)
+    # When
+    report = ingest(later, store, now=clock)
+    # Then 001 adds the computed deadline: one material update, whatever the number of articles
+    ((story, _),) = store.stories.values()
+    assert len(story.sources) == 3
+    assert story.version == 2
+    assert report.stories_updated == [story.story_id]
+    assert any(change.startswith("expires") for change in story.changes)

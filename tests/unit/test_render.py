@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from exportwatch.classify import classify
+from exportwatch.cluster import item_keys, merge, new_story, signature
+from exportwatch.models import Evidence, Item, Story
+from exportwatch.render import SMS_MAX, SUBJECT_MAX, render
+from tests.helpers import CORPUS, read_jsonl
+
+
+def seeds_story() -> Story:
+    items = sorted((Item.from_json(r) for r in read_jsonl(CORPUS / "seeds.jsonl")), key=lambda i: i.published)
+    story = None
+    for item in items:
+        result = classify(item)
+        keys = item_keys(item)
+        story = (
+            new_story(item, result, keys, signature(item), now="2019-11-22T12:00:00+00:00")
+            if story is None
+            else merge(story, item, result, keys, now="2019-11-22T12:00:00+00:00")
+        )
+    assert story is not None
+    return story
+
+
+def test_seeds_alert_reads_as_one_precise_headline() -> None:
+    # Given the story the three seeds make
+    story = seeds_story()
+    # When
+    alert = render(replace(story, version=1))
+    # Then
+    assert alert.subject.startswith("Licenses granted for sales to Huawei (Entity List)")
+    assert "TGL extended 90 days to 16 Feb 2020" in alert.subject
+    assert len(alert.subject) <= SUBJECT_MAX
+    assert len(alert.sms) <= SMS_MAX
+    assert "Sources (3)" in alert.email
+    assert "2020-02-16" in alert.email
+
+
+def test_message_structure_has_a_body_per_protocol_and_machine_json() -> None:
+    # Given
+    alert = render(seeds_story())
+    # When
+    structure = alert.message_structure()
+    # Then
+    assert {"default", "email", "sms", "sqs"} <= set(structure)
+    machine = json.loads(structure["sqs"])
+    assert machine["story_id"] == alert.story_id
+    assert machine["labels"] == list(alert.labels)
+
+
+def test_attributes_are_what_filter_policies_match() -> None:
+    # Given
+    alert = render(seeds_story())
+    # When
+    attributes = alert.attributes()
+    # Then
+    assert attributes["labels"]["DataType"] == "String.Array"
+    assert set(json.loads(attributes["labels"]["StringValue"])) == {"license.decision", "extension"}
+    assert attributes["severity"] == {"DataType": "String", "StringValue": "medium"}
+    assert "huawei" in json.loads(attributes["entities"]["StringValue"])
+
+
+_text = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=400)
+
+
+@settings(max_examples=150, deadline=None)
+@given(title=_text, evidence=_text, entity=st.text(min_size=1, max_size=80), source_title=_text)
+def test_any_story_renders_within_limits_and_without_markup(
+    title: str, evidence: str, entity: str, source_title: str
+) -> None:
+    # Given a story with arbitrary (hostile) text in every field
+    story = Story(
+        story_id="s-1",
+        title=title,
+        labels=("license.decision", "extension"),
+        severity="medium",
+        entities=(entity,),
+        countries=("CN",),
+        dates={"expires": "2020-02-16"},
+        evidence=(Evidence("license.decision", evidence + "<script>x</script>"),),
+        sources=(),
+        keys=("k",),
+        first_seen="",
+        last_seen="",
+        published="2019-11-20",
+        official=False,
+    )
+    # When
+    alert = render(story)
+    # Then
+    assert len(alert.subject) <= SUBJECT_MAX and "\n" not in alert.subject
+    assert len(alert.sms) <= SMS_MAX
+    for body in (alert.subject, alert.sms, alert.email, alert.default):
+        assert "<script" not in body.lower()
