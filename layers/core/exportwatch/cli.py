@@ -64,15 +64,13 @@ def cmd_classify(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_cluster(args: argparse.Namespace) -> int:
-    """JSON lines in, ``{"id", "story_id"}`` per line out (stories formed in publication order)."""
-    from exportwatch.classify import classify
-    from exportwatch.cluster import find_story, item_keys, merge, new_story, signature
-    from exportwatch.models import InputError, Item, Story
+def _read_items(path: str) -> list[tuple[int, Any, str | None]]:
+    """Parse JSON lines into items; a bad line keeps its place with an error message."""
+    from exportwatch.models import InputError, Item
 
-    with _open(args.file) as stream:
+    with _open(path) as stream:
         rows = list(_json_lines(stream))
-    items: list[tuple[int, Item | None, str | None]] = []
+    items: list[tuple[int, Any, str | None]] = []
     for number, data, error in rows:
         if error is None:
             try:
@@ -81,26 +79,41 @@ def cmd_cluster(args: argparse.Namespace) -> int:
             except InputError as exc:
                 error = f"line {number}: {exc}"
         items.append((number, None, error))
-    stories: list[Story] = []
-    assigned: dict[int, str] = {}
-    order = sorted((row for row in items if row[1] is not None), key=lambda row: (row[1].published, row[0]))  # type: ignore[union-attr]
-    for number, item, _ in order:
-        assert item is not None
-        classification = classify(item)
-        keys, sig = item_keys(item), signature(item)
-        found = find_story(stories, item, classification, keys, sig)
-        if found is None:
-            story = new_story(item, classification, keys, sig, now=item.published or "")
-            stories.append(story)
-        else:
-            story = merge(found, item, classification, keys, now=item.published or "")
-            stories[stories.index(found)] = story
-        assigned[number] = story.story_id
-    for number, item, error in items:
-        if item is None:
-            _emit({"id": None, "error": error})
-        else:
-            _emit({"id": item.id, "story_id": assigned[number]})
+    return items
+
+
+def cmd_cluster(args: argparse.Namespace) -> int:
+    """JSON lines in, ``{"id", "story_id"}`` per line out (stories formed in publication order)."""
+    from exportwatch.classify import classify
+    from exportwatch.cluster import cluster_items
+
+    rows = _read_items(args.file)
+    good = [item for _, item, _ in rows if item is not None]
+    story_ids = iter(cluster_items(good, [classify(item) for item in good]))
+    for _number, item, error in rows:
+        _emit({"id": None, "error": error} if item is None else {"id": item.id, "story_id": next(story_ids)})
+    return 0
+
+
+def cmd_cluster_eval(args: argparse.Namespace) -> int:
+    """Items with a gold ``story`` key -> pairwise precision and recall of the clustering."""
+    from exportwatch.classify import classify
+    from exportwatch.cluster import cluster_items, pairwise_scores
+
+    with _open(args.file) as stream:
+        records = [data for _, data, error in _json_lines(stream) if error is None and isinstance(data, dict)]
+    from exportwatch.models import Item
+
+    items = [Item.from_json(r) for r in records]
+    scores = pairwise_scores(cluster_items(items, [classify(i) for i in items]), [str(r["story"]) for r in records])
+    if args.json:
+        _emit(scores)
+    else:
+        print(
+            f"pairwise precision {scores['precision']:.3f}, recall {scores['recall']:.3f} over {scores['items']} "
+            f"items: {scores['gold_stories']} gold stories, {scores['predicted_stories']} predicted "
+            f"(pairs: {scores['pairs_tp']} right, {scores['pairs_fp']} wrongly joined, {scores['pairs_fn']} missed)"
+        )
     return 0
 
 
@@ -196,6 +209,10 @@ def build_parser() -> argparse.ArgumentParser:
     cluster = sub.add_parser("cluster", help='JSON lines in -> {"id", "story_id"} per line')
     cluster.add_argument("file", nargs="?", default="-")
     cluster.set_defaults(func=cmd_cluster)
+    cluster_eval = sub.add_parser("cluster-eval", help="items with a gold 'story' key -> pairwise precision/recall")
+    cluster_eval.add_argument("file")
+    cluster_eval.add_argument("--json", action="store_true", help="machine-readable output")
+    cluster_eval.set_defaults(func=cmd_cluster_eval)
     parse_feed = sub.add_parser("parse-feed", help="a feed file or URL -> normalized items")
     parse_feed.add_argument("source")
     parse_feed.set_defaults(func=cmd_parse_feed)

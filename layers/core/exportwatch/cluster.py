@@ -16,14 +16,16 @@ from datetime import date
 
 from exportwatch.classify import clean_text
 from exportwatch.dates import to_date
-from exportwatch.entities import entity_key
+from exportwatch.entities import canonical_name, entity_key, find_parties
 from exportwatch.federal_register import citations
 from exportwatch.models import Classification, Item, Source, Story
 from exportwatch.urls import canonical_url
 
-WINDOW_DAYS = 3
-NEAR_DUPLICATE = 0.5
-_PERMUTATIONS = 32
+WINDOW_DAYS = 4
+RULE_LAG_DAYS = 8
+SAME_TOPIC = 0.15  # estimated Jaccard of distinctive words, with a shared label, within the window
+_PERMUTATIONS = 64
+_LEAD_CHARS = 700
 _PRIME = (1 << 61) - 1
 _SEEDS = [
     (
@@ -50,11 +52,27 @@ def item_keys(item: Item) -> tuple[str, ...]:
     return tuple(keys)
 
 
+_STOPWORDS = frozenset(
+    """a an the and or of to in on for by with from at as is are was were be been has have had it its this that
+    these those their they them he she his her will would said says say after before over under into about than
+    more most some other new also not no but which who whom what when where while amid against between during
+    u s us usa united states american america washington department commerce bis bureau industry security
+    government administration official officials trump biden export exports exported exporting controls control
+    entity entities list lists blacklist trade add adds added adding rule rules final amend amends regulations
+    ear federal register company companies firm firms chinese china news report reports week monday tuesday
+    wednesday thursday friday saturday sunday""".split()
+)
+
+
 def signature(item: Item) -> tuple[int, ...]:
-    """MinHash signature of the item's word 3-shingles (title and the first part of the text)."""
-    words = _WORD.findall(f"{item.title} {clean_text(item.text)[:4000]}".lower())
-    shingles = {" ".join(words[i : i + 3]) for i in range(max(1, len(words) - 2))}
-    hashes = [int.from_bytes(hashlib.blake2b(s.encode(), digest_size=8).digest(), "big") for s in shingles]
+    """MinHash signature of the item's distinctive words (title and lead, minus common and domain words).
+
+    Words, not shingles: two outlets rarely share phrasing, but they share the specifics (names,
+    numbers, places) that make an event; reposts share everything and score near 1.
+    """
+    words = _WORD.findall(f"{item.title} {clean_text(item.text)[:_LEAD_CHARS]}".lower())
+    tokens = {w for w in words if w not in _STOPWORDS and (len(w) > 2 or w.isdigit())}
+    hashes = [int.from_bytes(hashlib.blake2b(t.encode(), digest_size=8).digest(), "big") for t in tokens]
     if not hashes:
         return ()
     return tuple(min((a * h + b) % _PRIME for h in hashes) for a, b in _SEEDS)
@@ -90,15 +108,37 @@ def belongs(story: Story, item: Item, classification: Classification, keys: Sequ
         return True
     gaps = [d for d in (_days_apart(item.published, s.published) for s in story.sources) if d is not None]
     apart = min(gaps, default=_days_apart(item.published, story.published))
-    if apart is None or apart > WINDOW_DAYS:
+    story_has_rule = any(s.source == "federal_register" for s in story.sources)
+    item_is_rule = item.source == "federal_register"
+    # The Federal Register can trail the announcement by a week (orders, interim final rules).
+    limit = RULE_LAG_DAYS if item_is_rule != story_has_rule else WINDOW_DAYS
+    if apart is None or apart > limit:
         return False
+    item_parties, story_parties = main_parties(item, classification), {entity_key(e) for e in story.entities[:3]}
+    if item_parties and story_parties:
+        return bool(item_parties & story_parties)  # same named parties within days: the same event
     if not set(classification.labels) & set(story.labels):
         return False
-    item_parties = {entity_key(e) for e in classification.entities}
-    story_parties = {entity_key(e) for e in story.entities}
-    if item_parties and story_parties:
-        return bool(item_parties & story_parties)
-    return similarity(sig, story.signature) >= NEAR_DUPLICATE
+    if similarity(sig, story.signature) >= SAME_TOPIC:
+        return True
+    # A rule's abstract rarely names the parties its news names: the one rule of that kind, in those
+    # days, for the same countries, is the rule the news reports.
+    if item_is_rule != story_has_rule:
+        countries, story_countries = set(classification.countries), set(story.countries)
+        return not countries or not story_countries or bool(countries & story_countries)
+    return False
+
+
+def main_parties(item: Item, classification: Classification) -> set[str]:
+    """The parties an item is about: known parties in its title, else the first named in its text.
+
+    Only known names count in a title: in a Title Case headline any run of capitals looks like a name.
+    """
+    in_title = {entity_key(p) for p in find_parties(item.title) if canonical_name(p)}
+    if in_title:
+        return in_title
+    named = classification.entities or tuple(find_parties(clean_text(item.text)[:_LEAD_CHARS]))
+    return {entity_key(e) for e in named[:2]}
 
 
 def find_story(
@@ -207,3 +247,64 @@ def window(published: str, days: int = WINDOW_DAYS) -> list[str]:
     if day is None:
         return []
     return [date.fromordinal(day.toordinal() + offset).isoformat() for offset in range(-days, days + 1)]
+
+
+def cluster_items(items: Sequence[Item], classifications: Sequence[Classification]) -> list[str]:
+    """Story ids for ``items`` (in their order), forming stories in publication order, all in memory.
+
+    The same decisions as ingestion, without a table: what ``exportwatch cluster`` prints and
+    what the clustering evaluation measures.
+    """
+    stories: list[Story] = []
+    assigned: dict[int, str] = {}
+    order = sorted(range(len(items)), key=lambda i: (items[i].published, i))
+    for index in order:
+        item, classification = items[index], with_parties(items[index], classifications[index])
+        keys, sig = item_keys(item), signature(item)
+        found = find_story(stories, item, classification, keys, sig)
+        if found is None:
+            story = new_story(item, classification, keys, sig, now=item.published)
+            stories.append(story)
+        else:
+            story = merge(found, item, classification, keys, now=item.published)
+            stories[stories.index(found)] = story
+        assigned[index] = story.story_id
+    return [assigned[i] for i in range(len(items))]
+
+
+def pairwise_scores(predicted: Sequence[str], gold: Sequence[str]) -> dict[str, float | int]:
+    """Pairwise precision and recall of a clustering against gold story keys.
+
+    A pair of items is a true positive when both clusterings put them together.
+    """
+    tp = fp = fn = 0
+    for i in range(len(predicted)):
+        for j in range(i + 1, len(predicted)):
+            same_predicted, same_gold = predicted[i] == predicted[j], gold[i] == gold[j]
+            tp += same_predicted and same_gold
+            fp += same_predicted and not same_gold
+            fn += same_gold and not same_predicted
+    precision = tp / (tp + fp) if tp + fp else 1.0
+    recall = tp / (tp + fn) if tp + fn else 1.0
+    return {
+        "pairs_tp": tp,
+        "pairs_fp": fp,
+        "pairs_fn": fn,
+        "precision": round(precision, 4),
+        "recall": round(recall, 4),
+        "items": len(predicted),
+        "gold_stories": len(set(gold)),
+        "predicted_stories": len(set(predicted)),
+    }
+
+
+def with_parties(item: Item, classification: Classification) -> Classification:
+    """The classification, with the parties named in the item even when it is not relevant.
+
+    Ingestion only clusters relevant items; ``exportwatch cluster`` groups every item, and an
+    irrelevant one still names who it is about.
+    """
+    if classification.entities:
+        return classification
+    named = tuple(find_parties(f"{item.title}. {clean_text(item.text)[:_LEAD_CHARS]}"))
+    return replace(classification, entities=named) if named else classification

@@ -1,0 +1,72 @@
+"""Stories end to end: a Federal Register rule confirming a news story sends exactly one "now official" update."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+
+from exportwatch.demo import local_stack
+from exportwatch.local import Route
+from tests.helpers import FIXTURES
+
+SAMPLES = resources.files("exportwatch") / "samples"
+EMPTY_SEARCH = json.dumps({"count": 0, "description": "Documents published from Industry and Security Bureau"})
+
+
+def register_with(*numbers: str) -> bytes:
+    docs = []
+    for number in numbers:
+        doc = json.loads((FIXTURES / "federal_register" / f"{number}.json").read_text())
+        doc.pop("_provenance")
+        docs.append(doc)
+    return json.dumps({"count": len(docs), "results": docs}).encode()
+
+
+def test_a_later_federal_register_rule_sends_one_now_official_update() -> None:
+    # Given the seeds in the news and, at first, nothing in the Federal Register
+    routes = {
+        "/feeds/news.xml": Route((SAMPLES / "news.xml").read_bytes(), "application/rss+xml"),
+        "/api/v1/documents.json": Route(EMPTY_SEARCH.encode(), "application/json"),
+        "/api/v1/public-inspection-documents/current.json": Route(b'{"count": 0}', "application/json"),
+    }
+    with local_stack(routes) as stack:
+        stack.poll()
+        first = stack.inbox()["compliance-team"]
+        # When the TGL extension rule (FR 2019-25189, 84 FR 64018) is published
+        stack.server.routes["/api/v1/documents.json"] = Route(register_with("2019-25189"), "application/json")
+        stack.poll()
+        second = stack.inbox()["compliance-team"]
+        stack.poll()
+        third = stack.inbox()["compliance-team"]
+    # Then one alert from the news, one update when official, and nothing after
+    assert len(first) == 1 and first[0]["kind"] == "new" and not first[0]["official"]
+    assert len(second) == 1
+    update = second[0]
+    assert update["story_id"] == first[0]["story_id"]
+    assert update["kind"] == "update" and update["official"] and update["version"] == 2
+    assert update["subject"].startswith("UPDATE: ")
+    assert "now official: Federal Register 2019-25189 (84 FR 64018)" in update["email"]
+    assert third == []
+
+
+def test_rewritten_guids_do_not_flood_subscribers() -> None:
+    # Given a feed that changes every entry's GUID on each build (same links)
+    original = (SAMPLES / "news.xml").read_bytes()
+    routes = {
+        "/feeds/news.xml": Route(original, "application/rss+xml"),
+        "/api/v1/documents.json": Route(EMPTY_SEARCH.encode(), "application/json"),
+        "/api/v1/public-inspection-documents/current.json": Route(b'{"count": 0}', "application/json"),
+    }
+    with local_stack(routes) as stack:
+        stack.poll()
+        stack.inbox()
+        rebuilt = original.replace(b'isPermaLink="false">exportwatch-seed', b'isPermaLink="false">rebuilt-seed')
+        rebuilt = rebuilt.replace(
+            b'<guid isPermaLink="true">https://techxplore', b'<guid isPermaLink="false">tag:rebuilt,2019:techxplore'
+        )
+        stack.server.routes["/feeds/news.xml"] = Route(rebuilt, "application/rss+xml")
+        # When
+        stack.poll()
+        again = stack.inbox()
+    # Then entries with links are the same items; GUID-only entries are new items but join the same story
+    assert all(messages == [] for messages in again.values())
