@@ -6,24 +6,36 @@ import functools
 from typing import Any
 
 import boto3
+from botocore.config import Config
 
 from exportwatch import settings
+
+# Throttling and 5xx are retried by botocore with jittered backoff before our code sees them;
+# "standard" mode also caps retries with a token bucket, so a sick service is not hammered.
+RETRIES = Config(retries={"max_attempts": 8, "mode": "standard"}, connect_timeout=5, read_timeout=15)
 
 
 @functools.cache
 def dynamodb() -> Any:
     """Low-level DynamoDB client (transactions and conditional writes need the client API)."""
-    return boto3.client("dynamodb")
+    return boto3.client("dynamodb", config=RETRIES)
 
 
 @functools.cache
 def sns() -> Any:
     """SNS client for the alerts topic."""
-    return boto3.client("sns")
+    return boto3.client("sns", config=RETRIES)
+
+
+@functools.cache
+def sqs() -> Any:
+    """SQS client (the replay command reads the on-failure queue)."""
+    return boto3.client("sqs", config=RETRIES)
 
 
 def clear_caches() -> None:
     """Forget cached clients and settings (tests, and the demo between moto sessions)."""
     dynamodb.cache_clear()
     sns.cache_clear()
+    sqs.cache_clear()
     settings.load.cache_clear()

@@ -196,6 +196,33 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return run_demo(as_json=args.json)
 
 
+def cmd_replay(args: argparse.Namespace) -> int:
+    """Re-send recent stories' alerts that were never published, then clear the on-failure queue."""
+    from exportwatch import aws, settings
+    from exportwatch.notify import OutsideLambda, idempotent_sender
+    from exportwatch.replay import replay
+
+    try:
+        config = settings.load()
+    except settings.SettingsError as exc:
+        raise CliError(str(exc)) from exc
+    if not config.alerts_topic_arn:
+        raise CliError("environment variable ALERTS_TOPIC_ARN is required")
+    send, idempotency = idempotent_sender(aws.sns(), config.alerts_topic_arn, aws.dynamodb(), config.table_name)
+    idempotency.register_lambda_context(OutsideLambda())  # type: ignore[arg-type]
+    sqs = aws.sqs() if args.queue_url else None
+    report = replay(aws.dynamodb(), config.table_name, send, since=args.since, sqs=sqs, queue_url=args.queue_url)
+    _emit(
+        {
+            "stories_checked": report.stories_checked,
+            "sent_or_confirmed": report.sent_or_confirmed,
+            "failures_cleared": report.failures_cleared,
+            "failed_batches": report.batches,
+        }
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for tests and docs)."""
     parser = argparse.ArgumentParser(prog="exportwatch", description=__doc__.splitlines()[0] if __doc__ else "")
@@ -224,6 +251,10 @@ def build_parser() -> argparse.ArgumentParser:
     entries = sub.add_parser("entries", help="an Entity List rule's text -> one JSON line per entry")
     entries.add_argument("file", nargs="?", default="-")
     entries.set_defaults(func=cmd_entries)
+    replay = sub.add_parser("replay", help="re-send alerts that failed every retry (idempotent), clear the DLQ")
+    replay.add_argument("--since", required=True, help="stories changed on or after this ISO date")
+    replay.add_argument("--queue-url", default="", help="the NotifyFailureQueueUrl stack output")
+    replay.set_defaults(func=cmd_replay)
     return parser
 
 

@@ -217,7 +217,7 @@ class SampleServer:
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
 
     @property
     def base(self) -> str:
@@ -244,10 +244,11 @@ class FakeLambdaContext:
     aws_request_id: str = "00000000-0000-0000-0000-000000000000"
     log_group_name: str = "/aws/lambda/exportwatch-local"
     log_stream_name: str = "local"
+    remaining_millis: int = 120_000
 
     def get_remaining_time_in_millis(self) -> int:
-        """Plenty: local calls never time out."""
-        return 120_000
+        """What a real invocation would have left (idempotency's in-progress expiry derives from it)."""
+        return self.remaining_millis
 
 
 def load_handler(root: Path, name: str) -> ModuleType:

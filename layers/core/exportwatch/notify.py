@@ -91,6 +91,21 @@ def idempotent_sender(sns: Any, topic_arn: str, dynamodb: Any, table_name: str) 
     return send, config
 
 
+class OutsideLambda:
+    """A stand-in context for sends outside Lambda (``exportwatch replay``).
+
+    Idempotency marks a send in progress until the invocation's remaining time runs out; an
+    operator's replay gets a fixed minute.
+    """
+
+    def __init__(self, millis: int = 60_000) -> None:
+        self.millis = millis
+
+    def get_remaining_time_in_millis(self) -> int:
+        """The in-progress window of a send made by an operator."""
+        return self.millis
+
+
 def process_stream(event: dict[str, Any], context: LambdaContext, send: Sender) -> dict[str, Any]:
     """Handle one stream batch; returns the partial batch response Lambda expects."""
     processor = BatchProcessor(event_type=EventType.DynamoDBStreams)

@@ -101,12 +101,14 @@ def _fmt_date(iso: str) -> str:
 def primary_parties(story: Story, limit: int = 2) -> list[str]:
     """The parties the story is about: the ones most named in its evidence and source titles."""
     counts: Counter[str] = Counter()
-    texts = [e.text for e in story.evidence] + [s.title for s in story.sources]
-    for name in story.entities:
+    texts = [e.text.lower() for e in story.evidence] + [s.title.lower() for s in story.sources]
+    names = [one_line(n, max_chars=80) for n in story.entities]
+    names = [n for n in dict.fromkeys(names) if n]
+    for name in names:
         key = name.split()[0].lower()
-        counts[name] = sum(key in t.lower() for t in texts)
-    ranked = sorted(story.entities, key=lambda n: (-counts[n], story.entities.index(n)))
-    return [n for n in ranked if counts[n] > 0][:limit] or list(story.entities[:1])
+        counts[name] = sum(key in t for t in texts)
+    ranked = sorted(names, key=lambda n: (-counts[n], names.index(n)))
+    return [n for n in ranked if counts[n] > 0][:limit] or names[:1]
 
 
 _VERBS = (
