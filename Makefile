@@ -58,7 +58,8 @@ demo: install  ## The whole pipeline on moto with the bundled sample sources; pr
 	$(BIN)/exportwatch demo
 
 eval: install  ## Classifier precision/recall/F1 on the labelled corpus
-	$(BIN)/exportwatch eval tests/fixtures/corpus/all.jsonl
+	$(BIN)/exportwatch eval tests/fixtures/corpus/*.jsonl
+	$(BIN)/exportwatch cluster-eval tests/fixtures/stories/events.jsonl
 
 build: tools  ## sam build (needs Python 3.13 on PATH; taken from pyenv when present)
 	PATH="$(PY313):$$PATH" $(TOOLS)/bin/sam build

@@ -15,6 +15,9 @@ _MONTHS = {
 }  # fmt: skip
 _MONTH = r"(Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
 DATE_RE = re.compile(_MONTH + r"\s+(\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(\d{4}))?", re.IGNORECASE)
+# The same pattern for lower-cased text, where a case-sensitive scan is several times faster.
+_DATE_LOWER = re.compile(_MONTH.lower() + r"\s+(\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(\d{4}))?")
+_DIGIT = re.compile(r"\d")
 _ISO_RE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _NUMBER_WORDS = {"thirty": 30, "sixty": 60, "ninety": 90, "forty-five": 45, "one hundred eighty": 180, "180": 180}
 _SPAN_RE = re.compile(
@@ -86,8 +89,10 @@ def find_dates(sentences: list[str], published: str, *, extension: bool) -> dict
     """
     reference = to_date(published)
     dates: dict[str, str] = {}
-    for sentence in sentences:
-        for match in DATE_RE.finditer(sentence):
+    # A date has digits: sentences without any are skipped before the month scan.
+    lowered = [sentence.lower() for sentence in sentences if _DIGIT.search(sentence)]
+    for sentence in lowered:
+        for match in _DATE_LOWER.finditer(sentence):
             before = sentence[max(0, match.start() - 60) : match.start()]
             found = parse_date(match, reference)
             if found is None:
@@ -99,11 +104,11 @@ def find_dates(sentences: list[str], published: str, *, extension: bool) -> dict
             elif _COMMENTS_CUE.search(before):
                 dates.setdefault("comments_close", found.isoformat())
     if extension and "expires" not in dates:
-        for sentence in sentences:
+        for sentence in lowered:
             days = _span_days(sentence)
             if not days:
                 continue
-            anchors = [m for m in DATE_RE.finditer(sentence) if _ANCHOR_CUE.search(sentence[: m.start()])]
+            anchors = [m for m in _DATE_LOWER.finditer(sentence) if _ANCHOR_CUE.search(sentence[: m.start()])]
             anchor = parse_date(anchors[0], reference) if anchors else None
             if anchor:
                 dates["extended_on"] = anchor.isoformat()

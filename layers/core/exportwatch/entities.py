@@ -2,6 +2,10 @@
 
 "Huawei Technologies Co., Ltd." and "Huawei" must be one party; legal forms and generic words
 are stripped for the key, while the longest form seen is kept as an alias.
+
+The name lists are matched as a trie-shaped pattern on lower-cased text: a flat case-insensitive
+alternation of sixty names tries every name at every character and would cost more than all the
+labelling rules together.
 """
 
 from __future__ import annotations
@@ -60,20 +64,49 @@ _LEGAL_FORMS = re.compile(
 _PUNCT = re.compile(r"[^\w\s&-]+")
 _SPACE = re.compile(r"\s+")
 
+
+_Node = dict[str, "_Node"]
+
+
+def _trie(words: Iterable[str]) -> str:
+    """A pattern matching any of ``words`` (lower case), shaped as a trie and preferring the longest.
+
+    Examples
+    --------
+    >>> _trie(["zte", "ztec", "zhe"])
+    'z(?:he|te(?:c)?)'
+    """
+    root: _Node = {}
+    for word in words:
+        node = root
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def pattern(node: _Node) -> str:
+        branches = [re.escape(char) + pattern(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return pattern(root)
+
+
 _ALIAS_INDEX: list[tuple[str, str]] = sorted(
     ((alias, name) for name, aliases in KNOWN_PARTIES.items() for alias in aliases),
     key=lambda pair: -len(pair[0]),
 )
-_KNOWN_RE = re.compile(
-    r"\b(" + "|".join(re.escape(alias) for alias, _ in _ALIAS_INDEX) + r")\b",
-    re.IGNORECASE,
-)
+# Matched against lower-cased text.
+_KNOWN_RE = re.compile(r"\b(" + _trie(alias for alias, _ in _ALIAS_INDEX) + r")\b")
 _ALIAS_TO_NAME = dict(_ALIAS_INDEX)
 
 # Named parties in rule text: "Foo Bar Co., Ltd." or "Foo Technologies Corporation".
 _LEGAL_NAME_RE = re.compile(
     r"\b((?:[A-Z][\w&'.-]*\s){1,6}?(?:Co\.,?\s?Ltd\.?|Company|Corporation|Corp\.|Inc\.|Ltd\.|Limited|LLC|JSC|GmbH))"
 )
+# The legal forms _LEGAL_NAME_RE ends with: text without any cannot match, and the scan is slow.
+_LEGAL_FORM_HINT = re.compile(r"Co\.|Company|Corp|Inc\.|Ltd|Limited|LLC|JSC|GmbH")
 
 
 def entity_key(name: str) -> str:
@@ -94,16 +127,18 @@ def entity_key(name: str) -> str:
 
 def canonical_name(name: str) -> str | None:
     """Return the canonical form of a known party, or None."""
-    match = _KNOWN_RE.search(name)
-    return _ALIAS_TO_NAME[match.group(1).lower()] if match else None
+    match = _KNOWN_RE.search(name.lower())
+    return _ALIAS_TO_NAME[match.group(1)] if match else None
 
 
 def find_parties(text: str) -> list[str]:
     """Return the parties named in ``text``, canonical and de-duplicated, in order of mention."""
     found: dict[str, str] = {}
-    for match in _KNOWN_RE.finditer(text):
-        name = _ALIAS_TO_NAME[match.group(1).lower()]
+    for match in _KNOWN_RE.finditer(text.lower()):
+        name = _ALIAS_TO_NAME[match.group(1)]
         found.setdefault(name.lower(), name)
+    if not _LEGAL_FORM_HINT.search(text):
+        return list(found.values())
     for match in _LEGAL_NAME_RE.finditer(text):
         raw = match.group(1).strip().rstrip(",")
         if canonical_name(raw):
@@ -145,20 +180,16 @@ COUNTRIES: dict[str, tuple[str, ...]] = {
     "NL": ("netherlands", "dutch"),
     "US": (),
 }
-_COUNTRY_RE = re.compile(
-    r"\b("
-    + "|".join(re.escape(a) for a in sorted((a for v in COUNTRIES.values() for a in v), key=len, reverse=True))
-    + r")\b",
-    re.IGNORECASE,
-)
+# Matched against lower-cased text.
+_COUNTRY_RE = re.compile(r"\b(" + _trie(a for v in COUNTRIES.values() for a in v) + r")\b")
 _COUNTRY_OF = {alias: code for code, aliases in COUNTRIES.items() for alias in aliases}
 
 
 def find_countries(text: str) -> list[str]:
     """Return ISO 3166-1 alpha-2 codes of the countries named in ``text``, in order of mention."""
     codes: dict[str, None] = {}
-    for match in _COUNTRY_RE.finditer(text):
-        codes.setdefault(_COUNTRY_OF[match.group(1).lower()], None)
+    for match in _COUNTRY_RE.finditer(text.lower()):
+        codes.setdefault(_COUNTRY_OF[match.group(1)], None)
     return list(codes)
 
 
