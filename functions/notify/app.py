@@ -15,8 +15,10 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from exportwatch import aws, settings
 from exportwatch.notify import Sender, idempotent_sender, process_stream
+from exportwatch.redact import protect
 
 logger = Logger()
+protect(logger)  # no e-mail address or phone number in any log line
 metrics = Metrics()
 
 

@@ -16,9 +16,11 @@ from exportwatch.entities import watch_keys
 from exportwatch.fetch import fetch
 from exportwatch.observe import record_poll
 from exportwatch.poll import poll_feeds, report_json
+from exportwatch.redact import protect
 from exportwatch.store import Store
 
 logger = Logger()
+protect(logger)  # no e-mail address or phone number in any log line
 metrics = Metrics()
 
 

@@ -110,3 +110,30 @@ def test_every_function_has_code_a_sample_event_a_log_group_and_settings_it_can_
             monkeypatch.setenv(key, value if isinstance(value, str) else "x")
         settings.load.cache_clear()
         assert settings.load().table_name
+
+
+def _statements(template: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    found = []
+    for name, resource in template["Resources"].items():
+        for policy in resource.get("Properties", {}).get("Policies", []) or []:
+            for statement in policy.get("Statement", []) if isinstance(policy, dict) else []:
+                found.append((name, statement))
+    return found
+
+
+def test_function_policies_name_their_actions_and_resources(template: dict[str, Any]) -> None:
+    # Least privilege: no wildcard action, no wildcard resource in any function's own statements
+    statements = _statements(template)
+    assert statements
+    for name, statement in statements:
+        actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+        assert all("*" not in action for action in actions), (name, actions)
+        assert statement["Resource"] != "*", name
+
+
+def test_table_topics_and_queues_are_encrypted_with_the_key(template: dict[str, Any]) -> None:
+    resources = template["Resources"]
+    assert resources["Table"]["Properties"]["SSESpecification"]["KMSMasterKeyId"] == {"Ref": "DataKey"}
+    for name, resource in resources.items():
+        if resource["Type"] in ("AWS::SNS::Topic", "AWS::SQS::Queue"):
+            assert resource["Properties"]["KmsMasterKeyId"] == {"Ref": "DataKey"}, name

@@ -16,6 +16,7 @@ from typing import Any
 
 from exportwatch.models import Item
 from exportwatch.text import plain_text
+from exportwatch.urls import safe_url
 
 DOCUMENT_FIELDS: tuple[str, ...] = (
     "document_number", "title", "type", "action", "abstract", "publication_date", "effective_on", "agencies",
@@ -94,7 +95,7 @@ def document_item(doc: dict[str, Any], *, stage: str = "published", origin: str 
         title=title,
         text=abstract,
         source="federal_register",
-        url=str(doc.get("html_url") or doc.get("pdf_url") or ""),
+        url=safe_url(str(doc.get("html_url") or doc.get("pdf_url") or "")),
         published=published,
         type=str(doc.get("type") or ""),
         agencies=_agency_names(doc.get("agencies")),

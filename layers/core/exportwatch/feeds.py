@@ -16,7 +16,7 @@ import feedparser
 
 from exportwatch.models import Item
 from exportwatch.text import plain_text
-from exportwatch.urls import canonical_url
+from exportwatch.urls import canonical_url, safe_url
 
 MAX_ENTRIES = 500
 
@@ -90,9 +90,7 @@ def parse_feed(body: bytes, *, url: str, content_type: str = "", origin: str = "
     items = []
     for entry in entries[:MAX_ENTRIES]:
         title = plain_text(entry.get("title", ""), max_chars=500)
-        link = (entry.get("link") or "").strip()
-        if link and not link.startswith(("http://", "https://")):
-            link = ""
+        link = safe_url(entry.get("link") or "")
         text = _entry_text(entry)
         if not title and not text:
             continue

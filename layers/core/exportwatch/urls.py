@@ -30,6 +30,20 @@ _TRACKING_KEYS = frozenset(
 )
 
 
+_SAFE = ":/?#[]@!$&'()*+,;=%~-._"
+
+
+def safe_url(url: str) -> str:
+    """An http(s) URL with unsafe characters percent-encoded, or '' (``javascript:`` and the like).
+
+    Links go into e-mails and JSON for subscribers: nothing in them may read as markup.
+    """
+    url = (url or "").strip()
+    if not url.lower().startswith(("http://", "https://")) or len(url) > 2000:
+        return ""
+    return urllib.parse.quote(url, safe=_SAFE)
+
+
 def canonical_url(url: str) -> str:
     """Lower-case scheme and host, drop the fragment, default port, tracking parameters and a trailing slash.
 
