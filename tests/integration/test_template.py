@@ -82,9 +82,12 @@ def test_sam_build_puts_the_package_in_the_layer(tmp_path: Path) -> None:
 def test_table_in_the_template_matches_the_store(template: dict[str, Any]) -> None:
     table = template["Resources"]["Table"]["Properties"]
     assert [k["AttributeName"] for k in table["KeySchema"]] == [store.PK, store.SK]
-    (index,) = table["GlobalSecondaryIndexes"]
-    assert index["IndexName"] == store.GSI1
-    assert [k["AttributeName"] for k in index["KeySchema"]] == [store.GSI1_PK, store.GSI1_SK]
+    indexes = {i["IndexName"]: [k["AttributeName"] for k in i["KeySchema"]] for i in table["GlobalSecondaryIndexes"]}
+    assert indexes == {
+        store.GSI1: [store.GSI1_PK, store.GSI1_SK],
+        store.GSI2: [store.GSI2_PK, store.GSI2_SK],
+        store.GSI3: [store.GSI3_PK, store.GSI3_SK],
+    }
     assert table["TimeToLiveSpecification"]["AttributeName"] == store.TTL_ATTRIBUTE
     assert table["StreamSpecification"]["StreamViewType"] == "NEW_AND_OLD_IMAGES"
 

@@ -137,7 +137,10 @@ def local_stack(
         stack.enter_context(environment(env))
         aws.clear_caches()
         stack.callback(aws.clear_caches)
-        handlers = {name: load_handler(root, name) for name in ("poll_feeds", "poll_federal_register", "notify")}
+        handlers = {
+            name: load_handler(root, name)
+            for name in ("poll_feeds", "poll_federal_register", "notify", "remind", "digest")
+        }
         source = stream_source(template)
         # Recent botocore sends stream calls to account-based endpoints, which moto does not route yet.
         streams = boto3.client(

@@ -61,9 +61,9 @@ def publish(sns: Any, topic_arn: str, alert: Alert) -> str:
 
 
 def idempotent_sender(sns: Any, topic_arn: str, dynamodb: Any, table_name: str) -> tuple[Sender, IdempotencyConfig]:
-    """A sender that publishes each (story, version) once, whatever the retries."""
+    """A sender that publishes each message once (story and version, or reminder), whatever the retries."""
     config = IdempotencyConfig(
-        event_key_jmespath="[story_id, version]",
+        event_key_jmespath="key",
         expires_after_seconds=IDEMPOTENCY_SECONDS,
         raise_on_no_idempotency_key=True,
     )
@@ -86,7 +86,7 @@ def idempotent_sender(sns: Any, topic_arn: str, dynamodb: Any, table_name: str) 
         return message_id
 
     def send(alert: Alert) -> str:
-        return str(_send(payload={"story_id": alert.story_id, "version": alert.version}, alert=alert))
+        return str(_send(payload={"key": alert.dedup_key}, alert=alert))
 
     return send, config
 

@@ -49,6 +49,12 @@ class Alert:
     entities: tuple[str, ...]
     countries: tuple[str, ...]
     official: bool
+    occasion: str = ""  # what makes this message distinct from others of the story (a reminder's deadline)
+
+    @property
+    def dedup_key(self) -> str:
+        """Identity of the message for idempotent sending: one send per story version (or reminder)."""
+        return f"{self.story_id}#v{self.version}" + (f"#{self.occasion}" if self.occasion else "")
 
     def message_structure(self) -> dict[str, str]:
         """The ``Message`` for ``MessageStructure=json``: one body per protocol.

@@ -32,6 +32,9 @@ from exportwatch.models import Evidence, Item, Source, Story
 
 PK, SK = "pk", "sk"
 GSI1, GSI1_PK, GSI1_SK = "ByDay", "gsi1pk", "gsi1sk"
+GSI2, GSI2_PK, GSI2_SK = "ByDeadline", "gsi2pk", "gsi2sk"  # sparse: stories with an expiry date
+GSI3, GSI3_PK, GSI3_SK = "BySeenDay", "gsi3pk", "gsi3sk"  # stories by the day they last changed
+DEADLINE_PK = "DEADLINE"
 TTL_ATTRIBUTE = "expiration"
 ITEM_PREFIX, STORY_PREFIX, KEY_PREFIX, FEED_PREFIX = "ITEM#", "STORY#", "KEY#", "FEED#"
 IDEMPOTENCY_PK = "IDEMPOTENCY#notify"
@@ -69,6 +72,9 @@ def story_to_record(story: Story, *, rev: int) -> dict[str, Any]:
     return _dump({
         PK: STORY_PREFIX + story.story_id, SK: "STORY",
         GSI1_PK: "DAY#" + story.published, GSI1_SK: story.story_id,
+        GSI2_PK: DEADLINE_PK if story.dates.get("expires") else None,
+        GSI2_SK: f"{story.dates['expires']}#{story.story_id}" if story.dates.get("expires") else None,
+        GSI3_PK: "SEEN#" + story.last_seen[:10] if story.last_seen else None, GSI3_SK: story.story_id,
         "story_id": story.story_id, "title": story.title, "labels": list(story.labels),
         "severity": story.severity, "entities": list(story.entities), "countries": list(story.countries),
         "dates": dict(story.dates),
@@ -186,6 +192,38 @@ class Store:
                 if "LastEvaluatedKey" not in response:
                     break
                 kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+        return stories
+
+    def _query_stories(self, index: str, condition: str, names: dict[str, str], values: dict[str, Any]) -> list[Story]:
+        kwargs: dict[str, Any] = {
+            "TableName": self.table,
+            "IndexName": index,
+            "KeyConditionExpression": condition,
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": values,
+        }
+        stories = []
+        while True:
+            response = self.client.query(**kwargs)
+            stories += [story_from_record(row)[0] for row in response.get("Items", [])]
+            if "LastEvaluatedKey" not in response:
+                return stories
+            kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+
+    def stories_expiring(self, first: str, last: str) -> list[Story]:
+        """Stories whose expiry date is between two ISO dates (inclusive)."""
+        return self._query_stories(
+            GSI2,
+            "#p = :p AND #s BETWEEN :a AND :b",
+            {"#p": GSI2_PK, "#s": GSI2_SK},
+            {":p": {"S": DEADLINE_PK}, ":a": {"S": first}, ":b": {"S": last + "#~"}},
+        )
+
+    def stories_seen_on(self, days: Iterable[str]) -> list[Story]:
+        """Stories that changed (a new source included) on any of ``days``."""
+        stories: list[Story] = []
+        for day in days:
+            stories += self._query_stories(GSI3, "#p = :p", {"#p": GSI3_PK}, {":p": {"S": "SEEN#" + day}})
         return stories
 
     def story_for_keys(self, keys: Sequence[str]) -> tuple[Story, int] | None:

@@ -1,0 +1,47 @@
+"""Scheduled daily by EventBridge Scheduler: one digest of yesterday's stories, extra articles included."""
+
+from __future__ import annotations
+
+import functools
+from datetime import UTC, datetime
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from exportwatch import aws, settings
+from exportwatch.digest import digest_day, render_digest
+from exportwatch.notify import Sender, idempotent_sender
+from exportwatch.redact import protect
+from exportwatch.store import Store
+
+logger = Logger()
+protect(logger)  # no e-mail address or phone number in any log line
+metrics = Metrics()
+
+
+@functools.cache
+def _sender() -> tuple[Sender, Any]:
+    config = settings.load()
+    return idempotent_sender(aws.sns(), config.alerts_topic_arn, aws.dynamodb(), config.table_name)
+
+
+@logger.inject_lambda_context(clear_state=True)
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    """Publish the digest of yesterday (UTC) if any story changed.
+
+    The schedule sends no date; an operator may pass ``{"day": "YYYY-MM-DD"}`` to send a missed
+    day's digest (never twice).
+    """
+    config = settings.load()
+    send, idempotency = _sender()
+    idempotency.register_lambda_context(context)
+    day = event.get("day") or digest_day(datetime.now(UTC).date())
+    stories = Store(aws.dynamodb(), config.table_name).stories_seen_on([day])
+    digest = render_digest(stories, day)
+    if digest is not None:
+        send(digest)
+    metrics.add_metric(name="DigestStories", unit=MetricUnit.Count, value=len(stories))
+    return {"day": day, "stories": len(stories), "sent": digest is not None}
