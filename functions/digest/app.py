@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from datetime import UTC, datetime
 from typing import Any
 
@@ -12,19 +11,13 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from exportwatch import aws, settings
 from exportwatch.digest import digest_day, render_digest
-from exportwatch.notify import Sender, idempotent_sender
+from exportwatch.notify import sender_for
 from exportwatch.redact import protect
 from exportwatch.store import Store
 
 logger = Logger()
 protect(logger)  # no e-mail address or phone number in any log line
 metrics = Metrics()
-
-
-@functools.cache
-def _sender() -> tuple[Sender, Any]:
-    config = settings.load()
-    return idempotent_sender(aws.sns(), config.alerts_topic_arn, aws.dynamodb(), config.table_name)
 
 
 @logger.inject_lambda_context(clear_state=True)
@@ -36,8 +29,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     day's digest (never twice).
     """
     config = settings.load()
-    send, idempotency = _sender()
-    idempotency.register_lambda_context(context)
+    send = sender_for(context)
     day = event.get("day") or digest_day(datetime.now(UTC).date())
     stories = Store(aws.dynamodb(), config.table_name).stories_seen_on([day])
     digest = render_digest(stories, day)

@@ -6,15 +6,13 @@ encrypted on-failure queue.
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from exportwatch import aws, settings
-from exportwatch.notify import Sender, idempotent_sender, process_stream
+from exportwatch.notify import process_stream, sender_for
 from exportwatch.redact import protect
 
 logger = Logger()
@@ -22,18 +20,11 @@ protect(logger)  # no e-mail address or phone number in any log line
 metrics = Metrics()
 
 
-@functools.cache
-def _sender() -> tuple[Sender, Any]:
-    config = settings.load()
-    return idempotent_sender(aws.sns(), config.alerts_topic_arn, aws.dynamodb(), config.table_name)
-
-
 @logger.inject_lambda_context(clear_state=True)
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     """Publish the alerts the batch's story records call for."""
-    send, idempotency = _sender()
-    idempotency.register_lambda_context(context)
+    send = sender_for(context)
     metrics.add_metric(name="StreamRecords", unit=MetricUnit.Count, value=len(event.get("Records", [])))
     response = process_stream(event, context, send)
     metrics.add_metric(

@@ -5,7 +5,6 @@ Each story with an expiry date within 14 days gets one reminder per threshold (1
 
 from __future__ import annotations
 
-import functools
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -14,7 +13,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from exportwatch import aws, settings
-from exportwatch.notify import Sender, idempotent_sender
+from exportwatch.notify import sender_for
 from exportwatch.redact import protect
 from exportwatch.remind import send_due, window
 from exportwatch.store import Store
@@ -22,12 +21,6 @@ from exportwatch.store import Store
 logger = Logger()
 protect(logger)  # no e-mail address or phone number in any log line
 metrics = Metrics()
-
-
-@functools.cache
-def _sender() -> tuple[Sender, Any]:
-    config = settings.load()
-    return idempotent_sender(aws.sns(), config.alerts_topic_arn, aws.dynamodb(), config.table_name)
 
 
 @logger.inject_lambda_context(clear_state=True)
@@ -39,8 +32,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     day (reminders already sent are not sent again).
     """
     config = settings.load()
-    send, idempotency = _sender()
-    idempotency.register_lambda_context(context)
+    send = sender_for(context)
     today = date.fromisoformat(event["today"]) if event.get("today") else datetime.now(UTC).date()
     stories = Store(aws.dynamodb(), config.table_name).stories_expiring(*window(today))
     sent = send_due(stories, today, send)

@@ -9,6 +9,7 @@ on-failure queue with their stream coordinates for ``exportwatch replay``.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable
 from typing import Any
@@ -23,6 +24,7 @@ from aws_lambda_powertools.utilities.idempotency import (
 )
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from exportwatch import aws, settings
 from exportwatch.render import Alert, render
 from exportwatch.store import IDEMPOTENCY_PK, PK, SK, STORY_PREFIX, TTL_ATTRIBUTE, story_from_record
 
@@ -89,6 +91,23 @@ def idempotent_sender(sns: Any, topic_arn: str, dynamodb: Any, table_name: str) 
         return str(_send(payload={"key": alert.dedup_key}, alert=alert))
 
     return send, config
+
+
+@functools.cache
+def default_sender() -> tuple[Sender, IdempotencyConfig]:
+    """The deployment's sender, made once per container from the settings and the shared clients."""
+    config = settings.load()
+    return idempotent_sender(aws.sns(), config.alerts_topic_arn, aws.dynamodb(), config.table_name)
+
+
+aws.on_clear(default_sender.cache_clear)
+
+
+def sender_for(context: LambdaContext) -> Sender:
+    """The deployment's sender, with this invocation's context (in-progress sends expire with it)."""
+    send, idempotency = default_sender()
+    idempotency.register_lambda_context(context)
+    return send
 
 
 class OutsideLambda:
