@@ -14,11 +14,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import date
 
-from exportwatch.classify import clean_text
+from exportwatch.classify import clean_text, sentences_of
 from exportwatch.dates import to_date
 from exportwatch.entities import canonical_name, entity_key, find_parties
 from exportwatch.federal_register import citations
 from exportwatch.models import Classification, Item, Source, Story
+from exportwatch.text import one_line
 from exportwatch.urls import canonical_url
 
 WINDOW_DAYS = 4
@@ -169,6 +170,12 @@ def _merge_unique(a: Iterable[str], b: Iterable[str], *, key: object = None) -> 
     return tuple(seen.values())
 
 
+def summary_of(item: Item) -> str:
+    """The first sentence of an item's text (a rule's abstract, an article's lead), for the alert."""
+    sentences = sentences_of(replace(item, title=""))
+    return one_line(sentences[0], max_chars=400) if sentences else ""
+
+
 def new_story(
     item: Item, classification: Classification, keys: Sequence[str], sig: Sequence[int], *, now: str
 ) -> Story:
@@ -191,6 +198,7 @@ def new_story(
         version=1,
         changes=("new",),
         signature=tuple(sig),
+        summary=summary_of(item),
     )
 
 
@@ -226,6 +234,7 @@ def merge(story: Story, item: Item, classification: Classification, keys: Sequen
     return replace(
         story,
         title=item.title if item.official and not story.official else story.title,
+        summary=(summary_of(item) or story.summary) if item.official and not story.official else story.summary,
         labels=story.labels + tuple(new_labels),
         severity=severity,
         entities=_merge_unique(story.entities, classification.entities, key="entity"),

@@ -170,3 +170,4 @@ class Story:
     version: int = 1
     changes: tuple[str, ...] = ()
     signature: tuple[int, ...] = ()
+    summary: str = ""

@@ -164,7 +164,7 @@ def _who(story: Story) -> str:
     parties = primary_parties(story)
     if parties:
         return " and ".join(parties)
-    text = " ".join(e.text for e in story.evidence)
+    text = " ".join([story.summary, *(e.text for e in story.evidence)])
     count = _COUNT.search(text)
     where = ", ".join(_COUNTRY_NAMES.get(c, c) for c in story.countries[:3])
     if count:
@@ -218,7 +218,10 @@ def render(story: Story, *, kind: str | None = None) -> Alert:
     lines = [head, ""]
     if kind == "update" and update_note:
         lines += [f"What changed: {update_note}", ""]
-    lines += [f"Severity: {severity}", f"Status: {_status(story)}", "", "What happened:"]
+    lines += [f"Severity: {severity}", f"Status: {_status(story)}"]
+    if story.summary:
+        lines += ["", f"Summary: {story.summary}"]
+    lines += ["", "What happened:"]
     for evidence in story.evidence:
         lines.append(f"- {LABEL_NAMES.get(evidence.label, evidence.label)}: {plain_text(evidence.text)}")
     if story.entities:

@@ -84,6 +84,7 @@ def story_to_record(story: Story, *, rev: int) -> dict[str, Any]:
         "keys": list(story.keys), "first_seen": story.first_seen, "last_seen": story.last_seen,
         "published": story.published, "official": story.official, "version": story.version,
         "changes": list(story.changes), "signature": list(story.signature), "rev": rev,
+        "summary": story.summary,
     })  # fmt: skip
 
 
@@ -118,6 +119,7 @@ def story_from_record(record: dict[str, Any]) -> tuple[Story, int]:
         version=int(data.get("version", 1)),
         changes=tuple(data.get("changes", [])),
         signature=tuple(int(x) for x in data.get("signature", [])),
+        summary=str(data.get("summary", "")),
     )
     return story, int(data.get("rev", 0))
 
