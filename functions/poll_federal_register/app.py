@@ -37,6 +37,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         fetcher=functools.partial(fetch, allow_loopback=config.allow_loopback),
         lookback_days=config.lookback_days,
         watched=watch_keys(config.watched_entities),
+        max_age_days=config.max_item_age_days,
     )
     record_poll(metrics, report)
     return report_json(report)

@@ -34,6 +34,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         Store(aws.dynamodb(), config.table_name),
         fetcher=functools.partial(fetch, allow_loopback=config.allow_loopback),
         watched=watch_keys(config.watched_entities),
+        max_age_days=config.max_item_age_days,
     )
     record_poll(metrics, report)
     return report_json(report)

@@ -145,3 +145,30 @@ def test_a_server_that_trickles_hits_the_total_time_limit() -> None:
         listener.close()
     assert caught.value.reason == "timeout"
     assert time.monotonic() - started < 5
+
+
+def test_plain_http_is_refused_outside_loopback() -> None:
+    with pytest.raises(FetchError) as caught:
+        check_url("http://example.com/feed.xml")
+    assert caught.value.reason == "blocked_url"
+
+
+def test_redirect_from_https_to_plain_http_on_a_public_address_is_refused() -> None:
+    routes = {"/r": redirect_to("http://93.184.216.34/feed.xml")}
+    with SampleServer(routes) as server, pytest.raises(FetchError) as caught:
+        fetch_once(f"{server.base}/r", allow_loopback=True)
+    assert caught.value.reason == "blocked_url"
+
+
+def test_429_without_retry_after_backs_off_with_jitter() -> None:
+    calls = []
+
+    def busy(_: BaseHTTPRequestHandler) -> Route:
+        calls.append(1)
+        return Route(b"busy", "text/plain", status=429)
+
+    waits: list[float] = []
+    with SampleServer({"/feed": busy}) as server, pytest.raises(FetchError) as caught:
+        fetch(f"{server.base}/feed", allow_loopback=True, retries=2, sleep=waits.append)
+    assert caught.value.reason == "throttled" and len(calls) == 3
+    assert len(waits) == 2 and 0 <= waits[0] <= 0.5 and 0 <= waits[1] <= 1.0

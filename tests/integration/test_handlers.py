@@ -28,6 +28,7 @@ def sources(monkeypatch: pytest.MonkeyPatch):
     }
     with SampleServer(routes) as server:
         monkeypatch.setenv("EXPORTWATCH_ALLOW_LOOPBACK", "1")
+        monkeypatch.setenv("MAX_ITEM_AGE_DAYS", "0")  # the samples are real reports of 2019
         monkeypatch.setenv("FEED_URLS", f"{server.base}/feeds/news.xml")
         monkeypatch.setenv("FEDERAL_REGISTER_BASE", f"{server.base}/api/v1")
         yield server

@@ -49,3 +49,16 @@ def test_tracking_parameters_do_not_make_a_new_item() -> None:
     a = item_key(link="https://example.com/story?utm_source=rss")
     b = item_key(link="https://www.example.com/story#comments")
     assert a == b
+
+
+def test_external_entities_are_never_resolved() -> None:
+    # Given a feed whose title uses an external entity pointing at /etc/passwd
+    body = (FEEDS / "xxe-external-entity.xml").read_bytes()
+    # When
+    try:
+        items = parse_feed(body, url="https://example.com/x").items
+    except ParseError:
+        return
+    # Then
+    for item in items:
+        assert "root:" not in item.title + item.text

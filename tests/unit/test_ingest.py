@@ -68,3 +68,19 @@ def test_later_articles_join_the_story_without_a_new_version() -> None:
     assert story.version == 2
     assert report.stories_updated == [story.story_id]
     assert any(change.startswith("expires") for change in story.changes)
+
+
+def test_back_dated_items_are_remembered_but_never_alert() -> None:
+    # Given a feed that republished its archive: the seeds (Nov 2019) first seen in Nov 2020
+    store = FakeStore()
+
+    def a_year_later() -> datetime:
+        return datetime(2020, 11, 22, 12, tzinfo=UTC)
+
+    # When
+    report = ingest(seeds(), store, now=a_year_later, max_age_days=14)
+    again = ingest(seeds(), store, now=a_year_later, max_age_days=14)
+    # Then no story, and the items are known
+    assert report.stale == 3 and report.stored == 0
+    assert not store.stories
+    assert again.already_seen == 3

@@ -132,6 +132,7 @@ def local_stack(
             "POWERTOOLS_METRICS_NAMESPACE": "ExportWatchDemo", "POWERTOOLS_METRICS_DISABLED": "true",
             "POWERTOOLS_LOG_LEVEL": os.environ.get("EXPORTWATCH_DEMO_LOG_LEVEL", "CRITICAL"),
             "WATCHED_ENTITIES": "", "LOOKBACK_DAYS": "3",
+            "MAX_ITEM_AGE_DAYS": "0",  # the samples are real reports of 2019: no age limit locally
             **(extra_env or {}),
         }  # fmt: skip
         stack.enter_context(environment(env))

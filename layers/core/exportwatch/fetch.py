@@ -83,6 +83,8 @@ def check_url(url: str, *, allow_loopback: bool = False) -> None:
     parts = urllib.parse.urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise FetchError(url, "blocked_url", f"only http(s) URLs with a host are fetched: {url!r}")
+    if parts.scheme == "http" and not allow_loopback:
+        raise FetchError(url, "blocked_url", "plain http is refused; use https")
     try:
         infos = socket.getaddrinfo(
             parts.hostname, parts.port or (443 if parts.scheme == "https" else 80), type=socket.SOCK_STREAM
@@ -95,8 +97,8 @@ def check_url(url: str, *, allow_loopback: bool = False) -> None:
             continue
         if not address.is_global or address.is_multicast:
             raise FetchError(url, "blocked_url", f"{parts.hostname} resolves to a non-public address")
-    if parts.scheme == "http" and not allow_loopback:
-        raise FetchError(url, "blocked_url", "plain http is refused; use https")
+        if parts.scheme == "http" and address not in _LOOPBACK:
+            raise FetchError(url, "blocked_url", "plain http is refused except to loopback; use https")
 
 
 class _CheckedRedirects(urllib.request.HTTPRedirectHandler):

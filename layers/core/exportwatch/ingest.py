@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from aws_lambda_powertools import Logger
@@ -62,6 +62,7 @@ class IngestReport:
     received: int = 0
     already_seen: int = 0
     irrelevant: int = 0
+    stale: int = 0
     stored: int = 0
     stories_created: list[str] = field(default_factory=list)
     stories_updated: list[str] = field(default_factory=list)
@@ -72,6 +73,7 @@ class IngestReport:
         self.received += other.received
         self.already_seen += other.already_seen
         self.irrelevant += other.irrelevant
+        self.stale += other.stale
         self.stored += other.stored
         self.stories_created += other.stories_created
         self.stories_updated += other.stories_updated
@@ -89,6 +91,7 @@ def ingest(
     watched: frozenset[str] = frozenset(),
     now: Callable[[], datetime] = _utc_now,
     ttl_days: int = 400,
+    max_age_days: int = 0,
 ) -> IngestReport:
     """Store the new items among ``items`` and create or update their stories.
 
@@ -106,8 +109,17 @@ def ingest(
     # the rule, not a news story followed by a "now official" update a second later.
     fresh.sort(key=lambda i: (not i.official, i.published, i.id))
     stamp = now().isoformat(timespec="seconds")
+    # A feed that republishes its archive (or back-dates entries) must not flood subscribers:
+    # items published long before they were first seen are remembered, never alerted.
+    oldest = (now() - timedelta(days=max_age_days)).date().isoformat() if max_age_days > 0 else ""
     groups: list[_Group] = []
     for item in fresh:
+        if oldest and item.published and item.published < oldest:
+            if store.mark_seen(item):
+                report.stale += 1
+            else:
+                report.already_seen += 1
+            continue
         classification = classify(item, watched=watched)
         if not classification.relevant:
             if store.mark_seen(item):

@@ -78,6 +78,7 @@ def _poll_source(
     *,
     watched: frozenset[str],
     now: Callable[[], datetime],
+    max_age_days: int = 0,
 ) -> None:
     state = store.feed_state(name)
     try:
@@ -104,7 +105,7 @@ def _poll_source(
         return
     if warning:
         logger.warning("source parsed with recovery", extra={"source": name, "warning": warning})
-    report.ingest.add(ingest(items, store, watched=watched, now=now))
+    report.ingest.add(ingest(items, store, watched=watched, now=now, max_age_days=max_age_days))
     store.put_feed_state(
         FeedState(
             url=name,
@@ -124,6 +125,7 @@ def poll_feeds(
     fetcher: Fetcher,
     watched: frozenset[str] = frozenset(),
     now: Callable[[], datetime] = _utc_now,
+    max_age_days: int = 0,
 ) -> PollReport:
     """Poll news feeds; an unchanged feed costs one conditional request and one state read."""
     report = PollReport()
@@ -143,7 +145,7 @@ def poll_feeds(
             )
             return response, list(parsed.items), parsed.warning
 
-        _poll_source(url, store, report, load, watched=watched, now=now)
+        _poll_source(url, store, report, load, watched=watched, now=now, max_age_days=max_age_days)
     return report
 
 
@@ -156,6 +158,7 @@ def poll_federal_register(
     lookback_days: int = 3,
     watched: frozenset[str] = frozenset(),
     now: Callable[[], datetime] = _utc_now,
+    max_age_days: int = 0,
 ) -> PollReport:
     """Poll the agency's recent documents and today's public inspection list."""
     report = PollReport()
@@ -192,8 +195,11 @@ def poll_federal_register(
         )
         return response, items, "; ".join(problems)[:300]
 
-    _poll_source("federal_register:documents", store, report, load_documents, watched=watched, now=now)
-    _poll_source("federal_register:public_inspection", store, report, load_public_inspection, watched=watched, now=now)
+    for name, load in (
+        ("federal_register:documents", load_documents),
+        ("federal_register:public_inspection", load_public_inspection),
+    ):
+        _poll_source(name, store, report, load, watched=watched, now=now, max_age_days=max_age_days)
     return report
 
 
@@ -208,6 +214,7 @@ def report_json(report: PollReport) -> dict[str, Any]:
         "stored": report.ingest.stored,
         "already_seen": report.ingest.already_seen,
         "irrelevant": report.ingest.irrelevant,
+        "stale": report.ingest.stale,
         "stories_created": report.ingest.stories_created,
         "stories_updated": report.ingest.stories_updated,
     }

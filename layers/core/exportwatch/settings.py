@@ -25,6 +25,7 @@ class Settings:
     watched_entities: tuple[str, ...] = field(default_factory=tuple)
     allow_loopback: bool = False
     item_ttl_days: int = 400
+    max_item_age_days: int = 14
 
 
 def _required(name: str) -> str:
@@ -71,4 +72,5 @@ def load() -> Settings:
         watched_entities=_list("WATCHED_ENTITIES"),
         allow_loopback=os.environ.get("EXPORTWATCH_ALLOW_LOOPBACK", "") == "1",
         item_ttl_days=_int("ITEM_TTL_DAYS", Settings.item_ttl_days),
+        max_item_age_days=_int("MAX_ITEM_AGE_DAYS", Settings.max_item_age_days),
     )
