@@ -49,7 +49,8 @@ def test_classify_streams_one_line_per_input_line_with_errors_inline() -> None:
     out = [json.loads(line) for line in result.stdout.splitlines()]
     assert [o.get("id") for o in out] == ["a", None, "b"]
     assert out[0]["labels"] == ["entity_list.addition"]
-    assert set(out[0]) == {"id", "labels", "severity", "entities", "countries", "dates", "evidence"}
+    contract = {"id", "labels", "severity", "entities", "countries", "dates", "evidence"}
+    assert set(out[0]) == contract | {"aliases"}  # the contract's keys, extended by the aliases kept
     assert "error" in out[1]
     assert out[2]["labels"] == [] and out[2]["severity"] is None
 

@@ -50,3 +50,15 @@ def test_demo_json_lines_have_the_contract_shape() -> None:
             assert len(line["body"]) <= 160
         else:
             assert line["subject"]
+
+
+def test_the_demo_run_twice_in_one_process_prints_the_same_messages(capsys) -> None:
+    # Given / When
+    from exportwatch.demo import run_demo
+
+    run_demo(as_json=True)
+    first = capsys.readouterr().out
+    run_demo(as_json=True)
+    second = capsys.readouterr().out
+    # Then each run is a fresh local world with the same, and only the same, messages
+    assert first and first == second

@@ -122,3 +122,23 @@ def test_severity_is_high_for_additions_and_for_watched_parties() -> None:
     assert classify(addition).severity == "high"
     assert classify(extension).severity == "medium"
     assert classify(extension, watched=frozenset({"huawei"})).severity == "high"
+
+
+def test_entities_are_normalized_and_their_aliases_kept() -> None:
+    # Given a rule naming the party by its legal name, and news naming it short
+    rule = Item(
+        id="fr:x",
+        title="Addition of Entities to the Entity List",
+        source="federal_register",
+        agencies=("Industry and Security Bureau",),
+        published="2019-05-21",
+        text="This rule adds Huawei Technologies Co., Ltd. (Huawei) and 68 non-U.S. affiliates to the Entity List.",
+    )
+    news = Item(
+        id="n", title="US blacklists Huawei", text="Commerce added Huawei to the Entity List.", published="2019-05-16"
+    )
+    # When
+    from_rule, from_news = classify(rule), classify(news)
+    # Then both meet on one name, and the legal form is kept as an alias
+    assert "Huawei" in from_rule.entities and "Huawei" in from_news.entities
+    assert from_rule.aliases["Huawei"] == ("Huawei Technologies Co., Ltd.",)

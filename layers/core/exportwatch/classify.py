@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from exportwatch.dates import DATE_RE, find_dates, parse_date, to_date
-from exportwatch.entities import entity_key, find_countries, find_parties
+from exportwatch.entities import entity_key, find_aliases, find_countries, find_parties
 from exportwatch.models import LABELS, Classification, Evidence, Item
 
 _I = re.IGNORECASE
@@ -722,6 +722,7 @@ def classify(item: Item, *, watched: frozenset[str] = frozenset()) -> Classifica
         countries=tuple(find_countries(text)),
         dates=dates,
         evidence=evidence,
+        aliases=find_aliases(text, entities),
     )
 
 

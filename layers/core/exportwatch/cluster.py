@@ -199,6 +199,7 @@ def new_story(
         changes=("new",),
         signature=tuple(sig),
         summary=summary_of(item),
+        aliases=dict(classification.aliases),
     )
 
 
@@ -245,9 +246,17 @@ def merge(story: Story, item: Item, classification: Classification, keys: Sequen
         keys=_merge_unique(story.keys, keys)[:200],
         last_seen=now,
         official=story.official or item.official,
+        aliases=_merge_aliases(story.aliases, classification.aliases),
         version=story.version + (1 if changes else 0),
         changes=tuple(changes) if changes else story.changes,
     )
+
+
+def _merge_aliases(a: dict[str, tuple[str, ...]], b: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+    merged = {name: dict.fromkeys(forms) for name, forms in a.items()}
+    for name, forms in b.items():
+        merged.setdefault(name, {}).update(dict.fromkeys(forms))
+    return {name: tuple(list(forms)[:8]) for name, forms in merged.items()}
 
 
 def window(published: str, days: int = WINDOW_DAYS) -> list[str]:

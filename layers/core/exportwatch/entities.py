@@ -149,6 +149,42 @@ def find_parties(text: str) -> list[str]:
     return list(found.values())
 
 
+_FORM_TAIL = re.compile(
+    r"(?:[ ,]+(?:Technologies|Technology|Tech|Co\.?|Ltd\.?|Limited|Inc\.?|Corporation|Corp\.?|Company|Group|"
+    r"Holdings?|International|Semiconductor|Manufacturing|Digital|Device|Lab|Innovations))+"
+)
+_ABBREVIATION = re.compile(r"\s*\(([A-Z][A-Za-z0-9&-]{1,12})\)")
+
+
+def find_aliases(text: str, names: Iterable[str], limit: int = 5) -> dict[str, tuple[str, ...]]:
+    """The other forms under which ``text`` names each party: legal names and abbreviations.
+
+    Examples
+    --------
+    >>> find_aliases("Huawei Technologies Co., Ltd. (Huawei) and ...", ["Huawei"])
+    {'Huawei': ('Huawei Technologies Co., Ltd.',)}
+    """
+    wanted = {name.lower(): name for name in names}
+    forms: dict[str, dict[str, None]] = {}
+    lowered = text.lower()
+    for match in _KNOWN_RE.finditer(lowered):
+        name = _ALIAS_TO_NAME[match.group(1)]
+        if name.lower() not in wanted:
+            continue
+        end = match.end()
+        tail = _FORM_TAIL.match(text, end)
+        if tail:
+            end = tail.end()
+        surface = text[match.start() : end].strip(" ,")
+        seen = forms.setdefault(name, {})
+        if surface.lower() != name.lower():
+            seen.setdefault(surface, None)
+        abbreviation = _ABBREVIATION.match(text, end)
+        if abbreviation and abbreviation.group(1).lower() != name.lower():
+            seen.setdefault(abbreviation.group(1), None)
+    return {name: tuple(list(found)[:limit]) for name, found in forms.items() if found}
+
+
 _STOP_PARTIES = {"the", "commerce", "department", "the commerce", "federal register", "u", "us", "the u s"}
 
 

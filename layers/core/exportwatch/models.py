@@ -114,6 +114,7 @@ class Classification:
     countries: tuple[str, ...] = ()
     dates: dict[str, str] = field(default_factory=dict)
     evidence: tuple[Evidence, ...] = ()
+    aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def relevant(self) -> bool:
@@ -130,6 +131,7 @@ class Classification:
             "countries": list(self.countries),
             "dates": dict(self.dates),
             "evidence": [{"label": e.label, "text": e.text} for e in self.evidence],
+            "aliases": {name: list(forms) for name, forms in self.aliases.items()},
         }
 
 
@@ -171,3 +173,4 @@ class Story:
     changes: tuple[str, ...] = ()
     signature: tuple[int, ...] = ()
     summary: str = ""
+    aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)

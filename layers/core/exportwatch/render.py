@@ -225,7 +225,11 @@ def render(story: Story, *, kind: str | None = None) -> Alert:
     for evidence in story.evidence:
         lines.append(f"- {LABEL_NAMES.get(evidence.label, evidence.label)}: {plain_text(evidence.text)}")
     if story.entities:
-        lines += ["", "Parties: " + ", ".join(story.entities)]
+        named = [
+            name + (f" (also: {'; '.join(story.aliases[name])})" if story.aliases.get(name) else "")
+            for name in story.entities
+        ]
+        lines += ["", "Parties: " + ", ".join(named)]
     if countries:
         lines.append("Countries: " + ", ".join(countries))
     if story.dates:

@@ -85,6 +85,7 @@ def story_to_record(story: Story, *, rev: int) -> dict[str, Any]:
         "published": story.published, "official": story.official, "version": story.version,
         "changes": list(story.changes), "signature": list(story.signature), "rev": rev,
         "summary": story.summary,
+        "aliases": {name: list(forms) for name, forms in story.aliases.items()},
     })  # fmt: skip
 
 
@@ -120,6 +121,7 @@ def story_from_record(record: dict[str, Any]) -> tuple[Story, int]:
         changes=tuple(data.get("changes", [])),
         signature=tuple(int(x) for x in data.get("signature", [])),
         summary=str(data.get("summary", "")),
+        aliases={str(k): tuple(str(f) for f in v) for k, v in data.get("aliases", {}).items()},
     )
     return story, int(data.get("rev", 0))
 
