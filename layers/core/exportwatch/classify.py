@@ -707,9 +707,12 @@ def classify(item: Item, *, watched: frozenset[str] = frozenset()) -> Classifica
         return Classification()
     labels = tuple(sorted(found, key=_LABEL_ORDER.__getitem__))
     evidence = tuple(Evidence(label, _trim(scope[found[label]])) for label in labels)
+    # The parties acted on are those named where the action is stated (title and evidence);
+    # others the text mentions in passing ("like Hikvision before it") are background.
+    acted = " ".join(dict.fromkeys([scope[0], *(scope[index] for index in found.values())]))
     scope = [sentence for sentence in scope if sentence]
     text = " ".join(scope)
-    entities = tuple(find_parties(text))
+    entities = tuple(find_parties(acted) or find_parties(text))
     dates = find_dates(scope, item.published, extension=_EXTENSION in found)
     if item.effective_on:
         dates["effective"] = item.effective_on
