@@ -139,4 +139,38 @@ def test_table_topics_and_queues_are_encrypted_with_the_key(template: dict[str, 
     assert resources["Table"]["Properties"]["SSESpecification"]["KMSMasterKeyId"] == {"Ref": "DataKey"}
     for name, resource in resources.items():
         if resource["Type"] in ("AWS::SNS::Topic", "AWS::SQS::Queue"):
-            assert resource["Properties"]["KmsMasterKeyId"] == {"Ref": "DataKey"}, name
+            properties = resource["Properties"]
+            # The scheduler's dead-letter queue is SQS-encrypted: the scheduler's role has no key grant.
+            encrypted = properties.get("KmsMasterKeyId") == {"Ref": "DataKey"} or (
+                name == "PollDLQ" and properties.get("SqsManagedSseEnabled") is True
+            )
+            assert encrypted, name
+
+
+def test_pollers_cannot_write_the_senders_idempotency_records(template: dict[str, Any]) -> None:
+    for name in ("PollFeedsFunction", "PollFederalRegisterFunction"):
+        (statement,) = [
+            s
+            for _n, s in _statements({"Resources": {name: template["Resources"][name]}})
+            if s.get("Sid") == "ItemsStoriesAndFeedState"
+        ]
+        prefixes = statement["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"]
+        assert not any(p.startswith("IDEMPOTENCY") for p in prefixes)
+        assert set(prefixes) == {"ITEM#*", "STORY#*", "KEY#*", "FEED#*"}
+
+
+def test_schedules_run_as_a_role_that_can_dead_letter_into_the_encrypted_queue(template: dict[str, Any]) -> None:
+    resources = template["Resources"]
+    schedules = [
+        event["Properties"]
+        for r in resources.values()
+        if r["Type"] == "AWS::Serverless::Function"
+        for event in r["Properties"].get("Events", {}).values()
+        if event["Type"] == "ScheduleV2"
+    ]
+    assert len(schedules) == 4
+    assert all(s["RoleArn"] == {"Fn::GetAtt": ["SchedulerRole", "Arn"]} for s in schedules)
+    assert all(s["DeadLetterConfig"]["Arn"] == {"Fn::GetAtt": ["PollDLQ", "Arn"]} for s in schedules)
+    statements = resources["SchedulerRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
+    kms = next(s for s in statements if s["Sid"] == "EncryptedDeadLetterQueue")
+    assert kms["Resource"] == {"Fn::GetAtt": ["DataKey", "Arn"]}

@@ -36,3 +36,25 @@ def test_a_protected_logger_masks_messages_and_extra_keys_of_child_loggers() -> 
     line = json.loads(stream.getvalue().splitlines()[-1])
     assert line["message"] == "delivery to <email> failed"
     assert line["endpoint"] == "<phone>" and line["story_id"] == "s-1"
+
+
+def test_exception_text_and_appended_keys_are_masked_too() -> None:
+    # Given
+    stream = io.StringIO()
+    service = Logger(service="redact-test-2", logger_handler=logging.StreamHandler(stream))
+    protect(service)
+    service.append_keys(subscriber="desk@example.com")
+    # When
+    try:
+        raise RuntimeError("SMS to +15551234567 bounced for ops@example.com")
+    except RuntimeError:
+        service.exception("delivery failed")
+    # Then
+    output = stream.getvalue()
+    assert "example.com" not in output and "15551234567" not in output
+    assert "<email>" in output and "<phone>" in output
+
+
+@pytest.mark.parametrize("number", ["15551234567", "555 123 4567", "0044 20 7946 0958"])
+def test_more_phone_forms_are_masked(number: str) -> None:
+    assert mask(f"call {number} now") == "call <phone> now"

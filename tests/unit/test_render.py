@@ -95,6 +95,31 @@ def test_any_story_renders_within_limits_and_without_markup(
     alert = render(story)
     # Then
     assert len(alert.subject) <= SUBJECT_MAX and "\n" not in alert.subject
-    assert len(alert.sms) <= SMS_MAX
+    assert len(alert.sms) <= SMS_MAX and alert.sms.isascii()
     for body in (alert.subject, alert.sms, alert.email, alert.default):
         assert "<script" not in body.lower()
+
+
+def test_a_huge_digest_still_fits_in_one_sns_message() -> None:
+    # Given 30 stories of 50 sources each, with long non-ASCII titles
+    from exportwatch.digest import render_digest
+    from exportwatch.models import Source
+
+    base = seeds_story()
+    sources = tuple(
+        Source(f"id{i}", "Ûnïcödé " * 30, f"https://example.com/{i}", "news", "2019-11-20", "news") for i in range(50)
+    )
+    stories = [replace(base, story_id=f"s-{n}", sources=sources) for n in range(30)]
+    # When
+    digest = render_digest(stories, "2019-11-22")
+    assert digest is not None
+    message = json.dumps(digest.message_structure(), ensure_ascii=False).encode()
+    # Then
+    assert len(message) < 256 * 1024
+    assert "and 38 more" in digest.email
+
+
+def test_sms_bodies_are_one_gsm_segment() -> None:
+    alert = render(seeds_story())
+    assert alert.sms.isascii() and len(alert.sms) <= 160
+    assert "·" not in alert.sms and "…" not in alert.sms

@@ -60,6 +60,8 @@ def cmd_classify(args: argparse.Namespace) -> int:
                     continue
                 except InputError as exc:
                     error = f"line {number}: {exc}"
+                except Exception as exc:  # noqa: BLE001 - one line's bug must not cost the others theirs
+                    error = f"line {number}: cannot classify ({type(exc).__name__}: {exc})"
             _emit({"id": ident, "error": error})
     return 0
 

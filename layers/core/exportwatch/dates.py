@@ -52,7 +52,10 @@ def parse_date(match: re.Match[str], reference: date | None) -> date | None:
         return None
     if not match.group(3) and reference and (found - reference).days > 200:
         # "Nov. 18" in a January article is last year's November.
-        found = found.replace(year=year - 1)
+        try:
+            found = found.replace(year=year - 1)
+        except ValueError:
+            return None
     return found
 
 
@@ -112,6 +115,9 @@ def find_dates(sentences: list[str], published: str, *, extension: bool) -> dict
             anchor = parse_date(anchors[0], reference) if anchors else None
             if anchor:
                 dates["extended_on"] = anchor.isoformat()
-                dates["expires"] = (anchor + timedelta(days=days)).isoformat()
+                try:
+                    dates["expires"] = (anchor + timedelta(days=days)).isoformat()
+                except OverflowError:
+                    dates.pop("extended_on", None)
                 break
     return dates

@@ -10,8 +10,10 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 
 from exportwatch.models import Story
-from exportwatch.render import LABEL_NAMES, SMS_MAX, SUBJECT_MAX, Alert, headline
-from exportwatch.text import one_line, plain_text
+from exportwatch.render import EMAIL_MAX, LABEL_NAMES, SMS_MAX, SUBJECT_MAX, Alert, headline
+from exportwatch.text import one_line, plain_text, sms_text
+
+_SOURCES_SHOWN = 12
 
 
 def digest_day(today: date) -> str:
@@ -32,16 +34,18 @@ def render_digest(stories: Iterable[Story], day: str) -> Alert | None:
             f"  {(story.severity or 'low').capitalize()} · {labels} · "
             f"{'official' if story.official else 'not yet official'} · {len(story.sources)} source(s)"
         )
-        for source in story.sources:
+        for source in story.sources[:_SOURCES_SHOWN]:
             where = f" {source.url}" if source.url else ""
             lines.append(f"  - {one_line(source.title, max_chars=140) or source.id} ({source.published}){where}")
+        if len(story.sources) > _SOURCES_SHOWN:
+            lines.append(f"  - and {len(story.sources) - _SOURCES_SHOWN} more")
         lines.append("")
     subject = one_line(f"exportwatch digest {day}: {len(ranked)} stories", max_chars=SUBJECT_MAX)
     # No labels and low severity: label- and severity-filtered subscriptions (the SMS one) skip the
     # digest; unfiltered ones, and filters on kind = digest, get it.
     return Alert(
         story_id=f"digest-{day}", version=1, kind="digest", subject=subject,
-        email=plain_text("\n".join(lines), max_chars=60000),
-        sms=one_line(f"exportwatch {day}: {len(ranked)} stories changed; see the e-mail digest", max_chars=SMS_MAX),
+        email=plain_text("\n".join(lines), max_chars=EMAIL_MAX),
+        sms=sms_text(f"exportwatch {day}: {len(ranked)} stories changed; see the e-mail digest", max_chars=SMS_MAX),
         default=subject, labels=(), severity="low", entities=(), countries=(), official=False,
     )  # fmt: skip

@@ -87,6 +87,9 @@ def parse_feed(body: bytes, *, url: str, content_type: str = "", origin: str = "
             raise ParseError(f"not a usable feed ({warning})")
     if not entries and not parsed.get("version"):
         raise ParseError("not a feed (no RSS or Atom root element)")
+    links = [safe_url(entry.get("link") or "") for entry in entries[:MAX_ENTRIES]]
+    # A link several entries share (a live page, a listing) cannot identify any one of them.
+    shared = {canonical_url(link) for link in links if link and links.count(link) > 1}
     items = []
     for entry in entries[:MAX_ENTRIES]:
         title = plain_text(entry.get("title", ""), max_chars=500)
@@ -95,7 +98,8 @@ def parse_feed(body: bytes, *, url: str, content_type: str = "", origin: str = "
         if not title and not text:
             continue
         published = _entry_date(entry)
-        key = item_key(guid=entry.get("id", ""), link=link, title=title, published=published)
+        own_link = link if canonical_url(link) not in shared else ""
+        key = item_key(guid=entry.get("id", ""), link=own_link, title=title, published=published)
         items.append(
             Item(
                 id=key,

@@ -15,7 +15,7 @@ from typing import Protocol
 from aws_lambda_powertools import Logger
 
 from exportwatch.classify import classify
-from exportwatch.cluster import find_story, item_keys, merge, new_story, signature, window
+from exportwatch.cluster import RULE_LAG_DAYS, find_story, item_keys, merge, new_story, signature, window
 from exportwatch.models import Classification, Item, Story
 from exportwatch.store import ItemAlreadyStored, StoryChanged
 
@@ -172,7 +172,8 @@ def _stored_story(
     owner = store.story_for_keys(keys)
     if owner is not None:
         return owner
-    candidates = store.stories_on(window(item.published or stamp[:10]))
+    # As far back as a rule may trail its news (cluster.RULE_LAG_DAYS); belongs() applies the tighter limits.
+    candidates = store.stories_on(window(item.published or stamp[:10], RULE_LAG_DAYS))
     found = find_story(candidates, item, classification, keys, sig)
     if found is None:
         return None, None

@@ -123,28 +123,35 @@ class StreamReader:
     stream_arn: str
     patterns: list[dict[str, Any]] = field(default_factory=list)
     batch_size: int = 10
-    _iterators: dict[str, str] = field(default_factory=dict)
+    _checkpoints: dict[str, str] = field(default_factory=dict)
 
     def records(self) -> list[dict[str, Any]]:
-        """Every record added since the last call, filtered by the template's patterns."""
+        """Every record added since the last call, filtered by the template's patterns.
+
+        Like Lambda, the reader checkpoints a sequence number, not an iterator: each call starts a
+        fresh iterator after the last record read. (moto also rebuilds a table when it rolls back a
+        failed transaction, which leaves older iterators reading a stale shard.)
+        """
         found: list[dict[str, Any]] = []
         shards = self.streams.describe_stream(StreamArn=self.stream_arn)["StreamDescription"]["Shards"]
         for shard in shards:
             shard_id = shard["ShardId"]
-            iterator = (
-                self._iterators.get(shard_id)
-                or self.streams.get_shard_iterator(
-                    StreamArn=self.stream_arn, ShardId=shard_id, ShardIteratorType="TRIM_HORIZON"
-                )["ShardIterator"]
+            after = self._checkpoints.get(shard_id)
+            position = (
+                {"ShardIteratorType": "AFTER_SEQUENCE_NUMBER", "SequenceNumber": after}
+                if after
+                else {"ShardIteratorType": "TRIM_HORIZON"}
             )
+            iterator = self.streams.get_shard_iterator(StreamArn=self.stream_arn, ShardId=shard_id, **position)[
+                "ShardIterator"
+            ]
             while iterator:
                 response = self.streams.get_records(ShardIterator=iterator)
-                found += [self._lambda_record(r) for r in response["Records"]]
-                next_iterator = response.get("NextShardIterator")
-                if not response["Records"] or not next_iterator:
-                    self._iterators[shard_id] = next_iterator or iterator
+                if not response["Records"]:
                     break
-                iterator = next_iterator
+                found += [self._lambda_record(r) for r in response["Records"]]
+                self._checkpoints[shard_id] = response["Records"][-1]["dynamodb"]["SequenceNumber"]
+                iterator = response.get("NextShardIterator")
         return [r for r in found if not self.patterns or any(matches(p, r) for p in self.patterns)]
 
     def events(self) -> list[dict[str, Any]]:

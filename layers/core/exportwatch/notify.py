@@ -29,7 +29,8 @@ from exportwatch.render import Alert, render
 from exportwatch.store import IDEMPOTENCY_PK, PK, SK, STORY_PREFIX, TTL_ATTRIBUTE, story_from_record
 
 logger = Logger(child=True)
-IDEMPOTENCY_SECONDS = 2 * 24 * 3600  # longer than the stream's 24 h retention: a late retry is still a duplicate
+# Longer than anything that may ask again: the failure queue's 14 days, a reminder's 14-day window.
+IDEMPOTENCY_SECONDS = 16 * 24 * 3600
 Sender = Callable[[Alert], str]
 
 

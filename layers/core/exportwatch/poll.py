@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from aws_lambda_powertools import Logger
+from botocore.exceptions import BotoCoreError, ClientError
 
 from exportwatch import federal_register
 from exportwatch.feeds import ParseError, parse_feed
@@ -83,29 +84,29 @@ def _poll_source(
     state = store.feed_state(name)
     try:
         response, items, warning = load(state)
+        unchanged = response is not None and response.not_modified
+        ingested = None if unchanged else ingest(items, store, watched=watched, now=now, max_age_days=max_age_days)
     except (FetchError, ParseError, federal_register.ResponseError) as exc:
         reason = exc.reason if isinstance(exc, FetchError) else "parse_error"
-        failed = replace(state, failures=state.failures + 1, last_error=f"{reason}: {exc}"[:500])
-        store.put_feed_state(failed)
-        logger.error(
-            "source failed",
-            extra={"source": name, "reason": reason, "error": str(exc)[:300], "consecutive_failures": failed.failures},
-        )
-        report.sources.append(
-            SourceResult(name, "failed", error=str(exc)[:300], reason=reason, failures=failed.failures)
-        )
+        _failed(name, state, store, report, reason, exc)
+        return
+    except (BotoCoreError, ClientError):
+        raise  # AWS is failing for every source: fail the invocation, the next schedule retries
+    except Exception as exc:  # noqa: BLE001 - a bug this source's data triggers must not stop the others
+        logger.exception("source failed on an unexpected error", extra={"source": name})
+        _failed(name, state, store, report, "internal", exc)
         return
     recovered = state.failures > 0
     if recovered:
         logger.info("source recovered", extra={"source": name, "after_failures": state.failures})
-    if response is not None and response.not_modified:
+    if ingested is None:
         if recovered:
             store.put_feed_state(replace(state, failures=0, last_error=""))
         report.sources.append(SourceResult(name, "unchanged", recovered=recovered))
         return
     if warning:
         logger.warning("source parsed with recovery", extra={"source": name, "warning": warning})
-    report.ingest.add(ingest(items, store, watched=watched, now=now, max_age_days=max_age_days))
+    report.ingest.add(ingested)
     store.put_feed_state(
         FeedState(
             url=name,
@@ -116,6 +117,17 @@ def _poll_source(
         )
     )
     report.sources.append(SourceResult(name, "ok", items=len(items), recovered=recovered, warning=warning))
+
+
+def _failed(name: str, state: FeedState, store: StateStore, report: PollReport, reason: str, exc: Exception) -> None:
+    """Count one more consecutive failure of a source (the alarm watches the streak) and report it."""
+    failed = replace(state, failures=state.failures + 1, last_error=f"{reason}: {exc}"[:500])
+    store.put_feed_state(failed)
+    logger.error(
+        "source failed",
+        extra={"source": name, "reason": reason, "error": str(exc)[:300], "consecutive_failures": failed.failures},
+    )
+    report.sources.append(SourceResult(name, "failed", error=str(exc)[:300], reason=reason, failures=failed.failures))
 
 
 def poll_feeds(

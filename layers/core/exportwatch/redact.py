@@ -1,8 +1,9 @@
 """Keep personal data out of logs: e-mail addresses and phone numbers are masked in every record.
 
 exportwatch never needs them in a log line; subscriber endpoints live in SNS subscriptions only.
-A handler-level filter catches what any module (or a library) might log, message and extra keys
-alike, so a stray exception text with an address in it is masked too.
+A handler-level filter masks the message and extra keys of what any module (or a library) logs,
+and the handler's formatter masks the finished line, so exception text, stack traces and keys
+appended with ``append_keys`` are masked too.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 _PHONE = re.compile(
     r"\+\d{1,3}(?:[ .-]?\(?\d{1,4}\)?){2,5}\d"
     r"|\(\d{3}\)\s?\d{3}[-. ]\d{4}\b"
-    r"|\b\d{3}[-.]\d{3}[-.]\d{4}\b"
+    r"|\b\d{3}[-. ]\d{3}[-. ]\d{4}\b"
+    r"|\b00\d{1,3}(?:[ .-]?\d{2,4}){2,5}\b"  # international prefix 00
+    r"|\b1\d{10}\b"  # a North American number written as 11 digits
 )
 MASK_EMAIL, MASK_PHONE = "<email>", "<phone>"
 
@@ -55,7 +58,26 @@ class RedactPersonalData(logging.Filter):
         return True
 
 
+class _MaskingFormatter(logging.Formatter):
+    """Masks the finished line: exception text, stack traces and appended keys included."""
+
+    def __init__(self, inner: logging.Formatter) -> None:
+        super().__init__()
+        self.inner = inner
+
+    def format(self, record: logging.LogRecord) -> str:
+        return mask(self.inner.format(record))
+
+    def __getattr__(self, name: str) -> Any:  # Powertools reaches its formatter's own API through the handler
+        return getattr(self.inner, name)
+
+
 def protect(logger: Any) -> None:
-    """Attach the filter to a Powertools logger's handler (children log through it)."""
+    """Mask personal data in everything a Powertools logger (and its children) writes."""
     handler = getattr(logger, "registered_handler", None)
-    (handler or logger).addFilter(RedactPersonalData())
+    if handler is None:
+        logger.addFilter(RedactPersonalData())
+        return
+    handler.addFilter(RedactPersonalData())
+    if handler.formatter is not None and not isinstance(handler.formatter, _MaskingFormatter):
+        handler.setFormatter(_MaskingFormatter(handler.formatter))

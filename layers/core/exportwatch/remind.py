@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from exportwatch.dates import to_date
 from exportwatch.models import Story
 from exportwatch.render import SMS_MAX, SUBJECT_MAX, Alert, primary_parties, render
-from exportwatch.text import one_line
+from exportwatch.text import one_line, sms_text
 
 THRESHOLDS: tuple[int, ...] = (14, 7, 1)
 
@@ -72,7 +72,7 @@ def render_reminder(reminder: Reminder) -> Alert:
         base,
         kind="reminder",
         subject=one_line(f"Reminder: {head}", max_chars=SUBJECT_MAX),
-        sms=one_line(f"REMINDER: {head}", max_chars=SMS_MAX),
+        sms=sms_text(f"REMINDER: {head}", max_chars=SMS_MAX),
         default=one_line(f"Reminder: {head}", max_chars=300),
         email=email,
         occasion=f"remind-{reminder.expires.isoformat()}-{reminder.threshold}d",

@@ -16,10 +16,12 @@ from typing import Any
 from exportwatch.dates import to_date
 from exportwatch.entities import COUNTRIES, entity_key
 from exportwatch.models import Story
-from exportwatch.text import one_line, plain_text
+from exportwatch.text import one_line, plain_text, sms_text
 
 SUBJECT_MAX = 99
 SMS_MAX = 160
+MESSAGE_BUDGET = 240_000  # bytes of all protocol bodies; SNS refuses a message over 256 KB
+EMAIL_MAX = 40_000
 _COUNTRY_NAMES = {code: (aliases[0].title() if aliases else code) for code, aliases in COUNTRIES.items()}
 _COUNTRY_NAMES.update({"US": "United States", "KP": "North Korea", "AE": "United Arab Emirates", "CN": "China"})
 LABEL_NAMES = {
@@ -59,18 +61,16 @@ class Alert:
     def message_structure(self) -> dict[str, str]:
         """The ``Message`` for ``MessageStructure=json``: one body per protocol.
 
-        ``sqs`` (and ``lambda``) get a JSON document, so machine subscribers need not parse prose.
+        ``sqs``, ``lambda`` and ``https`` get a JSON document, so machine subscribers need not parse
+        prose (``email-json`` falls back to ``default``). SNS takes at most 256 KB for all bodies
+        together: past that, the JSON document leaves out the e-mail text it repeats.
         """
-        machine = json.dumps(self.to_json(), ensure_ascii=False)
-        return {
-            "default": self.default,
-            "email": self.email,
-            "email-json": machine,
-            "sms": self.sms,
-            "sqs": machine,
-            "lambda": machine,
-            "https": machine,
-        }
+        document = self.to_json()
+        structure = {"default": self.default, "email": self.email, "sms": self.sms}
+        machine = json.dumps(document, ensure_ascii=False)
+        if len(self.email.encode()) + 3 * len(machine.encode()) > MESSAGE_BUDGET:
+            machine = json.dumps({**document, "email": None}, ensure_ascii=False)
+        return {**structure, "sqs": machine, "lambda": machine, "https": machine}
 
     def attributes(self) -> dict[str, dict[str, str]]:
         """Message attributes that subscription filter policies match on."""
@@ -246,10 +246,10 @@ def render(story: Story, *, kind: str | None = None) -> Alert:
         f"Story {story.story_id}, version {story.version}.",
         "You receive this because your exportwatch subscription's filter matches it.",
     ]
-    email = plain_text("\n".join(lines), max_chars=60000)
+    email = plain_text("\n".join(lines), max_chars=EMAIL_MAX)
     sms_head = f"{'UPDATE ' if kind == 'update' else ''}{severity.upper()}: {head}"
     tail = f" ({len(story.sources)} src)" if len(story.sources) > 1 else ""
-    sms = one_line(sms_head, max_chars=SMS_MAX - len(tail)) + tail
+    sms = sms_text(sms_head, max_chars=SMS_MAX - len(tail)) + tail
     first_url = next((s.url for s in story.sources if s.url), "")
     default = one_line(prefix + head, max_chars=300) + (f" {first_url}" if first_url else "")
     return Alert(

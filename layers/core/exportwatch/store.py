@@ -154,30 +154,27 @@ class Store:
     def _expiry(self, days: int) -> int:
         return int((self._now() + timedelta(days=days)).timestamp())
 
-    def seen(self, item_ids: Sequence[str]) -> set[str]:
-        """Which of ``item_ids`` are stored already (one BatchGetItem per 100 ids)."""
-        found: set[str] = set()
-        unique = list(dict.fromkeys(item_ids))
-        for start in range(0, len(unique), 100):
-            chunk = unique[start : start + 100]
-            request: dict[str, Any] = {
-                self.table: {
-                    "Keys": [{PK: {"S": ITEM_PREFIX + _key(i)}, SK: {"S": "ITEM"}} for i in chunk],
-                    "ProjectionExpression": "#pk",
-                    "ExpressionAttributeNames": {"#pk": PK},
-                }
-            }
-            by_key = {ITEM_PREFIX + _key(i): i for i in chunk}
+    def _batch_get(self, keys: Sequence[dict[str, Any]], **options: Any) -> list[dict[str, Any]]:
+        """BatchGetItem in chunks of 100, following UnprocessedKeys (throttled reads come back there)."""
+        rows: list[dict[str, Any]] = []
+        for start in range(0, len(keys), 100):
+            request: dict[str, Any] = {self.table: {"Keys": list(keys[start : start + 100]), **options}}
             for _ in range(8):
                 response = self.client.batch_get_item(RequestItems=request)
-                for row in response.get("Responses", {}).get(self.table, []):
-                    found.add(by_key[row[PK]["S"]])
+                rows += response.get("Responses", {}).get(self.table, [])
                 request = response.get("UnprocessedKeys") or {}
                 if not request:
                     break
             else:
                 raise StoreError("BatchGetItem left keys unprocessed after 8 tries")
-        return found
+        return rows
+
+    def seen(self, item_ids: Sequence[str]) -> set[str]:
+        """Which of ``item_ids`` are stored already (one BatchGetItem per 100 ids)."""
+        by_key = {ITEM_PREFIX + _key(i): i for i in dict.fromkeys(item_ids)}
+        keys = [{PK: {"S": k}, SK: {"S": "ITEM"}} for k in by_key]
+        rows = self._batch_get(keys, ProjectionExpression="#pk", ExpressionAttributeNames={"#pk": PK})
+        return {by_key[row[PK]["S"]] for row in rows}
 
     def stories_on(self, days: Iterable[str]) -> list[Story]:
         """Stories first published on any of ``days`` (candidates for clustering)."""
@@ -235,10 +232,7 @@ class Store:
         wanted = list(dict.fromkeys(keys))[:100]
         if not wanted:
             return None
-        response = self.client.batch_get_item(
-            RequestItems={self.table: {"Keys": [{PK: {"S": KEY_PREFIX + _key(k)}, SK: {"S": "KEY"}} for k in wanted]}}
-        )
-        rows = response.get("Responses", {}).get(self.table, [])
+        rows = self._batch_get([{PK: {"S": KEY_PREFIX + _key(k)}, SK: {"S": "KEY"}} for k in wanted])
         for row in rows:
             found = self.get_story(row["story_id"]["S"])
             if found:
@@ -313,29 +307,24 @@ class Store:
         item_ids = {item.id for item in items}
         room = 100 - len(actions)
         for key in [k for k in dict.fromkeys(new_keys) if k not in item_ids][:room]:
-            actions.append(
-                {
-                    "Put": {
-                        "TableName": self.table,
-                        "Item": _dump(
-                            {
-                                PK: KEY_PREFIX + _key(key),
-                                SK: "KEY",
-                                "story_id": story.story_id,
-                                TTL_ATTRIBUTE: self._expiry(ttl_days),
-                            }
-                        ),
-                    }
-                }
-            )
+            # A key another story claimed first means another poller made that story meanwhile: retry,
+            # and the fresh read joins it (no second story, no second "new" alert).
+            put = {"TableName": self.table, "ConditionExpression": "attribute_not_exists(#pk) OR #sid = :sid",
+                   "ExpressionAttributeNames": {"#pk": PK, "#sid": "story_id"},
+                   "ExpressionAttributeValues": {":sid": {"S": story.story_id}},
+                   "Item": _dump({PK: KEY_PREFIX + _key(key), SK: "KEY", "story_id": story.story_id,
+                                  TTL_ATTRIBUTE: self._expiry(ttl_days)})}  # fmt: skip
+            actions.append({"Put": put})
         try:
             self.client.transact_write_items(TransactItems=actions)
         except ClientError as exc:
             reasons = _cancel_reasons(exc)
             if reasons and reasons[0] == "ConditionalCheckFailed":
                 raise StoryChanged() from exc
-            if "ConditionalCheckFailed" in reasons[1:]:
+            if "ConditionalCheckFailed" in reasons[1 : 1 + len(items)]:
                 raise ItemAlreadyStored() from exc
+            if "ConditionalCheckFailed" in reasons[1 + len(items) :]:
+                raise StoryChanged() from exc
             if "TransactionConflict" in reasons:
                 raise StoryChanged() from exc
             raise

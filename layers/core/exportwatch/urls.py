@@ -41,7 +41,12 @@ def safe_url(url: str) -> str:
     url = (url or "").strip()
     if not url.lower().startswith(("http://", "https://")) or len(url) > 2000:
         return ""
-    return urllib.parse.quote(url, safe=_SAFE)
+    try:
+        parts = urllib.parse.urlsplit(url)
+        _ = parts.port
+    except ValueError:
+        return ""
+    return urllib.parse.quote(url, safe=_SAFE) if parts.hostname else ""
 
 
 def canonical_url(url: str) -> str:
@@ -55,12 +60,15 @@ def canonical_url(url: str) -> str:
     url = (url or "").strip()
     if not url:
         return ""
-    parts = urllib.parse.urlsplit(url)
+    try:
+        parts = urllib.parse.urlsplit(url)
+        port = parts.port
+    except ValueError:  # an impossible port or a malformed host: not a link we can use
+        return ""
     scheme = parts.scheme.lower() or "https"
     host = (parts.hostname or "").lower()
     if host.startswith("www."):
         host = host[4:]
-    port = parts.port
     netloc = host if port in (None, 80, 443) else f"{host}:{port}"
     query = [
         (k, v)
