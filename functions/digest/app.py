@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics
@@ -30,7 +30,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     """
     config = settings.load()
     send = sender_for(context)
-    day = event.get("day") or digest_day(datetime.now(UTC).date())
+    day = date.fromisoformat(event["day"]).isoformat() if event.get("day") else digest_day(datetime.now(UTC).date())
     stories = Store(aws.dynamodb(), config.table_name).stories_seen_on([day])
     digest = render_digest(stories, day)
     if digest is not None:

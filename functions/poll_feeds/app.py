@@ -6,6 +6,7 @@ New or materially changed stories reach subscribers through the table's stream a
 from __future__ import annotations
 
 import functools
+import time
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics
@@ -35,6 +36,8 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         fetcher=functools.partial(fetch, allow_loopback=config.allow_loopback),
         watched=watch_keys(config.watched_entities),
         max_age_days=config.max_item_age_days,
+        # stop starting sources 15 s before the timeout; the next schedule polls what is left
+        deadline=time.monotonic() + context.get_remaining_time_in_millis() / 1000 - 15,
     )
     record_poll(metrics, report)
     return report_json(report)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import time
 from datetime import UTC, datetime
 from importlib import resources
 
@@ -11,6 +13,7 @@ from exportwatch.fetch import fetch
 from exportwatch.local import Route, SampleServer
 from exportwatch.poll import poll_feeds
 from exportwatch.store import Store
+from tests.helpers import FIXTURES
 
 NEWS = (resources.files("exportwatch") / "samples" / "news.xml").read_bytes()
 
@@ -47,3 +50,42 @@ def test_broken_feeds_fail_alone_and_recover_once(table) -> None:
     assert third.sources[0].status == "ok" and third.sources[0].recovered
     assert store.feed_state(urls[0]).failures == 0
     assert store.feed_state(urls[2]).failures == 3
+
+
+def test_sources_left_when_the_invocation_is_about_to_time_out_are_skipped_not_failed(table) -> None:
+    # Given a poll whose invocation has no time left
+    store = Store(boto3.client("dynamodb"), "exportwatch-test", now=clock)
+    urls = ["https://example.com/a.xml", "https://example.com/b.xml"]
+    # When
+    report = poll_feeds(urls, store, fetcher=loopback_fetch, now=clock, deadline=time.monotonic())
+    # Then nothing was fetched, nothing counted as a failure, and the cursors are untouched
+    assert [s.status for s in report.sources] == ["skipped", "skipped"]
+    assert report.worst_streak == 0
+    assert store.feed_state(urls[0]).failures == 0
+
+
+def test_a_next_page_url_on_another_host_is_not_followed(table) -> None:
+    # Given a documents response whose next page points elsewhere
+    from exportwatch.poll import poll_federal_register
+
+    page = json.dumps(
+        {
+            "count": 1,
+            "results": [json.loads((FIXTURES / "federal_register" / "2023-25557.json").read_text())],
+            "next_page_url": "https://evil.example/x",
+        }
+    )
+    routes = {
+        "/api/v1/documents.json": Route(page.encode(), "application/json"),
+        "/api/v1/public-inspection-documents/current.json": Route(b'{"count": 0}', "application/json"),
+    }
+    store = Store(boto3.client("dynamodb"), "exportwatch-test", now=clock)
+    with SampleServer(routes) as server:
+        report = poll_federal_register(
+            f"{server.base}/api/v1", "industry-and-security-bureau", store, fetcher=loopback_fetch, now=clock
+        )
+        asked = [path for path, _ in server.requests]
+    # Then the first page is used and nothing else is fetched
+    assert report.sources[0].status == "ok" and report.ingest.stored == 1
+    assert "next_page_url leaves" in report.sources[0].warning
+    assert len(asked) == 2

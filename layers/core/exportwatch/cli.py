@@ -101,12 +101,17 @@ def cmd_cluster_eval(args: argparse.Namespace) -> int:
     """Items with a gold ``story`` key -> pairwise precision and recall of the clustering."""
     from exportwatch.classify import classify
     from exportwatch.cluster import cluster_items, pairwise_scores
+    from exportwatch.models import InputError, Item
 
     with _open(args.file) as stream:
         records = [data for _, data, error in _json_lines(stream) if error is None and isinstance(data, dict)]
-    from exportwatch.models import Item
-
-    items = [Item.from_json(r) for r in records]
+    missing = [str(r.get("id")) for r in records if not isinstance(r.get("story"), str) or not r["story"]]
+    if missing:
+        raise CliError(f"{len(missing)} record(s) without a gold 'story' key, e.g. {missing[0]}")
+    try:
+        items = [Item.from_json(r) for r in records]
+    except InputError as exc:
+        raise CliError(str(exc)) from exc
     scores = pairwise_scores(cluster_items(items, [classify(i) for i in items]), [str(r["story"]) for r in records])
     if args.json:
         _emit(scores)
@@ -156,6 +161,7 @@ def cmd_parse_feed(args: argparse.Namespace) -> int:
 def cmd_eval(args: argparse.Namespace) -> int:
     """Gold-labelled JSON lines -> per-label precision/recall/F1 (table, or --json)."""
     from exportwatch.evaluate import evaluate
+    from exportwatch.models import InputError
 
     records = []
     for path in args.files:
@@ -164,7 +170,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
                 if error is not None or not isinstance(data, dict):
                     raise CliError(f"{path}: {error or 'not an object'}")
                 records.append(data)
-    result = evaluate(records)
+    try:
+        result = evaluate(records)
+    except InputError as exc:
+        raise CliError(str(exc)) from exc
     if args.json:
         payload: dict[str, Any] = result.to_json()
         if args.errors:

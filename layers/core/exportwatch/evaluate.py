@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from exportwatch.classify import classify
-from exportwatch.models import LABELS, Item
+from exportwatch.models import LABELS, InputError, Item
 
 
 @dataclass(slots=True)
@@ -100,13 +100,36 @@ class Evaluation:
         return "\n".join(rows)
 
 
+def gold_labels(record: dict[str, Any], key: str) -> set[str]:
+    """A record's gold ``labels`` (or ``allowed``), checked: a list of known labels.
+
+    Raises
+    ------
+    InputError
+        When the value is not a list of strings or names a label that does not exist.
+    """
+    value = record.get(key) or []
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise InputError(f"'{key}' must be a list of label names")
+    unknown = set(value) - set(LABELS)
+    if unknown:
+        raise InputError(f"unknown label(s) in '{key}': {', '.join(sorted(unknown))}")
+    return set(value)
+
+
 def evaluate(records: Iterable[dict[str, Any]]) -> Evaluation:
-    """Classify every record and compare with its gold ``labels``."""
+    """Classify every record and compare with its gold ``labels``.
+
+    Raises
+    ------
+    InputError
+        When a record is not a usable item or its labels are not a list of known labels.
+    """
     result = Evaluation()
     for record in records:
         item = Item.from_json(record)
-        gold = set(record.get("labels") or [])
-        allowed = set(record.get("allowed") or [])
+        gold = gold_labels(record, "labels")
+        allowed = gold_labels(record, "allowed")
         predicted = set(classify(item).labels)
         result.items += 1
         if not gold:

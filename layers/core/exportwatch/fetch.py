@@ -226,22 +226,31 @@ def fetch_once(
 
 
 def fetch(
-    url: str, *, retries: int = 2, max_wait: float = 20.0, sleep: Callable[[float], None] = time.sleep, **kwargs: Any
+    url: str,
+    *,
+    retries: int = 2,
+    max_wait: float = 20.0,
+    budget: float = 45.0,
+    sleep: Callable[[float], None] = time.sleep,
+    **kwargs: Any,
 ) -> Response:
     """GET with bounded retries on timeouts, 429 and 5xx, backing off with full jitter.
 
-    ``Retry-After`` is honoured up to ``max_wait`` seconds; a longer wait gives up at once, so
-    one slow source never holds the poller past its timeout.
+    ``Retry-After`` is honoured up to ``max_wait`` seconds, and every attempt and wait together
+    stay within ``budget`` seconds, so one slow source cannot hold the poller past its timeout.
     """
+    started = time.monotonic()
     attempt = 0
+    total = float(kwargs.pop("total_timeout", 30.0))
     while True:
+        remaining = budget - (time.monotonic() - started)
         try:
-            return fetch_once(url, **kwargs)
+            return fetch_once(url, total_timeout=max(1.0, min(total, remaining)), **kwargs)
         except FetchError as exc:
             if not exc.retryable or attempt >= retries:
                 raise
             wait = exc.retry_after if exc.retry_after is not None else random.uniform(0, 0.5 * 2**attempt)  # noqa: S311
-            if wait > max_wait:
+            if wait > max_wait or time.monotonic() - started + wait + 1.0 > budget:
                 raise
             sleep(wait)
             attempt += 1

@@ -6,6 +6,8 @@ mid-poll makes the next poll fetch and skip-seen again, never skip unseen items.
 
 from __future__ import annotations
 
+import time
+import urllib.parse
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
@@ -41,7 +43,7 @@ class SourceResult:
     """How one source went."""
 
     source: str
-    status: str  # "ok" | "unchanged" | "failed"
+    status: str  # "ok" | "unchanged" | "failed" | "skipped"
     items: int = 0
     error: str = ""
     reason: str = ""
@@ -119,6 +121,21 @@ def _poll_source(
     report.sources.append(SourceResult(name, "ok", items=len(items), recovered=recovered, warning=warning))
 
 
+SOURCE_BUDGET = 45.0  # seconds one source may take (fetch retries included); see fetch.fetch(budget=...)
+
+
+def _out_of_time(name: str, report: PollReport, deadline: float | None) -> bool:
+    """Whether the invocation is too close to its timeout to poll another source (it is then skipped).
+
+    A skipped source is not a failure: its cursor is untouched and the next schedule polls it.
+    """
+    if deadline is None or time.monotonic() + SOURCE_BUDGET < deadline:
+        return False
+    logger.warning("source skipped: the invocation is about to time out", extra={"source": name})
+    report.sources.append(SourceResult(name, "skipped", reason="out_of_time"))
+    return True
+
+
 def _failed(name: str, state: FeedState, store: StateStore, report: PollReport, reason: str, exc: Exception) -> None:
     """Count one more consecutive failure of a source (the alarm watches the streak) and report it."""
     failed = replace(state, failures=state.failures + 1, last_error=f"{reason}: {exc}"[:500])
@@ -138,10 +155,15 @@ def poll_feeds(
     watched: frozenset[str] = frozenset(),
     now: Callable[[], datetime] = _utc_now,
     max_age_days: int = 0,
+    deadline: float | None = None,
 ) -> PollReport:
     """Poll news feeds; an unchanged feed costs one conditional request and one state read."""
     report = PollReport()
-    for url in urls:
+    # Start at a different feed each hour: a slow feed early in the list cannot starve the same others.
+    start = int(now().timestamp() // 3600) % len(urls) if urls else 0
+    for url in [*urls[start:], *urls[:start]]:
+        if _out_of_time(url, report, deadline):
+            continue
 
         def load(state: FeedState, url: str = url) -> tuple[Response | None, list[Item], str]:
             response = fetcher(
@@ -171,6 +193,7 @@ def poll_federal_register(
     watched: frozenset[str] = frozenset(),
     now: Callable[[], datetime] = _utc_now,
     max_age_days: int = 0,
+    deadline: float | None = None,
 ) -> PollReport:
     """Poll the agency's recent documents and today's public inspection list."""
     report = PollReport()
@@ -189,6 +212,9 @@ def poll_federal_register(
             )
             items += page_items
             problems += page_problems
+            if url and urllib.parse.urlsplit(url)[:2] != urllib.parse.urlsplit(base)[:2]:
+                problems.append(f"next_page_url leaves {base}: not followed")
+                break  # the API's own pagination never leaves its host; an answer that does is not trusted
             if not url:
                 break
         return first, items, "; ".join(problems)[:300]
@@ -211,7 +237,9 @@ def poll_federal_register(
         ("federal_register:documents", load_documents),
         ("federal_register:public_inspection", load_public_inspection),
     ):
-        _poll_source(name, store, report, load, watched=watched, now=now, max_age_days=max_age_days)
+        if not _out_of_time(name, report, deadline):
+            _poll_source(name, store, report, load, watched=watched, now=now, max_age_days=max_age_days)
+
     return report
 
 
