@@ -172,3 +172,17 @@ def test_429_without_retry_after_backs_off_with_jitter() -> None:
         fetch(f"{server.base}/feed", allow_loopback=True, retries=2, sleep=waits.append)
     assert caught.value.reason == "throttled" and len(calls) == 3
     assert len(waits) == 2 and 0 <= waits[0] <= 0.5 and 0 <= waits[1] <= 1.0
+
+
+def test_dns_rebinding_between_the_check_and_the_connect_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Given a name that resolves to a public address for the check, then to loopback (rebinding)
+    answers = iter(["93.184.216.34", "127.0.0.1", "127.0.0.1"])
+
+    def rebinding(host, port, *args, **kwargs):
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (next(answers), port))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+    # When / Then the connection is only made to an address checked at connect time: refused
+    with pytest.raises(FetchError) as caught:
+        fetch_once("https://rebind.example/feed.xml")
+    assert caught.value.reason == "blocked_url"

@@ -9,6 +9,8 @@ demo and tests.
 
 from __future__ import annotations
 
+import functools
+import http.client
 import ipaddress
 import random
 import socket
@@ -71,8 +73,34 @@ class Response:
         return self.headers.get("last-modified", "")
 
 
+def _allowed_addresses(url: str, host: str, port: int, scheme: str, *, allow_loopback: bool) -> list[str]:
+    """Resolve ``host`` and return its addresses, refusing all if any is not public (or allowed loopback)."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise FetchError(url, "connection", f"cannot resolve {host}: {exc}") from exc
+    addresses = []
+    for info in infos:
+        address = ipaddress.ip_address(str(info[4][0]).split("%")[0])
+        if allow_loopback and address in _LOOPBACK:
+            addresses.append(str(address))
+            continue
+        if not address.is_global or address.is_multicast:
+            raise FetchError(url, "blocked_url", f"{host} resolves to a non-public address")
+        if scheme == "http":
+            raise FetchError(url, "blocked_url", "plain http is refused except to loopback; use https")
+        addresses.append(str(address))
+    if not addresses:
+        raise FetchError(url, "connection", f"{host} has no address")
+    return addresses
+
+
 def check_url(url: str, *, allow_loopback: bool = False) -> None:
     """Refuse URLs that could reach inside the network this runs in.
+
+    The connection itself is made only to an address checked at connect time (see
+    ``_PinnedHTTPSConnection``), so a DNS answer that changes between this check and the connect
+    (rebinding) cannot reach an internal address either.
 
     Raises
     ------
@@ -86,19 +114,55 @@ def check_url(url: str, *, allow_loopback: bool = False) -> None:
     if parts.scheme == "http" and not allow_loopback:
         raise FetchError(url, "blocked_url", "plain http is refused; use https")
     try:
-        infos = socket.getaddrinfo(
-            parts.hostname, parts.port or (443 if parts.scheme == "https" else 80), type=socket.SOCK_STREAM
-        )
-    except (socket.gaierror, UnicodeError) as exc:
-        raise FetchError(url, "connection", f"cannot resolve {parts.hostname}: {exc}") from exc
-    for info in infos:
-        address = ipaddress.ip_address(str(info[4][0]).split("%")[0])
-        if allow_loopback and address in _LOOPBACK:
-            continue
-        if not address.is_global or address.is_multicast:
-            raise FetchError(url, "blocked_url", f"{parts.hostname} resolves to a non-public address")
-        if parts.scheme == "http" and address not in _LOOPBACK:
-            raise FetchError(url, "blocked_url", "plain http is refused except to loopback; use https")
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError as exc:
+        raise FetchError(url, "blocked_url", f"bad port in {url!r}") from exc
+    _allowed_addresses(url, parts.hostname, port, parts.scheme, allow_loopback=allow_loopback)
+
+
+def _pinned_socket(host: str, port: int, timeout: Any, scheme: str, allow_loopback: bool) -> socket.socket:
+    """Connect to an address of ``host`` that passes the checks now, not to whatever resolves later."""
+    url = f"{scheme}://{host}:{port}/"
+    address = _allowed_addresses(url, host, port, scheme, allow_loopback=allow_loopback)[0]
+    return socket.create_connection((address, port), timeout)
+
+
+class _PinnedHTTPConnection(http.client.HTTPConnection):
+    def __init__(self, *args: Any, allow_loopback: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.allow_loopback = allow_loopback
+
+    def connect(self) -> None:
+        self.sock = _pinned_socket(self.host, self.port, self.timeout, "http", self.allow_loopback)
+
+
+class _PinnedHTTPSConnection(http.client.HTTPSConnection):
+    def __init__(self, *args: Any, allow_loopback: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.allow_loopback = allow_loopback
+
+    def connect(self) -> None:
+        sock = _pinned_socket(self.host, self.port, self.timeout, "https", self.allow_loopback)
+        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)  # type: ignore[attr-defined]
+
+
+class _PinnedHTTPHandler(urllib.request.HTTPHandler):
+    def __init__(self, allow_loopback: bool) -> None:
+        super().__init__()
+        self.allow_loopback = allow_loopback
+
+    def http_open(self, req: Any) -> Any:
+        return self.do_open(functools.partial(_PinnedHTTPConnection, allow_loopback=self.allow_loopback), req)
+
+
+class _PinnedHTTPSHandler(urllib.request.HTTPSHandler):
+    def __init__(self, allow_loopback: bool) -> None:
+        super().__init__()
+        self.allow_loopback = allow_loopback
+
+    def https_open(self, req: Any) -> Any:
+        connection = functools.partial(_PinnedHTTPSConnection, allow_loopback=self.allow_loopback)
+        return self.do_open(connection, req, context=self._context)  # type: ignore[attr-defined]
 
 
 class _CheckedRedirects(urllib.request.HTTPRedirectHandler):
@@ -195,7 +259,12 @@ def fetch_once(
         headers["If-None-Match"] = etag
     if last_modified:
         headers["If-Modified-Since"] = last_modified
-    opener = urllib.request.build_opener(_CheckedRedirects(allow_loopback))
+    opener = urllib.request.build_opener(
+        urllib.request.ProxyHandler({}),  # no proxy from the environment: connections go where they were checked
+        _PinnedHTTPHandler(allow_loopback),
+        _PinnedHTTPSHandler(allow_loopback),
+        _CheckedRedirects(allow_loopback),
+    )
     deadline = time.monotonic() + total_timeout
     request = urllib.request.Request(url, headers=headers)
     try:
