@@ -73,13 +73,17 @@ def plain_text(value: str, *, max_chars: int = 20000) -> str:
 
 def one_line(value: str, *, max_chars: int) -> str:
     """Plain text on one line, cut at a word boundary to ``max_chars`` (with an ellipsis)."""
-    value = " ".join(plain_text(value).split())
-    if len(value) <= max_chars:
-        return value
-    cut = value[: max_chars - 1]
+    return _shorten(" ".join(plain_text(value).split()), max_chars, "…")
+
+
+def _shorten(line: str, max_chars: int, ellipsis: str) -> str:
+    """Cut ``line`` to ``max_chars`` with ``ellipsis``, at a word boundary in its second half if there is one."""
+    if len(line) <= max_chars:
+        return line
+    cut = line[: max_chars - len(ellipsis)]
     if " " in cut[max_chars // 2 :]:
         cut = cut[: cut.rfind(" ")]
-    return cut.rstrip(" ,;:-·") + "…"
+    return cut.rstrip(" ,;:-·") + ellipsis
 
 
 # Characters outside the GSM 03.38 default alphabet turn a whole SMS into UCS-2 (70 characters a
@@ -95,9 +99,4 @@ def sms_text(value: str, *, max_chars: int = 160) -> str:
     """Plain ASCII (a subset of the GSM 7-bit alphabet) on one line, at most ``max_chars``: one SMS segment."""
     line = " ".join(plain_text(value).split()).translate(_GSM_REPLACE)
     line = unicodedata.normalize("NFKD", line).encode("ascii", "ignore").decode("ascii")
-    if len(line) <= max_chars:
-        return line
-    cut = line[: max_chars - 3]
-    if " " in cut[max_chars // 2 :]:
-        cut = cut[: cut.rfind(" ")]
-    return cut.rstrip(" ,;:-") + "..."
+    return _shorten(line, max_chars, "...")
