@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "layers" / "core")]
 
-from exportwatch import classify as classify_module  # noqa: E402
+from exportwatch.classify import labels as classify_module  # noqa: E402
 from exportwatch.models import Item  # noqa: E402
 
 
@@ -84,12 +84,12 @@ def bench_unchanged_feed() -> None:
     import boto3
     from moto import mock_aws
 
-    from exportwatch.fetch import fetch
-    from exportwatch.local import Route, SampleServer, create_table, environment, load_template
-    from exportwatch.poll import poll_feeds
-    from exportwatch.store import Store
+    from exportwatch.aws.store import Store
+    from exportwatch.sources.fetch import fetch
+    from exportwatch.sources.poll import poll_feeds
+    from exportwatch_cli.local import Route, SampleServer, create_table, environment, load_template
 
-    body = (ROOT / "layers" / "core" / "exportwatch" / "samples" / "news.xml").read_bytes()
+    body = (ROOT / "cli" / "exportwatch_cli" / "samples" / "news.xml").read_bytes()
     env = {"AWS_ACCESS_KEY_ID": "x", "AWS_SECRET_ACCESS_KEY": "x", "AWS_DEFAULT_REGION": "us-east-1"}
     with environment(env), mock_aws(), SampleServer({"/feed": Route(body, "application/rss+xml")}) as server:
         client = boto3.client("dynamodb")

@@ -10,8 +10,8 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from exportwatch import aws
-from exportwatch.local import FakeLambdaContext, create_table, create_topic, drain, load_template, subscribe_queue
+from exportwatch.aws import clients
+from exportwatch_cli.local import FakeLambdaContext, create_table, create_topic, drain, load_template, subscribe_queue
 from tests.helpers import ROOT
 
 TABLE = "exportwatch-test"
@@ -29,9 +29,9 @@ def _env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setenv("POWERTOOLS_METRICS_NAMESPACE", "ExportWatchTest")
     monkeypatch.delenv("EXPORTWATCH_ALLOW_LOOPBACK", raising=False)
     monkeypatch.delenv("FEED_URLS", raising=False)
-    aws.clear_caches()
+    clients.clear_caches()
     yield
-    aws.clear_caches()
+    clients.clear_caches()
 
 
 @pytest.fixture

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from exportwatch.aws.store import FeedState, ItemAlreadyStored, StoryChanged
 from exportwatch.models import Item, Story
-from exportwatch.store import FeedState, ItemAlreadyStored, StoryChanged
 
 
 @dataclass

@@ -9,11 +9,12 @@ from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from exportwatch import aws, settings
-from exportwatch.digest import digest_day, render_digest
-from exportwatch.notify import sender_for
+from exportwatch import settings
+from exportwatch.alerts.digest import digest_day, render_digest
+from exportwatch.alerts.notify import sender_for
+from exportwatch.aws import clients
+from exportwatch.aws.store import Store
 from exportwatch.redact import protect
-from exportwatch.store import Store
 
 logger = Logger()
 protect(logger)  # no e-mail address or phone number in any log line
@@ -31,7 +32,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     config = settings.load()
     send = sender_for(context)
     day = date.fromisoformat(event["day"]).isoformat() if event.get("day") else digest_day(datetime.now(UTC).date())
-    stories = Store(aws.dynamodb(), config.table_name).stories_seen_on([day])
+    stories = Store(clients.dynamodb(), config.table_name).stories_seen_on([day])
     digest = render_digest(stories, day)
     if digest is not None:
         send(digest)

@@ -12,7 +12,7 @@ from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from exportwatch.notify import process_stream, sender_for
+from exportwatch.alerts.notify import process_stream, sender_for
 from exportwatch.redact import protect
 
 logger = Logger()

@@ -12,13 +12,14 @@ from typing import Any
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from exportwatch import aws, settings
-from exportwatch.entities import watch_keys
-from exportwatch.fetch import fetch
-from exportwatch.observe import record_poll
-from exportwatch.poll import poll_feeds, report_json
+from exportwatch import settings
+from exportwatch.aws import clients
+from exportwatch.aws.store import Store
+from exportwatch.classify.parties import watch_keys
+from exportwatch.observability import record_poll
 from exportwatch.redact import protect
-from exportwatch.store import Store
+from exportwatch.sources.fetch import fetch
+from exportwatch.sources.poll import poll_feeds, report_json
 
 logger = Logger()
 protect(logger)  # no e-mail address or phone number in any log line
@@ -32,7 +33,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     config = settings.load()
     report = poll_feeds(
         config.feed_urls,
-        Store(aws.dynamodb(), config.table_name),
+        Store(clients.dynamodb(), config.table_name),
         fetcher=functools.partial(fetch, allow_loopback=config.allow_loopback),
         watched=watch_keys(config.watched_entities),
         max_age_days=config.max_item_age_days,

@@ -12,11 +12,12 @@ from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from exportwatch import aws, settings
-from exportwatch.notify import sender_for
+from exportwatch import settings
+from exportwatch.alerts.notify import sender_for
+from exportwatch.alerts.remind import send_due, window
+from exportwatch.aws import clients
+from exportwatch.aws.store import Store
 from exportwatch.redact import protect
-from exportwatch.remind import send_due, window
-from exportwatch.store import Store
 
 logger = Logger()
 protect(logger)  # no e-mail address or phone number in any log line
@@ -34,7 +35,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     config = settings.load()
     send = sender_for(context)
     today = date.fromisoformat(event["today"]) if event.get("today") else datetime.now(UTC).date()
-    stories = Store(aws.dynamodb(), config.table_name).stories_expiring(*window(today))
+    stories = Store(clients.dynamodb(), config.table_name).stories_expiring(*window(today))
     sent = send_due(stories, today, send)
     metrics.add_metric(name="RemindersDue", unit=MetricUnit.Count, value=len(sent))
     return {"today": today.isoformat(), "reminders": sent}

@@ -8,10 +8,10 @@ import subprocess
 import sys
 from importlib import resources
 
-from exportwatch.local import Route, SampleServer
+from exportwatch_cli.local import Route, SampleServer
 from tests.helpers import CORPUS, FIXTURES, ROOT
 
-CLI = [sys.executable, "-m", "exportwatch.cli"]
+CLI = [sys.executable, "-m", "exportwatch_cli.main"]
 
 
 def run(*args: str, stdin: str = "", env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -64,7 +64,7 @@ def test_cluster_gives_the_seeds_one_story_id() -> None:
 
 
 def test_parse_feed_file_and_url() -> None:
-    sample = resources.files("exportwatch") / "samples" / "news.xml"
+    sample = resources.files("exportwatch_cli") / "samples" / "news.xml"
     from_file = run("parse-feed", str(sample))
     with SampleServer({"/feed.xml": Route(sample.read_bytes(), "application/rss+xml")}) as server:
         from_url = run("parse-feed", f"{server.base}/feed.xml", env={"EXPORTWATCH_ALLOW_LOOPBACK": "1"})

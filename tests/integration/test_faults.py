@@ -31,11 +31,11 @@ from botocore.awsrequest import AWSResponse
 from botocore.exceptions import EndpointConnectionError
 from moto.core.botocore_stubber import MockRawResponse
 
-from exportwatch import aws
-from exportwatch.demo import local_stack
-from exportwatch.local import FakeLambdaContext, Route
-from exportwatch.notify import OutsideLambda, idempotent_sender
-from exportwatch.replay import replay
+from exportwatch.alerts.notify import OutsideLambda, idempotent_sender
+from exportwatch.aws import clients
+from exportwatch_cli.demo import local_stack
+from exportwatch_cli.local import FakeLambdaContext, Route
+from exportwatch_cli.replay import replay
 from tests.helpers import FIXTURES
 
 OFFICIAL_TGL = json.dumps(
@@ -194,10 +194,10 @@ def run(seed: int | None) -> Outcome:
         before = _count(stack.inbox())
         if dead:  # the operator replays what failed every retry (the faults are over by then)
             send, idempotency = idempotent_sender(
-                aws.sns(), os.environ["ALERTS_TOPIC_ARN"], aws.dynamodb(), "exportwatch-demo"
+                clients.sns(), os.environ["ALERTS_TOPIC_ARN"], clients.dynamodb(), "exportwatch-demo"
             )
             idempotency.register_lambda_context(OutsideLambda(millis=1))
-            replay(aws.dynamodb(), "exportwatch-demo", send, since="2000-01-01")
+            replay(clients.dynamodb(), "exportwatch-demo", send, since="2000-01-01")
         after = _count(stack.inbox())
     received = {name: before[name] + after[name] for name in before}
     return Outcome(before, received, len(dead), faults.injected)

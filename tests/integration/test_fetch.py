@@ -10,8 +10,8 @@ from http.server import BaseHTTPRequestHandler
 
 import pytest
 
-from exportwatch.fetch import FetchError, check_url, fetch, fetch_once
-from exportwatch.local import Route, SampleServer
+from exportwatch.sources.fetch import FetchError, check_url, fetch, fetch_once
+from exportwatch_cli.local import Route, SampleServer
 
 FEED = b"<?xml version='1.0'?><rss version='2.0'><channel><title>t</title></channel></rss>"
 

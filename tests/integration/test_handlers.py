@@ -10,11 +10,11 @@ import boto3
 import pytest
 from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
 
-from exportwatch.local import Route, SampleServer, load_handler
-from exportwatch.store import ITEM_PREFIX, STORY_PREFIX
+from exportwatch.aws.store import ITEM_PREFIX, STORY_PREFIX
+from exportwatch_cli.local import Route, SampleServer, load_handler
 from tests.helpers import ROOT
 
-SAMPLES = resources.files("exportwatch") / "samples"
+SAMPLES = resources.files("exportwatch_cli") / "samples"
 
 
 @pytest.fixture

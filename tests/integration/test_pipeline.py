@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from exportwatch.demo import SUBSCRIBERS, local_stack, received
+from exportwatch_cli.demo import SUBSCRIBERS, local_stack, received
 
 
 def test_seeds_reach_each_interested_subscriber_once_and_polling_again_sends_nothing() -> None:
@@ -54,7 +54,7 @@ def test_demo_json_lines_have_the_contract_shape() -> None:
 
 def test_the_demo_run_twice_in_one_process_prints_the_same_messages(capsys) -> None:
     # Given / When
-    from exportwatch.demo import run_demo
+    from exportwatch_cli.demo import run_demo
 
     run_demo(as_json=True)
     first = capsys.readouterr().out

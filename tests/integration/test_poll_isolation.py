@@ -9,13 +9,13 @@ from importlib import resources
 
 import boto3
 
-from exportwatch.fetch import fetch
-from exportwatch.local import Route, SampleServer
-from exportwatch.poll import poll_feeds
-from exportwatch.store import Store
+from exportwatch.aws.store import Store
+from exportwatch.sources.fetch import fetch
+from exportwatch.sources.poll import poll_feeds
+from exportwatch_cli.local import Route, SampleServer
 from tests.helpers import FIXTURES
 
-NEWS = (resources.files("exportwatch") / "samples" / "news.xml").read_bytes()
+NEWS = (resources.files("exportwatch_cli") / "samples" / "news.xml").read_bytes()
 
 
 def clock() -> datetime:
@@ -66,7 +66,7 @@ def test_sources_left_when_the_invocation_is_about_to_time_out_are_skipped_not_f
 
 def test_a_next_page_url_on_another_host_is_not_followed(table) -> None:
     # Given a documents response whose next page points elsewhere
-    from exportwatch.poll import poll_federal_register
+    from exportwatch.sources.poll import poll_federal_register
 
     page = json.dumps(
         {

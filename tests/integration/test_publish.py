@@ -6,8 +6,8 @@ import json
 
 import boto3
 
-from exportwatch.notify import publish
-from exportwatch.render import render
+from exportwatch.alerts.notify import publish
+from exportwatch.alerts.render import render
 from tests.unit.test_render import seeds_story
 
 

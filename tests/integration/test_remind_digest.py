@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from exportwatch.demo import local_stack
+from exportwatch_cli.demo import local_stack
 
 
 def test_remind_sends_each_threshold_once_and_only_to_interested_subscribers(load_event) -> None:

@@ -9,10 +9,10 @@ import sys
 
 import boto3
 
-from exportwatch import aws
-from exportwatch.demo import local_stack
-from exportwatch.notify import OutsideLambda, idempotent_sender
-from exportwatch.replay import replay
+from exportwatch.alerts.notify import OutsideLambda, idempotent_sender
+from exportwatch.aws import clients
+from exportwatch_cli.demo import local_stack
+from exportwatch_cli.replay import replay
 from tests.helpers import ROOT
 
 FAILURE = {
@@ -36,12 +36,12 @@ def test_replay_sends_what_notify_never_sent_and_only_once() -> None:
         dlq = sqs.create_queue(QueueName="notify-failures")["QueueUrl"]
         sqs.send_message(QueueUrl=dlq, MessageBody=json.dumps(FAILURE))
         send, idempotency = idempotent_sender(
-            aws.sns(), os.environ["ALERTS_TOPIC_ARN"], aws.dynamodb(), os.environ["TABLE_NAME"]
+            clients.sns(), os.environ["ALERTS_TOPIC_ARN"], clients.dynamodb(), os.environ["TABLE_NAME"]
         )
         idempotency.register_lambda_context(OutsideLambda())
         # When the operator replays, twice
-        first = replay(aws.dynamodb(), os.environ["TABLE_NAME"], send, since="2019-01-01", sqs=sqs, queue_url=dlq)
-        second = replay(aws.dynamodb(), os.environ["TABLE_NAME"], send, since="2019-01-01", sqs=sqs, queue_url=dlq)
+        first = replay(clients.dynamodb(), os.environ["TABLE_NAME"], send, since="2019-01-01", sqs=sqs, queue_url=dlq)
+        second = replay(clients.dynamodb(), os.environ["TABLE_NAME"], send, since="2019-01-01", sqs=sqs, queue_url=dlq)
         inbox = stack.inbox()
     # Then the story's alert arrived once; the failure message is gone
     assert first.failures_cleared == 1 and first.batches[0]["shardId"] == "shardId-1"
@@ -54,7 +54,7 @@ def test_replay_sends_what_notify_never_sent_and_only_once() -> None:
 def test_replay_command_needs_its_settings() -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("TABLE_NAME", "ALERTS_TOPIC_ARN")}
     result = subprocess.run(
-        [sys.executable, "-m", "exportwatch.cli", "replay", "--since", "2019-01-01"],
+        [sys.executable, "-m", "exportwatch_cli.main", "replay", "--since", "2019-01-01"],
         capture_output=True,
         text=True,
         cwd=ROOT,

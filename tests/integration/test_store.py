@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 import boto3
 import pytest
 
-from exportwatch.ingest import ingest
+from exportwatch.aws.store import ITEM_PREFIX, STORY_PREFIX, FeedState, ItemAlreadyStored, Store
 from exportwatch.models import Item
-from exportwatch.store import ITEM_PREFIX, STORY_PREFIX, FeedState, ItemAlreadyStored, Store
+from exportwatch.stories.ingest import ingest
 from tests.helpers import CORPUS, read_jsonl
 
 

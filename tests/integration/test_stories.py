@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 from importlib import resources
 
-from exportwatch.demo import local_stack
-from exportwatch.local import Route
+from exportwatch_cli.demo import local_stack
+from exportwatch_cli.local import Route
 from tests.helpers import FIXTURES
 
-SAMPLES = resources.files("exportwatch") / "samples"
+SAMPLES = resources.files("exportwatch_cli") / "samples"
 EMPTY_SEARCH = json.dumps({"count": 0, "description": "Documents published from Industry and Security Bureau"})
 
 

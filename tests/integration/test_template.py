@@ -14,7 +14,8 @@ from typing import Any
 
 import pytest
 
-from exportwatch import settings, store
+from exportwatch import settings
+from exportwatch.aws import store
 from tests.helpers import ROOT
 
 pytestmark = pytest.mark.validate
@@ -74,7 +75,7 @@ def test_sam_build_puts_the_package_in_the_layer(tmp_path: Path) -> None:
     # Then
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     layer = tmp_path / "build" / "CoreLayer" / "python"
-    assert (layer / "exportwatch" / "classify.py").is_file()
+    assert (layer / "exportwatch" / "classify" / "labels.py").is_file()
     assert (layer / "feedparser").is_dir()
     assert (layer / "aws_lambda_powertools").is_dir()
 

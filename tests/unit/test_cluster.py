@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from exportwatch.classify import classify
-from exportwatch.cluster import belongs, find_story, item_keys, merge, new_story, signature
+from exportwatch.classify.labels import classify
 from exportwatch.models import Item, Story
+from exportwatch.stories.cluster import belongs, find_story, item_keys, merge, new_story, signature
 from tests.helpers import CORPUS, read_jsonl
 
 NOW = "2019-11-22T12:00:00+00:00"

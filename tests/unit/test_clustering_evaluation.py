@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from exportwatch.classify import classify
-from exportwatch.cluster import cluster_items, pairwise_scores
+from exportwatch.classify.labels import classify
 from exportwatch.models import Item
+from exportwatch.stories.cluster import cluster_items, pairwise_scores
 from tests.helpers import FIXTURES, read_jsonl
 
 PRECISION_FLOOR = 0.95

@@ -14,8 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from exportwatch.cli import main
-from exportwatch.entries import Entry, parse_entries
+from exportwatch.entity_list.rule_text import Entry, parse_entries
+from exportwatch_cli.main import main
 from tests.helpers import FIXTURES
 
 ENTITY_LIST = FIXTURES / "entity_list"

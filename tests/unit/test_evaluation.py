@@ -5,7 +5,7 @@ Reproduce: `exportwatch eval tests/fixtures/corpus/*.jsonl` (or `make eval`).
 
 from __future__ import annotations
 
-from exportwatch.evaluate import LabelScore, evaluate
+from exportwatch_cli.evaluate import LabelScore, evaluate
 from tests.helpers import corpus
 
 MACRO_F1_FLOOR = 0.92

@@ -4,7 +4,7 @@ from importlib import resources
 
 import pytest
 
-from exportwatch.feeds import ParseError, item_key, parse_feed
+from exportwatch.sources.feeds import ParseError, item_key, parse_feed
 from tests.helpers import FIXTURES
 
 FEEDS = FIXTURES / "feeds"
@@ -12,7 +12,7 @@ FEEDS = FIXTURES / "feeds"
 
 def test_demo_feed_parses_into_items_with_stable_keys() -> None:
     # Given the bundled demo feed (built from the seeds)
-    body = (resources.files("exportwatch") / "samples" / "news.xml").read_bytes()
+    body = (resources.files("exportwatch_cli") / "samples" / "news.xml").read_bytes()
     # When
     parsed = parse_feed(body, url="https://example.com/feed.xml")
     # Then

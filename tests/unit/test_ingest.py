@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from exportwatch.ingest import ingest
 from exportwatch.models import Item
+from exportwatch.stories.ingest import ingest
 from tests.fakes import FakeStore
 from tests.helpers import CORPUS, read_jsonl
 

@@ -7,9 +7,9 @@ import contextlib
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from exportwatch.classify import classify
-from exportwatch.feeds import ParseError, parse_feed
+from exportwatch.classify.labels import classify
 from exportwatch.models import LABELS, Item
+from exportwatch.sources.feeds import ParseError, parse_feed
 
 _MARKUP = ("<script", "javascript:", "onerror=", "onload=", "<iframe")
 _fragments = st.sampled_from([

@@ -5,9 +5,9 @@ from datetime import date
 
 import pytest
 
-from exportwatch.digest import render_digest
-from exportwatch.remind import due, render_reminder
-from exportwatch.render import SMS_MAX, SUBJECT_MAX
+from exportwatch.alerts.digest import render_digest
+from exportwatch.alerts.remind import due, render_reminder
+from exportwatch.alerts.render import SMS_MAX, SUBJECT_MAX
 from tests.unit.test_render import seeds_story
 
 

@@ -6,10 +6,10 @@ from dataclasses import replace
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from exportwatch.classify import classify
-from exportwatch.cluster import item_keys, merge, new_story, signature
+from exportwatch.alerts.render import SMS_MAX, SUBJECT_MAX, render
+from exportwatch.classify.labels import classify
 from exportwatch.models import Evidence, Item, Story
-from exportwatch.render import SMS_MAX, SUBJECT_MAX, render
+from exportwatch.stories.cluster import item_keys, merge, new_story, signature
 from tests.helpers import CORPUS, read_jsonl
 
 
@@ -102,7 +102,7 @@ def test_any_story_renders_within_limits_and_without_markup(
 
 def test_a_huge_digest_still_fits_in_one_sns_message() -> None:
     # Given 30 stories of 50 sources each, with long non-ASCII titles
-    from exportwatch.digest import render_digest
+    from exportwatch.alerts.digest import render_digest
     from exportwatch.models import Source
 
     base = seeds_story()

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
+from exportwatch.sources.urls import canonical_url
 from exportwatch.text import one_line, plain_text
-from exportwatch.urls import canonical_url
 
 
 @pytest.mark.parametrize(

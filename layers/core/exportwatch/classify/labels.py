@@ -29,8 +29,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from exportwatch.dates import DATE_RE, find_dates, parse_date, to_date
-from exportwatch.entities import entity_key, find_aliases, find_countries, find_parties
+from exportwatch.classify.dates import DATE_RE, find_dates, parse_date, to_date
+from exportwatch.classify.parties import entity_key, find_aliases, find_countries, find_parties
 from exportwatch.models import LABELS, Classification, Evidence, Item
 
 _I = re.IGNORECASE

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, timedelta
 
+from exportwatch.alerts.render import EMAIL_MAX, LABEL_NAMES, SMS_MAX, SUBJECT_MAX, Alert, headline
 from exportwatch.models import Story
-from exportwatch.render import EMAIL_MAX, LABEL_NAMES, SMS_MAX, SUBJECT_MAX, Alert, headline
 from exportwatch.text import one_line, plain_text, sms_text
 
 _SOURCES_SHOWN = 12

@@ -24,9 +24,10 @@ from aws_lambda_powertools.utilities.idempotency import (
 )
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from exportwatch import aws, settings
-from exportwatch.render import Alert, render
-from exportwatch.store import IDEMPOTENCY_PK, PK, SK, STORY_PREFIX, TTL_ATTRIBUTE, story_from_record
+from exportwatch import settings
+from exportwatch.alerts.render import Alert, render
+from exportwatch.aws import clients
+from exportwatch.aws.store import IDEMPOTENCY_PK, PK, SK, STORY_PREFIX, TTL_ATTRIBUTE, story_from_record
 
 logger = Logger(child=True)
 # Longer than anything that may ask again: the failure queue's 14 days, a reminder's 14-day window.
@@ -98,10 +99,10 @@ def idempotent_sender(sns: Any, topic_arn: str, dynamodb: Any, table_name: str) 
 def default_sender() -> tuple[Sender, IdempotencyConfig]:
     """The deployment's sender, made once per container from the settings and the shared clients."""
     config = settings.load()
-    return idempotent_sender(aws.sns(), config.alerts_topic_arn, aws.dynamodb(), config.table_name)
+    return idempotent_sender(clients.sns(), config.alerts_topic_arn, clients.dynamodb(), config.table_name)
 
 
-aws.on_clear(default_sender.cache_clear)
+clients.on_clear(default_sender.cache_clear)
 
 
 def sender_for(context: LambdaContext) -> Sender:

@@ -14,8 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from exportwatch.render import Alert, render
-from exportwatch.store import PK, STORY_PREFIX, story_from_record
+from exportwatch.alerts.render import Alert, render
+from exportwatch.aws.store import PK, STORY_PREFIX, story_from_record
 
 
 @dataclass(slots=True)

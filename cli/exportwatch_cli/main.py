@@ -47,7 +47,7 @@ def _emit(data: dict[str, Any]) -> None:
 
 def cmd_classify(args: argparse.Namespace) -> int:
     """JSON lines in, one classification per line out, in order and streaming."""
-    from exportwatch.classify import classify
+    from exportwatch.classify.labels import classify
     from exportwatch.models import InputError, Item
 
     with _open(args.file) as stream:
@@ -86,8 +86,8 @@ def _read_items(path: str) -> list[tuple[int, Any, str | None]]:
 
 def cmd_cluster(args: argparse.Namespace) -> int:
     """JSON lines in, ``{"id", "story_id"}`` per line out (stories formed in publication order)."""
-    from exportwatch.classify import classify
-    from exportwatch.cluster import cluster_items
+    from exportwatch.classify.labels import classify
+    from exportwatch.stories.cluster import cluster_items
 
     rows = _read_items(args.file)
     good = [item for _, item, _ in rows if item is not None]
@@ -99,9 +99,9 @@ def cmd_cluster(args: argparse.Namespace) -> int:
 
 def cmd_cluster_eval(args: argparse.Namespace) -> int:
     """Items with a gold ``story`` key -> pairwise precision and recall of the clustering."""
-    from exportwatch.classify import classify
-    from exportwatch.cluster import cluster_items, pairwise_scores
+    from exportwatch.classify.labels import classify
     from exportwatch.models import InputError, Item
+    from exportwatch.stories.cluster import cluster_items, pairwise_scores
 
     with _open(args.file) as stream:
         records = [data for _, data, error in _json_lines(stream) if error is None and isinstance(data, dict)]
@@ -126,8 +126,8 @@ def cmd_cluster_eval(args: argparse.Namespace) -> int:
 
 def cmd_parse_feed(args: argparse.Namespace) -> int:
     """A feed (file or URL) -> normalized items as JSON lines."""
-    from exportwatch.feeds import ParseError, parse_feed
-    from exportwatch.fetch import FetchError, fetch
+    from exportwatch.sources.feeds import ParseError, parse_feed
+    from exportwatch.sources.fetch import FetchError, fetch
 
     source = args.source
     try:
@@ -160,8 +160,8 @@ def cmd_parse_feed(args: argparse.Namespace) -> int:
 
 def cmd_eval(args: argparse.Namespace) -> int:
     """Gold-labelled JSON lines -> per-label precision/recall/F1 (table, or --json)."""
-    from exportwatch.evaluate import evaluate
     from exportwatch.models import InputError
+    from exportwatch_cli.evaluate import evaluate
 
     records = []
     for path in args.files:
@@ -189,7 +189,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 def cmd_entries(args: argparse.Namespace) -> int:
     """An Entity List rule's text -> one JSON line per entry."""
-    from exportwatch.entries import parse_entries
+    from exportwatch.entity_list.rule_text import parse_entries
 
     with _open(args.file) as stream:
         text = stream.read()
@@ -201,7 +201,7 @@ def cmd_entries(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     """The whole pipeline on moto, with bundled sample sources served on loopback."""
     try:
-        from exportwatch.demo import run_demo
+        from exportwatch_cli.demo import run_demo
     except ImportError as exc:  # moto and PyYAML are the "local" extra
         raise CliError(f"the demo needs the local extra: pip install 'exportwatch[local]' ({exc})") from exc
     return run_demo(as_json=args.json)
@@ -209,9 +209,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_replay(args: argparse.Namespace) -> int:
     """Re-send recent stories' alerts that were never published, then clear the on-failure queue."""
-    from exportwatch import aws, settings
-    from exportwatch.notify import OutsideLambda, idempotent_sender
-    from exportwatch.replay import replay
+    from exportwatch import settings
+    from exportwatch.alerts.notify import OutsideLambda, idempotent_sender
+    from exportwatch.aws import clients
+    from exportwatch_cli.replay import replay
 
     try:
         config = settings.load()
@@ -219,10 +220,10 @@ def cmd_replay(args: argparse.Namespace) -> int:
         raise CliError(str(exc)) from exc
     if not config.alerts_topic_arn:
         raise CliError("environment variable ALERTS_TOPIC_ARN is required")
-    send, idempotency = idempotent_sender(aws.sns(), config.alerts_topic_arn, aws.dynamodb(), config.table_name)
+    send, idempotency = idempotent_sender(clients.sns(), config.alerts_topic_arn, clients.dynamodb(), config.table_name)
     idempotency.register_lambda_context(OutsideLambda())  # type: ignore[arg-type]
-    sqs = aws.sqs() if args.queue_url else None
-    report = replay(aws.dynamodb(), config.table_name, send, since=args.since, sqs=sqs, queue_url=args.queue_url)
+    sqs = clients.sqs() if args.queue_url else None
+    report = replay(clients.dynamodb(), config.table_name, send, since=args.since, sqs=sqs, queue_url=args.queue_url)
     _emit(
         {
             "stories_checked": report.stories_checked,

@@ -14,13 +14,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import date
 
-from exportwatch.classify import clean_text, sentences_of
-from exportwatch.dates import to_date
-from exportwatch.entities import canonical_name, entity_key, find_parties
-from exportwatch.federal_register import citations
+from exportwatch.classify.dates import to_date
+from exportwatch.classify.labels import clean_text, sentences_of
+from exportwatch.classify.parties import canonical_name, entity_key, find_parties
 from exportwatch.models import Classification, Item, Source, Story
+from exportwatch.sources.federal_register import citations
+from exportwatch.sources.urls import canonical_url
 from exportwatch.text import one_line
-from exportwatch.urls import canonical_url
 
 WINDOW_DAYS = 4
 RULE_LAG_DAYS = 8

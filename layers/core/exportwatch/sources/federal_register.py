@@ -15,8 +15,8 @@ from datetime import date
 from typing import Any
 
 from exportwatch.models import Item
+from exportwatch.sources.urls import safe_url
 from exportwatch.text import plain_text
-from exportwatch.urls import safe_url
 
 DOCUMENT_FIELDS: tuple[str, ...] = (
     "document_number", "title", "type", "action", "abstract", "publication_date", "effective_on", "agencies",

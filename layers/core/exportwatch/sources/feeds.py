@@ -15,8 +15,8 @@ from typing import Any
 import feedparser
 
 from exportwatch.models import Item
+from exportwatch.sources.urls import canonical_url, safe_url
 from exportwatch.text import plain_text
-from exportwatch.urls import canonical_url, safe_url
 
 MAX_ENTRIES = 500
 

@@ -16,12 +16,12 @@ from typing import Any, Protocol
 from aws_lambda_powertools import Logger
 from botocore.exceptions import BotoCoreError, ClientError
 
-from exportwatch import federal_register
-from exportwatch.feeds import ParseError, parse_feed
-from exportwatch.fetch import FetchError, Response
-from exportwatch.ingest import IngestReport, StoryStore, ingest
+from exportwatch.aws.store import FeedState
 from exportwatch.models import Item
-from exportwatch.store import FeedState
+from exportwatch.sources import federal_register
+from exportwatch.sources.feeds import ParseError, parse_feed
+from exportwatch.sources.fetch import FetchError, Response
+from exportwatch.stories.ingest import IngestReport, StoryStore, ingest
 
 logger = Logger(child=True)
 MAX_PAGES = 5

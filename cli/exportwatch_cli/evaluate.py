@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from exportwatch.classify import classify
+from exportwatch.classify.labels import classify
 from exportwatch.models import LABELS, InputError, Item
 
 

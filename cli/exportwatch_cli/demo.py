@@ -17,8 +17,8 @@ from importlib import resources
 from types import ModuleType
 from typing import Any
 
-from exportwatch import aws
-from exportwatch.local import (
+from exportwatch.aws import clients
+from exportwatch_cli.local import (
     FakeLambdaContext,
     Route,
     SampleServer,
@@ -58,7 +58,7 @@ SUBSCRIBERS = (
 
 def sample_routes() -> dict[str, Route]:
     """The bundled sample sources, at the paths the pollers will ask for."""
-    samples = resources.files("exportwatch") / "samples"
+    samples = resources.files("exportwatch_cli") / "samples"
     return {
         "/feeds/news.xml": Route((samples / "news.xml").read_bytes(), "application/rss+xml; charset=utf-8"),
         "/api/v1/documents.json": Route((samples / "documents.json").read_bytes(), "application/json"),
@@ -136,8 +136,8 @@ def local_stack(
             **(extra_env or {}),
         }  # fmt: skip
         stack.enter_context(environment(env))
-        aws.clear_caches()
-        stack.callback(aws.clear_caches)
+        clients.clear_caches()
+        stack.callback(clients.clear_caches)
         handlers = {
             name: load_handler(root, name)
             for name in ("poll_feeds", "poll_federal_register", "notify", "remind", "digest")

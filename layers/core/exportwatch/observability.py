@@ -5,7 +5,7 @@ from __future__ import annotations
 from aws_lambda_powertools import Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 
-from exportwatch.poll import PollReport
+from exportwatch.sources.poll import PollReport
 
 
 def record_poll(metrics: Metrics, report: PollReport) -> None:

@@ -14,10 +14,10 @@ from typing import Protocol
 
 from aws_lambda_powertools import Logger
 
-from exportwatch.classify import classify
-from exportwatch.cluster import RULE_LAG_DAYS, find_story, item_keys, merge, new_story, signature, window
+from exportwatch.aws.store import ItemAlreadyStored, StoryChanged
+from exportwatch.classify.labels import classify
 from exportwatch.models import Classification, Item, Story
-from exportwatch.store import ItemAlreadyStored, StoryChanged
+from exportwatch.stories.cluster import RULE_LAG_DAYS, find_story, item_keys, merge, new_story, signature, window
 
 logger = Logger(child=True)
 _MAX_ATTEMPTS = 5

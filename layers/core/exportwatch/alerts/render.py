@@ -13,8 +13,8 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from exportwatch.dates import to_date
-from exportwatch.entities import COUNTRIES, entity_key
+from exportwatch.classify.dates import to_date
+from exportwatch.classify.parties import COUNTRIES, entity_key
 from exportwatch.models import Story
 from exportwatch.text import one_line, plain_text, sms_text
 

@@ -12,9 +12,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from exportwatch.dates import to_date
+from exportwatch.alerts.render import SMS_MAX, SUBJECT_MAX, Alert, primary_parties, render
+from exportwatch.classify.dates import to_date
 from exportwatch.models import Story
-from exportwatch.render import SMS_MAX, SUBJECT_MAX, Alert, primary_parties, render
 from exportwatch.text import one_line, sms_text
 
 THRESHOLDS: tuple[int, ...] = (14, 7, 1)

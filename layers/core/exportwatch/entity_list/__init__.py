@@ -1,0 +1,1 @@
+"""The Entity List itself: the entries an Entity List rule adds, removes or revises."""

@@ -1,0 +1,1 @@
+"""Where items come from: bounded fetching, feed and Federal Register parsing, and polling each source."""
