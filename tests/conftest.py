@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Iterator
 from typing import Any
+
+# As in Lambda, Powertools' environment is set before any handler module is imported: the handlers'
+# shared Metrics object reads its namespace when ``exportwatch.observability`` is first imported.
+os.environ.setdefault("POWERTOOLS_SERVICE_NAME", "exportwatch")
+os.environ.setdefault("POWERTOOLS_METRICS_NAMESPACE", "ExportWatchTest")
 
 import boto3
 import pytest
 from moto import mock_aws
 
-from exportwatch.aws import clients
+from exportwatch import aws
 from exportwatch_cli.local import FakeLambdaContext, create_table, create_topic, drain, load_template, subscribe_queue
 from tests.helpers import ROOT
 
@@ -29,9 +35,9 @@ def _env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setenv("POWERTOOLS_METRICS_NAMESPACE", "ExportWatchTest")
     monkeypatch.delenv("EXPORTWATCH_ALLOW_LOOPBACK", raising=False)
     monkeypatch.delenv("FEED_URLS", raising=False)
-    clients.clear_caches()
+    aws.clear_caches()
     yield
-    clients.clear_caches()
+    aws.clear_caches()
 
 
 @pytest.fixture

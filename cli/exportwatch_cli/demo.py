@@ -17,7 +17,7 @@ from importlib import resources
 from types import ModuleType
 from typing import Any
 
-from exportwatch.aws import clients
+from exportwatch import aws
 from exportwatch_cli.local import (
     FakeLambdaContext,
     Route,
@@ -136,8 +136,8 @@ def local_stack(
             **(extra_env or {}),
         }  # fmt: skip
         stack.enter_context(environment(env))
-        clients.clear_caches()
-        stack.callback(clients.clear_caches)
+        aws.clear_caches()
+        stack.callback(aws.clear_caches)
         handlers = {
             name: load_handler(root, name)
             for name in ("poll_feeds", "poll_federal_register", "notify", "remind", "digest")

@@ -1,4 +1,7 @@
-"""Measure the classifier against gold labels: per-label precision/recall/F1, macro-F1, false alarms.
+"""Measure the classifier and the clustering against gold labels and gold stories.
+
+Classification: per-label precision/recall/F1, macro-F1, false alarms. Clustering: pairwise
+precision and recall of the stories that ingestion itself forms (``cluster_by_ingestion``).
 
 A predicted label listed in an item's ``allowed`` (labels its title implies that are not wrong to
 add) is neither a true nor a false positive. The false-alarm rate is the share of items with no
@@ -7,12 +10,17 @@ gold label that get any label: the number a subscriber feels.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
-from exportwatch.classify.labels import classify
+from exportwatch.classify import classify
+from exportwatch.classify.dates import to_date
 from exportwatch.models import LABELS, InputError, Item
+from exportwatch.stories.cluster import story_id_for
+from exportwatch.stories.ingest import ingest
+from exportwatch_cli.memory import MemoryStore
 
 
 @dataclass(slots=True)
@@ -149,3 +157,52 @@ def evaluate(records: Iterable[dict[str, Any]]) -> Evaluation:
                 {"id": item.id, "gold": sorted(gold), "predicted": sorted(predicted), "title": item.title[:120]}
             )
     return result
+
+
+def _clock(moment: datetime) -> Callable[[], datetime]:
+    return lambda: moment
+
+
+def cluster_by_ingestion(items: Sequence[Item]) -> list[str]:
+    """Story ids for ``items`` (in their order), formed by the very code that polls run.
+
+    The items are ingested into an in-memory store one publication day at a time, in date order,
+    as daily polls would deliver them. An item that is not relevant joins no story in production;
+    here it gets a story id of its own (it would never alert).
+    """
+    store = MemoryStore()
+    story_of: dict[str, str] = {}
+    by_day: dict[str, list[Item]] = {}
+    for item in items:
+        by_day.setdefault(item.published if to_date(item.published) else "", []).append(item)
+    last = max((day for day in by_day if day), default="2000-01-01")
+    for day in sorted(by_day, key=lambda d: d or "~"):
+        noon = datetime.fromisoformat(day or last).replace(hour=12, tzinfo=UTC)
+        story_of.update(ingest(by_day[day], store, now=_clock(noon)).story_of)
+    return [story_of.get(item.id) or story_id_for(item.id) for item in items]
+
+
+def pairwise_scores(predicted: Sequence[str], gold: Sequence[str]) -> dict[str, float | int]:
+    """Pairwise precision and recall of a clustering against gold story keys.
+
+    A pair of items is a true positive when both clusterings put them together.
+    """
+    tp = fp = fn = 0
+    for i in range(len(predicted)):
+        for j in range(i + 1, len(predicted)):
+            same_predicted, same_gold = predicted[i] == predicted[j], gold[i] == gold[j]
+            tp += same_predicted and same_gold
+            fp += same_predicted and not same_gold
+            fn += same_gold and not same_predicted
+    precision = tp / (tp + fp) if tp + fp else 1.0
+    recall = tp / (tp + fn) if tp + fn else 1.0
+    return {
+        "pairs_tp": tp,
+        "pairs_fp": fp,
+        "pairs_fn": fn,
+        "precision": round(precision, 4),
+        "recall": round(recall, 4),
+        "items": len(predicted),
+        "gold_stories": len(set(gold)),
+        "predicted_stories": len(set(predicted)),
+    }

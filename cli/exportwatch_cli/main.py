@@ -47,7 +47,7 @@ def _emit(data: dict[str, Any]) -> None:
 
 def cmd_classify(args: argparse.Namespace) -> int:
     """JSON lines in, one classification per line out, in order and streaming."""
-    from exportwatch.classify.labels import classify
+    from exportwatch.classify import classify
     from exportwatch.models import InputError, Item
 
     with _open(args.file) as stream:
@@ -86,12 +86,11 @@ def _read_items(path: str) -> list[tuple[int, Any, str | None]]:
 
 def cmd_cluster(args: argparse.Namespace) -> int:
     """JSON lines in, ``{"id", "story_id"}`` per line out (stories formed in publication order)."""
-    from exportwatch.classify.labels import classify
-    from exportwatch.stories.cluster import cluster_items
+    from exportwatch_cli.evaluate import cluster_by_ingestion
 
     rows = _read_items(args.file)
     good = [item for _, item, _ in rows if item is not None]
-    story_ids = iter(cluster_items(good, [classify(item) for item in good]))
+    story_ids = iter(cluster_by_ingestion(good))
     for _number, item, error in rows:
         _emit({"id": None, "error": error} if item is None else {"id": item.id, "story_id": next(story_ids)})
     return 0
@@ -99,9 +98,8 @@ def cmd_cluster(args: argparse.Namespace) -> int:
 
 def cmd_cluster_eval(args: argparse.Namespace) -> int:
     """Items with a gold ``story`` key -> pairwise precision and recall of the clustering."""
-    from exportwatch.classify.labels import classify
     from exportwatch.models import InputError, Item
-    from exportwatch.stories.cluster import cluster_items, pairwise_scores
+    from exportwatch_cli.evaluate import cluster_by_ingestion, pairwise_scores
 
     with _open(args.file) as stream:
         records = [data for _, data, error in _json_lines(stream) if error is None and isinstance(data, dict)]
@@ -112,7 +110,7 @@ def cmd_cluster_eval(args: argparse.Namespace) -> int:
         items = [Item.from_json(r) for r in records]
     except InputError as exc:
         raise CliError(str(exc)) from exc
-    scores = pairwise_scores(cluster_items(items, [classify(i) for i in items]), [str(r["story"]) for r in records])
+    scores = pairwise_scores(cluster_by_ingestion(items), [str(r["story"]) for r in records])
     if args.json:
         _emit(scores)
     else:
@@ -210,8 +208,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_replay(args: argparse.Namespace) -> int:
     """Re-send recent stories' alerts that were never published, then clear the on-failure queue."""
     from exportwatch import settings
-    from exportwatch.alerts.notify import OutsideLambda, idempotent_sender
     from exportwatch.aws import clients
+    from exportwatch.aws.sender import OutsideLambda, idempotent_sender
     from exportwatch_cli.replay import replay
 
     try:

@@ -5,24 +5,18 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from exportwatch import settings
 from exportwatch.alerts.digest import digest_day, render_digest
-from exportwatch.alerts.notify import sender_for
 from exportwatch.aws import clients
+from exportwatch.aws.sender import sender_for
 from exportwatch.aws.store import Store
-from exportwatch.redact import protect
-
-logger = Logger()
-protect(logger)  # no e-mail address or phone number in any log line
-metrics = Metrics()
+from exportwatch.observability import handler, metrics
 
 
-@logger.inject_lambda_context(clear_state=True)
-@metrics.log_metrics
+@handler
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     """Publish the digest of yesterday (UTC) if any story changed.
 

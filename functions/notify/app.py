@@ -8,20 +8,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from exportwatch.alerts.notify import process_stream, sender_for
-from exportwatch.redact import protect
-
-logger = Logger()
-protect(logger)  # no e-mail address or phone number in any log line
-metrics = Metrics()
+from exportwatch.alerts.notify import process_stream
+from exportwatch.aws.sender import sender_for
+from exportwatch.observability import handler, metrics
 
 
-@logger.inject_lambda_context(clear_state=True)
-@metrics.log_metrics
+@handler
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     """Publish the alerts the batch's story records call for."""
     send = sender_for(context)

@@ -31,8 +31,8 @@ from botocore.awsrequest import AWSResponse
 from botocore.exceptions import EndpointConnectionError
 from moto.core.botocore_stubber import MockRawResponse
 
-from exportwatch.alerts.notify import OutsideLambda, idempotent_sender
 from exportwatch.aws import clients
+from exportwatch.aws.sender import OutsideLambda, idempotent_sender
 from exportwatch_cli.demo import local_stack
 from exportwatch_cli.local import FakeLambdaContext, Route
 from exportwatch_cli.replay import replay

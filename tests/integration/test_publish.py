@@ -6,8 +6,8 @@ import json
 
 import boto3
 
-from exportwatch.alerts.notify import publish
 from exportwatch.alerts.render import render
+from exportwatch.aws.sender import publish
 from tests.unit.test_render import seeds_story
 
 

@@ -9,8 +9,8 @@ import sys
 
 import boto3
 
-from exportwatch.alerts.notify import OutsideLambda, idempotent_sender
 from exportwatch.aws import clients
+from exportwatch.aws.sender import OutsideLambda, idempotent_sender
 from exportwatch_cli.demo import local_stack
 from exportwatch_cli.replay import replay
 from tests.helpers import ROOT

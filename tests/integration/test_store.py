@@ -1,4 +1,7 @@
-"""The store on moto: conditional writes make ingestion exactly-once, also under concurrency."""
+"""The store on moto: exactly-once under concurrency, the calls a poll costs, and who is blamed for a failure.
+
+The promises both stores keep are in tests/contract; these need DynamoDB itself.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +10,9 @@ from datetime import UTC, datetime
 import boto3
 import pytest
 
-from exportwatch.aws.store import ITEM_PREFIX, STORY_PREFIX, FeedState, ItemAlreadyStored, Store
+from exportwatch.aws.store import ITEM_PREFIX, STORY_PREFIX, Store
 from exportwatch.models import Item
+from exportwatch.sources.fetch import fetch
 from exportwatch.stories.ingest import ingest
 from tests.helpers import CORPUS, read_jsonl
 
@@ -31,21 +35,6 @@ def count(prefix: str) -> int:
     return sum(1 for row in rows if row["pk"]["S"].startswith(prefix))
 
 
-def test_an_item_stored_once_is_never_stored_again(store: Store) -> None:
-    # Given
-    ingest(seeds(), store, now=clock)
-    story_id = next(iter(store.stories_on(["2019-11-20"]))).story_id
-    found = store.get_story(story_id)
-    assert found is not None
-    story, rev = found
-    # When the same item is written again with the story
-    with pytest.raises(ItemAlreadyStored):
-        store.save_many([seeds()[0]], story, previous_rev=rev, new_keys=[], labels=[("license.decision",)])
-    # Then nothing changed
-    assert store.get_story(story_id) == (story, rev)
-    assert count(ITEM_PREFIX) == 3
-
-
 class RacingStore(Store):
     """A second poller that read the table just before the first one wrote: each read is stale once.
 
@@ -55,16 +44,16 @@ class RacingStore(Store):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.stale = {"seen", "stories_on", "story_for_keys"}
+        self.stale = {"seen", "stories_published", "stories_for_keys"}
 
     def seen(self, item_ids):
         return set() if self._once("seen") else super().seen(item_ids)
 
-    def stories_on(self, days):
-        return [] if self._once("stories_on") else super().stories_on(days)
+    def stories_published(self, first, last):
+        return [] if self._once("stories_published") else super().stories_published(first, last)
 
-    def story_for_keys(self, keys):
-        return None if self._once("story_for_keys") else super().story_for_keys(keys)
+    def stories_for_keys(self, keys):
+        return {} if self._once("stories_for_keys") else super().stories_for_keys(keys)
 
     def _once(self, name: str) -> bool:
         if name in self.stale:
@@ -87,14 +76,54 @@ def test_concurrent_ingestion_of_the_same_items_stores_them_once(store: Store) -
     assert count(STORY_PREFIX) == 1
 
 
-def test_feed_state_round_trips(store: Store) -> None:
-    state = FeedState(
-        url="https://example.com/feed",
-        etag='"abc"',
-        last_modified="Wed, 20 Nov 2019 18:00:00 GMT",
-        failures=2,
-        last_error="timeout: x",
+EVENTS = [  # ten additions on ten days, each reported by three outlets
+    (f"2020-06-{day:02d}", name)
+    for day, name in zip(
+        range(1, 30, 3),
+        ["Aurora Photonics", "Borealis Semiconductor", "Cobalt Avionics", "Delta Quantum", "Ember Robotics",
+         "Fjord Microwave", "Granite Optics", "Harbor Lasers", "Iris Materials", "Juniper Sensors"],
+        strict=True,
     )
-    store.put_feed_state(state)
-    assert store.feed_state("https://example.com/feed") == state
-    assert store.feed_state("https://example.com/other") == FeedState(url="https://example.com/other")
+]  # fmt: skip
+
+
+def thirty_items() -> list[Item]:
+    return [
+        Item(
+            id=f"https://news{outlet}.example/{day}/{name.split()[0].lower()}",
+            url=f"https://news{outlet}.example/{day}/{name.split()[0].lower()}",
+            title=f"Commerce adds {name} Co., Ltd. to the Entity List",
+            text=f"The Commerce Department added {name} Co., Ltd. to the Entity List on {day}, outlet {outlet} said.",
+            published=day,
+        )
+        for day, name in EVENTS
+        for outlet in range(3)
+    ]
+
+
+def test_a_poll_of_thirty_new_items_forming_ten_stories_costs_at_most_forty_calls(table: str) -> None:
+    # Given a store that counts every DynamoDB call it makes
+    client = boto3.client("dynamodb")
+    calls: list[str] = []
+    client.meta.events.register("before-call.dynamodb.*", lambda model, **_: calls.append(model.name))
+    store = Store(client, "exportwatch-test", now=clock)
+    # When 30 new items about 10 events are ingested (as one poll does, with its state read and write)
+    store.feed_state("https://news.example/feed")
+    report = ingest(thirty_items(), store, now=clock)
+    store.put_feed_state(store.feed_state("https://news.example/feed"))
+    # Then
+    assert report.stored == 30 and len(report.stories_created) == 10
+    assert len(calls) <= 40, calls
+
+
+def test_a_table_failure_fails_the_poll_and_blames_no_source(aws_mock: None) -> None:
+    # Given a poll whose table does not exist (an outage, a wrong name: the table's fault, not the feed's)
+    from exportwatch.ports import StoreError
+    from exportwatch.sources.poll import poll_feeds
+    from exportwatch_cli.local import Route, SampleServer
+
+    store = Store(boto3.client("dynamodb"), "no-such-table", now=clock)
+    routes = {"/a.xml": Route(b"<rss><channel><item><title>x</title></item></channel></rss>", "application/rss+xml")}
+    # When / Then the invocation fails (Lambda retries it) instead of marking the feed failed
+    with SampleServer(routes) as server, pytest.raises(StoreError):
+        poll_feeds([f"{server.base}/a.xml"], store, fetcher=lambda u, **kw: fetch(u, allow_loopback=True, **kw))

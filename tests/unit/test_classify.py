@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from exportwatch.classify.labels import classify
+from exportwatch.classify import classify
 from exportwatch.models import Item
 from tests.helpers import CORPUS, read_jsonl
 

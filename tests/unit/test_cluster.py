@@ -1,19 +1,18 @@
 from __future__ import annotations
 
-from exportwatch.classify.labels import classify
 from exportwatch.models import Item, Story
-from exportwatch.stories.cluster import belongs, find_story, item_keys, merge, new_story, signature
+from exportwatch.stories.cluster import analyse, belongs, find_story, merge, new_story
 from tests.helpers import CORPUS, read_jsonl
 
 NOW = "2019-11-22T12:00:00+00:00"
 
 
 def start(item: Item) -> Story:
-    return new_story(item, classify(item), item_keys(item), signature(item), now=NOW)
+    return new_story(analyse(item), now=NOW)
 
 
 def joins(story: Story, item: Item) -> bool:
-    return belongs(story, item, classify(item), item_keys(item), signature(item))
+    return belongs(story, analyse(item))
 
 
 def test_the_three_seeds_make_one_story() -> None:
@@ -23,7 +22,7 @@ def test_the_three_seeds_make_one_story() -> None:
     story = start(seeds[0])
     for item in seeds[1:]:
         assert joins(story, item)
-        story = merge(story, item, classify(item), item_keys(item), now=NOW)
+        story = merge(story, analyse(item), now=NOW)
     # Then
     assert len(story.sources) == 3
     assert set(story.labels) == {"license.decision", "extension"}
@@ -80,9 +79,9 @@ def test_public_inspection_copy_and_published_rule_share_the_document_number() -
     published = Item(id="fr:2023-25557", stage="published", published="2023-11-17", citation="88 FR 80000", **common)
     story = start(on_inspection)
     # When
-    merged = merge(story, published, classify(published), item_keys(published), now=NOW)
+    merged = merge(story, analyse(published), now=NOW)
     # Then it joins and the material change says so
-    assert find_story([story], published, classify(published), item_keys(published), signature(published)) is story
+    assert find_story([story], analyse(published)) is story
     assert merged.official and merged.version == 2
     assert merged.changes[0].startswith("now official")
 
@@ -92,7 +91,7 @@ def test_another_article_is_not_a_material_change() -> None:
     seeds = sorted((Item.from_json(r) for r in read_jsonl(CORPUS / "seeds.jsonl")), key=lambda i: i.published)
     story = start(seeds[0])  # 002: licence decision + extension
     # When 000 (licence decision only) joins
-    merged = merge(story, seeds[1], classify(seeds[1]), item_keys(seeds[1]), now=NOW)
+    merged = merge(story, analyse(seeds[1]), now=NOW)
     # Then
     assert merged.version == story.version
     assert len(merged.sources) == 2

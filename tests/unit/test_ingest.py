@@ -3,8 +3,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from exportwatch.models import Item
-from exportwatch.stories.ingest import ingest
-from tests.fakes import FakeStore
+from exportwatch.stories.ingest import IngestPolicy, ingest
+from exportwatch_cli.memory import MemoryStore
 from tests.helpers import CORPUS, read_jsonl
 
 
@@ -18,7 +18,7 @@ def seeds() -> list[Item]:
 
 def test_seeds_in_one_batch_make_one_new_story_in_one_write() -> None:
     # Given
-    store = FakeStore()
+    store = MemoryStore()
     # When
     report = ingest(seeds(), store, now=clock)
     # Then
@@ -31,7 +31,7 @@ def test_seeds_in_one_batch_make_one_new_story_in_one_write() -> None:
 
 def test_the_same_items_again_are_skipped_before_classification() -> None:
     # Given
-    store = FakeStore()
+    store = MemoryStore()
     ingest(seeds(), store, now=clock)
     writes = store.writes
     # When
@@ -43,7 +43,7 @@ def test_the_same_items_again_are_skipped_before_classification() -> None:
 
 def test_irrelevant_items_are_remembered_and_never_make_stories() -> None:
     # Given
-    store = FakeStore()
+    store = MemoryStore()
     noise = Item(
         id="x", title="Brivo, Eagle Eye Networks Merge", text="The two companies will merge.", published="2019-11-22"
     )
@@ -57,7 +57,7 @@ def test_irrelevant_items_are_remembered_and_never_make_stories() -> None:
 
 def test_later_articles_join_the_story_without_a_new_version() -> None:
     # Given the first report alone, then the other two in a later poll
-    store = FakeStore()
+    store = MemoryStore()
     first, *later = sorted(seeds(), key=lambda i: i.published)
     ingest([first], store, now=clock)
     # When
@@ -72,14 +72,14 @@ def test_later_articles_join_the_story_without_a_new_version() -> None:
 
 def test_back_dated_items_are_remembered_but_never_alert() -> None:
     # Given a feed that republished its archive: the seeds (Nov 2019) first seen in Nov 2020
-    store = FakeStore()
+    store = MemoryStore()
 
     def a_year_later() -> datetime:
         return datetime(2020, 11, 22, 12, tzinfo=UTC)
 
     # When
-    report = ingest(seeds(), store, now=a_year_later, max_age_days=14)
-    again = ingest(seeds(), store, now=a_year_later, max_age_days=14)
+    report = ingest(seeds(), store, now=a_year_later, policy=IngestPolicy(max_age_days=14))
+    again = ingest(seeds(), store, now=a_year_later, policy=IngestPolicy(max_age_days=14))
     # Then no story, and the items are known
     assert report.stale == 3 and report.stored == 0
     assert not store.stories

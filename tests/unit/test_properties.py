@@ -7,7 +7,7 @@ import contextlib
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from exportwatch.classify.labels import classify
+from exportwatch.classify import classify
 from exportwatch.models import LABELS, Item
 from exportwatch.sources.feeds import ParseError, parse_feed
 

@@ -7,7 +7,8 @@ import logging
 import pytest
 from aws_lambda_powertools import Logger
 
-from exportwatch.redact import mask, protect
+from exportwatch.observability import MaskingFormatter
+from exportwatch.redact import mask
 
 
 @pytest.mark.parametrize(
@@ -25,10 +26,9 @@ def test_mask_hides_addresses_and_numbers_but_not_dates_or_ids(text: str, expect
 
 
 def test_a_protected_logger_masks_messages_and_extra_keys_of_child_loggers() -> None:
-    # Given a service logger with the filter, and a child logger in a module
+    # Given a service logger with the masking formatter, and a child logger in a module
     stream = io.StringIO()
-    service = Logger(service="redact-test", logger_handler=logging.StreamHandler(stream))
-    protect(service)
+    Logger(service="redact-test", logger_handler=logging.StreamHandler(stream), logger_formatter=MaskingFormatter())
     child = Logger(service="redact-test", child=True)
     # When
     child.error("delivery to ops@example.com failed", extra={"endpoint": "+447700900123", "story_id": "s-1"})
@@ -41,8 +41,9 @@ def test_a_protected_logger_masks_messages_and_extra_keys_of_child_loggers() -> 
 def test_exception_text_and_appended_keys_are_masked_too() -> None:
     # Given
     stream = io.StringIO()
-    service = Logger(service="redact-test-2", logger_handler=logging.StreamHandler(stream))
-    protect(service)
+    service = Logger(
+        service="redact-test-2", logger_handler=logging.StreamHandler(stream), logger_formatter=MaskingFormatter()
+    )
     service.append_keys(subscriber="desk@example.com")
     # When
     try:

@@ -7,9 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from exportwatch.alerts.render import SMS_MAX, SUBJECT_MAX, render
-from exportwatch.classify.labels import classify
 from exportwatch.models import Evidence, Item, Story
-from exportwatch.stories.cluster import item_keys, merge, new_story, signature
+from exportwatch.stories.cluster import analyse, merge, new_story
 from tests.helpers import CORPUS, read_jsonl
 
 
@@ -17,12 +16,11 @@ def seeds_story() -> Story:
     items = sorted((Item.from_json(r) for r in read_jsonl(CORPUS / "seeds.jsonl")), key=lambda i: i.published)
     story = None
     for item in items:
-        result = classify(item)
-        keys = item_keys(item)
+        analysis = analyse(item)
         story = (
-            new_story(item, result, keys, signature(item), now="2019-11-22T12:00:00+00:00")
+            new_story(analysis, now="2019-11-22T12:00:00+00:00")
             if story is None
-            else merge(story, item, result, keys, now="2019-11-22T12:00:00+00:00")
+            else merge(story, analysis, now="2019-11-22T12:00:00+00:00")
         )
     assert story is not None
     return story

@@ -14,7 +14,6 @@ LABELS: tuple[str, ...] = (
     "extension",
     "other_export_control",
 )
-SEVERITIES: tuple[str, ...] = ("high", "medium", "low")
 
 
 class InputError(ValueError):
@@ -174,3 +173,15 @@ class Story:
     signature: tuple[int, ...] = ()
     summary: str = ""
     aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class FeedState:
+    """What the poller remembers of one source between polls."""
+
+    url: str
+    etag: str = ""
+    last_modified: str = ""
+    failures: int = 0
+    last_success: str = ""
+    last_error: str = ""

@@ -1,21 +1,36 @@
-"""Metrics from reports: PascalCase outcomes, low-cardinality dimensions (never a URL or an id)."""
+"""Powertools wiring written once for every handler: a masking logger, metrics, the entry decorator.
+
+Each handler module does ``from exportwatch.observability import handler, logger, metrics`` and
+decorates its ``lambda_handler`` with ``@handler``: the context is injected into logs with state
+cleared per invocation, metrics are flushed at the end, and no e-mail address, phone number or
+URL secret reaches a log line (``redact``).
+"""
 
 from __future__ import annotations
 
-from aws_lambda_powertools import Metrics
-from aws_lambda_powertools.metrics import MetricUnit
+from collections.abc import Callable
+from typing import Any
 
-from exportwatch.sources.poll import PollReport
+from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter
+
+from exportwatch.redact import mask
 
 
-def record_poll(metrics: Metrics, report: PollReport) -> None:
-    """Count a poll: sources by outcome, items, stories, and the worst failure streak (alarmed on)."""
-    metrics.add_metric(name="FeedsPolled", unit=MetricUnit.Count, value=len(report.sources))
-    metrics.add_metric(name="FeedsUnchanged", unit=MetricUnit.Count, value=report.count("unchanged"))
-    metrics.add_metric(name="FeedsFailed", unit=MetricUnit.Count, value=report.count("failed"))
-    metrics.add_metric(name="FeedsRecovered", unit=MetricUnit.Count, value=sum(s.recovered for s in report.sources))
-    metrics.add_metric(name="SourceFailureStreak", unit=MetricUnit.Count, value=report.worst_streak)
-    metrics.add_metric(name="ItemsIngested", unit=MetricUnit.Count, value=report.ingest.stored)
-    metrics.add_metric(name="ItemsIrrelevant", unit=MetricUnit.Count, value=report.ingest.irrelevant)
-    metrics.add_metric(name="StoriesCreated", unit=MetricUnit.Count, value=len(report.ingest.stories_created))
-    metrics.add_metric(name="StoriesUpdated", unit=MetricUnit.Count, value=len(report.ingest.stories_updated))
+class MaskingFormatter(LambdaPowertoolsFormatter):
+    """Powertools' JSON formatter, masking the finished line (exception text and appended keys too)."""
+
+    def format(self, record: Any) -> str:
+        """Format as Powertools does, then mask."""
+        return mask(super().format(record))
+
+
+logger = Logger(logger_formatter=MaskingFormatter())
+metrics = Metrics()
+
+Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
+
+
+def handler(function: Handler) -> Handler:
+    """Wrap a Lambda entry point: context in the logs (state cleared per invocation), metrics flushed."""
+    return logger.inject_lambda_context(clear_state=True)(metrics.log_metrics(function))

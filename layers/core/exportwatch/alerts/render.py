@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -97,6 +98,10 @@ class Alert:
             "countries": list(self.countries), "official": self.official, "email": self.email, "sms": self.sms,
             "default": self.default,
         }  # fmt: skip
+
+
+Sender = Callable[[Alert], str]
+"""Publishes an alert once and returns the message id (``aws.sender`` in production)."""
 
 
 def _fmt_date(iso: str) -> str:

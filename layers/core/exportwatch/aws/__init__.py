@@ -1,1 +1,18 @@
-"""AWS access: the only code that makes clients, reads or writes the table, or publishes to SNS."""
+"""AWS access: the only code that makes clients, reads or writes the table, or publishes to SNS.
+
+``clients`` makes each boto3 client once per container, ``store`` is the table's data access
+layer, ``sender`` publishes alerts once each.
+"""
+
+from __future__ import annotations
+
+
+def clear_caches() -> None:
+    """Forget every per-container cache built on AWS clients: the clients, the sender, the settings.
+
+    Tests call it around each test, and the demo between moto sessions.
+    """
+    from exportwatch.aws import clients, sender
+
+    sender.default_sender.cache_clear()
+    clients.clear_caches()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
 from typing import Any
 
 import boto3
@@ -34,18 +33,8 @@ def sqs() -> Any:
     return boto3.client("sqs", config=RETRIES)
 
 
-_ALSO_CLEAR: list[Callable[[], None]] = []
-
-
-def on_clear(callback: Callable[[], None]) -> None:
-    """Register another per-container cache built on these clients, to be forgotten with them."""
-    _ALSO_CLEAR.append(callback)
-
-
 def clear_caches() -> None:
     """Forget cached clients and settings (tests, and the demo between moto sessions)."""
-    for callback in _ALSO_CLEAR:
-        callback()
     dynamodb.cache_clear()
     sns.cache_clear()
     sqs.cache_clear()

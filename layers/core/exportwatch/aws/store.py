@@ -15,23 +15,27 @@ IDEMPOTENCY#...    <hash>      Powertools idempotency records of notify
 "Seen" is enforced by conditional writes, not by reading first: an item and its story change
 are written in one transaction whose item put requires ``attribute_not_exists(pk)``, so two
 pollers racing on the same item store it once and alert once.
+
+Every SDK error leaves this module as a ``ports.StoreError`` (or as the outcomes
+``ItemAlreadyStored`` / ``StoryChanged``): logic above never sees botocore.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
-from exportwatch.models import Evidence, Item, Source, Story
+from exportwatch.models import Evidence, FeedState, Item, Source, Story
+from exportwatch.ports import ItemAlreadyStored, StoreError, StoryChanged, Versioned
 
 PK, SK = "pk", "sk"
-GSI1, GSI1_PK, GSI1_SK = "ByDay", "gsi1pk", "gsi1sk"
+GSI1, GSI1_PK, GSI1_SK = "ByPublished", "gsi1pk", "gsi1sk"  # stories by first publication day, per year
 GSI2, GSI2_PK, GSI2_SK = "ByDeadline", "gsi2pk", "gsi2sk"  # sparse: stories with an expiry date
 GSI3, GSI3_PK, GSI3_SK = "BySeenDay", "gsi3pk", "gsi3sk"  # stories by the day they last changed
 DEADLINE_PK = "DEADLINE"
@@ -43,16 +47,14 @@ IRRELEVANT_TTL_DAYS = 30
 _ser, _de = TypeSerializer(), TypeDeserializer()
 
 
-class StoreError(RuntimeError):
-    """DynamoDB refused or failed a request that retrying inside this call will not fix."""
-
-
-class ItemAlreadyStored(Exception):  # noqa: N818 - an outcome, not a failure
-    """The item was stored before (by this poller earlier, or by a concurrent one)."""
-
-
-class StoryChanged(Exception):  # noqa: N818 - an outcome, not a failure
-    """The story was changed by someone else since it was read; read it again and retry."""
+@contextmanager
+def _table_errors(what: str) -> Iterator[None]:
+    """Turn an SDK failure (after botocore's own retries) into the domain's ``StoreError``."""
+    try:
+        yield
+    except (ClientError, BotoCoreError) as exc:
+        code = exc.response.get("Error", {}).get("Code", "") if isinstance(exc, ClientError) else type(exc).__name__
+        raise StoreError(f"{what} failed: {code or exc}") from exc
 
 
 def _key(value: str) -> str:
@@ -71,7 +73,7 @@ def story_to_record(story: Story, *, rev: int) -> dict[str, Any]:
     """A story as a DynamoDB item (typed JSON); also the shape of stream images."""
     return _dump({
         PK: STORY_PREFIX + story.story_id, SK: "STORY",
-        GSI1_PK: "DAY#" + story.published, GSI1_SK: story.story_id,
+        GSI1_PK: "PUB#" + story.published[:4], GSI1_SK: f"{story.published}#{story.story_id}",
         GSI2_PK: DEADLINE_PK if story.dates.get("expires") else None,
         GSI2_SK: f"{story.dates['expires']}#{story.story_id}" if story.dates.get("expires") else None,
         GSI3_PK: "SEEN#" + story.last_seen[:10] if story.last_seen else None, GSI3_SK: story.story_id,
@@ -126,18 +128,6 @@ def story_from_record(record: dict[str, Any]) -> tuple[Story, int]:
     return story, int(data.get("rev", 0))
 
 
-@dataclass(frozen=True, slots=True)
-class FeedState:
-    """What the poller remembers of one source between polls."""
-
-    url: str
-    etag: str = ""
-    last_modified: str = ""
-    failures: int = 0
-    last_success: str = ""
-    last_error: str = ""
-
-
 def feed_key(url: str) -> str:
     """The state key of a source; a hash keeps URLs (with their query strings) out of keys."""
     return FEED_PREFIX + hashlib.sha256(url.encode()).hexdigest()[:32]
@@ -146,7 +136,7 @@ def feed_key(url: str) -> str:
 class Store:
     """The table, through a low-level client (transactions need it)."""
 
-    def __init__(self, client: Any, table_name: str, *, now: Any = None) -> None:
+    def __init__(self, client: Any, table_name: str, *, now: Callable[[], datetime] | None = None) -> None:
         self.client = client
         self.table = table_name
         self._now = now or (lambda: datetime.now(UTC))
@@ -160,7 +150,8 @@ class Store:
         for start in range(0, len(keys), 100):
             request: dict[str, Any] = {self.table: {"Keys": list(keys[start : start + 100]), **options}}
             for _ in range(8):
-                response = self.client.batch_get_item(RequestItems=request)
+                with _table_errors("BatchGetItem"):
+                    response = self.client.batch_get_item(RequestItems=request)
                 rows += response.get("Responses", {}).get(self.table, [])
                 request = response.get("UnprocessedKeys") or {}
                 if not request:
@@ -169,6 +160,18 @@ class Store:
                 raise StoreError("BatchGetItem left keys unprocessed after 8 tries")
         return rows
 
+    def _query(self, **kwargs: Any) -> list[dict[str, Any]]:
+        """Every page of a Query (or, with ``scan=True``, a Scan)."""
+        operation = self.client.scan if kwargs.pop("scan", False) else self.client.query
+        rows: list[dict[str, Any]] = []
+        while True:
+            with _table_errors(operation.__name__):
+                response = operation(TableName=self.table, **kwargs)
+            rows += response.get("Items", [])
+            if "LastEvaluatedKey" not in response:
+                return rows
+            kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+
     def seen(self, item_ids: Sequence[str]) -> set[str]:
         """Which of ``item_ids`` are stored already (one BatchGetItem per 100 ids)."""
         by_key = {ITEM_PREFIX + _key(i): i for i in dict.fromkeys(item_ids)}
@@ -176,44 +179,41 @@ class Store:
         rows = self._batch_get(keys, ProjectionExpression="#pk", ExpressionAttributeNames={"#pk": PK})
         return {by_key[row[PK]["S"]] for row in rows}
 
-    def stories_on(self, days: Iterable[str]) -> list[Story]:
-        """Stories first published on any of ``days`` (candidates for clustering)."""
-        stories = []
-        for day in days:
-            kwargs: dict[str, Any] = {
-                "TableName": self.table,
-                "IndexName": GSI1,
-                "KeyConditionExpression": "#p = :p",
-                "ExpressionAttributeNames": {"#p": GSI1_PK},
-                "ExpressionAttributeValues": {":p": {"S": "DAY#" + day}},
-            }
-            while True:
-                response = self.client.query(**kwargs)
-                stories += [story_from_record(row)[0] for row in response.get("Items", [])]
-                if "LastEvaluatedKey" not in response:
-                    break
-                kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
-        return stories
+    def stories_published(self, first: str, last: str) -> list[Versioned]:
+        """Stories first published between two ISO days (inclusive): one Query per calendar year spanned.
 
-    def _query_stories(self, index: str, condition: str, names: dict[str, str], values: dict[str, Any]) -> list[Story]:
-        kwargs: dict[str, Any] = {
-            "TableName": self.table,
-            "IndexName": index,
-            "KeyConditionExpression": condition,
-            "ExpressionAttributeNames": names,
-            "ExpressionAttributeValues": values,
-        }
-        stories = []
-        while True:
-            response = self.client.query(**kwargs)
-            stories += [story_from_record(row)[0] for row in response.get("Items", [])]
-            if "LastEvaluatedKey" not in response:
-                return stories
-            kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+        The index row carries the story's revision, so a candidate needs no second read before its
+        conditional write; a stale index row makes that write fail with ``StoryChanged``, never lose.
+        """
+        found: list[Versioned] = []
+        for year in range(int(first[:4]), int(last[:4]) + 1):
+            found += [
+                story_from_record(row)
+                for row in self._query(
+                    IndexName=GSI1,
+                    KeyConditionExpression="#p = :p AND #s BETWEEN :a AND :b",
+                    ExpressionAttributeNames={"#p": GSI1_PK, "#s": GSI1_SK},
+                    ExpressionAttributeValues={
+                        ":p": {"S": f"PUB#{year}"},
+                        ":a": {"S": first},
+                        ":b": {"S": last + "#~"},
+                    },
+                )
+            ]
+        return found
+
+    def _stories(self, index: str, condition: str, names: dict[str, str], values: dict[str, Any]) -> list[Story]:
+        rows = self._query(
+            IndexName=index,
+            KeyConditionExpression=condition,
+            ExpressionAttributeNames=names,
+            ExpressionAttributeValues=values,
+        )
+        return [story_from_record(row)[0] for row in rows]
 
     def stories_expiring(self, first: str, last: str) -> list[Story]:
         """Stories whose expiry date is between two ISO dates (inclusive)."""
-        return self._query_stories(
+        return self._stories(
             GSI2,
             "#p = :p AND #s BETWEEN :a AND :b",
             {"#p": GSI2_PK, "#s": GSI2_SK},
@@ -224,26 +224,37 @@ class Store:
         """Stories that changed (a new source included) on any of ``days``."""
         stories: list[Story] = []
         for day in days:
-            stories += self._query_stories(GSI3, "#p = :p", {"#p": GSI3_PK}, {":p": {"S": "SEEN#" + day}})
+            stories += self._stories(GSI3, "#p = :p", {"#p": GSI3_PK}, {":p": {"S": "SEEN#" + day}})
         return stories
 
-    def story_for_keys(self, keys: Sequence[str]) -> tuple[Story, int] | None:
-        """The story that already owns one of ``keys`` (a document number, a citation, a URL)."""
-        wanted = list(dict.fromkeys(keys))[:100]
-        if not wanted:
-            return None
-        rows = self._batch_get([{PK: {"S": KEY_PREFIX + _key(k)}, SK: {"S": "KEY"}} for k in wanted])
-        for row in rows:
-            found = self.get_story(row["story_id"]["S"])
-            if found:
-                return found
-        return None
+    def stories_changed_since(self, since: str) -> list[Story]:
+        """Stories whose ``last_seen`` is on or after ``since``: one Query per day up to today."""
+        first = date.fromisoformat(since[:10])
+        days = [(first + timedelta(days=n)).isoformat() for n in range((self._now().date() - first).days + 1)]
+        return [s for s in self.stories_seen_on(days) if s.last_seen >= since]
 
-    def get_story(self, story_id: str) -> tuple[Story, int] | None:
+    def stories_for_keys(self, keys: Sequence[str]) -> dict[str, Versioned]:
+        """Key -> the story that owns it: one batch read of the key rows, one of their stories."""
+        wanted = {KEY_PREFIX + _key(k): k for k in dict.fromkeys(keys)}
+        if not wanted:
+            return {}
+        rows = self._batch_get([{PK: {"S": k}, SK: {"S": "KEY"}} for k in wanted], ConsistentRead=True)
+        owner = {wanted[row[PK]["S"]]: row["story_id"]["S"] for row in rows}
+        story_keys = [{PK: {"S": STORY_PREFIX + sid}, SK: {"S": "STORY"}} for sid in dict.fromkeys(owner.values())]
+        stories = {
+            found[0].story_id: found
+            for found in map(story_from_record, self._batch_get(story_keys, ConsistentRead=True))
+        }
+        return {key: stories[sid] for key, sid in owner.items() if sid in stories}
+
+    def get_story(self, story_id: str) -> Versioned | None:
         """A story and its revision, read consistently."""
-        response = self.client.get_item(
-            TableName=self.table, ConsistentRead=True, Key={PK: {"S": STORY_PREFIX + story_id}, SK: {"S": "STORY"}}
-        )
+        with _table_errors("GetItem"):
+            response = self.client.get_item(
+                TableName=self.table,
+                ConsistentRead=True,
+                Key={PK: {"S": STORY_PREFIX + story_id}, SK: {"S": "STORY"}},
+            )
         return story_from_record(response["Item"]) if "Item" in response else None
 
     def _item_put(self, item: Item, story_id: str, labels: Sequence[str], ttl_days: int) -> dict[str, Any]:
@@ -287,7 +298,10 @@ class Store:
         ItemAlreadyStored
             One of the items was stored before: nothing was written.
         StoryChanged
-            The story moved on since it was read (``previous_rev``): nothing was written.
+            The story moved on since it was read (``previous_rev``), or another story claimed one of
+            ``new_keys`` first: nothing was written.
+        StoreError
+            The table failed.
         """
         rev = (previous_rev or 0) + 1
         story_put: dict[str, Any] = {"TableName": self.table, "Item": story_to_record(story, rev=rev)}
@@ -315,33 +329,34 @@ class Store:
                    "Item": _dump({PK: KEY_PREFIX + _key(key), SK: "KEY", "story_id": story.story_id,
                                   TTL_ATTRIBUTE: self._expiry(ttl_days)})}  # fmt: skip
             actions.append({"Put": put})
-        try:
-            self.client.transact_write_items(TransactItems=actions)
-        except ClientError as exc:
-            reasons = _cancel_reasons(exc)
-            if reasons and reasons[0] == "ConditionalCheckFailed":
-                raise StoryChanged() from exc
-            if "ConditionalCheckFailed" in reasons[1 : 1 + len(items)]:
-                raise ItemAlreadyStored() from exc
-            if "ConditionalCheckFailed" in reasons[1 + len(items) :]:
-                raise StoryChanged() from exc
-            if "TransactionConflict" in reasons:
-                raise StoryChanged() from exc
-            raise
+        with _table_errors("TransactWriteItems"):
+            try:
+                self.client.transact_write_items(TransactItems=actions)
+            except ClientError as exc:
+                reasons = _cancel_reasons(exc)
+                if reasons and reasons[0] == "ConditionalCheckFailed":
+                    raise StoryChanged() from exc
+                if "ConditionalCheckFailed" in reasons[1 : 1 + len(items)]:
+                    raise ItemAlreadyStored() from exc
+                if "ConditionalCheckFailed" in reasons[1 + len(items) :] or "TransactionConflict" in reasons:
+                    raise StoryChanged() from exc
+                raise
 
     def mark_seen(self, item: Item) -> bool:
         """Remember an item that is not relevant, so it is never classified again; False if known."""
-        try:
-            self.client.transact_write_items(TransactItems=[self._item_put(item, "", (), IRRELEVANT_TTL_DAYS)])
-        except ClientError as exc:
-            if _cancel_reasons(exc)[:1] == ["ConditionalCheckFailed"]:
-                return False
-            raise
+        with _table_errors("TransactWriteItems"):
+            try:
+                self.client.transact_write_items(TransactItems=[self._item_put(item, "", (), IRRELEVANT_TTL_DAYS)])
+            except ClientError as exc:
+                if _cancel_reasons(exc)[:1] == ["ConditionalCheckFailed"]:
+                    return False
+                raise
         return True
 
     def feed_state(self, url: str) -> FeedState:
         """The remembered validators and failure count of a source."""
-        response = self.client.get_item(TableName=self.table, Key={PK: {"S": feed_key(url)}, SK: {"S": "STATE"}})
+        with _table_errors("GetItem"):
+            response = self.client.get_item(TableName=self.table, Key={PK: {"S": feed_key(url)}, SK: {"S": "STATE"}})
         data = _load(response.get("Item", {}))
         return FeedState(
             url=url,
@@ -354,21 +369,22 @@ class Store:
 
     def put_feed_state(self, state: FeedState) -> None:
         """Save a source's state after its items are stored (never before: the cursor must not skip)."""
-        self.client.put_item(
-            TableName=self.table,
-            Item=_dump(
-                {
-                    PK: feed_key(state.url),
-                    SK: "STATE",
-                    "url": state.url,
-                    "etag": state.etag,
-                    "last_modified": state.last_modified,
-                    "failures": state.failures,
-                    "last_success": state.last_success,
-                    "last_error": state.last_error,
-                }
-            ),
-        )
+        with _table_errors("PutItem"):
+            self.client.put_item(
+                TableName=self.table,
+                Item=_dump(
+                    {
+                        PK: feed_key(state.url),
+                        SK: "STATE",
+                        "url": state.url,
+                        "etag": state.etag,
+                        "last_modified": state.last_modified,
+                        "failures": state.failures,
+                        "last_success": state.last_success,
+                        "last_error": state.last_error,
+                    }
+                ),
+            )
 
 
 def _cancel_reasons(exc: ClientError) -> list[str]:

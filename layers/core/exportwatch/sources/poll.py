@@ -6,43 +6,36 @@ mid-poll makes the next poll fetch and skip-seen again, never skip unseen items.
 
 from __future__ import annotations
 
+import functools
 import time
 import urllib.parse
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 
-from aws_lambda_powertools import Logger
-from botocore.exceptions import BotoCoreError, ClientError
+from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.metrics import MetricUnit
 
-from exportwatch.aws.store import FeedState
-from exportwatch.models import Item
+from exportwatch.classify.parties import watch_keys
+from exportwatch.models import FeedState, Item
+from exportwatch.ports import StateStore, StoreError
+from exportwatch.settings import Settings
 from exportwatch.sources import federal_register
 from exportwatch.sources.feeds import ParseError, parse_feed
-from exportwatch.sources.fetch import FetchError, Response
-from exportwatch.stories.ingest import IngestReport, StoryStore, ingest
+from exportwatch.sources.fetch import FetchError, Response, fetch
+from exportwatch.stories.ingest import IngestPolicy, IngestReport, ingest
 
 logger = Logger(child=True)
 MAX_PAGES = 5
 Fetcher = Callable[..., Response]
 
 
-class StateStore(StoryStore, Protocol):
-    """Ingestion's store plus per-source state."""
-
-    def feed_state(self, url: str) -> FeedState:
-        """The remembered state of a source."""
-
-    def put_feed_state(self, state: FeedState) -> None:
-        """Save a source's state."""
-
-
 @dataclass(slots=True)
-class SourceResult:
-    """How one source went."""
+class SourceOutcome:
+    """How one polled source went."""
 
-    source: str
+    name: str
     status: str  # "ok" | "unchanged" | "failed" | "skipped"
     items: int = 0
     error: str = ""
@@ -56,7 +49,7 @@ class SourceResult:
 class PollReport:
     """A poll of several sources."""
 
-    sources: list[SourceResult] = field(default_factory=list)
+    sources: list[SourceOutcome] = field(default_factory=list)
     ingest: IngestReport = field(default_factory=IngestReport)
 
     def count(self, status: str) -> int:
@@ -79,22 +72,21 @@ def _poll_source(
     report: PollReport,
     load: Callable[[FeedState], tuple[Response | None, list[Item], str]],
     *,
-    watched: frozenset[str],
+    policy: IngestPolicy | None,
     now: Callable[[], datetime],
-    max_age_days: int = 0,
 ) -> None:
     state = store.feed_state(name)
     try:
         response, items, warning = load(state)
         unchanged = response is not None and response.not_modified
-        ingested = None if unchanged else ingest(items, store, watched=watched, now=now, max_age_days=max_age_days)
+        ingested = None if unchanged else ingest(items, store, policy=policy, now=now)
     except (FetchError, ParseError, federal_register.ResponseError) as exc:
         reason = exc.reason if isinstance(exc, FetchError) else "parse_error"
         _failed(name, state, store, report, reason, exc)
         return
-    except (BotoCoreError, ClientError):
-        raise  # AWS is failing for every source: fail the invocation, the next schedule retries
-    except Exception as exc:  # noqa: BLE001 - a bug this source's data triggers must not stop the others
+    except StoreError:
+        raise  # the table is failing for every source: fail the invocation, the next schedule retries
+    except Exception as exc:  # a bug this source's data triggers must not stop the others
         logger.exception("source failed on an unexpected error", extra={"source": name})
         _failed(name, state, store, report, "internal", exc)
         return
@@ -104,7 +96,7 @@ def _poll_source(
     if ingested is None:
         if recovered:
             store.put_feed_state(replace(state, failures=0, last_error=""))
-        report.sources.append(SourceResult(name, "unchanged", recovered=recovered))
+        report.sources.append(SourceOutcome(name, "unchanged", recovered=recovered))
         return
     if warning:
         logger.warning("source parsed with recovery", extra={"source": name, "warning": warning})
@@ -118,7 +110,7 @@ def _poll_source(
             last_success=now().isoformat(timespec="seconds"),
         )
     )
-    report.sources.append(SourceResult(name, "ok", items=len(items), recovered=recovered, warning=warning))
+    report.sources.append(SourceOutcome(name, "ok", items=len(items), recovered=recovered, warning=warning))
 
 
 SOURCE_BUDGET = 45.0  # seconds one source may take (fetch retries included); see fetch.fetch(budget=...)
@@ -132,7 +124,7 @@ def _out_of_time(name: str, report: PollReport, deadline: float | None) -> bool:
     if deadline is None or time.monotonic() + SOURCE_BUDGET < deadline:
         return False
     logger.warning("source skipped: the invocation is about to time out", extra={"source": name})
-    report.sources.append(SourceResult(name, "skipped", reason="out_of_time"))
+    report.sources.append(SourceOutcome(name, "skipped", reason="out_of_time"))
     return True
 
 
@@ -144,7 +136,7 @@ def _failed(name: str, state: FeedState, store: StateStore, report: PollReport, 
         "source failed",
         extra={"source": name, "reason": reason, "error": str(exc)[:300], "consecutive_failures": failed.failures},
     )
-    report.sources.append(SourceResult(name, "failed", error=str(exc)[:300], reason=reason, failures=failed.failures))
+    report.sources.append(SourceOutcome(name, "failed", error=str(exc)[:300], reason=reason, failures=failed.failures))
 
 
 def poll_feeds(
@@ -152,9 +144,8 @@ def poll_feeds(
     store: StateStore,
     *,
     fetcher: Fetcher,
-    watched: frozenset[str] = frozenset(),
+    policy: IngestPolicy | None = None,
     now: Callable[[], datetime] = _utc_now,
-    max_age_days: int = 0,
     deadline: float | None = None,
 ) -> PollReport:
     """Poll news feeds; an unchanged feed costs one conditional request and one state read."""
@@ -179,7 +170,7 @@ def poll_feeds(
             )
             return response, list(parsed.items), parsed.warning
 
-        _poll_source(url, store, report, load, watched=watched, now=now, max_age_days=max_age_days)
+        _poll_source(url, store, report, load, policy=policy, now=now)
     return report
 
 
@@ -190,9 +181,8 @@ def poll_federal_register(
     *,
     fetcher: Fetcher,
     lookback_days: int = 3,
-    watched: frozenset[str] = frozenset(),
+    policy: IngestPolicy | None = None,
     now: Callable[[], datetime] = _utc_now,
-    max_age_days: int = 0,
     deadline: float | None = None,
 ) -> PollReport:
     """Poll the agency's recent documents and today's public inspection list."""
@@ -238,7 +228,7 @@ def poll_federal_register(
         ("federal_register:public_inspection", load_public_inspection),
     ):
         if not _out_of_time(name, report, deadline):
-            _poll_source(name, store, report, load, watched=watched, now=now, max_age_days=max_age_days)
+            _poll_source(name, store, report, load, policy=policy, now=now)
 
     return report
 
@@ -247,7 +237,7 @@ def report_json(report: PollReport) -> dict[str, Any]:
     """A handler's return value: counts, and each source's outcome (no URLs of subscribers, no PII)."""
     return {
         "sources": [
-            {"source": s.source, "status": s.status, "items": s.items, "reason": s.reason, "failures": s.failures}
+            {"source": s.name, "status": s.status, "items": s.items, "reason": s.reason, "failures": s.failures}
             for s in report.sources
         ],
         "received": report.ingest.received,
@@ -257,4 +247,40 @@ def report_json(report: PollReport) -> dict[str, Any]:
         "stale": report.ingest.stale,
         "stories_created": report.ingest.stories_created,
         "stories_updated": report.ingest.stories_updated,
+    }
+
+
+def record_poll(metrics: Metrics, report: PollReport) -> None:
+    """Count a poll: sources by outcome, items, stories, and the worst failure streak (alarmed on).
+
+    Metric names are PascalCase outcomes; dimensions stay low-cardinality (never a URL or an id).
+    """
+    metrics.add_metric(name="FeedsPolled", unit=MetricUnit.Count, value=len(report.sources))
+    metrics.add_metric(name="FeedsUnchanged", unit=MetricUnit.Count, value=report.count("unchanged"))
+    metrics.add_metric(name="FeedsFailed", unit=MetricUnit.Count, value=report.count("failed"))
+    metrics.add_metric(name="FeedsRecovered", unit=MetricUnit.Count, value=sum(s.recovered for s in report.sources))
+    metrics.add_metric(name="SourceFailureStreak", unit=MetricUnit.Count, value=report.worst_streak)
+    metrics.add_metric(name="ItemsIngested", unit=MetricUnit.Count, value=report.ingest.stored)
+    metrics.add_metric(name="ItemsIrrelevant", unit=MetricUnit.Count, value=report.ingest.irrelevant)
+    metrics.add_metric(name="StoriesCreated", unit=MetricUnit.Count, value=len(report.ingest.stories_created))
+    metrics.add_metric(name="StoriesUpdated", unit=MetricUnit.Count, value=len(report.ingest.stories_updated))
+
+
+STOP_BEFORE_TIMEOUT = 15.0  # seconds: no source starts this close to the Lambda timeout; the next schedule polls it
+
+
+def deployment_options(config: Settings, remaining_millis: int) -> dict[str, Any]:
+    """The keyword arguments a poll handler passes to ``poll_feeds`` / ``poll_federal_register``.
+
+    The deployment's fetcher (loopback only where the settings allow it), its ingestion policy, and
+    a deadline that stops starting sources shortly before the invocation times out.
+    """
+    return {
+        "fetcher": functools.partial(fetch, allow_loopback=config.allow_loopback),
+        "policy": IngestPolicy(
+            watched=watch_keys(config.watched_entities),
+            max_age_days=config.max_item_age_days,
+            ttl_days=config.item_ttl_days,
+        ),
+        "deadline": time.monotonic() + remaining_millis / 1000 - STOP_BEFORE_TIMEOUT,
     }

@@ -11,12 +11,12 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
-from datetime import date
+from dataclasses import dataclass, replace
 
+from exportwatch.classify import classify
 from exportwatch.classify.dates import to_date
-from exportwatch.classify.labels import clean_text, sentences_of
 from exportwatch.classify.parties import canonical_name, entity_key, find_parties
+from exportwatch.classify.sentences import Reading, read
 from exportwatch.models import Classification, Item, Source, Story
 from exportwatch.sources.federal_register import citations
 from exportwatch.sources.urls import canonical_url
@@ -26,7 +26,6 @@ WINDOW_DAYS = 4
 RULE_LAG_DAYS = 8
 SAME_TOPIC = 0.15  # estimated Jaccard of distinctive words, with a shared label, within the window
 _PERMUTATIONS = 64
-_LEAD_CHARS = 700
 _PRIME = (1 << 61) - 1
 _SEEDS = [
     (
@@ -39,6 +38,43 @@ _WORD = re.compile(r"[a-z0-9]+")
 _DEADLINES = ("expires", "effective", "comments_close")
 _MAX_SOURCES = 50
 _EVIDENCE_PER_LABEL = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """Everything ingestion and clustering need to know of an item, computed once.
+
+    The text is read once (``classify.sentences.read``); the classification, identity keys,
+    MinHash signature, main parties and summary are derived from that one reading.
+    """
+
+    item: Item
+    classification: Classification
+    keys: tuple[str, ...]
+    signature: tuple[int, ...]
+    parties: frozenset[str]
+    summary: str
+
+    @property
+    def relevant(self) -> bool:
+        """An item with no label is not an export-control action and joins no story."""
+        return self.classification.relevant
+
+
+def analyse(item: Item, *, watched: frozenset[str] = frozenset()) -> Analysis:
+    """Read, classify and fingerprint an item once; irrelevant items stop after classification."""
+    reading = read(item)
+    classification = classify(item, watched=watched, reading=reading)
+    if not classification.relevant:
+        return Analysis(item, classification, (), (), frozenset(), "")
+    return Analysis(
+        item=item,
+        classification=classification,
+        keys=item_keys(item),
+        signature=signature(reading),
+        parties=frozenset(_main_parties(reading, classification)),
+        summary=one_line(reading.body[0], max_chars=400) if reading.body else "",
+    )
 
 
 def item_keys(item: Item) -> tuple[str, ...]:
@@ -65,13 +101,13 @@ _STOPWORDS = frozenset(
 )
 
 
-def signature(item: Item) -> tuple[int, ...]:
+def signature(reading: Reading) -> tuple[int, ...]:
     """MinHash signature of the item's distinctive words (title and lead, minus common and domain words).
 
     Words, not shingles: two outlets rarely share phrasing, but they share the specifics (names,
     numbers, places) that make an event; reposts share everything and score near 1.
     """
-    words = _WORD.findall(f"{item.title} {clean_text(item.text)[:_LEAD_CHARS]}".lower())
+    words = _WORD.findall(f"{reading.title} {reading.lead}".lower())
     tokens = {w for w in words if w not in _STOPWORDS and (len(w) > 2 or w.isdigit())}
     hashes = [int.from_bytes(hashlib.blake2b(t.encode(), digest_size=8).digest(), "big") for t in tokens]
     if not hashes:
@@ -100,8 +136,9 @@ def _document_numbers(keys: Iterable[str]) -> set[str]:
     return {k[4:] for k in keys if k.startswith("doc:")}
 
 
-def belongs(story: Story, item: Item, classification: Classification, keys: Sequence[str], sig: Sequence[int]) -> bool:
-    """Whether ``item`` reports the event of ``story``."""
+def belongs(story: Story, analysis: Analysis) -> bool:
+    """Whether the analysed item reports the event of ``story``."""
+    item, classification, keys, sig = analysis.item, analysis.classification, analysis.keys, analysis.signature
     item_docs, story_docs = _document_numbers(keys), _document_numbers(story.keys)
     if item_docs and story_docs and not item_docs & story_docs:
         return False  # two Federal Register documents are two actions
@@ -115,7 +152,7 @@ def belongs(story: Story, item: Item, classification: Classification, keys: Sequ
     limit = RULE_LAG_DAYS if item_is_rule != story_has_rule else WINDOW_DAYS
     if apart is None or apart > limit:
         return False
-    item_parties, story_parties = main_parties(item, classification), {entity_key(e) for e in story.entities[:3]}
+    item_parties, story_parties = analysis.parties, {entity_key(e) for e in story.entities[:3]}
     if item_parties and story_parties:
         return bool(item_parties & story_parties)  # same named parties within days: the same event
     if not set(classification.labels) & set(story.labels):
@@ -130,31 +167,30 @@ def belongs(story: Story, item: Item, classification: Classification, keys: Sequ
     return False
 
 
-def main_parties(item: Item, classification: Classification) -> set[str]:
+def _main_parties(reading: Reading, classification: Classification) -> set[str]:
     """The parties an item is about: known parties in its title, else the first named in its text.
 
     Only known names count in a title: in a Title Case headline any run of capitals looks like a name.
     """
-    in_title = {entity_key(p) for p in find_parties(item.title) if canonical_name(p)}
+    in_title = {entity_key(p) for p in find_parties(reading.title) if canonical_name(p)}
     if in_title:
         return in_title
-    named = classification.entities or tuple(find_parties(clean_text(item.text)[:_LEAD_CHARS]))
+    named = classification.entities or tuple(find_parties(reading.lead))
     return {entity_key(e) for e in named[:2]}
 
 
-def find_story(
-    candidates: Iterable[Story], item: Item, classification: Classification, keys: Sequence[str], sig: Sequence[int]
-) -> Story | None:
-    """The story ``item`` belongs to: a shared key first, then the closest in time and text."""
-    matches = [s for s in candidates if belongs(s, item, classification, keys, sig)]
+def find_story(candidates: Iterable[Story], analysis: Analysis) -> Story | None:
+    """The story the analysed item belongs to: a shared key first, then the closest in time and text."""
+    matches = [s for s in candidates if belongs(s, analysis)]
     if not matches:
         return None
+    keys, published = set(analysis.keys), analysis.item.published
     return max(
         matches,
         key=lambda s: (
-            bool(set(keys) & set(s.keys)),
-            similarity(sig, s.signature),
-            -(_days_apart(item.published, s.published) or 0),
+            bool(keys & set(s.keys)),
+            similarity(analysis.signature, s.signature),
+            -(_days_apart(published, s.published) or 0),
         ),
     )
 
@@ -170,16 +206,9 @@ def _merge_unique(a: Iterable[str], b: Iterable[str], *, key: object = None) -> 
     return tuple(seen.values())
 
 
-def summary_of(item: Item) -> str:
-    """The first sentence of an item's text (a rule's abstract, an article's lead), for the alert."""
-    sentences = sentences_of(replace(item, title=""))
-    return one_line(sentences[0], max_chars=400) if sentences else ""
-
-
-def new_story(
-    item: Item, classification: Classification, keys: Sequence[str], sig: Sequence[int], *, now: str
-) -> Story:
+def new_story(analysis: Analysis, *, now: str) -> Story:
     """Start a story from its first item."""
+    item, classification, keys = analysis.item, analysis.classification, analysis.keys
     return Story(
         story_id=story_id_for(keys[0]),
         title=item.title,
@@ -197,8 +226,8 @@ def new_story(
         official=item.official,
         version=1,
         changes=("new",),
-        signature=tuple(sig),
-        summary=summary_of(item),
+        signature=analysis.signature,
+        summary=analysis.summary,
         aliases=dict(classification.aliases),
     )
 
@@ -206,12 +235,13 @@ def new_story(
 _SEVERITY_RANK = {"high": 3, "medium": 2, "low": 1, None: 0}
 
 
-def merge(story: Story, item: Item, classification: Classification, keys: Sequence[str], *, now: str) -> Story:
+def merge(story: Story, analysis: Analysis, *, now: str) -> Story:
     """Add an item to its story; the version goes up only on a material change.
 
     Material: the first official Federal Register document, a new label, a new or changed
     deadline. Another article about the same event is recorded and changes nothing else.
     """
+    item, classification, keys = analysis.item, analysis.classification, analysis.keys
     changes: list[str] = []
     if item.official and not story.official:
         cite = f" ({item.citation})" if item.citation else ""
@@ -235,7 +265,7 @@ def merge(story: Story, item: Item, classification: Classification, keys: Sequen
     return replace(
         story,
         title=item.title if item.official and not story.official else story.title,
-        summary=(summary_of(item) or story.summary) if item.official and not story.official else story.summary,
+        summary=(analysis.summary or story.summary) if item.official and not story.official else story.summary,
         labels=story.labels + tuple(new_labels),
         severity=severity,
         entities=_merge_unique(story.entities, classification.entities, key="entity"),
@@ -257,72 +287,3 @@ def _merge_aliases(a: dict[str, tuple[str, ...]], b: dict[str, tuple[str, ...]])
     for name, forms in b.items():
         merged.setdefault(name, {}).update(dict.fromkeys(forms))
     return {name: tuple(list(forms)[:8]) for name, forms in merged.items()}
-
-
-def window(published: str, days: int = WINDOW_DAYS) -> list[str]:
-    """The ISO days whose stories an item published on ``published`` may join."""
-    day = to_date(published)
-    if day is None:
-        return []
-    return [date.fromordinal(day.toordinal() + offset).isoformat() for offset in range(-days, days + 1)]
-
-
-def cluster_items(items: Sequence[Item], classifications: Sequence[Classification]) -> list[str]:
-    """Story ids for ``items`` (in their order), forming stories in publication order, all in memory.
-
-    The same decisions as ingestion, without a table: what ``exportwatch cluster`` prints and
-    what the clustering evaluation measures.
-    """
-    stories: list[Story] = []
-    assigned: dict[int, str] = {}
-    order = sorted(range(len(items)), key=lambda i: (items[i].published, i))
-    for index in order:
-        item, classification = items[index], with_parties(items[index], classifications[index])
-        keys, sig = item_keys(item), signature(item)
-        found = find_story(stories, item, classification, keys, sig)
-        if found is None:
-            story = new_story(item, classification, keys, sig, now=item.published)
-            stories.append(story)
-        else:
-            story = merge(found, item, classification, keys, now=item.published)
-            stories[stories.index(found)] = story
-        assigned[index] = story.story_id
-    return [assigned[i] for i in range(len(items))]
-
-
-def pairwise_scores(predicted: Sequence[str], gold: Sequence[str]) -> dict[str, float | int]:
-    """Pairwise precision and recall of a clustering against gold story keys.
-
-    A pair of items is a true positive when both clusterings put them together.
-    """
-    tp = fp = fn = 0
-    for i in range(len(predicted)):
-        for j in range(i + 1, len(predicted)):
-            same_predicted, same_gold = predicted[i] == predicted[j], gold[i] == gold[j]
-            tp += same_predicted and same_gold
-            fp += same_predicted and not same_gold
-            fn += same_gold and not same_predicted
-    precision = tp / (tp + fp) if tp + fp else 1.0
-    recall = tp / (tp + fn) if tp + fn else 1.0
-    return {
-        "pairs_tp": tp,
-        "pairs_fp": fp,
-        "pairs_fn": fn,
-        "precision": round(precision, 4),
-        "recall": round(recall, 4),
-        "items": len(predicted),
-        "gold_stories": len(set(gold)),
-        "predicted_stories": len(set(predicted)),
-    }
-
-
-def with_parties(item: Item, classification: Classification) -> Classification:
-    """The classification, with the parties named in the item even when it is not relevant.
-
-    Ingestion only clusters relevant items; ``exportwatch cluster`` groups every item, and an
-    irrelevant one still names who it is about.
-    """
-    if classification.entities:
-        return classification
-    named = tuple(find_parties(f"{item.title}. {clean_text(item.text)[:_LEAD_CHARS]}"))
-    return replace(classification, entities=named) if named else classification

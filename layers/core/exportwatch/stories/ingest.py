@@ -7,52 +7,20 @@ it. The story's ``version`` going up is what makes ``notify`` send; this module 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
-from typing import Protocol
+from datetime import UTC, date, datetime, timedelta
 
 from aws_lambda_powertools import Logger
 
-from exportwatch.aws.store import ItemAlreadyStored, StoryChanged
-from exportwatch.classify.labels import classify
-from exportwatch.models import Classification, Item, Story
-from exportwatch.stories.cluster import RULE_LAG_DAYS, find_story, item_keys, merge, new_story, signature, window
+from exportwatch.classify.dates import to_date
+from exportwatch.models import Item, Story
+from exportwatch.ports import ItemAlreadyStored, StoreError, StoryChanged, StoryStore, Versioned
+from exportwatch.stories.cluster import RULE_LAG_DAYS, Analysis, analyse, find_story, merge, new_story
 
 logger = Logger(child=True)
 _MAX_ATTEMPTS = 5
 _MAX_GROUP = 40  # items per transaction (DynamoDB allows 100 actions, keys included)
-
-
-class StoryStore(Protocol):
-    """What ingestion needs of the table (``store.Store`` in production, a fake in unit tests)."""
-
-    def seen(self, item_ids: Sequence[str]) -> set[str]:
-        """Which of the ids are stored already."""
-
-    def stories_on(self, days: Iterable[str]) -> list[Story]:
-        """Stories first published on those days."""
-
-    def story_for_keys(self, keys: Sequence[str]) -> tuple[Story, int] | None:
-        """The story owning one of the keys, with its revision."""
-
-    def get_story(self, story_id: str) -> tuple[Story, int] | None:
-        """A story with its revision."""
-
-    def save_many(
-        self,
-        items: Sequence[Item],
-        story: Story,
-        *,
-        previous_rev: int | None,
-        new_keys: Sequence[str],
-        labels: Sequence[Sequence[str]],
-        ttl_days: int = ...,
-    ) -> None:
-        """Store items and their story's new state at once."""
-
-    def mark_seen(self, item: Item) -> bool:
-        """Remember an irrelevant item; False if it was known."""
 
 
 @dataclass(slots=True)
@@ -67,6 +35,7 @@ class IngestReport:
     stories_created: list[str] = field(default_factory=list)
     stories_updated: list[str] = field(default_factory=list)
     stories_extended: list[str] = field(default_factory=list)
+    story_of: dict[str, str] = field(default_factory=dict)
 
     def add(self, other: IngestReport) -> None:
         """Sum another report into this one."""
@@ -78,6 +47,30 @@ class IngestReport:
         self.stories_created += other.stories_created
         self.stories_updated += other.stories_updated
         self.stories_extended += other.stories_extended
+        self.story_of.update(other.story_of)
+
+    def count(self, story: Story, base: Story | None) -> None:
+        """Count a story written: created, materially updated (alerts), or only extended."""
+        if base is None:
+            self.stories_created.append(story.story_id)
+        elif story.version > base.version:
+            self.stories_updated.append(story.story_id)
+        else:
+            self.stories_extended.append(story.story_id)
+
+
+@dataclass(frozen=True, slots=True)
+class IngestPolicy:
+    """What a deployment decides about new items (from ``Settings``; tests pass their own).
+
+    ``watched`` parties make an item high severity; items published more than ``max_age_days``
+    before they are first seen are remembered and never alert (0: no limit); stored items and
+    their keys expire after ``ttl_days``.
+    """
+
+    watched: frozenset[str] = frozenset()
+    max_age_days: int = 0
+    ttl_days: int = 400
 
 
 def _utc_now() -> datetime:
@@ -88,18 +81,19 @@ def ingest(
     items: Sequence[Item],
     store: StoryStore,
     *,
-    watched: frozenset[str] = frozenset(),
+    policy: IngestPolicy | None = None,
     now: Callable[[], datetime] = _utc_now,
-    ttl_days: int = 400,
-    max_age_days: int = 0,
 ) -> IngestReport:
     """Store the new items among ``items`` and create or update their stories.
 
     Items already stored are skipped before classification (one BatchGetItem per 100), so an
-    unchanged or re-served feed costs no classification and sends nothing. Items of one batch
-    that report the same event are grouped first and written together, so a story that three
-    outlets report in the same poll alerts once, with three sources, not once and then twice more.
+    unchanged or re-served feed costs no classification and sends nothing. Each new item is
+    analysed once. The stories it may join are read once for the whole batch: the owners of its
+    identity keys in one batch read, and the candidates published around it in one query per year.
+    Items of one batch that report the same event are grouped first and written together, so a
+    story that three outlets report in the same poll alerts once, with three sources.
     """
+    policy = policy or IngestPolicy()
     report = IngestReport(received=len(items))
     unique = list({item.id: item for item in items}.values())
     known = store.seen([item.id for item in unique])
@@ -111,25 +105,25 @@ def ingest(
     stamp = now().isoformat(timespec="seconds")
     # A feed that republishes its archive (or back-dates entries) must not flood subscribers:
     # items published long before they were first seen are remembered, never alerted.
-    oldest = (now() - timedelta(days=max_age_days)).date().isoformat() if max_age_days > 0 else ""
-    groups: list[_Group] = []
+    oldest = (now() - timedelta(days=policy.max_age_days)).date().isoformat() if policy.max_age_days > 0 else ""
+    relevant: list[Analysis] = []
     for item in fresh:
-        if oldest and item.published and item.published < oldest:
-            if store.mark_seen(item):
-                report.stale += 1
-            else:
-                report.already_seen += 1
-            continue
-        classification = classify(item, watched=watched)
-        if not classification.relevant:
-            if store.mark_seen(item):
-                report.irrelevant += 1
-            else:
-                report.already_seen += 1
-            continue
-        _group(item, classification, store, groups, stamp)
-    for group in groups:
-        _persist(group, store, report, stamp=stamp, ttl_days=ttl_days)
+        stale = bool(oldest and item.published and item.published < oldest)
+        analysis = None if stale else analyse(item, watched=policy.watched)
+        if analysis is not None and analysis.relevant:
+            relevant.append(analysis)
+        elif not store.mark_seen(item):
+            report.already_seen += 1
+        elif stale:
+            report.stale += 1
+        else:
+            report.irrelevant += 1
+    if relevant:
+        batch = _Batch.read(store, relevant, stamp)
+        for analysis in relevant:
+            batch.place(analysis)
+        for group in batch.groups.values():
+            _persist(group, store, report, stamp=stamp, ttl_days=policy.ttl_days)
     return report
 
 
@@ -140,102 +134,125 @@ class _Group:
     base: Story | None
     base_rev: int | None
     story: Story
-    members: list[tuple[Item, Classification, tuple[str, ...]]]
-    changes: list[str]
+    members: list[Analysis] = field(default_factory=list)
+    changes: list[str] = field(default_factory=list)
+
+    def join(self, analysis: Analysis, stamp: str) -> None:
+        merged = merge(self.story, analysis, now=stamp)
+        if merged.version > self.story.version:
+            self.changes += [c for c in merged.changes if c not in self.changes]
+        self.story = merged
+        self.members.append(analysis)
+
+    def final(self) -> Story:
+        """The story to write: version 1 if new, one more than stored on a material change, else as stored."""
+        if self.base is None:
+            return replace(self.story, version=1, changes=("new",))
+        if self.changes:
+            return replace(self.story, version=self.base.version + 1, changes=tuple(self.changes))
+        return replace(self.story, version=self.base.version, changes=self.base.changes)
+
+    def new_keys(self) -> list[str]:
+        """The identity keys of the members that the stored story does not own yet."""
+        known = set(self.base.keys) if self.base else set()
+        return [k for member in self.members for k in member.keys if k not in known]
 
 
-def _group(item: Item, classification: Classification, store: StoryStore, groups: list[_Group], stamp: str) -> None:
-    keys = item_keys(item)
-    sig = signature(item)
-    in_batch = find_story([g.story for g in groups], item, classification, keys, sig)
-    if in_batch is not None:
-        group = next(g for g in groups if g.story is in_batch)
-        merged = merge(group.story, item, classification, keys, now=stamp)
-        if merged.version > group.story.version:
-            group.changes += [c for c in merged.changes if c not in group.changes]
-        group.story = merged
-        group.members.append((item, classification, keys))
-        return
-    base, rev = _stored_story(item, classification, keys, sig, store, stamp)
-    if base is None:
-        story = new_story(item, classification, keys, sig, now=stamp)
-        groups.append(_Group(None, None, story, [(item, classification, keys)], []))
-        return
-    merged = merge(base, item, classification, keys, now=stamp)
-    changes = list(merged.changes) if merged.version > base.version else []
-    groups.append(_Group(base, rev, merged, [(item, classification, keys)], changes))
+def _days_around(analyses: Sequence[Analysis], stamp: str) -> tuple[str, str]:
+    """The first and last publication days a story joined by these items may have.
+
+    Dates outside twenty years back and one ahead are typos or hostile (a feed dated 9999): they
+    widen no read, and such an item only meets the stories of the days around the poll.
+    """
+    today = date.fromisoformat(stamp[:10])
+    earliest, latest = today - timedelta(days=20 * 365), today + timedelta(days=365)
+    days = [d for d in (to_date(a.item.published) for a in analyses) if d and earliest <= d <= latest] or [today]
+    lag = timedelta(days=RULE_LAG_DAYS)  # as far as a rule may trail its news; belongs() applies tighter limits
+    return (min(days) - lag).isoformat(), (max(days) + lag).isoformat()
 
 
-def _stored_story(
-    item: Item, classification: Classification, keys: Sequence[str], sig: Sequence[int], store: StoryStore, stamp: str
-) -> tuple[Story | None, int | None]:
-    owner = store.story_for_keys(keys)
-    if owner is not None:
-        return owner
-    # As far back as a rule may trail its news (cluster.RULE_LAG_DAYS); belongs() applies the tighter limits.
-    candidates = store.stories_on(window(item.published or stamp[:10], RULE_LAG_DAYS))
-    found = find_story(candidates, item, classification, keys, sig)
-    if found is None:
-        return None, None
-    loaded = store.get_story(found.story_id)
-    return loaded if loaded else (None, None)
+@dataclass(slots=True)
+class _Batch:
+    """The stored stories a batch may join, read once, and the groups the batch forms."""
+
+    owners: dict[str, Versioned]
+    candidates: dict[str, Versioned]
+    stamp: str
+    groups: dict[str, _Group] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, store: StoryStore, analyses: Sequence[Analysis], stamp: str) -> _Batch:
+        owners = dict(store.stories_for_keys([k for a in analyses for k in a.keys]))
+        candidates = {found[0].story_id: found for found in store.stories_published(*_days_around(analyses, stamp))}
+        # A key owner was read consistently; it wins over the (eventually consistent) index row.
+        candidates.update({found[0].story_id: found for found in owners.values()})
+        return cls(owners, candidates, stamp)
+
+    def place(self, analysis: Analysis) -> None:
+        """Put an item into the group of its story: one of this batch's, a stored one, or a new one."""
+        story = self._owner(analysis) or find_story(self._stories(), analysis)
+        if story is None:
+            created = new_story(analysis, now=self.stamp)
+            self.groups[created.story_id] = _Group(None, None, created, [analysis])
+            return
+        group = self.groups.get(story.story_id)
+        if group is None:
+            base, rev = self.candidates[story.story_id]
+            group = self.groups[story.story_id] = _Group(base, rev, base)
+        group.join(analysis, self.stamp)
+
+    def _owner(self, analysis: Analysis) -> Story | None:
+        for key in analysis.keys:
+            for group in self.groups.values():
+                if key in group.story.keys:
+                    return group.story
+            if key in self.owners:
+                return self.owners[key][0]
+        return None
+
+    def _stories(self) -> list[Story]:
+        in_batch = [group.story for group in self.groups.values()]
+        return in_batch + [story for sid, (story, _rev) in self.candidates.items() if sid not in self.groups]
 
 
 def _persist(group: _Group, store: StoryStore, report: IngestReport, *, stamp: str, ttl_days: int) -> None:
     """Write a group as one transaction; on any conflict, fall back to one item at a time."""
-    if group.base is None:
-        story = replace(group.story, version=1, changes=("new",))
-    elif group.changes:
-        story = replace(group.story, version=group.base.version + 1, changes=tuple(group.changes))
-    else:
-        story = replace(group.story, version=group.base.version, changes=group.base.changes)
-    known_keys = set(group.base.keys) if group.base else set()
-    new_keys = [k for _, _, keys in group.members for k in keys if k not in known_keys]
+    story = group.final()
     if len(group.members) <= _MAX_GROUP:
         try:
             store.save_many(
-                [m[0] for m in group.members],
+                [m.item for m in group.members],
                 story,
                 previous_rev=group.base_rev,
-                new_keys=new_keys,
-                labels=[m[1].labels for m in group.members],
+                new_keys=group.new_keys(),
+                labels=[m.classification.labels for m in group.members],
                 ttl_days=ttl_days,
             )
         except (ItemAlreadyStored, StoryChanged):
             logger.info("story or item changed concurrently, storing one by one", extra={"story_id": story.story_id})
         else:
             report.stored += len(group.members)
-            if group.base is None:
-                report.stories_created.append(story.story_id)
-            elif story.version > group.base.version:
-                report.stories_updated.append(story.story_id)
-            else:
-                report.stories_extended.append(story.story_id)
+            report.count(story, group.base)
+            report.story_of.update({m.item.id: story.story_id for m in group.members})
             return
-    for item, classification, _keys in group.members:
-        _store_one(item, classification, store, report, stamp=stamp, ttl_days=ttl_days)
+    for member in group.members:
+        _store_one(member, store, report, stamp=stamp, ttl_days=ttl_days)
 
 
-def _store_one(
-    item: Item, classification: Classification, store: StoryStore, report: IngestReport, *, stamp: str, ttl_days: int
-) -> None:
-    keys = item_keys(item)
-    sig = signature(item)
+def _store_one(analysis: Analysis, store: StoryStore, report: IngestReport, *, stamp: str, ttl_days: int) -> None:
+    """Store one item after a conflict: read its story afresh and retry while others keep changing it."""
     for _attempt in range(_MAX_ATTEMPTS):
-        found, rev = _stored_story(item, classification, keys, sig, store, stamp)
-        if found is None:
-            story = new_story(item, classification, keys, sig, now=stamp)
-            new_keys: Sequence[str] = keys
-        else:
-            story = merge(found, item, classification, keys, now=stamp)
-            new_keys = [k for k in keys if k not in found.keys]
+        batch = _Batch.read(store, [analysis], stamp)
+        batch.place(analysis)
+        (group,) = batch.groups.values()
+        story = group.final()
         try:
             store.save_many(
-                [item],
+                [analysis.item],
                 story,
-                previous_rev=rev if found else None,
-                new_keys=new_keys,
-                labels=[classification.labels],
+                previous_rev=group.base_rev,
+                new_keys=group.new_keys(),
+                labels=[analysis.classification.labels],
                 ttl_days=ttl_days,
             )
         except ItemAlreadyStored:
@@ -245,11 +262,7 @@ def _store_one(
             logger.info("story changed concurrently, retrying", extra={"story_id": story.story_id})
             continue
         report.stored += 1
-        if found is None:
-            report.stories_created.append(story.story_id)
-        elif story.version > found.version:
-            report.stories_updated.append(story.story_id)
-        else:
-            report.stories_extended.append(story.story_id)
+        report.count(story, group.base)
+        report.story_of[analysis.item.id] = story.story_id
         return
-    raise RuntimeError(f"could not store item {item.id}: its story kept changing")
+    raise StoreError(f"could not store item {analysis.item.id}: its story kept changing")

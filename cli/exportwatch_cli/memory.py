@@ -1,0 +1,96 @@
+"""The table's behaviour in memory: the store ``exportwatch cluster`` ingests into, and unit tests' fake.
+
+It keeps the same promises as ``exportwatch.aws.store.Store`` (an item is stored once; a story
+write needs the revision it read; an identity key belongs to the first story that claims it), and
+the contract suite in tests/contract runs the same checks against both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from exportwatch.models import FeedState, Item, Story
+from exportwatch.ports import ItemAlreadyStored, StoryChanged, Versioned
+
+
+@dataclass
+class MemoryStore:
+    """Dict-backed store with the conditional semantics of the DynamoDB store."""
+
+    items: dict[str, str] = field(default_factory=dict)
+    stories: dict[str, Versioned] = field(default_factory=dict)
+    keys: dict[str, str] = field(default_factory=dict)
+    feeds: dict[str, FeedState] = field(default_factory=dict)
+    writes: int = 0
+
+    def seen(self, item_ids: Sequence[str]) -> set[str]:
+        """Which of the ids are stored."""
+        return {i for i in item_ids if i in self.items}
+
+    def stories_for_keys(self, keys: Sequence[str]) -> dict[str, Versioned]:
+        """Key -> owning story, for the keys some story owns."""
+        return {k: self.stories[self.keys[k]] for k in keys if k in self.keys and self.keys[k] in self.stories}
+
+    def stories_published(self, first: str, last: str) -> list[Versioned]:
+        """Stories first published between two ISO days, inclusive."""
+        return [found for found in self.stories.values() if first <= found[0].published <= last]
+
+    def get_story(self, story_id: str) -> Versioned | None:
+        """A story with its revision."""
+        return self.stories.get(story_id)
+
+    def save_many(
+        self,
+        items: Sequence[Item],
+        story: Story,
+        *,
+        previous_rev: int | None,
+        new_keys: Sequence[str],
+        labels: Sequence[Sequence[str]],
+        ttl_days: int = 400,
+    ) -> None:
+        """Store items and their story at once, or nothing (``StoryChanged`` / ``ItemAlreadyStored``)."""
+        current = self.stories.get(story.story_id)
+        if (previous_rev is None and current) or (
+            previous_rev is not None and (not current or current[1] != previous_rev)
+        ):
+            raise StoryChanged()
+        if any(item.id in self.items for item in items):
+            raise ItemAlreadyStored()
+        if any(self.keys.get(key, story.story_id) != story.story_id for key in new_keys):
+            raise StoryChanged()  # another story claimed the key first: read again and join it
+        for item in items:
+            self.items[item.id] = story.story_id
+        self.stories[story.story_id] = (story, (previous_rev or 0) + 1)
+        for key in new_keys:
+            self.keys[key] = story.story_id
+        self.writes += 1
+
+    def mark_seen(self, item: Item) -> bool:
+        """Remember an irrelevant item; False if it was known."""
+        if item.id in self.items:
+            return False
+        self.items[item.id] = ""
+        return True
+
+    def feed_state(self, url: str) -> FeedState:
+        """A source's remembered state."""
+        return self.feeds.get(url, FeedState(url=url))
+
+    def put_feed_state(self, state: FeedState) -> None:
+        """Remember a source's state."""
+        self.feeds[state.url] = state
+
+    def stories_expiring(self, first: str, last: str) -> list[Story]:
+        """Stories whose expiry date is between two ISO days, inclusive."""
+        return [s for s, _ in self.stories.values() if first <= s.dates.get("expires", "") <= last]
+
+    def stories_seen_on(self, days: Iterable[str]) -> list[Story]:
+        """Stories that changed on any of the days."""
+        wanted = set(days)
+        return [s for s, _ in self.stories.values() if s.last_seen[:10] in wanted]
+
+    def stories_changed_since(self, since: str) -> list[Story]:
+        """Stories whose last change is on or after ``since``."""
+        return [s for s, _ in self.stories.values() if s.last_seen >= since]

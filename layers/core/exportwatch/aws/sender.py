@@ -1,0 +1,101 @@
+"""Publishing alerts to SNS, each message once whatever the retries (idempotency records in the table).
+
+Standard SNS topics cannot deduplicate (FIFO topics cannot deliver e-mail or SMS), so a send is
+recorded with Powertools idempotency, keyed by the alert's dedup key (story and version; a
+reminder adds its deadline and threshold; a digest its day), before it counts as done.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from typing import Any
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities.idempotency import (
+    DynamoDBPersistenceLayer,
+    IdempotencyConfig,
+    idempotent_function,
+)
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from exportwatch import settings
+from exportwatch.alerts.render import Alert, Sender
+from exportwatch.aws import clients
+from exportwatch.aws.store import IDEMPOTENCY_PK, PK, SK, TTL_ATTRIBUTE
+
+logger = Logger(child=True)
+# Longer than anything that may ask again: the failure queue's 14 days, a reminder's 14-day window.
+IDEMPOTENCY_SECONDS = 16 * 24 * 3600
+
+
+def publish(sns: Any, topic_arn: str, alert: Alert) -> str:
+    """One SNS publish with a body per protocol and attributes for filter policies."""
+    response = sns.publish(
+        TopicArn=topic_arn,
+        Subject=alert.subject,
+        Message=json.dumps(alert.message_structure(), ensure_ascii=False),
+        MessageStructure="json",
+        MessageAttributes=alert.attributes(),
+    )
+    return str(response["MessageId"])
+
+
+def idempotent_sender(sns: Any, topic_arn: str, dynamodb: Any, table_name: str) -> tuple[Sender, IdempotencyConfig]:
+    """A sender that publishes each message once (story and version, or reminder), whatever the retries."""
+    config = IdempotencyConfig(
+        event_key_jmespath="key",
+        expires_after_seconds=IDEMPOTENCY_SECONDS,
+        raise_on_no_idempotency_key=True,
+    )
+    persistence = DynamoDBPersistenceLayer(
+        table_name=table_name,
+        key_attr=PK,
+        sort_key_attr=SK,
+        static_pk_value=IDEMPOTENCY_PK,
+        expiry_attr=TTL_ATTRIBUTE,
+        boto3_client=dynamodb,
+    )
+
+    @idempotent_function(data_keyword_argument="payload", persistence_store=persistence, config=config)
+    def _send(payload: dict[str, Any], alert: Alert) -> str:
+        message_id = publish(sns, topic_arn, alert)
+        logger.info(
+            "alert published",
+            extra={"story_id": alert.story_id, "version": alert.version, "kind": alert.kind, "message_id": message_id},
+        )
+        return message_id
+
+    def send(alert: Alert) -> str:
+        return str(_send(payload={"key": alert.dedup_key}, alert=alert))
+
+    return send, config
+
+
+@functools.cache
+def default_sender() -> tuple[Sender, IdempotencyConfig]:
+    """The deployment's sender, made once per container from the settings and the shared clients."""
+    config = settings.load()
+    return idempotent_sender(clients.sns(), config.alerts_topic_arn, clients.dynamodb(), config.table_name)
+
+
+def sender_for(context: LambdaContext) -> Sender:
+    """The deployment's sender, with this invocation's context (in-progress sends expire with it)."""
+    send, idempotency = default_sender()
+    idempotency.register_lambda_context(context)
+    return send
+
+
+class OutsideLambda:
+    """A stand-in context for sends outside Lambda (``exportwatch replay``).
+
+    Idempotency marks a send in progress until the invocation's remaining time runs out; an
+    operator's replay gets a fixed minute.
+    """
+
+    def __init__(self, millis: int = 60_000) -> None:
+        self.millis = millis
+
+    def get_remaining_time_in_millis(self) -> int:
+        """The in-progress window of a send made by an operator."""
+        return self.millis

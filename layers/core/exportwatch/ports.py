@@ -1,0 +1,91 @@
+"""What the logic needs of storage, as interfaces, and the outcomes storage reports.
+
+Logic modules (ingestion, polling, reminders, the digest) depend on these protocols and
+exceptions only, never on boto3 or botocore: ``aws.store.Store`` implements them on DynamoDB,
+``exportwatch_cli.memory.MemoryStore`` in memory (the command line's clustering and the unit
+tests). One contract suite runs against both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Protocol
+
+from exportwatch.models import FeedState, Item, Story
+
+
+class StoreError(Exception):
+    """The table refused or failed a request: storage is failing, not the source being polled.
+
+    Pollers let it propagate, so the invocation fails and the next schedule retries every source;
+    blaming one source for it would hide an outage behind a per-source alarm.
+    """
+
+
+class ItemAlreadyStored(Exception):  # noqa: N818 - an outcome, not a failure
+    """The item was stored before (by this poller earlier, or by a concurrent one)."""
+
+
+class StoryChanged(Exception):  # noqa: N818 - an outcome, not a failure
+    """The story was changed by someone else since it was read; read it again and retry."""
+
+
+Versioned = tuple[Story, int]
+"""A story with its revision (the optimistic lock of its next write)."""
+
+
+class StoryStore(Protocol):
+    """What ingestion needs of the table."""
+
+    def seen(self, item_ids: Sequence[str]) -> set[str]:
+        """Which of the ids are stored already."""
+
+    def stories_for_keys(self, keys: Sequence[str]) -> Mapping[str, Versioned]:
+        """Key -> the story owning it, for the keys some story owns (one batch read for a whole poll)."""
+
+    def stories_published(self, first: str, last: str) -> list[Versioned]:
+        """Stories first published between two ISO days, inclusive (the candidates of a poll)."""
+
+    def get_story(self, story_id: str) -> Versioned | None:
+        """A story with its revision, read consistently."""
+
+    def save_many(
+        self,
+        items: Sequence[Item],
+        story: Story,
+        *,
+        previous_rev: int | None,
+        new_keys: Sequence[str],
+        labels: Sequence[Sequence[str]],
+        ttl_days: int = ...,
+    ) -> None:
+        """Store items and their story's new state at once.
+
+        Raises ``ItemAlreadyStored`` or ``StoryChanged`` (nothing written), or ``StoreError``.
+        """
+
+    def mark_seen(self, item: Item) -> bool:
+        """Remember an irrelevant item; False if it was known."""
+
+
+class StateStore(StoryStore, Protocol):
+    """Ingestion's store plus what a poller remembers of each source."""
+
+    def feed_state(self, url: str) -> FeedState:
+        """The remembered state of a source."""
+
+    def put_feed_state(self, state: FeedState) -> None:
+        """Save a source's state."""
+
+
+class StoryReader(Protocol):
+    """What reminders, the digest and replays read."""
+
+    def stories_expiring(self, first: str, last: str) -> list[Story]:
+        """Stories whose expiry date is between two ISO days, inclusive."""
+
+    def stories_seen_on(self, days: Iterable[str]) -> list[Story]:
+        """Stories that changed on any of the days."""
+
+    def stories_changed_since(self, since: str) -> list[Story]:
+        """Stories whose last change is on or after an ISO date or timestamp."""

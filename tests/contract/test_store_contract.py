@@ -1,0 +1,134 @@
+"""One contract, two stores: the DynamoDB store on moto and the in-memory store keep the same promises.
+
+Logic is unit-tested on ``MemoryStore``; these checks are what make that stand-in honest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import UTC, datetime
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from exportwatch.aws.store import Store
+from exportwatch.models import FeedState, Item
+from exportwatch.ports import ItemAlreadyStored, StoryChanged
+from exportwatch.stories.cluster import analyse, new_story
+from exportwatch.stories.ingest import ingest
+from exportwatch_cli.local import create_table, load_template
+from exportwatch_cli.memory import MemoryStore
+from tests.helpers import CORPUS, ROOT, read_jsonl
+
+NOW = "2019-11-22T12:00:00+00:00"
+
+
+def clock() -> datetime:
+    return datetime(2019, 11, 22, 12, tzinfo=UTC)
+
+
+@pytest.fixture(params=["memory", "dynamodb"])
+def store(request: pytest.FixtureRequest) -> Iterator[Store | MemoryStore]:
+    if request.param == "memory":
+        yield MemoryStore()
+        return
+    with mock_aws():
+        client = boto3.client("dynamodb", region_name="us-east-1")
+        create_table(client, load_template(ROOT / "template.yaml"), "contract")
+        yield Store(client, "contract", now=clock)
+
+
+def seeds() -> list[Item]:
+    return [Item.from_json(r) for r in read_jsonl(CORPUS / "seeds.jsonl")]
+
+
+def a_story(item_id: str = "fr:2020-1", published: str = "2020-06-05"):
+    item = Item(
+        id=item_id,
+        title="Addition of Entities to the Entity List",
+        text="BIS amends the EAR by adding 24 entities to the Entity List under China.",
+        source="federal_register",
+        document_number=item_id.removeprefix("fr:"),
+        published=published,
+        agencies=("Industry and Security Bureau",),
+    )
+    analysis = analyse(item)
+    return item, analysis, new_story(analysis, now=NOW)
+
+
+def test_an_item_is_stored_once(store) -> None:
+    # Given a stored story with its item
+    item, analysis, story = a_story()
+    store.save_many([item], story, previous_rev=None, new_keys=analysis.keys, labels=[("entity_list.addition",)])
+    # When the same item is written again with the story
+    with pytest.raises(ItemAlreadyStored):
+        store.save_many([item], story, previous_rev=1, new_keys=[], labels=[("entity_list.addition",)])
+    # Then nothing changed
+    assert store.get_story(story.story_id) == (story, 1)
+    assert store.seen([item.id, "other"]) == {item.id}
+
+
+def test_a_story_write_needs_the_revision_it_read(store) -> None:
+    # Given a story at revision 1
+    item, analysis, story = a_story()
+    store.save_many([item], story, previous_rev=None, new_keys=analysis.keys, labels=[()])
+    later, _, _ = a_story("fr:2020-2")
+    # When a writer that read nothing (or an old revision) writes it
+    with pytest.raises(StoryChanged):
+        store.save_many([later], story, previous_rev=None, new_keys=[], labels=[()])
+    with pytest.raises(StoryChanged):
+        store.save_many([later], story, previous_rev=7, new_keys=[], labels=[()])
+    # Then the right revision succeeds
+    store.save_many([later], replace(story, title="updated"), previous_rev=1, new_keys=[], labels=[()])
+    assert store.get_story(story.story_id)[1] == 2
+
+
+def test_an_identity_key_belongs_to_the_first_story_that_claims_it(store) -> None:
+    # Given a story owning the key doc:2020-1
+    item, analysis, story = a_story()
+    store.save_many([item], story, previous_rev=None, new_keys=analysis.keys, labels=[()])
+    # When another new story claims the same key
+    other_item, _, other = a_story("fr:2020-9")
+    with pytest.raises(StoryChanged):
+        store.save_many([other_item], other, previous_rev=None, new_keys=["doc:2020-1"], labels=[()])
+    # Then the key still points to the first story, and nothing of the second was written
+    assert store.stories_for_keys(["doc:2020-1", "doc:unknown"]) == {"doc:2020-1": (story, 1)}
+    assert store.get_story(other.story_id) is None and store.seen([other_item.id]) == set()
+
+
+def test_candidates_are_the_stories_published_in_a_range_with_their_revision(store) -> None:
+    # Given stories published on 2019-12-30, 2020-01-02 and 2020-03-01
+    for number, day in (("2019-1", "2019-12-30"), ("2020-2", "2020-01-02"), ("2020-3", "2020-03-01")):
+        item, analysis, story = a_story(f"fr:{number}", day)
+        store.save_many([item], story, previous_rev=None, new_keys=analysis.keys, labels=[()])
+    # When
+    found = store.stories_published("2019-12-25", "2020-01-05")
+    # Then the range spans the new year, and each story comes with its revision
+    assert sorted((s.published, rev) for s, rev in found) == [("2019-12-30", 1), ("2020-01-02", 1)]
+
+
+def test_irrelevant_items_are_remembered_once(store) -> None:
+    item = Item(id="n1", title="Huawei launches a phone")
+    assert store.mark_seen(item) is True
+    assert store.mark_seen(item) is False
+    assert store.seen(["n1"]) == {"n1"}
+
+
+def test_feed_state_round_trips(store) -> None:
+    state = FeedState(url="https://example.com/feed", etag='"abc"', failures=2, last_error="timeout: x")
+    store.put_feed_state(state)
+    assert store.feed_state("https://example.com/feed") == state
+    assert store.feed_state("https://example.com/other") == FeedState(url="https://example.com/other")
+
+
+def test_ingesting_the_seeds_twice_stores_them_once(store) -> None:
+    first = ingest(seeds(), store, now=clock)
+    again = ingest(seeds(), store, now=clock)
+    assert first.stored == 3 and len(first.stories_created) == 1
+    assert again.stored == 0 and again.already_seen == 3
+    (story_id,) = set(first.story_of.values())
+    assert store.stories_changed_since("2019-11-22") == [store.get_story(story_id)[0]]
+    assert store.stories_seen_on(["2019-11-22"]) == [store.get_story(story_id)[0]]
+    assert [s.story_id for s in store.stories_expiring("2020-02-01", "2020-02-29")] == [story_id]
