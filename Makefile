@@ -2,32 +2,64 @@
 PYTHON ?= python3
 VENV := .venv
 TOOLS := .venv-tools
+LOCKER := .venv-lock
 BIN := $(VENV)/bin
 PY313 := $(shell pyenv root 2>/dev/null)/versions/3.13.0/bin
+# Locks: every package pinned, with hashes. People edit the ranges (layers/core/requirements.in,
+# pyproject.toml's dependencies and extras, requirements-tools.in, requirements/bootstrap.in);
+# `make lock` compiles them.
+LAYER_LOCK := layers/core/requirements.txt
+DEV_LOCK := requirements/dev.txt
+TOOLS_LOCK := requirements/tools.txt
+BOOTSTRAP_LOCK := requirements/bootstrap.txt
+# The layer is resolved for the functions' runtime (template.yaml: python3.13, arm64); .venv and
+# .venv-tools for Python 3.11 (pyproject's floor) on Linux x86-64. The locks hold the hashes of
+# every file of a release, so they install on other platforms too where the resolution agrees.
+LAYER_TARGET := --python-version 3.13 --python-platform aarch64-manylinux_2_28
+LOCAL_TARGET := --python-version 3.11 --python-platform x86_64-manylinux_2_28
+UV_VERSION := 0.13.9
+UV := $(LOCKER)/bin/uv
+# `make lock` moves every pin to the newest release the ranges allow; `make lock UPGRADE=` keeps
+# the current pins where the ranges still allow them (after editing one range).
+UPGRADE ?= --upgrade
+COMPILE = $(UV) pip compile --quiet --generate-hashes --custom-compile-command "make lock" $(UPGRADE)
 export SAM_CLI_TELEMETRY := 0
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help install dev tools format lint typecheck test unit validate bench demo eval build deploy clean
+.PHONY: help install dev tools lock format lint typecheck test unit validate bench demo eval build deploy clean
 
 help:  ## Show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-$(VENV)/.installed: pyproject.toml layers/core/requirements.txt
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[dev]'
+# A changed lock makes the environment anew (--clear), so a package dropped from the lock goes too.
+$(VENV)/.installed: $(BOOTSTRAP_LOCK) $(DEV_LOCK) pyproject.toml
+	$(PYTHON) -m venv --clear $(VENV)
+	$(BIN)/pip install -q --require-hashes -r $(BOOTSTRAP_LOCK)
+	$(BIN)/pip install -q --require-hashes -r $(DEV_LOCK)
+	$(BIN)/pip install -q --no-deps --no-build-isolation -e .
 	touch $@
 
-$(TOOLS)/.installed: requirements-tools.txt
-	$(PYTHON) -m venv $(TOOLS)
-	$(TOOLS)/bin/pip install -q --upgrade pip
-	$(TOOLS)/bin/pip install -q -r requirements-tools.txt
+$(TOOLS)/.installed: $(BOOTSTRAP_LOCK) $(TOOLS_LOCK)
+	$(PYTHON) -m venv --clear $(TOOLS)
+	$(TOOLS)/bin/pip install -q --require-hashes -r $(BOOTSTRAP_LOCK)
+	$(TOOLS)/bin/pip install -q --require-hashes -r $(TOOLS_LOCK)
+	touch $@
+
+$(LOCKER)/.uv-$(UV_VERSION):
+	$(PYTHON) -m venv --clear $(LOCKER)
+	$(LOCKER)/bin/pip install -q uv==$(UV_VERSION)
 	touch $@
 
 install: $(VENV)/.installed  ## Make .venv with exportwatch (CLI in .venv/bin) and the dev tools
 dev: install tools  ## Everything for development: .venv and .venv-tools (SAM CLI, cfn-lint, checkov)
 tools: $(TOOLS)/.installed  ## Make .venv-tools with the SAM CLI, cfn-lint (+serverless rules) and checkov
+
+lock: $(LOCKER)/.uv-$(UV_VERSION)  ## Refresh the locks (layer, .venv, .venv-tools, pip) from the ranges
+	$(COMPILE) $(LAYER_TARGET) layers/core/requirements.in -o $(LAYER_LOCK)
+	$(COMPILE) $(LOCAL_TARGET) pyproject.toml --extra dev -c $(LAYER_LOCK) -o $(DEV_LOCK)
+	$(COMPILE) $(LOCAL_TARGET) requirements-tools.in -o $(TOOLS_LOCK)
+	$(COMPILE) $(LOCAL_TARGET) requirements/bootstrap.in -o $(BOOTSTRAP_LOCK)
 
 format: install  ## Format the code
 	$(BIN)/ruff format .
@@ -68,4 +100,4 @@ deploy: build  ## sam deploy --guided
 	$(TOOLS)/bin/sam deploy --guided
 
 clean:  ## Remove virtual environments and build output
-	rm -rf $(VENV) $(TOOLS) .aws-sam .pytest_cache .ruff_cache .mypy_cache .hypothesis
+	rm -rf $(VENV) $(TOOLS) $(LOCKER) .aws-sam .pytest_cache .ruff_cache .mypy_cache .hypothesis

@@ -17,6 +17,7 @@ import pytest
 from exportwatch import settings
 from exportwatch.aws import store
 from tests.helpers import ROOT
+from tests.integration.test_locks import LAYER_LOCK, normalize, read_lock
 
 pytestmark = pytest.mark.validate
 TOOLS = ROOT / ".venv-tools" / "bin"
@@ -78,6 +79,12 @@ def test_sam_build_puts_the_package_in_the_layer(tmp_path: Path) -> None:
     assert (layer / "exportwatch" / "classify" / "labels.py").is_file()
     assert (layer / "feedparser").is_dir()
     assert (layer / "aws_lambda_powertools").is_dir()
+    # and the layer holds exactly what its lock pins, at the pinned versions (what the tests ran on)
+    built = {}
+    for dist_info in layer.glob("*.dist-info"):
+        name, version = dist_info.name.removesuffix(".dist-info").split("-", 1)
+        built[normalize(name)] = version
+    assert built == read_lock(LAYER_LOCK)
 
 
 def test_table_in_the_template_matches_the_store(template: dict[str, Any]) -> None:
