@@ -10,6 +10,8 @@ Needs the ``local`` extra (moto, PyYAML); nothing here is imported by a Lambda f
 
 from __future__ import annotations
 
+import copy
+import functools
 import hashlib
 import importlib.util
 import json
@@ -57,9 +59,16 @@ def repo_root(start: Path | None = None) -> Path:
 
 
 def load_template(path: Path) -> dict[str, Any]:
-    """Parse a SAM/CloudFormation template, intrinsics included."""
+    """Parse a SAM/CloudFormation template, intrinsics included (a fresh copy each call)."""
+    stat = path.stat()
+    return copy.deepcopy(_parsed_template(path.resolve(), stat.st_mtime_ns, stat.st_size))
+
+
+@functools.lru_cache(maxsize=4)
+def _parsed_template(path: Path, _mtime_ns: int, _size: int) -> dict[str, Any]:
+    """The parse itself, once per version of the file: the demo and every test build stacks from it."""
     with path.open(encoding="utf-8") as stream:
-        return dict(yaml.load(stream, Loader=_TemplateLoader))  # noqa: S506 - SafeLoader subclass
+        return dict(yaml.load(stream, Loader=_TemplateLoader))  # a SafeLoader subclass
 
 
 def create_table(dynamodb: Any, template: dict[str, Any], name: str, logical_id: str = "Table") -> str:
@@ -195,7 +204,7 @@ class SampleServer:
         server = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+            def do_GET(self) -> None:
                 path = self.path.split("?", 1)[0]
                 server.requests.append((self.path, {k.lower(): v for k, v in self.headers.items()}))
                 route = server.routes.get(path)
@@ -219,7 +228,7 @@ class SampleServer:
                 self.end_headers()
                 self.wfile.write(route.body)
 
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - quiet
+            def log_message(self, format: str, *args: Any) -> None:
                 return
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)

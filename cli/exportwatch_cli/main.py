@@ -25,7 +25,7 @@ def _open(path: str) -> IO[str]:
     if path == "-":
         return sys.stdin
     try:
-        return Path(path).open(encoding="utf-8", errors="replace")  # noqa: SIM115 - closed by the caller
+        return Path(path).open(encoding="utf-8", errors="replace")  # closed by the caller
     except OSError as exc:
         raise CliError(f"cannot read {path}: {exc.strerror}") from exc
 
@@ -60,7 +60,7 @@ def cmd_classify(args: argparse.Namespace) -> int:
                     continue
                 except InputError as exc:
                     error = f"line {number}: {exc}"
-                except Exception as exc:  # noqa: BLE001 - one line's bug must not cost the others theirs
+                except Exception as exc:  # one line's bug must not cost the others theirs
                     error = f"line {number}: cannot classify ({type(exc).__name__}: {exc})"
             _emit({"id": ident, "error": error})
     return 0
@@ -210,6 +210,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
     from exportwatch import settings
     from exportwatch.aws import clients
     from exportwatch.aws.sender import OutsideLambda, idempotent_sender
+    from exportwatch.aws.store import Store
     from exportwatch_cli.replay import replay
 
     try:
@@ -221,7 +222,9 @@ def cmd_replay(args: argparse.Namespace) -> int:
     send, idempotency = idempotent_sender(clients.sns(), config.alerts_topic_arn, clients.dynamodb(), config.table_name)
     idempotency.register_lambda_context(OutsideLambda())  # type: ignore[arg-type]
     sqs = clients.sqs() if args.queue_url else None
-    report = replay(clients.dynamodb(), config.table_name, send, since=args.since, sqs=sqs, queue_url=args.queue_url)
+    report = replay(
+        Store(clients.dynamodb(), config.table_name), send, since=args.since, sqs=sqs, queue_url=args.queue_url
+    )
     _emit(
         {
             "stories_checked": report.stories_checked,

@@ -10,12 +10,11 @@ idempotency record; one that was not is published now. Then the failure messages
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from exportwatch.alerts.render import Alert, render
-from exportwatch.aws.store import PK, STORY_PREFIX, story_from_record
+from exportwatch.alerts.render import Sender, render
+from exportwatch.ports import StoryReader
 
 
 @dataclass(slots=True)
@@ -26,23 +25,6 @@ class ReplayReport:
     sent_or_confirmed: list[str] = field(default_factory=list)
     failures_cleared: int = 0
     batches: list[dict[str, Any]] = field(default_factory=list)
-
-
-def recent_stories(dynamodb: Any, table: str, since: str) -> list[dict[str, Any]]:
-    """Story records whose ``last_seen`` is on or after ``since`` (an ISO date or timestamp)."""
-    kwargs: dict[str, Any] = {
-        "TableName": table,
-        "FilterExpression": "begins_with(#pk, :story) AND #last >= :since",
-        "ExpressionAttributeNames": {"#pk": PK, "#last": "last_seen"},
-        "ExpressionAttributeValues": {":story": {"S": STORY_PREFIX}, ":since": {"S": since}},
-    }
-    rows: list[dict[str, Any]] = []
-    while True:
-        response = dynamodb.scan(**kwargs)
-        rows += response.get("Items", [])
-        if "LastEvaluatedKey" not in response:
-            return rows
-        kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
 
 
 def failed_batches(sqs: Any, queue_url: str) -> list[tuple[str, dict[str, Any]]]:
@@ -63,9 +45,7 @@ def failed_batches(sqs: Any, queue_url: str) -> list[tuple[str, dict[str, Any]]]
             found.append((message["ReceiptHandle"], body.get("DDBStreamBatchInfo", body)))
 
 
-def replay(
-    dynamodb: Any, table: str, send: Callable[[Alert], str], *, since: str, sqs: Any = None, queue_url: str = ""
-) -> ReplayReport:
+def replay(reader: StoryReader, send: Sender, *, since: str, sqs: Any = None, queue_url: str = "") -> ReplayReport:
     """Re-send every recent story's current version (idempotently), then clear the failure queue.
 
     Messages are deleted only after every story was sent or confirmed sent; if a send fails,
@@ -74,8 +54,7 @@ def replay(
     report = ReplayReport()
     pending = failed_batches(sqs, queue_url) if sqs is not None and queue_url else []
     report.batches = [info for _, info in pending]
-    for row in recent_stories(dynamodb, table, since):
-        story, _rev = story_from_record(row)
+    for story in reader.stories_changed_since(since):
         report.stories_checked += 1
         send(render(story))
         report.sent_or_confirmed.append(f"{story.story_id}@{story.version}")

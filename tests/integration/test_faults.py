@@ -33,6 +33,7 @@ from moto.core.botocore_stubber import MockRawResponse
 
 from exportwatch.aws import clients
 from exportwatch.aws.sender import OutsideLambda, idempotent_sender
+from exportwatch.aws.store import Store
 from exportwatch_cli.demo import local_stack
 from exportwatch_cli.local import FakeLambdaContext, Route
 from exportwatch_cli.replay import replay
@@ -57,7 +58,7 @@ MAX_ROUNDS = 60
 STREAM_RETRIES = 5  # the template's MaximumRetryAttempts
 
 
-class Crash(BaseException):  # noqa: N818 - the process dies; nothing in the code may catch it
+class Crash(BaseException):  # the process dies; nothing in the code may catch it
     """A Lambda timeout or crash: nothing after this point of the invocation runs."""
 
 
@@ -128,7 +129,7 @@ def drive_stream(
                 with armed(faults):
                     response = stack.handlers["notify"].lambda_handler({"Records": batch}, context)
                 failed = [f["itemIdentifier"] for f in response["batchItemFailures"]]
-            except (Crash, Exception):  # noqa: BLE001 - a failed invocation, as Lambda sees it
+            except (Crash, Exception):  # a failed invocation, as Lambda sees it
                 failed = [batch[0]["dynamodb"]["SequenceNumber"]]
             if not failed:
                 cursor += len(batch)
@@ -159,7 +160,7 @@ def _poll_until_settled(
             try:
                 with armed(faults):
                     result = stack.handlers[poller].lambda_handler({}, FakeLambdaContext())
-            except (Crash, Exception):  # noqa: BLE001, S112 - the next schedule is the retry
+            except (Crash, Exception):  # the next schedule is the retry
                 continue
             settled |= {source["source"] for source in result["sources"] if source["status"] != "failed"}
         drive_stream(stack, stack.reader.records(), faults, dead, context)
@@ -197,7 +198,7 @@ def run(seed: int | None) -> Outcome:
                 clients.sns(), os.environ["ALERTS_TOPIC_ARN"], clients.dynamodb(), "exportwatch-demo"
             )
             idempotency.register_lambda_context(OutsideLambda(millis=1))
-            replay(clients.dynamodb(), "exportwatch-demo", send, since="2000-01-01")
+            replay(Store(clients.dynamodb(), "exportwatch-demo"), send, since="2000-01-01")
         after = _count(stack.inbox())
     received = {name: before[name] + after[name] for name in before}
     return Outcome(before, received, len(dead), faults.injected)

@@ -11,6 +11,7 @@ import boto3
 
 from exportwatch.aws import clients
 from exportwatch.aws.sender import OutsideLambda, idempotent_sender
+from exportwatch.aws.store import Store
 from exportwatch_cli.demo import local_stack
 from exportwatch_cli.replay import replay
 from tests.helpers import ROOT
@@ -40,8 +41,12 @@ def test_replay_sends_what_notify_never_sent_and_only_once() -> None:
         )
         idempotency.register_lambda_context(OutsideLambda())
         # When the operator replays, twice
-        first = replay(clients.dynamodb(), os.environ["TABLE_NAME"], send, since="2019-01-01", sqs=sqs, queue_url=dlq)
-        second = replay(clients.dynamodb(), os.environ["TABLE_NAME"], send, since="2019-01-01", sqs=sqs, queue_url=dlq)
+        first = replay(
+            Store(clients.dynamodb(), os.environ["TABLE_NAME"]), send, since="2019-01-01", sqs=sqs, queue_url=dlq
+        )
+        second = replay(
+            Store(clients.dynamodb(), os.environ["TABLE_NAME"]), send, since="2019-01-01", sqs=sqs, queue_url=dlq
+        )
         inbox = stack.inbox()
     # Then the story's alert arrived once; the failure message is gone
     assert first.failures_cleared == 1 and first.batches[0]["shardId"] == "shardId-1"

@@ -182,3 +182,15 @@ def test_schedules_run_as_a_role_that_can_dead_letter_into_the_encrypted_queue(t
     statements = resources["SchedulerRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
     kms = next(s for s in statements if s["Sid"] == "EncryptedDeadLetterQueue")
     assert kms["Resource"] == {"Fn::GetAtt": ["DataKey", "Arn"]}
+
+
+def test_every_queue_has_an_alarm_on_what_waits_in_it(template: dict[str, Any]) -> None:
+    resources = template["Resources"]
+    queues = {name for name, r in resources.items() if r["Type"] == "AWS::SQS::Queue"}
+    watched = {
+        dimension["Value"]["Fn::GetAtt"][0]
+        for r in resources.values()
+        if r["Type"] == "AWS::CloudWatch::Alarm" and r["Properties"].get("Namespace") == "AWS/SQS"
+        for dimension in r["Properties"]["Dimensions"]
+    }
+    assert queues and queues <= watched, queues - watched

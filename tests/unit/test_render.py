@@ -101,11 +101,12 @@ def test_any_story_renders_within_limits_and_without_markup(
 def test_a_huge_digest_still_fits_in_one_sns_message() -> None:
     # Given 30 stories of 50 sources each, with long non-ASCII titles
     from exportwatch.alerts.digest import render_digest
-    from exportwatch.models import Source
+    from exportwatch.models import StoryItem
 
     base = seeds_story()
     sources = tuple(
-        Source(f"id{i}", "Ûnïcödé " * 30, f"https://example.com/{i}", "news", "2019-11-20", "news") for i in range(50)
+        StoryItem(f"id{i}", "Ûnïcödé " * 30, f"https://example.com/{i}", "news", "2019-11-20", "news")
+        for i in range(50)
     )
     stories = [replace(base, story_id=f"s-{n}", sources=sources) for n in range(30)]
     # When

@@ -40,7 +40,7 @@ class Item:
     document_number: str = ""
     citation: str = ""
     stage: str = "news"
-    origin: str = ""
+    feed: str = ""
     action: str = ""
     cfr_parts: tuple[int, ...] = ()
     effective_on: str = ""
@@ -88,7 +88,7 @@ class Item:
             document_number=str(data.get("document_number") or (item_id if source == "federal_register" else "")),
             citation=str(data.get("citation") or ""),
             stage=str(stage),
-            origin=str(data.get("origin") or ""),
+            feed=str(data.get("feed") or ""),
             action=str(data.get("action") or ""),
             effective_on=str(data.get("effective_on") or ""),
             comments_close_on=str(data.get("comments_close_on") or ""),
@@ -135,7 +135,7 @@ class Classification:
 
 
 @dataclass(frozen=True, slots=True)
-class Source:
+class StoryItem:
     """One item as a story lists it."""
 
     id: str
@@ -162,7 +162,7 @@ class Story:
     countries: tuple[str, ...]
     dates: dict[str, str]
     evidence: tuple[Evidence, ...]
-    sources: tuple[Source, ...]
+    sources: tuple[StoryItem, ...]
     keys: tuple[str, ...]
     first_seen: str
     last_seen: str

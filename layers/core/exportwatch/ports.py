@@ -22,11 +22,11 @@ class StoreError(Exception):
     """
 
 
-class ItemAlreadyStored(Exception):  # noqa: N818 - an outcome, not a failure
+class ItemAlreadyStored(Exception):  # an outcome, not a failure
     """The item was stored before (by this poller earlier, or by a concurrent one)."""
 
 
-class StoryChanged(Exception):  # noqa: N818 - an outcome, not a failure
+class StoryChanged(Exception):  # an outcome, not a failure
     """The story was changed by someone else since it was read; read it again and retry."""
 
 

@@ -42,7 +42,8 @@ class _TextExtractor(HTMLParser):
             self.parts.append(data)
 
 
-def _strip_tags(value: str) -> str:
+def strip_tags(value: str) -> str:
+    """Markup to text: tags dropped (block tags become line breaks, scripts and styles vanish), entities unescaped."""
     parser = _TextExtractor()
     try:
         parser.feed(value)
@@ -53,6 +54,11 @@ def _strip_tags(value: str) -> str:
     return html.unescape(value)
 
 
+def without_controls(value: str) -> str:
+    """Replace control, zero-width and line-separator characters with spaces (no NUL reaches a parser)."""
+    return _CONTROL.sub(" ", value)
+
+
 def plain_text(value: str, *, max_chars: int = 20000) -> str:
     """Return ``value`` as plain text, safe to put in an e-mail, an SMS or a log line."""
     if not value:
@@ -61,10 +67,10 @@ def plain_text(value: str, *, max_chars: int = 20000) -> str:
     for _pass in range(2):  # twice: escaped markup ("&lt;script&gt;") is markup once unescaped
         if "<" not in value and "&" not in value:
             break
-        value = _strip_tags(value)
+        value = strip_tags(value)
     if "<" in value:
         value = re.sub(r"<[^>]*>?", " ", value)
-    value = _CONTROL.sub(" ", value)
+    value = without_controls(value)
     value = _DANGEROUS.sub(" ", value)
     value = _SPACES.sub(" ", value)
     value = _BLANK_LINES.sub("\n\n", value)

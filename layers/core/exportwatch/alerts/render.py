@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from exportwatch.classify.dates import to_date
-from exportwatch.classify.parties import COUNTRIES, entity_key
+from exportwatch.classify.parties import entity_key
+from exportwatch.countries import name_of
 from exportwatch.models import Story
 from exportwatch.text import one_line, plain_text, sms_text
 
@@ -23,8 +24,6 @@ SUBJECT_MAX = 99
 SMS_MAX = 160
 MESSAGE_BUDGET = 240_000  # bytes of all protocol bodies; SNS refuses a message over 256 KB
 EMAIL_MAX = 40_000
-_COUNTRY_NAMES = {code: (aliases[0].title() if aliases else code) for code, aliases in COUNTRIES.items()}
-_COUNTRY_NAMES.update({"US": "United States", "KP": "North Korea", "AE": "United Arab Emirates", "CN": "China"})
 LABEL_NAMES = {
     "entity_list.addition": "Entity List addition",
     "entity_list.removal": "Entity List removal",
@@ -171,7 +170,7 @@ def _who(story: Story) -> str:
         return " and ".join(parties)
     text = " ".join([story.summary, *(e.text for e in story.evidence)])
     count = _COUNT.search(text)
-    where = ", ".join(_COUNTRY_NAMES.get(c, c) for c in story.countries[:3])
+    where = ", ".join(name_of(c) for c in story.countries[:3])
     if count:
         return f"{count.group(1)} {count.group(2).lower()}" + (f" ({where})" if where else "")
     return f"Parties ({where})" if where else ""
@@ -219,7 +218,7 @@ def render(story: Story, *, kind: str | None = None) -> Alert:
     prefix = "UPDATE: " if kind == "update" else ""
     subject = one_line(prefix + head, max_chars=SUBJECT_MAX)
     severity = story.severity or "low"
-    countries = [_COUNTRY_NAMES.get(c, c) for c in story.countries]
+    countries = [name_of(c) for c in story.countries]
     lines = [head, ""]
     if kind == "update" and update_note:
         lines += [f"What changed: {update_note}", ""]

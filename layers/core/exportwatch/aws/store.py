@@ -31,7 +31,7 @@ from typing import Any
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import BotoCoreError, ClientError
 
-from exportwatch.models import Evidence, FeedState, Item, Source, Story
+from exportwatch.models import Evidence, FeedState, Item, Story, StoryItem
 from exportwatch.ports import ItemAlreadyStored, StoreError, StoryChanged, Versioned
 
 PK, SK = "pk", "sk"
@@ -104,7 +104,7 @@ def story_from_record(record: dict[str, Any]) -> tuple[Story, int]:
         dates={str(k): str(v) for k, v in data.get("dates", {}).items()},
         evidence=tuple(Evidence(str(e["label"]), str(e["text"])) for e in data.get("evidence", [])),
         sources=tuple(
-            Source(
+            StoryItem(
                 str(s["id"]),
                 str(s.get("title", "")),
                 str(s.get("url", "")),

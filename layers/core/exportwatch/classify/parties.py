@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from exportwatch.countries import COUNTRIES
+
 # Parties that recur in export-control news; each maps spelled-out forms and aliases to one name.
 KNOWN_PARTIES: dict[str, tuple[str, ...]] = {
     "Huawei": ("huawei technologies", "huawei"),
@@ -188,37 +190,9 @@ def find_aliases(text: str, names: Iterable[str], limit: int = 5) -> dict[str, t
 _STOP_PARTIES = {"the", "commerce", "department", "the commerce", "federal register", "u", "us", "the u s"}
 
 
-def same_party(a: Iterable[str], b: Iterable[str]) -> bool:
-    """Whether two lists of names share a party."""
-    return bool({entity_key(x) for x in a} & {entity_key(x) for x in b})
-
-
-COUNTRIES: dict[str, tuple[str, ...]] = {
-    "CN": ("china", "chinese", "people's republic of china", "prc", "beijing"),
-    "RU": ("russia", "russian", "russian federation", "moscow"),
-    "BY": ("belarus", "belarusian"),
-    "IR": ("iran", "iranian", "tehran"),
-    "KP": ("north korea", "dprk"),
-    "HK": ("hong kong",),
-    "PK": ("pakistan", "pakistani"),
-    "AE": ("united arab emirates", "uae"),
-    "TR": ("turkey", "türkiye", "turkish"),
-    "MM": ("burma", "myanmar"),
-    "SY": ("syria", "syrian"),
-    "VE": ("venezuela", "venezuelan"),
-    "CU": ("cuba", "cuban"),
-    "IN": ("india", "indian"),
-    "SG": ("singapore",),
-    "TW": ("taiwan",),
-    "UA": ("ukraine", "ukrainian"),
-    "KR": ("south korea", "korean"),
-    "JP": ("japan", "japanese"),
-    "NL": ("netherlands", "dutch"),
-    "US": (),
-}
 # Matched against lower-cased text.
-_COUNTRY_RE = re.compile(r"\b(" + _trie(a for v in COUNTRIES.values() for a in v) + r")\b")
-_COUNTRY_OF = {alias: code for code, aliases in COUNTRIES.items() for alias in aliases}
+_COUNTRY_OF = {word: country.code for country in COUNTRIES for word in country.words}
+_COUNTRY_RE = re.compile(r"\b(" + _trie(_COUNTRY_OF) + r")\b")
 
 
 def find_countries(text: str) -> list[str]:

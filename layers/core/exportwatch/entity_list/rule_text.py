@@ -47,6 +47,9 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import Any
 
+from exportwatch.countries import name_of_form
+from exportwatch.text import strip_tags, without_controls
+
 __all__ = ["ADD", "REMOVE", "REVISE", "Entry", "parse_entries"]
 
 ADD = "add"
@@ -74,35 +77,16 @@ _NOT_A_COUNTRY = frozenset(
     {"PART", "SUPPLEMENT", "DEPARTMENT", "BUREAU", "AGENCY", "ACTION", "SUMMARY", "DATES", "BILLING", "CODE",
      "FEDERAL", "REGISTER", "AUTHORITY", "ENTITY", "LIST", "COUNTRY", "EAR", "CFR", "RIN", "AMENDED", "COMMERCE"}
 )  # fmt: skip
-_COUNTRY_NAMES = {
-    "CHINA, PEOPLE'S REPUBLIC OF": "China",
-    "PEOPLE'S REPUBLIC OF CHINA": "China",
-    "KOREA, REPUBLIC OF": "South Korea",
-    "REPUBLIC OF KOREA": "South Korea",
-    "KOREA, DEMOCRATIC PEOPLE'S REPUBLIC OF": "North Korea",
-    "KOREA, NORTH": "North Korea",
-    "IRAN, ISLAMIC REPUBLIC OF": "Iran",
-    "RUSSIAN FEDERATION": "Russia",
-    "U.A.E.": "United Arab Emirates",
-    "UAE": "United Arab Emirates",
-    "U.K.": "United Kingdom",
-    "UK": "United Kingdom",
-    "TURKIYE": "Turkey",
-    "TÜRKIYE": "Turkey",
-}
 _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
                  "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15}  # fmt: skip
 _SMALL_WORDS = frozenset({"of", "and", "the", "da", "de", "del", "du"})
 _SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "math", "head"})
 _BREAK_TAGS = frozenset({"br", "p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "section"})
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2028\u2029\ufeff]")
 _SPACES = re.compile(r"[ \t\f\v\u00a0\u2002-\u200a\u202f]+")
 _WHITESPACE = re.compile(r"\s+")
-_TAG = re.compile(r"<[^>]*>")
 _HTML_HINT = re.compile(r"<(?:html|body|p|div|br|span|h[1-6]|td|tr|table)\b[^>]*>", re.IGNORECASE)
 _TABLE_TAG = re.compile(r"<t[dr]\b", re.IGNORECASE)
-_BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _STARS = re.compile(r"(?:\*\s*)+")
 _PIPE_RULE = re.compile(r":?-{2,}:?")
 _DOUBLE_HYPHEN = re.compile(r"(?:^|(?<=[\s;]))--(?=\s*\S)")
@@ -257,7 +241,7 @@ def parse_entries(text: str) -> list[Entry]:
     """
     if not isinstance(text, str) or not text.strip():
         return []
-    source = _read(_CONTROL.sub(" ", text[:_MAX_CHARS]))
+    source = _read(without_controls(text[:_MAX_CHARS]))
     instructions, verbs_by_country = _instructions(source.prose)
     if not instructions and source.full != source.prose:
         instructions, verbs_by_country = _instructions(source.full)
@@ -329,10 +313,6 @@ class _HtmlReader(HTMLParser):
         self._row = None
 
 
-def _strip_tags(value: str) -> str:
-    return html.unescape(_TAG.sub(" ", _BR.sub("\n", value)))
-
-
 @dataclass(frozen=True, slots=True)
 class _Source:
     prose: str  # text outside tables: where the instructions are
@@ -349,7 +329,7 @@ def _read(text: str) -> _Source:
         reader.feed(text)
         reader.close()
     except (AssertionError, ValueError):  # html.parser gives up on a few malformed declarations
-        plain = _strip_tags(text)
+        plain = strip_tags(text)
         return _Source(plain, plain, [])
     table = reader.rows if _TABLE_TAG.search(text) else _pipe_rows(text)
     return _Source("".join(reader.text), "".join(reader.everything), table)
@@ -363,7 +343,7 @@ def _pipe_rows(text: str) -> list[list[str]]:
         cells = line.strip().strip("|").split("|")
         if all(_PIPE_RULE.fullmatch(cell.strip()) for cell in cells):
             continue
-        rows.append([_strip_tags(cell) if "<" in cell else html.unescape(cell) for cell in cells])
+        rows.append([strip_tags(cell) if "<" in cell else html.unescape(cell) for cell in cells])
     return rows
 
 
@@ -677,7 +657,7 @@ def _country(raw: str) -> str:
     value = _LEADING_THE.sub("", value)
     if not value:
         return ""
-    known = _COUNTRY_NAMES.get(value.upper())
+    known = name_of_form(value)
     if known:
         return known
     value = _PARENTHESES.sub("", value).split(",", 1)[0].strip()

@@ -68,7 +68,7 @@ def _is_agency(doc: dict[str, Any], agency: str) -> bool:
     return False
 
 
-def document_item(doc: dict[str, Any], *, stage: str = "published", origin: str = "") -> Item:
+def document_item(doc: dict[str, Any], *, stage: str = "published", feed: str = "") -> Item:
     """One API document (published or on public inspection) as an item.
 
     Raises
@@ -102,7 +102,7 @@ def document_item(doc: dict[str, Any], *, stage: str = "published", origin: str 
         document_number=number,
         citation=str(doc.get("citation") or ""),
         stage=stage,
-        origin=origin,
+        feed=feed,
         action=action,
         cfr_parts=cfr,
         effective_on=str(doc.get("effective_on") or ""),
@@ -111,7 +111,7 @@ def document_item(doc: dict[str, Any], *, stage: str = "published", origin: str 
 
 
 def parse_documents(
-    body: bytes, *, agency: str, stage: str = "published", origin: str = ""
+    body: bytes, *, agency: str, stage: str = "published", feed: str = ""
 ) -> tuple[list[Item], str, list[str]]:
     """Parse a ``documents.json`` or public-inspection response.
 
@@ -146,7 +146,7 @@ def parse_documents(
         if stage == "public_inspection" and not _is_agency(doc, agency):
             continue
         try:
-            items.append(document_item(doc, stage=stage, origin=origin))
+            items.append(document_item(doc, stage=stage, feed=feed))
         except ResponseError as exc:
             problems.append(str(exc))
     next_url = data.get("next_page_url") or ""

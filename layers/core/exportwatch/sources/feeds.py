@@ -63,7 +63,7 @@ def item_key(*, guid: str = "", link: str = "", title: str = "", published: str 
     return "hash:" + digest
 
 
-def parse_feed(body: bytes, *, url: str, content_type: str = "", origin: str = "") -> ParsedFeed:
+def parse_feed(body: bytes, *, url: str, content_type: str = "", feed: str = "") -> ParsedFeed:
     """Parse feed bytes into items.
 
     Raises
@@ -109,7 +109,7 @@ def parse_feed(body: bytes, *, url: str, content_type: str = "", origin: str = "
                 url=link,
                 published=published,
                 stage="news",
-                origin=origin or url,
+                feed=feed or url,
             )
         )
     return ParsedFeed(tuple(items), warning)

@@ -166,7 +166,7 @@ def poll_feeds(
             if response.not_modified:
                 return response, [], ""
             parsed = parse_feed(
-                response.body, url=response.url, content_type=response.headers.get("content-type", ""), origin=url
+                response.body, url=response.url, content_type=response.headers.get("content-type", ""), feed=url
             )
             return response, list(parsed.items), parsed.warning
 
@@ -198,7 +198,7 @@ def poll_federal_register(
             response = fetcher(url, accept="application/json")
             first = first or response
             page_items, url, page_problems = federal_register.parse_documents(
-                response.body, agency=agency, origin="federal_register"
+                response.body, agency=agency, feed="federal_register"
             )
             items += page_items
             problems += page_problems
@@ -219,7 +219,7 @@ def poll_federal_register(
         if response.not_modified:
             return response, [], ""
         items, _next, problems = federal_register.parse_documents(
-            response.body, agency=agency, stage="public_inspection", origin="public_inspection"
+            response.body, agency=agency, stage="public_inspection", feed="public_inspection"
         )
         return response, items, "; ".join(problems)[:300]
 

@@ -17,7 +17,7 @@ from exportwatch.classify import classify
 from exportwatch.classify.dates import to_date
 from exportwatch.classify.parties import canonical_name, entity_key, find_parties
 from exportwatch.classify.sentences import Reading, read
-from exportwatch.models import Classification, Item, Source, Story
+from exportwatch.models import Classification, Item, Story, StoryItem
 from exportwatch.sources.federal_register import citations
 from exportwatch.sources.urls import canonical_url
 from exportwatch.text import one_line
@@ -195,8 +195,8 @@ def find_story(candidates: Iterable[Story], analysis: Analysis) -> Story | None:
     )
 
 
-def _source(item: Item) -> Source:
-    return Source(item.id, item.title, item.url, item.source, item.published, item.stage)
+def _source(item: Item) -> StoryItem:
+    return StoryItem(item.id, item.title, item.url, item.source, item.published, item.stage)
 
 
 def _merge_unique(a: Iterable[str], b: Iterable[str], *, key: object = None) -> tuple[str, ...]:
