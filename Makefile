@@ -89,9 +89,17 @@ bench: install  ## Benchmarks: classification throughput, cold-start import cost
 demo: install  ## The whole pipeline on moto with the bundled sample sources; prints what subscribers got
 	$(BIN)/exportwatch demo
 
-eval: install  ## Classifier precision/recall/F1 on the labelled corpus
-	$(BIN)/exportwatch eval tests/fixtures/corpus/*.jsonl
-	$(BIN)/exportwatch cluster-eval tests/fixtures/stories/events.jsonl
+eval: install  ## Classification and clustering on the training sets and the frozen held-out sets, side by side
+	@echo "== classification, training corpus (the rules were written against it)"
+	@$(BIN)/exportwatch eval tests/fixtures/corpus/*.jsonl
+	@echo "== classification, held-out news (frozen; never tuned on)"
+	@$(BIN)/exportwatch eval tests/fixtures/heldout/news.jsonl
+	@echo "== classification, stories fixture (independently labelled)"
+	@$(BIN)/exportwatch eval tests/fixtures/stories/events.jsonl
+	@echo "== stories, fixture"
+	@$(BIN)/exportwatch cluster-eval tests/fixtures/stories/events.jsonl
+	@echo "== stories, held-out (frozen; never tuned on)"
+	@$(BIN)/exportwatch cluster-eval tests/fixtures/heldout/stories.jsonl
 
 build: tools  ## sam build (needs Python 3.13 on PATH; taken from pyenv when present)
 	PATH="$(PY313):$$PATH" $(TOOLS)/bin/sam build

@@ -145,6 +145,7 @@ def bench_calls_per_new_item() -> None:
     from moto import mock_aws
 
     from exportwatch.aws.store import Store
+    from exportwatch.models import FeedState
     from exportwatch.stories.ingest import ingest
     from exportwatch_cli.local import create_table, environment, load_template
     from tests.integration.test_store import clock, thirty_items
@@ -159,7 +160,7 @@ def bench_calls_per_new_item() -> None:
         store.feed_state("https://news.example/feed")
         items = thirty_items()
         report = ingest(items, store, now=clock)
-        store.put_feed_state(store.feed_state("https://news.example/feed"))
+        store.put_feed_state(FeedState(url="https://news.example/feed"))
     print(
         f"new items: {len(calls)} DynamoDB calls for {len(items)} new items forming {len(report.stories_created)} "
         f"stories, {len(calls) / len(items):.2f} per item (budget 40 calls)"
