@@ -28,6 +28,14 @@ USER_AGENT = "exportwatch/0.1 (+https://github.com/exportwatch/exportwatch; expo
 MAX_BYTES = 10 * 1024 * 1024
 MAX_REDIRECTS = 5
 _LOOPBACK = (ipaddress.ip_address("127.0.0.1"), ipaddress.ip_address("::1"))
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")  # RFC 6052: a public IPv4 address inside, reached by a NAT64
+# IPv6 forms that carry an IPv4 address and are never a public destination of their own:
+# IPv4-compatible (::a.b.c.d, deprecated), IPv4-translated (::ffff:0:a.b.c.d, SIIT), local-use NAT64.
+_NEVER_PUBLIC = (
+    ipaddress.ip_network("::/96"),
+    ipaddress.ip_network("::ffff:0:0:0/96"),
+    ipaddress.ip_network("64:ff9b:1::/48"),
+)
 
 
 class FetchError(Exception):
@@ -73,6 +81,28 @@ class Response:
         return self.headers.get("last-modified", "")
 
 
+def _public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """Whether ``address`` is a public unicast destination, judging an IPv4 address embedded in IPv6 as itself.
+
+    ``is_global`` alone is not enough: it calls NAT64 (64:ff9b::10.0.0.1), IPv4-compatible
+    (::10.0.0.1), IPv4-translated (::ffff:0:10.0.0.1) and 6to4 (2002:0a00:0001::) forms of private,
+    loopback and metadata addresses global on some Python versions, and a host that answers them
+    (a NAT64 gateway, a 6to4 relay, a dual-stack kernel) reaches the IPv4 address inside.
+    """
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.teredo is not None or any(address in network for network in _NEVER_PUBLIC):
+            return False  # Teredo is obsolete, and the rest never leave the host or site
+        if address.ipv4_mapped is not None:
+            return _public(address.ipv4_mapped)
+        if address in _NAT64:
+            return _public(ipaddress.IPv4Address(int(address) & 0xFFFFFFFF))
+        if address.sixtofour is not None:
+            return _public(address.sixtofour)
+        if address.is_site_local:
+            return False  # fec0::/10: deprecated, but still routed inside some networks
+    return address.is_global and not address.is_multicast and not address.is_reserved
+
+
 def _allowed_addresses(url: str, host: str, port: int, scheme: str, *, allow_loopback: bool) -> list[str]:
     """Resolve ``host`` and return its addresses, refusing all if any is not public (or allowed loopback)."""
     try:
@@ -85,7 +115,7 @@ def _allowed_addresses(url: str, host: str, port: int, scheme: str, *, allow_loo
         if allow_loopback and address in _LOOPBACK:
             addresses.append(str(address))
             continue
-        if not address.is_global or address.is_multicast:
+        if not _public(address):
             raise FetchError(url, "blocked_url", f"{host} resolves to a non-public address")
         if scheme == "http":
             raise FetchError(url, "blocked_url", "plain http is refused except to loopback; use https")
@@ -106,7 +136,8 @@ def check_url(url: str, *, allow_loopback: bool = False) -> None:
     ------
     FetchError
         ``blocked_url`` for a bad scheme, a missing host, or an address that is loopback
-        (unless allowed), private, link-local (cloud metadata), reserved or multicast.
+        (unless allowed), private, link-local (cloud metadata), reserved or multicast, also when
+        written as an IPv6 address that embeds such an IPv4 address (NAT64, 6to4, mapped ...).
     """
     parts = urllib.parse.urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
