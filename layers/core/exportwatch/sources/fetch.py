@@ -321,8 +321,13 @@ def fetch_once(
         if isinstance(exc.reason, TimeoutError | socket.timeout):
             raise FetchError(url, "timeout", "connect timed out") from exc
         raise FetchError(url, "connection", str(exc.reason)) from exc
-    except (OSError, ValueError) as exc:
+    except OSError as exc:  # RemoteDisconnected included: the server hung up, which may pass
         raise FetchError(url, "connection", str(exc)) from exc
+    except (http.client.HTTPException, ValueError) as exc:
+        # A status line, header or framing no HTTP client can read: the server's fault, not ours,
+        # and not an internal error of the poller.
+        detail = " ".join(str(exc).split())[:200]  # the server's bytes: one line, bounded
+        raise FetchError(url, "bad_response", f"malformed HTTP answer ({type(exc).__name__}: {detail!r})") from exc
 
 
 def fetch(
