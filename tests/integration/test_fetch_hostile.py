@@ -5,6 +5,7 @@ Raw sockets stand in for servers whose answers no well-behaved HTTP server libra
 
 from __future__ import annotations
 
+import gzip
 import os
 import socket
 import subprocess
@@ -14,10 +15,13 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import boto3
 import pytest
 
+from exportwatch.aws.store import Store
 from exportwatch.sources.feeds import parse_feed
-from exportwatch.sources.fetch import FetchError, fetch
+from exportwatch.sources.fetch import FetchError, fetch, fetch_once
+from exportwatch.sources.poll import poll_feeds
 from exportwatch_cli.local import Route, SampleServer
 from tests.helpers import ROOT
 
@@ -148,3 +152,85 @@ def test_cli_parse_feed_of_a_malformed_http_answer_is_one_line_and_exit_2() -> N
     assert result.stdout == ""
     assert len(result.stderr.strip().splitlines()) == 1
     assert "Traceback" not in result.stderr and "bad_response" in result.stderr
+
+
+FEED = rss(*[(f"Rule {n} adds entities", f"https://news.example/rule-{n}") for n in range(1, 7)])
+
+
+def test_a_body_shorter_than_its_content_length_is_truncated() -> None:
+    # Given a server that promises the whole feed and hangs up halfway
+    head = f"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nContent-Length: {len(FEED)}\r\n"
+    answer = (head + 'ETag: "v1"\r\n\r\n').encode() + FEED[: len(FEED) // 2]
+    with raw_server(sends(answer)) as base, pytest.raises(FetchError) as caught:
+        # When
+        fetch_once(f"{base}/feed.xml", allow_loopback=True)
+    # Then
+    assert caught.value.reason == "truncated" and caught.value.retryable
+
+
+def test_a_chunked_body_cut_before_its_last_chunk_is_truncated() -> None:
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nTransfer-Encoding: chunked\r\n\r\n"
+    answer = head + b"%x\r\n" % len(FEED) + FEED + b"\r\n"  # no terminating 0-length chunk
+    with raw_server(sends(answer)) as base, pytest.raises(FetchError) as caught:
+        fetch_once(f"{base}/feed.xml", allow_loopback=True)
+    assert caught.value.reason == "truncated"
+
+
+def test_a_multi_member_gzip_body_is_decoded_whole() -> None:
+    # Given a feed compressed as two gzip members (as concatenating compressed pieces gives)
+    half = FEED.index(b"<item>", len(FEED) // 2)
+    body = gzip.compress(FEED[:half]) + gzip.compress(FEED[half:])
+    route = Route(body, "application/rss+xml", headers=(("Content-Encoding", "gzip"),))
+    with SampleServer({"/feed.xml": route}) as server:
+        # When
+        response = fetch_once(f"{server.base}/feed.xml", allow_loopback=True)
+    # Then every entry is there, not only the first member's
+    assert response.body == FEED
+    assert len(parse_feed(response.body, url=response.url).items) == 6
+
+
+def test_a_multi_member_gzip_body_is_capped_as_a_whole() -> None:
+    # Given members that are each under the cap, and together over it
+    body = gzip.compress(b"\0" * 600_000) + gzip.compress(b"\0" * 600_000)
+    route = Route(body, "application/rss+xml", headers=(("Content-Encoding", "gzip"),))
+    with SampleServer({"/feed.xml": route}) as server, pytest.raises(FetchError) as caught:
+        fetch_once(f"{server.base}/feed.xml", allow_loopback=True, max_bytes=1_000_000)
+    assert caught.value.reason == "too_large"
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        (gzip.compress(FEED)[:-40], "truncated"),  # the gzip stream ends before its end
+        (gzip.compress(FEED) + b"not gzip at all", "bad_encoding"),  # bytes after the last member
+    ],
+    ids=["cut gzip stream", "garbage after the gzip stream"],
+)
+def test_a_gzip_body_that_is_cut_or_followed_by_garbage_is_refused(body: bytes, reason: str) -> None:
+    route = Route(body, "application/rss+xml", headers=(("Content-Encoding", "gzip"),))
+    with SampleServer({"/feed.xml": route}) as server, pytest.raises(FetchError) as caught:
+        fetch_once(f"{server.base}/feed.xml", allow_loopback=True)
+    assert caught.value.reason == reason
+
+
+def loopback_fetch(url: str, **kwargs):
+    return fetch(url, allow_loopback=True, retries=0, **kwargs)
+
+
+def test_poller_keeps_no_validators_of_a_truncated_feed_and_reads_it_whole_next_time(table) -> None:
+    # Given a feed served cut short (a gzip stream ending early) with an ETag
+    cut = Route(gzip.compress(FEED)[:-40], "application/rss+xml", headers=(("Content-Encoding", "gzip"),))
+    store = Store(boto3.client("dynamodb"), "exportwatch-test")
+    with SampleServer({"/feed.xml": cut}) as server:
+        url = f"{server.base}/feed.xml"
+        # When it is polled, then served whole with the same ETag
+        first = poll_feeds([url], store, fetcher=loopback_fetch)
+        state = store.feed_state(url)
+        server.routes["/feed.xml"] = Route(
+            gzip.compress(FEED), "application/rss+xml", headers=(("Content-Encoding", "gzip"), ("ETag", cut.etag))
+        )
+        second = poll_feeds([url], store, fetcher=loopback_fetch)
+    # Then the cut poll failed and saved no ETag, so the next poll read every entry (no 304)
+    assert first.sources[0].status == "failed" and first.sources[0].reason == "truncated"
+    assert state.etag == "" and state.failures == 1
+    assert second.sources[0].status == "ok" and second.ingest.received == 6

@@ -52,8 +52,8 @@ class FetchError(Exception):
 
     @property
     def retryable(self) -> bool:
-        """Timeouts, throttling and server errors may pass; the rest will not."""
-        return self.reason in ("timeout", "throttled", "server_error", "connection")
+        """Timeouts, throttling, server errors and cut connections may pass; the rest will not."""
+        return self.reason in ("timeout", "throttled", "server_error", "connection", "truncated")
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,21 +244,50 @@ def _read_capped(stream: Any, *, max_bytes: int, deadline: float, url: str) -> b
 
 
 def _decode(body: bytes, encoding: str, *, max_bytes: int, url: str) -> bytes:
-    """Undo gzip/deflate with a cap on the output, so a small bomb cannot fill memory."""
+    """Undo gzip/deflate with a cap on the output, so a small bomb cannot fill memory.
+
+    Every member of a multi-member gzip body is decoded (the cap covers them together), and a
+    compressed stream that ends early is ``truncated``: its first part is never taken as the whole.
+    """
     encoding = encoding.strip().lower()
-    if encoding in ("", "identity"):
+    if encoding in ("", "identity") or not body:
         return body
     if encoding not in ("gzip", "x-gzip", "deflate"):
         raise FetchError(url, "bad_encoding", f"unsupported Content-Encoding {encoding!r}")
-    wbits = 16 + zlib.MAX_WBITS if "gzip" in encoding else zlib.MAX_WBITS
+    gzipped = "gzip" in encoding
+    wbits = 16 + zlib.MAX_WBITS if gzipped else zlib.MAX_WBITS
+    out = bytearray()
+    rest = body
     try:
-        inflater = zlib.decompressobj(wbits)
-        out = inflater.decompress(body, max_bytes + 1)
-        if len(out) > max_bytes or inflater.unconsumed_tail:
-            raise FetchError(url, "too_large", f"decompressed response exceeds {max_bytes} bytes")
-        return out + inflater.flush()
+        while rest:
+            inflater = zlib.decompressobj(wbits)
+            out += inflater.decompress(rest, max_bytes + 1 - len(out))  # the limit is >= 1: 0 means none
+            if len(out) > max_bytes or inflater.unconsumed_tail:
+                raise FetchError(url, "too_large", f"decompressed response exceeds {max_bytes} bytes")
+            if not inflater.eof:
+                raise FetchError(url, "truncated", "the compressed body ends before its end marker")
+            rest = inflater.unused_data
+            if gzipped:
+                rest = rest.lstrip(b"\0")  # gzip allows zero padding after a member, as gzip(1) does
+            elif rest:
+                raise FetchError(url, "bad_encoding", "data after the end of the deflate stream")
     except zlib.error as exc:
         raise FetchError(url, "bad_encoding", f"cannot decompress: {exc}") from exc
+    return bytes(out)
+
+
+def _read_body(raw: Any, *, max_bytes: int, deadline: float, url: str) -> bytes:
+    """The whole decoded body of a response, or a :class:`FetchError` (too large, truncated, bad encoding)."""
+    declared = raw.headers.get("Content-Length")
+    if declared and declared.isdigit() and int(declared) > max_bytes:
+        raise FetchError(url, "too_large", f"Content-Length {declared} exceeds {max_bytes} bytes")
+    body = _read_capped(raw, max_bytes=max_bytes, deadline=deadline, url=url)
+    chunked = "chunked" in raw.headers.get("Transfer-Encoding", "").lower()
+    if declared and declared.isdigit() and not chunked and len(body) < int(declared):
+        # http.client returns what arrived before the server hung up: not the feed, and its ETag
+        # must not be saved, or the entries after the cut wait until the feed changes again.
+        raise FetchError(url, "truncated", f"{len(body)} of {declared} bytes before the connection ended")
+    return _decode(body, raw.headers.get("Content-Encoding", ""), max_bytes=max_bytes, url=url)
 
 
 def _http_error(url: str, exc: urllib.error.HTTPError) -> FetchError:
@@ -300,11 +329,7 @@ def fetch_once(
     request = urllib.request.Request(url, headers=headers)
     try:
         with opener.open(request, timeout=timeout) as raw:
-            declared = raw.headers.get("Content-Length")
-            if declared and declared.isdigit() and int(declared) > max_bytes:
-                raise FetchError(url, "too_large", f"Content-Length {declared} exceeds {max_bytes} bytes")
-            body = _read_capped(raw, max_bytes=max_bytes, deadline=deadline, url=url)
-            body = _decode(body, raw.headers.get("Content-Encoding", ""), max_bytes=max_bytes, url=url)
+            body = _read_body(raw, max_bytes=max_bytes, deadline=deadline, url=url)
             return Response(raw.geturl(), raw.status, body, {k.lower(): v for k, v in raw.headers.items()})
     except urllib.error.HTTPError as exc:
         exc.close()  # the error carries the open response; do not leak its socket
@@ -321,6 +346,8 @@ def fetch_once(
         if isinstance(exc.reason, TimeoutError | socket.timeout):
             raise FetchError(url, "timeout", "connect timed out") from exc
         raise FetchError(url, "connection", str(exc.reason)) from exc
+    except http.client.IncompleteRead as exc:  # a chunked body cut before its last chunk
+        raise FetchError(url, "truncated", "the connection ended inside the body") from exc
     except OSError as exc:  # RemoteDisconnected included: the server hung up, which may pass
         raise FetchError(url, "connection", str(exc)) from exc
     except (http.client.HTTPException, ValueError) as exc:
