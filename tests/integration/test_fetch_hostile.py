@@ -5,12 +5,16 @@ Raw sockets stand in for servers whose answers no well-behaved HTTP server libra
 
 from __future__ import annotations
 
+import datetime
 import gzip
+import ipaddress
 import os
 import socket
+import ssl
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -27,20 +31,33 @@ from tests.helpers import ROOT
 
 
 @contextmanager
-def raw_server(answer: Callable[[socket.socket, threading.Event], None]) -> Iterator[str]:
+def raw_server(
+    answer: Callable[[socket.socket, threading.Event], None],
+    *,
+    read_request: bool = True,
+    tls: ssl.SSLContext | None = None,
+) -> Iterator[str]:
     """A loopback server that reads each request and lets ``answer`` write whatever bytes it likes.
 
     Yields the base URL. Every connection is answered the same way (a retry sees the same server);
-    ``answer`` gets an event that is set when the test is over, to end any endless answer.
+    ``answer`` gets an event that is set when the test is over, to end any endless answer. With
+    ``read_request=False`` it answers at once (for a TLS client, whose hello is not HTTP). With
+    ``tls`` it completes a TLS handshake first, and yields an https URL.
     """
     listener = socket.create_server(("127.0.0.1", 0))
     listener.settimeout(0.1)
     done = threading.Event()
 
     def serve(conn: socket.socket) -> None:
+        conn.settimeout(10)
+        if tls is not None:
+            try:
+                conn = tls.wrap_socket(conn, server_side=True)
+            except OSError:
+                conn.close()
+                return
         with conn:
-            conn.settimeout(10)
-            request = b""
+            request = b"" if read_request else b"\r\n\r\n"
             while b"\r\n\r\n" not in request:
                 chunk = conn.recv(4096)
                 if not chunk:
@@ -64,7 +81,7 @@ def raw_server(answer: Callable[[socket.socket, threading.Event], None]) -> Iter
     thread = threading.Thread(target=accept, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+        yield f"{'https' if tls else 'http'}://127.0.0.1:{listener.getsockname()[1]}"
     finally:
         done.set()
         thread.join(5)
@@ -234,3 +251,133 @@ def test_poller_keeps_no_validators_of_a_truncated_feed_and_reads_it_whole_next_
     assert first.sources[0].status == "failed" and first.sources[0].reason == "truncated"
     assert state.etag == "" and state.failures == 1
     assert second.sources[0].status == "ok" and second.ingest.received == 6
+
+
+def trickles(*, before: bytes, each: bytes, after: bytes = b"", most: int = 40) -> Callable:
+    """An answer that sends ``before``, then ``each`` every 0.2 s (at most ``most`` times), then ``after``.
+
+    ``most`` bounds the run on code that never gives up: 40 steps is 8 s, well past every budget here.
+    """
+
+    def answer(conn: socket.socket, done: threading.Event) -> None:
+        conn.sendall(before)
+        for _ in range(most):
+            if done.wait(0.2):
+                return
+            conn.sendall(each)
+        conn.sendall(after)
+
+    return answer
+
+
+WHOLE = b"Content-Type: application/rss+xml\r\nContent-Length: %d\r\n\r\n%s" % (len(FEED), FEED)
+SLOW_STARTS = {
+    "status line": trickles(before=b"HTTP/1.1 200 O", each=b"K", after=b"\r\n" + WHOLE),
+    "a header": trickles(before=b"HTTP/1.1 200 OK\r\nX-Slow: ", each=b"a", after=b"\r\n" + WHOLE),
+    "one header after another": trickles(before=b"HTTP/1.1 200 OK\r\n", each=b"X-Slow: a\r\n", after=WHOLE),
+    "endless 100 Continue": trickles(
+        before=b"", each=b"HTTP/1.1 100 Continue\r\n\r\n", after=b"HTTP/1.1 200 OK\r\n" + WHOLE
+    ),
+}
+
+
+@pytest.mark.parametrize("answer", SLOW_STARTS.values(), ids=SLOW_STARTS.keys())
+def test_fetch_a_server_that_trickles_before_the_body_hits_the_total_time_limit(answer: Callable) -> None:
+    # Given a server that sends a byte (or a line) of its status and headers every 0.2 s
+    with raw_server(answer) as base:
+        started = time.monotonic()
+        # When the whole fetch may take 1 s, and any one read 6 s
+        with pytest.raises(FetchError) as caught:
+            fetch_once(f"{base}/feed.xml", allow_loopback=True, timeout=6, total_timeout=1)
+        elapsed = time.monotonic() - started
+    # Then it is cut off at the total limit, not after the server is done
+    assert caught.value.reason == "timeout"
+    assert elapsed < 4
+
+
+def test_fetch_a_tls_handshake_that_trickles_hits_the_total_time_limit() -> None:
+    # Given a server whose TLS handshake record arrives a byte every 0.2 s
+    answer = trickles(before=b"\x16\x03\x03\x40\x00", each=b"\x00")
+    with raw_server(answer, read_request=False) as base:
+        started = time.monotonic()
+        with pytest.raises(FetchError) as caught:
+            fetch_once(
+                base.replace("http://", "https://") + "/feed.xml", allow_loopback=True, timeout=6, total_timeout=1
+            )
+        elapsed = time.monotonic() - started
+    assert caught.value.reason == "timeout"
+    assert elapsed < 4
+
+
+def test_fetch_retries_within_its_budget_against_a_trickling_server() -> None:
+    # Given a server that trickles its headers on every connection
+    with raw_server(SLOW_STARTS["a header"]) as base:
+        started = time.monotonic()
+        # When fetch (with its retries) has a budget of 2 s
+        with pytest.raises(FetchError) as caught:
+            fetch(f"{base}/feed.xml", allow_loopback=True, timeout=6, budget=2, sleep=lambda _s: None)
+        elapsed = time.monotonic() - started
+    # Then the budget holds
+    assert caught.value.reason == "timeout"
+    assert elapsed < 5
+
+
+@pytest.fixture
+def tls_server_context(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ssl.SSLContext:
+    """A server context with a self-signed certificate for 127.0.0.1, which fetch is made to trust.
+
+    fetch verifies certificates against the default trust store; SSL_CERT_FILE points OpenSSL's
+    default store at this one certificate, so the real verifying path is what runs.
+    """
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_file, key_file = tmp_path / "cert.pem", tmp_path / "key.pem"
+    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert_file))
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert_file, key_file)
+    return context
+
+
+def test_fetch_over_tls_reads_the_whole_answer(tls_server_context: ssl.SSLContext) -> None:
+    # Given an HTTPS server on loopback with a certificate fetch trusts
+    answer = sends(b"HTTP/1.1 200 OK\r\n" + WHOLE)
+    with raw_server(answer, tls=tls_server_context) as base:
+        # When
+        response = fetch_once(f"{base}/feed.xml", allow_loopback=True)
+    # Then the deadline-keeping TLS sockets read it as any client would
+    assert response.status == 200 and response.body == FEED
+
+
+def test_fetch_over_tls_a_server_that_trickles_its_headers_hits_the_total_time_limit(
+    tls_server_context: ssl.SSLContext,
+) -> None:
+    # Given an HTTPS server that completes the handshake, then trickles a header
+    with raw_server(SLOW_STARTS["a header"], tls=tls_server_context) as base:
+        started = time.monotonic()
+        with pytest.raises(FetchError) as caught:
+            fetch_once(f"{base}/feed.xml", allow_loopback=True, timeout=6, total_timeout=1)
+        elapsed = time.monotonic() - started
+    assert caught.value.reason == "timeout"
+    assert elapsed < 4

@@ -1,7 +1,8 @@
 """HTTP fetching for feeds and the Federal Register API: bounded, conditional, and SSRF-safe.
 
 Never ``feedparser.parse(url)``: it has no timeout and no size cap. Here every request has a
-connect/read timeout, a total deadline, a cap on bytes read and on bytes after decompression,
+connect/read timeout, a total deadline (connect, TLS handshake, status line, headers and body: every
+socket wait is cut to the time left), a cap on bytes read and on bytes after decompression,
 conditional GET validators, and a refusal of loopback, private, link-local and metadata addresses
 (also after a redirect). ``EXPORTWATCH_ALLOW_LOOPBACK=1`` opens 127.0.0.1/::1 only, for the local
 demo and tests.
@@ -14,6 +15,7 @@ import http.client
 import ipaddress
 import random
 import socket
+import ssl
 import time
 import urllib.error
 import urllib.parse
@@ -151,48 +153,150 @@ def check_url(url: str, *, allow_loopback: bool = False) -> None:
     _allowed_addresses(url, parts.hostname, port, parts.scheme, allow_loopback=allow_loopback)
 
 
-def _pinned_socket(host: str, port: int, timeout: Any, scheme: str, allow_loopback: bool) -> socket.socket:
+class _Deadline:
+    """The end of one fetch (connect, TLS handshake, headers and body, redirects included).
+
+    Every socket wait is cut to the time left, so a server that trickles its status line or
+    headers a byte at a time is cut off at the deadline too, not only one that trickles its body.
+    """
+
+    def __init__(self, seconds: float, per_read: float | None) -> None:
+        self.at = time.monotonic() + seconds
+        self.per_read = per_read
+
+    def timeout(self) -> float:
+        """The socket timeout for the next wait: the per-read timeout, or less if less time is left."""
+        left = self.at - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("total time limit exceeded")
+        return left if self.per_read is None else min(self.per_read, left)
+
+
+class _DeadlineSocket(socket.socket):
+    """A socket whose every receive and send waits no longer than its fetch's deadline allows."""
+
+    deadline: _Deadline | None = None
+
+    def _cut(self) -> None:
+        if self.deadline is not None:
+            self.settimeout(self.deadline.timeout())
+
+    def recv(self, *args: Any, **kwargs: Any) -> bytes:
+        self._cut()
+        return super().recv(*args, **kwargs)
+
+    def recv_into(self, *args: Any, **kwargs: Any) -> int:
+        self._cut()
+        return super().recv_into(*args, **kwargs)
+
+    def send(self, *args: Any, **kwargs: Any) -> int:
+        self._cut()
+        return super().send(*args, **kwargs)
+
+    def sendall(self, *args: Any, **kwargs: Any) -> None:
+        self._cut()
+        super().sendall(*args, **kwargs)
+
+
+class _DeadlineSSLSocket(ssl.SSLSocket):
+    """The TLS counterpart of :class:`_DeadlineSocket` (TLS reads bypass the plain socket's methods)."""
+
+    deadline: _Deadline | None = None
+
+    def _cut(self) -> None:
+        if self.deadline is not None:
+            self.settimeout(self.deadline.timeout())
+
+    def recv(self, *args: Any, **kwargs: Any) -> bytes:
+        self._cut()
+        return super().recv(*args, **kwargs)
+
+    def recv_into(self, *args: Any, **kwargs: Any) -> int:
+        self._cut()
+        return super().recv_into(*args, **kwargs)
+
+    def send(self, *args: Any, **kwargs: Any) -> int:
+        self._cut()
+        return super().send(*args, **kwargs)
+
+    def sendall(self, *args: Any, **kwargs: Any) -> None:
+        self._cut()
+        super().sendall(*args, **kwargs)
+
+
+def _pinned_socket(
+    host: str, port: int, timeout: Any, scheme: str, allow_loopback: bool, deadline: _Deadline | None
+) -> socket.socket:
     """Connect to an address of ``host`` that passes the checks now, not to whatever resolves later."""
     url = f"{scheme}://{host}:{port}/"
     address = _allowed_addresses(url, host, port, scheme, allow_loopback=allow_loopback)[0]
-    return socket.create_connection((address, port), timeout)
+    if deadline is None:
+        return socket.create_connection((address, port), timeout)
+    plain = socket.create_connection((address, port), deadline.timeout())
+    sock = _DeadlineSocket(plain.family, plain.type, plain.proto, fileno=plain.detach())
+    sock.settimeout(deadline.timeout())  # also bounds a TLS handshake: CPython applies it to the whole handshake
+    sock.deadline = deadline
+    return sock
 
 
 class _PinnedHTTPConnection(http.client.HTTPConnection):
-    def __init__(self, *args: Any, allow_loopback: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, allow_loopback: bool = False, deadline: _Deadline | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.allow_loopback = allow_loopback
+        self.deadline = deadline
 
     def connect(self) -> None:
-        self.sock = _pinned_socket(self.host, self.port, self.timeout, "http", self.allow_loopback)
+        self.sock = _pinned_socket(self.host, self.port, self.timeout, "http", self.allow_loopback, self.deadline)
 
 
 class _PinnedHTTPSConnection(http.client.HTTPSConnection):
-    def __init__(self, *args: Any, allow_loopback: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, allow_loopback: bool = False, deadline: _Deadline | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.allow_loopback = allow_loopback
+        self.deadline = deadline
 
     def connect(self) -> None:
-        sock = _pinned_socket(self.host, self.port, self.timeout, "https", self.allow_loopback)
+        sock = _pinned_socket(self.host, self.port, self.timeout, "https", self.allow_loopback, self.deadline)
         self.sock = self._context.wrap_socket(sock, server_hostname=self.host)  # type: ignore[attr-defined]
+        if isinstance(self.sock, _DeadlineSSLSocket):
+            self.sock.deadline = self.deadline
 
 
 class _PinnedHTTPHandler(urllib.request.HTTPHandler):
-    def __init__(self, allow_loopback: bool) -> None:
+    def __init__(self, allow_loopback: bool, deadline: _Deadline | None = None) -> None:
         super().__init__()
         self.allow_loopback = allow_loopback
+        self.deadline = deadline
 
     def http_open(self, req: Any) -> Any:
-        return self.do_open(functools.partial(_PinnedHTTPConnection, allow_loopback=self.allow_loopback), req)
+        connection = functools.partial(
+            _PinnedHTTPConnection, allow_loopback=self.allow_loopback, deadline=self.deadline
+        )
+        return self.do_open(connection, req)
+
+
+def _tls_context() -> ssl.SSLContext:
+    """The default verifying context (as http.client makes it), with sockets that keep the deadline."""
+    context = ssl.create_default_context()
+    context.set_alpn_protocols(["http/1.1"])
+    context.sslsocket_class = _DeadlineSSLSocket
+    return context
 
 
 class _PinnedHTTPSHandler(urllib.request.HTTPSHandler):
-    def __init__(self, allow_loopback: bool) -> None:
-        super().__init__()
+    def __init__(self, allow_loopback: bool, deadline: _Deadline | None = None) -> None:
+        super().__init__(context=_tls_context())
         self.allow_loopback = allow_loopback
+        self.deadline = deadline
 
     def https_open(self, req: Any) -> Any:
-        connection = functools.partial(_PinnedHTTPSConnection, allow_loopback=self.allow_loopback)
+        connection = functools.partial(
+            _PinnedHTTPSConnection, allow_loopback=self.allow_loopback, deadline=self.deadline
+        )
         return self.do_open(connection, req, context=self._context)  # type: ignore[attr-defined]
 
 
@@ -319,17 +423,17 @@ def fetch_once(
         headers["If-None-Match"] = etag
     if last_modified:
         headers["If-Modified-Since"] = last_modified
+    deadline = _Deadline(total_timeout, timeout)
     opener = urllib.request.build_opener(
         urllib.request.ProxyHandler({}),  # no proxy from the environment: connections go where they were checked
-        _PinnedHTTPHandler(allow_loopback),
-        _PinnedHTTPSHandler(allow_loopback),
+        _PinnedHTTPHandler(allow_loopback, deadline),
+        _PinnedHTTPSHandler(allow_loopback, deadline),
         _CheckedRedirects(allow_loopback),
     )
-    deadline = time.monotonic() + total_timeout
     request = urllib.request.Request(url, headers=headers)
     try:
         with opener.open(request, timeout=timeout) as raw:
-            body = _read_body(raw, max_bytes=max_bytes, deadline=deadline, url=url)
+            body = _read_body(raw, max_bytes=max_bytes, deadline=deadline.at, url=url)
             return Response(raw.geturl(), raw.status, body, {k.lower(): v for k, v in raw.headers.items()})
     except urllib.error.HTTPError as exc:
         exc.close()  # the error carries the open response; do not leak its socket
