@@ -1,7 +1,8 @@
 """HTTP fetching for feeds and the Federal Register API: bounded, conditional, and SSRF-safe.
 
 Never ``feedparser.parse(url)``: it has no timeout and no size cap. Here every request has a
-connect/read timeout, a total deadline, a cap on bytes read and on bytes after decompression,
+connect/read timeout, a total deadline (connect, TLS handshake, status line, headers and body: every
+socket wait is cut to the time left), a cap on bytes read and on bytes after decompression,
 conditional GET validators, and a refusal of loopback, private, link-local and metadata addresses
 (also after a redirect). ``EXPORTWATCH_ALLOW_LOOPBACK=1`` opens 127.0.0.1/::1 only, for the local
 demo and tests.
@@ -14,6 +15,7 @@ import http.client
 import ipaddress
 import random
 import socket
+import ssl
 import time
 import urllib.error
 import urllib.parse
@@ -28,6 +30,14 @@ USER_AGENT = "exportwatch/0.1 (+https://github.com/exportwatch/exportwatch; expo
 MAX_BYTES = 10 * 1024 * 1024
 MAX_REDIRECTS = 5
 _LOOPBACK = (ipaddress.ip_address("127.0.0.1"), ipaddress.ip_address("::1"))
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")  # RFC 6052: a public IPv4 address inside, reached by a NAT64
+# IPv6 forms that carry an IPv4 address and are never a public destination of their own:
+# IPv4-compatible (::a.b.c.d, deprecated), IPv4-translated (::ffff:0:a.b.c.d, SIIT), local-use NAT64.
+_NEVER_PUBLIC = (
+    ipaddress.ip_network("::/96"),
+    ipaddress.ip_network("::ffff:0:0:0/96"),
+    ipaddress.ip_network("64:ff9b:1::/48"),
+)
 
 
 class FetchError(Exception):
@@ -44,8 +54,8 @@ class FetchError(Exception):
 
     @property
     def retryable(self) -> bool:
-        """Timeouts, throttling and server errors may pass; the rest will not."""
-        return self.reason in ("timeout", "throttled", "server_error", "connection")
+        """Timeouts, throttling, server errors and cut connections may pass; the rest will not."""
+        return self.reason in ("timeout", "throttled", "server_error", "connection", "truncated")
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,19 +83,44 @@ class Response:
         return self.headers.get("last-modified", "")
 
 
+def _public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """Whether ``address`` is a public unicast destination, judging an IPv4 address embedded in IPv6 as itself.
+
+    ``is_global`` alone is not enough: it calls NAT64 (64:ff9b::10.0.0.1), IPv4-compatible
+    (::10.0.0.1), IPv4-translated (::ffff:0:10.0.0.1) and 6to4 (2002:0a00:0001::) forms of private,
+    loopback and metadata addresses global on some Python versions, and a host that answers them
+    (a NAT64 gateway, a 6to4 relay, a dual-stack kernel) reaches the IPv4 address inside.
+    """
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.teredo is not None or any(address in network for network in _NEVER_PUBLIC):
+            return False  # Teredo is obsolete, and the rest never leave the host or site
+        if address.ipv4_mapped is not None:
+            return _public(address.ipv4_mapped)
+        if address in _NAT64:
+            return _public(ipaddress.IPv4Address(int(address) & 0xFFFFFFFF))
+        if address.sixtofour is not None:
+            return _public(address.sixtofour)
+        if address.is_site_local:
+            return False  # fec0::/10: deprecated, but still routed inside some networks
+    return address.is_global and not address.is_multicast and not address.is_reserved
+
+
 def _allowed_addresses(url: str, host: str, port: int, scheme: str, *, allow_loopback: bool) -> list[str]:
     """Resolve ``host`` and return its addresses, refusing all if any is not public (or allowed loopback)."""
     try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError) as exc:
-        raise FetchError(url, "connection", f"cannot resolve {host}: {exc}") from exc
+        found = [ipaddress.ip_address(host.split("%")[0])]  # an address literal needs no lookup
+    except ValueError:
+        try:
+            infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except (socket.gaierror, UnicodeError) as exc:
+            raise FetchError(url, "connection", f"cannot resolve {host}: {exc}") from exc
+        found = [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
     addresses = []
-    for info in infos:
-        address = ipaddress.ip_address(str(info[4][0]).split("%")[0])
+    for address in found:
         if allow_loopback and address in _LOOPBACK:
             addresses.append(str(address))
             continue
-        if not address.is_global or address.is_multicast:
+        if not _public(address):
             raise FetchError(url, "blocked_url", f"{host} resolves to a non-public address")
         if scheme == "http":
             raise FetchError(url, "blocked_url", "plain http is refused except to loopback; use https")
@@ -106,7 +141,8 @@ def check_url(url: str, *, allow_loopback: bool = False) -> None:
     ------
     FetchError
         ``blocked_url`` for a bad scheme, a missing host, or an address that is loopback
-        (unless allowed), private, link-local (cloud metadata), reserved or multicast.
+        (unless allowed), private, link-local (cloud metadata), reserved or multicast, also when
+        written as an IPv6 address that embeds such an IPv4 address (NAT64, 6to4, mapped ...).
     """
     parts = urllib.parse.urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -120,48 +156,150 @@ def check_url(url: str, *, allow_loopback: bool = False) -> None:
     _allowed_addresses(url, parts.hostname, port, parts.scheme, allow_loopback=allow_loopback)
 
 
-def _pinned_socket(host: str, port: int, timeout: Any, scheme: str, allow_loopback: bool) -> socket.socket:
+class _Deadline:
+    """The end of one fetch (connect, TLS handshake, headers and body, redirects included).
+
+    Every socket wait is cut to the time left, so a server that trickles its status line or
+    headers a byte at a time is cut off at the deadline too, not only one that trickles its body.
+    """
+
+    def __init__(self, seconds: float, per_read: float | None) -> None:
+        self.at = time.monotonic() + seconds
+        self.per_read = per_read
+
+    def timeout(self) -> float:
+        """The socket timeout for the next wait: the per-read timeout, or less if less time is left."""
+        left = self.at - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("total time limit exceeded")
+        return left if self.per_read is None else min(self.per_read, left)
+
+
+class _DeadlineSocket(socket.socket):
+    """A socket whose every receive and send waits no longer than its fetch's deadline allows."""
+
+    deadline: _Deadline | None = None
+
+    def _cut(self) -> None:
+        if self.deadline is not None:
+            self.settimeout(self.deadline.timeout())
+
+    def recv(self, *args: Any, **kwargs: Any) -> bytes:
+        self._cut()
+        return super().recv(*args, **kwargs)
+
+    def recv_into(self, *args: Any, **kwargs: Any) -> int:
+        self._cut()
+        return super().recv_into(*args, **kwargs)
+
+    def send(self, *args: Any, **kwargs: Any) -> int:
+        self._cut()
+        return super().send(*args, **kwargs)
+
+    def sendall(self, *args: Any, **kwargs: Any) -> None:
+        self._cut()
+        super().sendall(*args, **kwargs)
+
+
+class _DeadlineSSLSocket(ssl.SSLSocket):
+    """The TLS counterpart of :class:`_DeadlineSocket` (TLS reads bypass the plain socket's methods)."""
+
+    deadline: _Deadline | None = None
+
+    def _cut(self) -> None:
+        if self.deadline is not None:
+            self.settimeout(self.deadline.timeout())
+
+    def recv(self, *args: Any, **kwargs: Any) -> bytes:
+        self._cut()
+        return super().recv(*args, **kwargs)
+
+    def recv_into(self, *args: Any, **kwargs: Any) -> int:
+        self._cut()
+        return super().recv_into(*args, **kwargs)
+
+    def send(self, *args: Any, **kwargs: Any) -> int:
+        self._cut()
+        return super().send(*args, **kwargs)
+
+    def sendall(self, *args: Any, **kwargs: Any) -> None:
+        self._cut()
+        super().sendall(*args, **kwargs)
+
+
+def _pinned_socket(
+    host: str, port: int, timeout: Any, scheme: str, allow_loopback: bool, deadline: _Deadline | None
+) -> socket.socket:
     """Connect to an address of ``host`` that passes the checks now, not to whatever resolves later."""
     url = f"{scheme}://{host}:{port}/"
     address = _allowed_addresses(url, host, port, scheme, allow_loopback=allow_loopback)[0]
-    return socket.create_connection((address, port), timeout)
+    if deadline is None:
+        return socket.create_connection((address, port), timeout)
+    plain = socket.create_connection((address, port), deadline.timeout())
+    sock = _DeadlineSocket(plain.family, plain.type, plain.proto, fileno=plain.detach())
+    sock.settimeout(deadline.timeout())  # also bounds a TLS handshake: CPython applies it to the whole handshake
+    sock.deadline = deadline
+    return sock
 
 
 class _PinnedHTTPConnection(http.client.HTTPConnection):
-    def __init__(self, *args: Any, allow_loopback: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, allow_loopback: bool = False, deadline: _Deadline | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.allow_loopback = allow_loopback
+        self.deadline = deadline
 
     def connect(self) -> None:
-        self.sock = _pinned_socket(self.host, self.port, self.timeout, "http", self.allow_loopback)
+        self.sock = _pinned_socket(self.host, self.port, self.timeout, "http", self.allow_loopback, self.deadline)
 
 
 class _PinnedHTTPSConnection(http.client.HTTPSConnection):
-    def __init__(self, *args: Any, allow_loopback: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, allow_loopback: bool = False, deadline: _Deadline | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.allow_loopback = allow_loopback
+        self.deadline = deadline
 
     def connect(self) -> None:
-        sock = _pinned_socket(self.host, self.port, self.timeout, "https", self.allow_loopback)
+        sock = _pinned_socket(self.host, self.port, self.timeout, "https", self.allow_loopback, self.deadline)
         self.sock = self._context.wrap_socket(sock, server_hostname=self.host)  # type: ignore[attr-defined]
+        if isinstance(self.sock, _DeadlineSSLSocket):
+            self.sock.deadline = self.deadline
 
 
 class _PinnedHTTPHandler(urllib.request.HTTPHandler):
-    def __init__(self, allow_loopback: bool) -> None:
+    def __init__(self, allow_loopback: bool, deadline: _Deadline | None = None) -> None:
         super().__init__()
         self.allow_loopback = allow_loopback
+        self.deadline = deadline
 
     def http_open(self, req: Any) -> Any:
-        return self.do_open(functools.partial(_PinnedHTTPConnection, allow_loopback=self.allow_loopback), req)
+        connection = functools.partial(
+            _PinnedHTTPConnection, allow_loopback=self.allow_loopback, deadline=self.deadline
+        )
+        return self.do_open(connection, req)
+
+
+def _tls_context() -> ssl.SSLContext:
+    """The default verifying context (as http.client makes it), with sockets that keep the deadline."""
+    context = ssl.create_default_context()
+    context.set_alpn_protocols(["http/1.1"])
+    context.sslsocket_class = _DeadlineSSLSocket
+    return context
 
 
 class _PinnedHTTPSHandler(urllib.request.HTTPSHandler):
-    def __init__(self, allow_loopback: bool) -> None:
-        super().__init__()
+    def __init__(self, allow_loopback: bool, deadline: _Deadline | None = None) -> None:
+        super().__init__(context=_tls_context())
         self.allow_loopback = allow_loopback
+        self.deadline = deadline
 
     def https_open(self, req: Any) -> Any:
-        connection = functools.partial(_PinnedHTTPSConnection, allow_loopback=self.allow_loopback)
+        connection = functools.partial(
+            _PinnedHTTPSConnection, allow_loopback=self.allow_loopback, deadline=self.deadline
+        )
         return self.do_open(connection, req, context=self._context)  # type: ignore[attr-defined]
 
 
@@ -213,21 +351,50 @@ def _read_capped(stream: Any, *, max_bytes: int, deadline: float, url: str) -> b
 
 
 def _decode(body: bytes, encoding: str, *, max_bytes: int, url: str) -> bytes:
-    """Undo gzip/deflate with a cap on the output, so a small bomb cannot fill memory."""
+    """Undo gzip/deflate with a cap on the output, so a small bomb cannot fill memory.
+
+    Every member of a multi-member gzip body is decoded (the cap covers them together), and a
+    compressed stream that ends early is ``truncated``: its first part is never taken as the whole.
+    """
     encoding = encoding.strip().lower()
-    if encoding in ("", "identity"):
+    if encoding in ("", "identity") or not body:
         return body
     if encoding not in ("gzip", "x-gzip", "deflate"):
         raise FetchError(url, "bad_encoding", f"unsupported Content-Encoding {encoding!r}")
-    wbits = 16 + zlib.MAX_WBITS if "gzip" in encoding else zlib.MAX_WBITS
+    gzipped = "gzip" in encoding
+    wbits = 16 + zlib.MAX_WBITS if gzipped else zlib.MAX_WBITS
+    out = bytearray()
+    rest = body
     try:
-        inflater = zlib.decompressobj(wbits)
-        out = inflater.decompress(body, max_bytes + 1)
-        if len(out) > max_bytes or inflater.unconsumed_tail:
-            raise FetchError(url, "too_large", f"decompressed response exceeds {max_bytes} bytes")
-        return out + inflater.flush()
+        while rest:
+            inflater = zlib.decompressobj(wbits)
+            out += inflater.decompress(rest, max_bytes + 1 - len(out))  # the limit is >= 1: 0 means none
+            if len(out) > max_bytes or inflater.unconsumed_tail:
+                raise FetchError(url, "too_large", f"decompressed response exceeds {max_bytes} bytes")
+            if not inflater.eof:
+                raise FetchError(url, "truncated", "the compressed body ends before its end marker")
+            rest = inflater.unused_data
+            if gzipped:
+                rest = rest.lstrip(b"\0")  # gzip allows zero padding after a member, as gzip(1) does
+            elif rest:
+                raise FetchError(url, "bad_encoding", "data after the end of the deflate stream")
     except zlib.error as exc:
         raise FetchError(url, "bad_encoding", f"cannot decompress: {exc}") from exc
+    return bytes(out)
+
+
+def _read_body(raw: Any, *, max_bytes: int, deadline: float, url: str) -> bytes:
+    """The whole decoded body of a response, or a :class:`FetchError` (too large, truncated, bad encoding)."""
+    declared = raw.headers.get("Content-Length")
+    if declared and declared.isdigit() and int(declared) > max_bytes:
+        raise FetchError(url, "too_large", f"Content-Length {declared} exceeds {max_bytes} bytes")
+    body = _read_capped(raw, max_bytes=max_bytes, deadline=deadline, url=url)
+    chunked = "chunked" in raw.headers.get("Transfer-Encoding", "").lower()
+    if declared and declared.isdigit() and not chunked and len(body) < int(declared):
+        # http.client returns what arrived before the server hung up: not the feed, and its ETag
+        # must not be saved, or the entries after the cut wait until the feed changes again.
+        raise FetchError(url, "truncated", f"{len(body)} of {declared} bytes before the connection ended")
+    return _decode(body, raw.headers.get("Content-Encoding", ""), max_bytes=max_bytes, url=url)
 
 
 def _http_error(url: str, exc: urllib.error.HTTPError) -> FetchError:
@@ -259,21 +426,17 @@ def fetch_once(
         headers["If-None-Match"] = etag
     if last_modified:
         headers["If-Modified-Since"] = last_modified
+    deadline = _Deadline(total_timeout, timeout)
     opener = urllib.request.build_opener(
         urllib.request.ProxyHandler({}),  # no proxy from the environment: connections go where they were checked
-        _PinnedHTTPHandler(allow_loopback),
-        _PinnedHTTPSHandler(allow_loopback),
+        _PinnedHTTPHandler(allow_loopback, deadline),
+        _PinnedHTTPSHandler(allow_loopback, deadline),
         _CheckedRedirects(allow_loopback),
     )
-    deadline = time.monotonic() + total_timeout
     request = urllib.request.Request(url, headers=headers)
     try:
         with opener.open(request, timeout=timeout) as raw:
-            declared = raw.headers.get("Content-Length")
-            if declared and declared.isdigit() and int(declared) > max_bytes:
-                raise FetchError(url, "too_large", f"Content-Length {declared} exceeds {max_bytes} bytes")
-            body = _read_capped(raw, max_bytes=max_bytes, deadline=deadline, url=url)
-            body = _decode(body, raw.headers.get("Content-Encoding", ""), max_bytes=max_bytes, url=url)
+            body = _read_body(raw, max_bytes=max_bytes, deadline=deadline.at, url=url)
             return Response(raw.geturl(), raw.status, body, {k.lower(): v for k, v in raw.headers.items()})
     except urllib.error.HTTPError as exc:
         exc.close()  # the error carries the open response; do not leak its socket
@@ -290,8 +453,15 @@ def fetch_once(
         if isinstance(exc.reason, TimeoutError | socket.timeout):
             raise FetchError(url, "timeout", "connect timed out") from exc
         raise FetchError(url, "connection", str(exc.reason)) from exc
-    except (OSError, ValueError) as exc:
+    except http.client.IncompleteRead as exc:  # a chunked body cut before its last chunk
+        raise FetchError(url, "truncated", "the connection ended inside the body") from exc
+    except OSError as exc:  # RemoteDisconnected included: the server hung up, which may pass
         raise FetchError(url, "connection", str(exc)) from exc
+    except (http.client.HTTPException, ValueError) as exc:
+        # A status line, header or framing no HTTP client can read: the server's fault, not ours,
+        # and not an internal error of the poller.
+        detail = " ".join(str(exc).split())[:200]  # the server's bytes: one line, bounded
+        raise FetchError(url, "bad_response", f"malformed HTTP answer ({type(exc).__name__}: {detail!r})") from exc
 
 
 def fetch(

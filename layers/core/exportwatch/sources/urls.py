@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import urllib.parse
 
+# Only parameters that are tracking by nature: campaign tags and click ids no site uses for content.
+# Generic names (ref, cid, feed, rss, id, source, mbid ...) are article ids on some sites; dropping
+# them would make every article of such a site one item, alerted once and then "already seen".
 _TRACKING_PREFIXES = ("utm_", "mc_", "pk_", "hsa_", "ga_")
 _TRACKING_KEYS = frozenset(
     {
@@ -13,19 +16,14 @@ _TRACKING_KEYS = frozenset(
         "msclkid",
         "yclid",
         "igshid",
-        "ref",
         "ref_src",
         "cmpid",
         "ncid",
         "ocid",
         "smid",
-        "mbid",
         "s_cid",
         "sr_share",
         "taid",
-        "cid",
-        "rss",
-        "feed",
     }
 )
 
@@ -51,6 +49,8 @@ def safe_url(url: str) -> str:
 
 def canonical_url(url: str) -> str:
     """Lower-case scheme and host, drop the fragment, default port, tracking parameters and a trailing slash.
+
+    Only parameters that are tracking by nature are dropped, never one that may name the article.
 
     Examples
     --------
