@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from importlib import resources
 from typing import Any
 
@@ -50,6 +51,22 @@ def test_poll_feeds_stores_the_seeds_as_one_story(table, sources, load_event, la
     assert result["stored"] == 3 and result["irrelevant"] == 3
     assert len(rows(STORY_PREFIX)) == 1
     assert len(rows(ITEM_PREFIX)) == 6
+
+
+def test_item_ttl_days_sets_how_long_relevant_items_are_remembered(
+    table, sources, load_event, lambda_context, monkeypatch
+) -> None:
+    # Given a deployment that remembers relevant items for 10 days
+    monkeypatch.setenv("ITEM_TTL_DAYS", "10")
+    handler = load_handler(ROOT, "poll_feeds")
+    # When
+    before = time.time()
+    handler.lambda_handler(load_event("poll_feeds"), lambda_context)
+    # Then the stored items of the story expire 10 days on
+    stored = [r for r in rows(ITEM_PREFIX) if r.get("story_id", {}).get("S")]
+    assert len(stored) == 3
+    for row in stored:
+        assert abs(int(row["expiration"]["N"]) - (before + 10 * 86400)) < 3600
 
 
 def test_poll_feeds_again_is_one_conditional_request_and_stores_nothing(

@@ -84,3 +84,20 @@ def test_back_dated_items_are_remembered_but_never_alert() -> None:
     assert report.stale == 3 and report.stored == 0
     assert not store.stories
     assert again.already_seen == 3
+
+
+def test_each_new_item_is_read_and_classified_once(monkeypatch) -> None:
+    # Given ingestion that counts how often an item's text is read and classified
+    import exportwatch.stories.cluster as cluster
+
+    reads, classified = [], []
+    real_read, real_classify = cluster.read, cluster.classify
+    monkeypatch.setattr(cluster, "read", lambda item: reads.append(item.id) or real_read(item))
+    monkeypatch.setattr(cluster, "classify", lambda item, **kw: classified.append(item.id) or real_classify(item, **kw))
+    # When the seeds and an irrelevant item are ingested twice
+    items = [*seeds(), Item(id="other", title="Huawei launches a phone", published="2019-11-21")]
+    store = MemoryStore()
+    ingest(items, store, now=clock)
+    ingest(items, store, now=clock)
+    # Then each item was read and classified exactly once, and never again once stored
+    assert sorted(reads) == sorted(classified) == sorted(item.id for item in items)
