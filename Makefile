@@ -72,7 +72,9 @@ lint: install  ## ruff and mypy
 
 typecheck: lint
 
-test: install tools lint  ## Lint, then every test: unit, integration (moto + loopback HTTP), template checks
+test:  ## Lint, then every test: unit, contract, integration (moto + loopback HTTP), template checks
+	$(MAKE) -j2 install tools  # the two environments install side by side (CI starts from neither)
+	$(MAKE) lint
 	PATH="$(PY313):$(CURDIR)/$(TOOLS)/bin:$$PATH" $(BIN)/pytest
 
 unit: install  ## Unit tests only (fast, no AWS, no sockets)
