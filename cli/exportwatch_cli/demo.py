@@ -195,18 +195,25 @@ def run_demo(*, as_json: bool = False) -> int:
         second = stack.poll()
         again = stack.inbox()
         base = stack.server.base
-    by_name = {s.name: s for s in SUBSCRIBERS}
     if as_json:  # every message of both polls: a duplicate from polling again would show here
-        for name in inbox:
-            for message in [*inbox[name], *again[name]]:
-                out.write(json.dumps(received(by_name[name], message), ensure_ascii=False) + "\n")
+        write_inbox(out, {name: [*inbox[name], *again[name]] for name in inbox}, as_json=True)
         return 0
     out.write(f"exportwatch demo: handlers on moto, sample sources served at {base}\n\n")
     out.write("Poll 1\n" + _summary(first) + "\n")
     out.write("Poll 2 (same sources again)\n" + _summary(second) + "\n")
     out.write(f"  new messages after poll 2: {sum(len(v) for v in again.values())}\n")
+    write_inbox(out, inbox)
+    return 0
+
+
+def write_inbox(out: Any, inbox: dict[str, list[dict[str, Any]]], *, as_json: bool = False) -> None:
+    """Print what each sample subscriber received: as text, or one ``demo --json`` line per message."""
     for subscriber in SUBSCRIBERS:
-        messages = inbox[subscriber.name]
+        messages = inbox.get(subscriber.name, [])
+        if as_json:
+            for message in messages:
+                out.write(json.dumps(received(subscriber, message), ensure_ascii=False) + "\n")
+            continue
         out.write(
             f"\n{'=' * 78}\n{subscriber.name} ({subscriber.protocol}; wants {subscriber.wants}): "
             f"{len(messages)} message(s)\n{'=' * 78}\n"
@@ -216,4 +223,3 @@ def run_demo(*, as_json: bool = False) -> int:
             if "subject" in shown:
                 out.write(f"Subject: {shown['subject']}\n\n")
             out.write(shown["body"].rstrip() + "\n" + "-" * 78 + "\n")
-    return 0

@@ -205,6 +205,19 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return run_demo(as_json=args.json)
 
 
+def cmd_preview(args: argparse.Namespace) -> int:
+    """What the sample subscribers would have received from the real sources over the last days."""
+    from exportwatch_cli.preview import PreviewError, run_preview
+
+    if not 1 <= args.days <= 3650:
+        raise CliError("--days must be between 1 and 3650 (for years of history into a table: exportwatch backfill)")
+    feeds = [url.strip() for url in args.feeds.split(",") if url.strip()]
+    try:
+        return run_preview(days=args.days, feeds=feeds, base=args.base, as_json=args.json)
+    except PreviewError as exc:
+        raise CliError(str(exc)) from exc
+
+
 def cmd_replay(args: argparse.Namespace) -> int:
     """Re-send recent stories' alerts that were never published, then clear the on-failure queue."""
     from exportwatch import settings
@@ -243,6 +256,12 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="run the full pipeline locally on moto and print what subscribers got")
     demo.add_argument("--json", action="store_true", help="one JSON line per message received")
     demo.set_defaults(func=cmd_demo)
+    preview = sub.add_parser("preview", help="what the sample subscribers would have received from the real sources")
+    preview.add_argument("--days", type=int, default=30, help="how many days back to poll (default 30)")
+    preview.add_argument("--feeds", default="", help="news feeds to poll too, comma-separated https URLs")
+    preview.add_argument("--base", default="", help="the Federal Register API base URL (default: the real one)")
+    preview.add_argument("--json", action="store_true", help="one JSON line per message received")
+    preview.set_defaults(func=cmd_preview)
     classify = sub.add_parser("classify", help="JSON lines in -> classifications out")
     classify.add_argument("file", nargs="?", default="-")
     classify.set_defaults(func=cmd_classify)
