@@ -6,6 +6,7 @@ failure, not a skip: these checks are part of what "tests pass" means.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -42,21 +43,34 @@ def run(*args: str, cwd: Path = ROOT, env: dict[str, str] | None = None) -> subp
     )
 
 
-def test_cfn_lint_with_serverless_rules_is_clean() -> None:
-    result = run(tool("cfn-lint"), "template.yaml", "-a", "cfn_lint_serverless.rules")
+def test_cfn_lint_with_serverless_rules_is_clean(template_file: str) -> None:
+    result = run(tool("cfn-lint"), template_file, "-a", "cfn_lint_serverless.rules")
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_sam_validate_lint_passes() -> None:
-    result = run(tool("sam"), "validate", "--lint")
+def test_sam_validate_lint_passes(template_file: str) -> None:
+    result = run(tool("sam"), "validate", "--lint", "--template-file", template_file)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_checkov_reports_no_failed_check() -> None:
+@pytest.fixture(params=["customer-managed-key", "aws-managed"])
+def template_file(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """template.yaml as deployed in each encryption mode (the parameter's default switched)."""
+    if request.param == "customer-managed-key":
+        return "template.yaml"
+    text = (ROOT / "template.yaml").read_text()
+    assert "    Default: customer-managed-key\n" in text
+    variant = ROOT / ".aws-sam" / f"template-aws-managed-{tmp_path.name}.yaml"  # CodeUris resolve as for the real one
+    variant.parent.mkdir(exist_ok=True)
+    variant.write_text(text.replace("    Default: customer-managed-key\n", "    Default: aws-managed\n"))
+    return str(variant)
+
+
+def test_checkov_reports_no_failed_check(template_file: str) -> None:
     result = run(
         tool("checkov"),
         "-f",
-        "template.yaml",
+        template_file,
         "--framework",
         "cloudformation",
         "--skip-download",
@@ -132,9 +146,10 @@ def _statements(template: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     return found
 
 
-def test_function_policies_name_their_actions_and_resources(template: dict[str, Any]) -> None:
+@pytest.mark.parametrize("customer_key", [True, False], ids=["customer-managed-key", "aws-managed"])
+def test_function_policies_name_their_actions_and_resources(template: dict[str, Any], customer_key: bool) -> None:
     # Least privilege: no wildcard action, no wildcard resource in any function's own statements
-    statements = _statements(template)
+    statements = _statements(resolve(template, customer_key))
     assert statements
     for name, statement in statements:
         actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
@@ -142,17 +157,45 @@ def test_function_policies_name_their_actions_and_resources(template: dict[str, 
         assert statement["Resource"] != "*", name
 
 
-def test_table_topics_and_queues_are_encrypted_with_the_key(template: dict[str, Any]) -> None:
-    resources = template["Resources"]
+def resolve(value: Any, customer_key: bool) -> Any:
+    """The template as CloudFormation deploys it in one encryption mode: Fn::If taken, AWS::NoValue dropped."""
+    if isinstance(value, dict):
+        if set(value) == {"Fn::If"}:
+            condition, yes, no = value["Fn::If"]
+            assert condition == "UseCustomerKey", condition
+            return resolve(yes if customer_key else no, customer_key)
+        resolved = {k: resolve(v, customer_key) for k, v in value.items()}
+        return {k: v for k, v in resolved.items() if v != {"Ref": "AWS::NoValue"}}
+    if isinstance(value, list):
+        return [resolve(v, customer_key) for v in value if resolve(v, customer_key) != {"Ref": "AWS::NoValue"}]
+    return value
+
+
+def references(value: Any, name: str) -> bool:
+    text = json.dumps(value)
+    return f'"Ref": "{name}"' in text or f'"Fn::GetAtt": ["{name}"' in text
+
+
+def test_by_default_the_table_topics_and_queues_are_encrypted_with_the_stacks_key(template: dict[str, Any]) -> None:
+    assert template["Parameters"]["Encryption"]["Default"] == "customer-managed-key"
+    resources = resolve(template["Resources"], customer_key=True)
     assert resources["Table"]["Properties"]["SSESpecification"]["KMSMasterKeyId"] == {"Ref": "DataKey"}
     for name, resource in resources.items():
         if resource["Type"] in ("AWS::SNS::Topic", "AWS::SQS::Queue"):
-            properties = resource["Properties"]
-            # The scheduler's dead-letter queue is SQS-encrypted: the scheduler's role has no key grant.
-            encrypted = properties.get("KmsMasterKeyId") == {"Ref": "DataKey"} or (
-                name == "PollDLQ" and properties.get("SqsManagedSseEnabled") is True
-            )
-            assert encrypted, name
+            assert resource["Properties"].get("KmsMasterKeyId") == {"Ref": "DataKey"}, name
+
+
+def test_the_aws_managed_mode_has_no_key_and_still_encrypts_what_holds_data(template: dict[str, Any]) -> None:
+    resources = resolve(template["Resources"], customer_key=False)
+    # Then nothing refers to the key the mode does not create (CloudFormation would refuse the stack)
+    assert template["Resources"]["DataKey"]["Condition"] == "UseCustomerKey"
+    assert not [name for name, r in resources.items() if name != "DataKey" and references(r, "DataKey")]
+    # and the stores are encrypted with keys AWS owns or manages, except the ops topic's alarm states
+    assert resources["Table"]["Properties"]["SSESpecification"] == {"SSEEnabled": False}  # AWS-owned key
+    assert resources["AlertsTopic"]["Properties"]["KmsMasterKeyId"] == "alias/aws/sns"
+    assert "KmsMasterKeyId" not in resources["OpsTopic"]["Properties"]
+    queues = [r for r in resources.values() if r["Type"] == "AWS::SQS::Queue"]
+    assert queues and all(q["Properties"]["SqsManagedSseEnabled"] is True for q in queues)
 
 
 def test_pollers_cannot_write_the_senders_idempotency_records(template: dict[str, Any]) -> None:
@@ -168,7 +211,7 @@ def test_pollers_cannot_write_the_senders_idempotency_records(template: dict[str
 
 
 def test_schedules_run_as_a_role_that_can_dead_letter_into_the_encrypted_queue(template: dict[str, Any]) -> None:
-    resources = template["Resources"]
+    resources = resolve(template["Resources"], customer_key=True)
     schedules = [
         event["Properties"]
         for r in resources.values()
