@@ -27,7 +27,7 @@ export SAM_CLI_TELEMETRY := 0
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help install dev tools lock format lint typecheck test unit validate bench demo eval build deploy clean
+.PHONY: help install dev tools lock format lint typecheck test unit validate bench cost demo eval build deploy clean
 
 help:  ## Show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -102,6 +102,9 @@ eval: install  ## Classification and clustering on the training sets and the fro
 	@$(BIN)/exportwatch cluster-eval tests/fixtures/stories/events.jsonl
 	@echo "== stories, held-out (frozen; never tuned on)"
 	@$(BIN)/exportwatch cluster-eval tests/fixtures/heldout/stories.jsonl
+
+cost: install  ## The monthly AWS bill, modelled from the calls the handlers make on moto (docs/cost.md)
+	@$(BIN)/python bench/cost.py 2>/dev/null | grep -v '^{"level'
 
 build: tools  ## sam build (needs Python 3.13 on PATH; taken from pyenv when present)
 	PATH="$(PY313):$$PATH" $(TOOLS)/bin/sam build

@@ -154,3 +154,17 @@ def test_masked_exception_lines_stay_valid_json_after_an_escaped_new_line() -> N
     logged = json.dumps(line, ensure_ascii=False)
     assert "bücher" not in logged and "7946" not in logged and "token=abc" not in logged
     assert "\n<email>\n<phone>\n" in line["exception"]
+
+
+def test_a_masked_log_line_keeps_its_timestamp_and_request_id() -> None:
+    # Given the handlers' formatter writing a Powertools line (timestamp "... 09:34:18,158+0000")
+    stream = io.StringIO()
+    service = Logger(
+        service="redact-test-5", logger_handler=logging.StreamHandler(stream), logger_formatter=MaskingFormatter()
+    )
+    # When a line carries a request id of digits and a phone number
+    service.info("sent", extra={"request_id": "00000000-0000-0000-0000-000000000000", "to": "+15551234567"})
+    # Then only the phone number is masked
+    line = json.loads(stream.getvalue().splitlines()[-1])
+    assert line["request_id"] == "00000000-0000-0000-0000-000000000000" and line["to"] == "<phone>"
+    assert "<phone>" not in line["timestamp"] and line["timestamp"][:2] == "20"

@@ -19,7 +19,8 @@ _EMAIL = re.compile(_START + r"[\w.%+'-]+@(?:[\w-]+\.)+(?:[^\W\d_]{2,}|xn--[a-z0
 # E.164 (+ and 7-15 digits, separators allowed) and North American forms; not document numbers
 # such as 2019-25189 or citations such as 84 FR 64018.
 _PHONE = re.compile(
-    r"\+\d{1,3}(?:[ .-]?\(?\d{1,4}\)?){2,5}\d"
+    # E.164: at least 7 digits, and not a timestamp's UTC offset ("09:34:18,158+0000")
+    r"(?<![\d,.:])\+(?=(?:\D{0,2}\d){7})\d{1,3}(?:[ .-]?\(?\d{1,4}\)?){2,5}\d"
     r"|\(\d{3}\)\s?\d{3}[-. ]\d{4}\b"
     rf"|{_START}\d{{3}}[-. ]\d{{3}}[-. ]\d{{4}}\b"
     rf"|{_START}00\d{{1,3}}(?:[ .-]?\d{{2,4}}){{2,5}}\b"  # international prefix 00
@@ -48,8 +49,23 @@ def _national(match: re.Match[str]) -> str:
     return MASK_PHONE if 9 <= digits <= 13 else match.group()
 
 
+# Request and trace ids (UUIDs) are what an operator searches logs by; their digit runs are no phone.
+_UUID = re.compile(r"\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b")
+
+
 def mask(text: str) -> str:
-    """Mask e-mail addresses, phone numbers (international and national forms) and URL secrets in ``text``."""
+    """Mask e-mail addresses, phone numbers (international and national forms) and URL secrets in ``text``.
+
+    UUIDs (request ids) are left as they are.
+    """
+    parts = _UUID.split(text)
+    if len(parts) > 1:
+        ids = _UUID.findall(text)
+        return "".join(_mask(part) + (ids[i] if i < len(ids) else "") for i, part in enumerate(parts))
+    return _mask(text)
+
+
+def _mask(text: str) -> str:
     text = _USERINFO.sub(MASK_SECRET + "@", text)
     text = _SECRET_PARAM.sub(r"\1" + MASK_SECRET, text)
     text = _EMAIL.sub(MASK_EMAIL, text)
