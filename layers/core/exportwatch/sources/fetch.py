@@ -175,56 +175,38 @@ class _Deadline:
         return left if self.per_read is None else min(self.per_read, left)
 
 
-class _DeadlineSocket(socket.socket):
-    """A socket whose every receive and send waits no longer than its fetch's deadline allows."""
+class _DeadlineWaits:
+    """Every receive and send waits no longer than its fetch's deadline allows (mixed into a socket class)."""
 
     deadline: _Deadline | None = None
 
     def _cut(self) -> None:
         if self.deadline is not None:
-            self.settimeout(self.deadline.timeout())
+            self.settimeout(self.deadline.timeout())  # type: ignore[attr-defined]
 
     def recv(self, *args: Any, **kwargs: Any) -> bytes:
         self._cut()
-        return super().recv(*args, **kwargs)
+        return super().recv(*args, **kwargs)  # type: ignore[misc]
 
     def recv_into(self, *args: Any, **kwargs: Any) -> int:
         self._cut()
-        return super().recv_into(*args, **kwargs)
+        return super().recv_into(*args, **kwargs)  # type: ignore[misc]
 
     def send(self, *args: Any, **kwargs: Any) -> int:
         self._cut()
-        return super().send(*args, **kwargs)
+        return super().send(*args, **kwargs)  # type: ignore[misc]
 
     def sendall(self, *args: Any, **kwargs: Any) -> None:
         self._cut()
-        super().sendall(*args, **kwargs)
+        super().sendall(*args, **kwargs)  # type: ignore[misc]
 
 
-class _DeadlineSSLSocket(ssl.SSLSocket):
-    """The TLS counterpart of :class:`_DeadlineSocket` (TLS reads bypass the plain socket's methods)."""
+class _DeadlineSocket(_DeadlineWaits, socket.socket):
+    """A plain socket bound by its fetch's deadline."""
 
-    deadline: _Deadline | None = None
 
-    def _cut(self) -> None:
-        if self.deadline is not None:
-            self.settimeout(self.deadline.timeout())
-
-    def recv(self, *args: Any, **kwargs: Any) -> bytes:
-        self._cut()
-        return super().recv(*args, **kwargs)
-
-    def recv_into(self, *args: Any, **kwargs: Any) -> int:
-        self._cut()
-        return super().recv_into(*args, **kwargs)
-
-    def send(self, *args: Any, **kwargs: Any) -> int:
-        self._cut()
-        return super().send(*args, **kwargs)
-
-    def sendall(self, *args: Any, **kwargs: Any) -> None:
-        self._cut()
-        super().sendall(*args, **kwargs)
+class _DeadlineSSLSocket(_DeadlineWaits, ssl.SSLSocket):
+    """The TLS socket bound by the same deadline (TLS reads bypass the plain socket's methods)."""
 
 
 def _pinned_socket(
