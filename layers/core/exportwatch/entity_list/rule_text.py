@@ -18,8 +18,9 @@ Forms read
 - Raw text (govinfo, public-inspection text): the cells of a row one after another over as many lines as they
   need, the row closed by its Federal Register citation; country headings in capitals; ``* * *`` lines skipped.
 
-In an entity cell the name comes first (a name the instructions quote is taken whole, commas and all), then aliases (``a.k.a., the following N aliases:`` and one ``—alias`` per
-item, ``--`` in govinfo text), then addresses separated by ``;`` (usually ``; and``).
+In an entity cell the name comes first (a name the instructions quote is taken whole, commas and all), then aliases
+(``a.k.a., the following N aliases:`` and one ``—alias`` per item, ``--`` in govinfo text), then addresses separated
+by ``;`` (usually ``; and``).
 
 Values
 ------
@@ -48,9 +49,9 @@ import html
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
-from typing import Any
 
 from exportwatch.countries import name_of_form
+from exportwatch.models import Entry
 from exportwatch.text import strip_tags, without_controls
 
 __all__ = ["ADD", "REMOVE", "REVISE", "Entry", "parse_entries"]
@@ -178,49 +179,6 @@ _ALIAS_SPLIT = re.compile(r"\s*;\s*(?:and\s+)?")
 _LEADING_AND = re.compile(r"^and\s+", re.IGNORECASE)
 _LEADING_THE = re.compile(r"^the\s+", re.IGNORECASE)
 _PARENTHESES = re.compile(r"\s*\([^)]*\)")
-
-
-@dataclass(frozen=True, slots=True)
-class Entry:
-    """One Entity List entry that a rule adds, removes or revises.
-
-    Attributes
-    ----------
-    action : str
-        ``"add"``, ``"remove"`` or ``"revise"`` (see the module docstring).
-    name : str
-        The entry's name as listed.
-    country : str
-        Readable country name, ``""`` when unknown.
-    aliases : tuple of str
-        Other names listed after ``a.k.a.``.
-    addresses : tuple of str
-        One item per address.
-    license_requirement, license_policy, citation : str or None
-        The table's columns, ``None`` when the text does not give them.
-    """
-
-    action: str
-    name: str
-    country: str = ""
-    aliases: tuple[str, ...] = ()
-    addresses: tuple[str, ...] = ()
-    license_requirement: str | None = None
-    license_policy: str | None = None
-    citation: str | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        """Return the ``exportwatch entries`` JSON object: exactly eight keys, in contract order."""
-        return {
-            "action": self.action,
-            "name": self.name,
-            "aliases": list(self.aliases),
-            "country": self.country,
-            "addresses": list(self.addresses),
-            "license_requirement": self.license_requirement,
-            "license_policy": self.license_policy,
-            "citation": self.citation,
-        }
 
 
 @dataclass(frozen=True, slots=True)
