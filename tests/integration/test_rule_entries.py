@@ -89,11 +89,11 @@ def test_rule_on_inspection_alerts_once_with_its_entries_and_publication_only_ad
             "on-call-phone": 1,
         }
         alert = first["compliance-team"][0]
-        assert alert["subject"] == "40 entries (China, Georgia, Malaysia, ...) added to the Entity List"
+        assert alert["subject"] == "40 entries (China, Georgia, Malaysia, Turkey) added to the Entity List"
         assert len(alert["entries"]) == alert["entries_total"] == 40
         assert "Entries named by the rule (40): https://www.federalregister.gov/d/2021-27406" in alert["email"]
         assert (
-            "- added: Academy of Military Medical Sciences (also: AMMS). Review policy: Presumption of denial"
+            "- added: Academy of Military Medical Sciences (also: AMMS); review policy: Presumption of denial"
             in (alert["email"])
         )
         assert "Georgia (3):" in alert["email"]

@@ -188,7 +188,7 @@ def _entries_who(story: Story) -> str:
     if count == 1:
         return one_line(story.entries[0].name, max_chars=80)
     where = list(dict.fromkeys(entry.country for entry in story.entries if entry.country))
-    listed = ", ".join(where[:3]) + (", ..." if len(where) > 3 else "")
+    listed = ", ".join(where[:4]) + (", ..." if len(where) > 4 else "")
     return f"{count} entries" + (f" ({listed})" if listed else "")
 
 
@@ -286,7 +286,7 @@ def render(story: Story, *, kind: str | None = None) -> Alert:
     sms_head = f"{'UPDATE ' if kind == 'update' else ''}{severity.upper()}: {head}"
     tail = f" ({len(story.sources)} src)" if len(story.sources) > 1 else ""
     sms = (
-        _entries_sms(story, sms_head)
+        _entries_sms(story, f"{severity.upper()}: Entity List")
         if story.entries and kind == "new"
         else sms_text(sms_head, max_chars=SMS_MAX - len(tail)) + tail
     )
@@ -351,7 +351,7 @@ def _entry_lines(story: Story, *, full: bool) -> list[str]:
             shown += 1
             aliases = entry.aliases[:ALIASES_SHOWN]
             also = f" (also: {'; '.join(aliases)}{'; ...' if len(entry.aliases) > ALIASES_SHOWN else ''})"
-            policy = f". Review policy: {one_line(entry.license_policy, max_chars=160)}" if entry.license_policy else ""
+            policy = f"; review policy: {one_line(entry.license_policy, max_chars=160)}" if entry.license_policy else ""
             lines.append(
                 f"- {ACTION_WORDS.get(entry.action, entry.action)}: {entry.name}{also if aliases else ''}{policy}"
             )
@@ -365,7 +365,10 @@ def _entries_sms(story: Story, head: str) -> str:
     document = rule_document(story)
     link = f" {FR_SHORT_LINK}{document}" if document else ""
     total = story.entries_total or len(story.entries)
-    text = sms_text(head, max_chars=SMS_MAX - len(link) - 20)
+    actions = Counter(ACTION_WORDS.get(entry.action, entry.action) for entry in story.entries)
+    if total > len(story.entries):  # the record was cut: count what the rule named
+        actions = Counter({next(iter(actions), "changed"): total})
+    text = sms_text(f"{head}, " + ", ".join(f"{n} {verb}" for verb, n in actions.items()), max_chars=80)
     names = [sms_text(entry.name, max_chars=60) for entry in story.entries] if total > 1 else []
     listed = 0
     for name in names:
