@@ -1,6 +1,7 @@
 """Measure the classifier and the clustering against gold labels and gold stories.
 
-Classification: per-label precision/recall/F1, macro-F1, false alarms. Clustering: pairwise
+Classification: per-label precision/recall/F1, macro-F1, false alarms, and the parties found (entity recall and
+precision against ``entities_gold``, where a record has it and is labelled). Clustering: pairwise
 precision and recall of the stories that ingestion itself forms (``cluster_by_ingestion``).
 
 A predicted label listed in an item's ``allowed`` (labels its title implies that are not wrong to
@@ -17,6 +18,8 @@ from typing import Any
 
 from exportwatch.classify import classify
 from exportwatch.classify.dates import to_date
+from exportwatch.classify.parties import entity_key
+from exportwatch.entity_list.gazetteer import gazetteer, words
 from exportwatch.models import LABELS, InputError, Item
 from exportwatch.stories.cluster import story_id_for
 from exportwatch.stories.ingest import ingest
@@ -53,6 +56,64 @@ class LabelScore:
         return 2 * p * r / (p + r) if p + r else 0.0
 
 
+def same_party(gold: str, found: str) -> bool:
+    """Whether a found party is the gold one.
+
+    The same key, one key a whole-word part of the other, or the same listed entry ("SMIC" and "Semiconductor
+    Manufacturing International Corporation").
+    """
+    a, b = entity_key(gold), entity_key(found)
+    if a == b or (min(len(a), len(b)) > 3 and (f" {a} " in f" {b} " or f" {b} " in f" {a} ")):
+        return True
+    listed = gazetteer().lookup(gold)
+    return listed is not None and listed == gazetteer().lookup(found)
+
+
+@dataclass(slots=True)
+class EntityScore:
+    """Parties found against gold parties, over labelled records that have ``entities_gold``.
+
+    ``in_text`` counts the gold parties whose words occur in the record's title or text: a party the text never
+    names cannot be found by reading it, so ``recall_in_text`` is the ceiling-free figure.
+    """
+
+    tp: int = 0
+    fn: int = 0
+    fp: int = 0
+    in_text: int = 0
+    tp_in_text: int = 0
+
+    def add(self, record: dict[str, Any], found: Sequence[str]) -> None:
+        """Score one record (skipped unless it has gold labels and a gold list of parties)."""
+        gold = record.get("entities_gold")
+        if not record.get("labels") or not isinstance(gold, list):
+            return
+        text = " " + " ".join(words(f"{record.get('title', '')} {record.get('text', '')}")) + " "
+        for name in gold:
+            hit = any(same_party(str(name), party) for party in found)
+            self.tp += hit
+            self.fn += not hit
+            if f" {' '.join(words(entity_key(str(name))))} " in text:
+                self.in_text += 1
+                self.tp_in_text += hit
+        self.fp += sum(1 for party in found if not any(same_party(str(name), party) for name in gold))
+
+    @property
+    def recall(self) -> float:
+        """Share of gold parties found."""
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+    @property
+    def precision(self) -> float:
+        """Share of found parties that are gold ones."""
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall_in_text(self) -> float:
+        """Share of the gold parties the text names that were found."""
+        return self.tp_in_text / self.in_text if self.in_text else 1.0
+
+
 @dataclass(slots=True)
 class Evaluation:
     """The result of one evaluation run."""
@@ -62,6 +123,7 @@ class Evaluation:
     negatives: int = 0
     false_alarms: int = 0
     errors: list[dict[str, Any]] = field(default_factory=list)
+    entities: EntityScore = field(default_factory=EntityScore)
 
     @property
     def macro_f1(self) -> float:
@@ -94,6 +156,13 @@ class Evaluation:
             "negatives": self.negatives,
             "false_alarms": self.false_alarms,
             "false_alarm_rate": round(self.false_alarm_rate, 4),
+            "entities": {
+                "recall": round(self.entities.recall, 4),
+                "precision": round(self.entities.precision, 4),
+                "gold": self.entities.tp + self.entities.fn,
+                "gold_in_text": self.entities.in_text,
+                "recall_in_text": round(self.entities.recall_in_text, 4),
+            },
         }
 
     def table(self) -> str:
@@ -105,6 +174,12 @@ class Evaluation:
         rows.append(
             f"false alarms on {self.negatives} unlabelled items: {self.false_alarms} ({self.false_alarm_rate:.1%})"
         )
+        e = self.entities
+        if e.tp + e.fn:
+            rows.append(
+                f"entities: recall {e.recall:.3f} precision {e.precision:.3f} ({e.tp + e.fn} gold parties); "
+                f"recall {e.recall_in_text:.3f} on the {e.in_text} the text names"
+            )
         return "\n".join(rows)
 
 
@@ -138,7 +213,9 @@ def evaluate(records: Iterable[dict[str, Any]]) -> Evaluation:
         item = Item.from_json(record)
         gold = gold_labels(record, "labels")
         allowed = gold_labels(record, "allowed")
-        predicted = set(classify(item).labels)
+        classification = classify(item)
+        predicted = set(classification.labels)
+        result.entities.add(record, classification.entities)
         result.items += 1
         if not gold:
             result.negatives += 1

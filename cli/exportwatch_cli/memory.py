@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from exportwatch.models import FeedState, Item, Story
+from exportwatch.models import FeedState, Item, RuleText, Story
 from exportwatch.ports import ItemAlreadyStored, StoryChanged, Versioned
 
 
@@ -22,6 +22,7 @@ class MemoryStore:
     stories: dict[str, Versioned] = field(default_factory=dict)
     keys: dict[str, str] = field(default_factory=dict)
     feeds: dict[str, FeedState] = field(default_factory=dict)
+    texts: dict[str, RuleText] = field(default_factory=dict)
     writes: int = 0
 
     def seen(self, item_ids: Sequence[str]) -> set[str]:
@@ -73,6 +74,14 @@ class MemoryStore:
             return False
         self.items[item.id] = ""
         return True
+
+    def rule_text(self, document_number: str) -> RuleText | None:
+        """The last text read of a document, or None."""
+        return self.texts.get(document_number)
+
+    def put_rule_text(self, text: RuleText) -> None:
+        """Remember a document's text."""
+        self.texts[text.document_number] = text
 
     def feed_state(self, url: str) -> FeedState:
         """A source's remembered state."""

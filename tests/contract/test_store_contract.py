@@ -132,3 +132,52 @@ def test_ingesting_the_seeds_twice_stores_them_once(store) -> None:
     assert store.stories_changed_since("2019-11-22") == [store.get_story(story_id)[0]]
     assert store.stories_seen_on(["2019-11-22"]) == [store.get_story(story_id)[0]]
     assert [s.story_id for s in store.stories_expiring("2020-02-01", "2020-02-29")] == [story_id]
+
+
+def _entries(count: int):
+    from exportwatch.models import Entry
+
+    return tuple(
+        Entry("add", f"Entity {n} Electronics Co., Ltd.", "China", (f"E{n} Tech", f"E{n} Hong Kong Limited"),
+              (f"Room {n}, Building 3, No. 18 Keji Road, Nanshan District, Shenzhen, China",),
+              "For all items subject to the EAR. (See § 744.11 of the EAR)", "Presumption of denial",
+              "89 FR [INSERT FR PAGE NUMBER] 12/2/24")
+        for n in range(count)
+    )  # fmt: skip
+
+
+def test_a_rule_text_is_remembered_by_document(store) -> None:
+    from exportwatch.models import RuleText
+
+    # Given nothing read of the document
+    assert store.rule_text("2024-28267") is None
+    # When its text (hundreds of entries) is remembered, then a newer version
+    text = RuleText("2024-28267", "pi:1", "https://www.federalregister.gov/x.txt", _entries(600), NOW, 600)
+    store.put_rule_text(text)
+    store.put_rule_text(replace(text, version="published", entries=_entries(3), total=3))
+    # Then the last one is what a read gives back, whole
+    assert store.rule_text("2024-28267") == replace(text, version="published", entries=_entries(3), total=3)
+
+
+def test_a_story_keeps_hundreds_of_entries_within_one_item(store) -> None:
+    # Given a story naming 2,000 entries (more than any rule so far)
+    item, analysis, story = a_story()
+    story = replace(story, entries=_entries(2000), entries_source=item.id, entries_total=2000)
+    # When
+    store.save_many([item], story, previous_rev=None, new_keys=analysis.keys, labels=[("entity_list.addition",)])
+    # Then it reads back whole
+    assert store.get_story(story.story_id) == (story, 1)
+
+
+def test_story_entries_read_from_a_lambda_stream_image_where_binary_is_base64() -> None:
+    import base64
+
+    from exportwatch.aws.store import story_from_record, story_to_record
+
+    # Given a story record as a Lambda event carries it: binary attributes base64-encoded
+    item, _analysis, story = a_story()
+    story = replace(story, entries=_entries(5), entries_source=item.id, entries_total=5)
+    record = story_to_record(story, rev=1)
+    record["entries"] = {"B": base64.b64encode(record["entries"]["B"]).decode()}
+    # When / Then
+    assert story_from_record(record) == (story, 1)

@@ -45,6 +45,8 @@ class Item:
     cfr_parts: tuple[int, ...] = ()
     effective_on: str = ""
     comments_close_on: str = ""
+    text_urls: tuple[str, ...] = ()  # the document's full text, in the order to try (XML, HTML, raw text)
+    text_version: str = ""  # changes when a public-inspection document is filed again
 
     @property
     def official(self) -> bool:
@@ -93,6 +95,67 @@ class Item:
             effective_on=str(data.get("effective_on") or ""),
             comments_close_on=str(data.get("comments_close_on") or ""),
         )
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One Entity List entry that a rule adds, removes or revises.
+
+    Attributes
+    ----------
+    action : str
+        ``"add"``, ``"remove"`` or ``"revise"``.
+    name : str
+        The entry's name as listed.
+    country : str
+        Readable country name, ``""`` when unknown.
+    aliases : tuple of str
+        Other names listed after ``a.k.a.``.
+    addresses : tuple of str
+        One item per address.
+    license_requirement, license_policy, citation : str or None
+        The table's columns, ``None`` when the text does not give them.
+    """
+
+    action: str
+    name: str
+    country: str = ""
+    aliases: tuple[str, ...] = ()
+    addresses: tuple[str, ...] = ()
+    license_requirement: str | None = None
+    license_policy: str | None = None
+    citation: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the ``exportwatch entries`` JSON object: exactly eight keys, in contract order."""
+        return {
+            "action": self.action,
+            "name": self.name,
+            "aliases": list(self.aliases),
+            "country": self.country,
+            "addresses": list(self.addresses),
+            "license_requirement": self.license_requirement,
+            "license_policy": self.license_policy,
+            "citation": self.citation,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Entry:
+        """The inverse of :meth:`to_json` (what the table and the alert JSON hold)."""
+        return cls(
+            action=str(data.get("action") or ""),
+            name=str(data.get("name") or ""),
+            country=str(data.get("country") or ""),
+            aliases=tuple(str(a) for a in data.get("aliases") or ()),
+            addresses=tuple(str(a) for a in data.get("addresses") or ()),
+            license_requirement=_optional(data.get("license_requirement")),
+            license_policy=_optional(data.get("license_policy")),
+            citation=_optional(data.get("citation")),
+        )
+
+
+def _optional(value: Any) -> str | None:
+    return None if value is None else str(value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,6 +236,25 @@ class Story:
     signature: tuple[int, ...] = ()
     summary: str = ""
     aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    entries: tuple[Entry, ...] = ()  # the parties its Entity List rule names, read from the rule's full text
+    entries_source: str = ""  # the item whose text gave them (``pi:...`` is replaced by the published ``fr:...``)
+    entries_total: int = 0  # how many the text named (more than ``entries`` when the record had to be cut)
+
+
+@dataclass(frozen=True, slots=True)
+class RuleText:
+    """What one Federal Register document's full text said, remembered so that it is fetched once per version.
+
+    ``version`` is the public-inspection filing (``pi:<pdf time>``) or ``published``; ``total`` counts the
+    entries the text named (``entries`` may hold fewer when a record had to be cut to fit the table).
+    """
+
+    document_number: str
+    version: str
+    url: str
+    entries: tuple[Entry, ...]
+    fetched_at: str
+    total: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Protocol
 
-from exportwatch.models import FeedState, Item, Story
+from exportwatch.models import FeedState, Item, RuleText, Story
 
 
 class StoreError(Exception):
@@ -68,8 +68,18 @@ class StoryStore(Protocol):
         """Remember an irrelevant item; False if it was known."""
 
 
-class StateStore(StoryStore, Protocol):
-    """Ingestion's store plus what a poller remembers of each source."""
+class RuleTextStore(Protocol):
+    """What the poller remembers of the rule texts it read (one record per document)."""
+
+    def rule_text(self, document_number: str) -> RuleText | None:
+        """The last text read of a document, or None."""
+
+    def put_rule_text(self, text: RuleText) -> None:
+        """Remember a document's text (its entries, and which version they came from)."""
+
+
+class StateStore(StoryStore, RuleTextStore, Protocol):
+    """Ingestion's store plus what a poller remembers of each source and of each rule text."""
 
     def feed_state(self, url: str) -> FeedState:
         """The remembered state of a source."""

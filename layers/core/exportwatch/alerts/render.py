@@ -17,13 +17,17 @@ from typing import Any
 from exportwatch.classify.dates import to_date
 from exportwatch.classify.parties import entity_key
 from exportwatch.countries import name_of
-from exportwatch.models import Story
+from exportwatch.models import Entry, Story
 from exportwatch.text import one_line, plain_text, sms_text
 
 SUBJECT_MAX = 99
 SMS_MAX = 160
 MESSAGE_BUDGET = 240_000  # bytes of all protocol bodies; SNS refuses a message over 256 KB
 EMAIL_MAX = 40_000
+EMAIL_ENTRIES_MAX = 250  # entries listed in an e-mail; the JSON body carries every one
+ALIASES_SHOWN = 3
+FR_SHORT_LINK = "https://www.federalregister.gov/d/"
+ACTION_WORDS = {"add": "added", "remove": "removed", "revise": "revised"}
 LABEL_NAMES = {
     "entity_list.addition": "Entity List addition",
     "entity_list.removal": "Entity List removal",
@@ -52,6 +56,8 @@ class Alert:
     countries: tuple[str, ...]
     official: bool
     occasion: str = ""  # what makes this message distinct from others of the story (a reminder's deadline)
+    entries: tuple[Entry, ...] = ()  # the parties the rule names, every one (the JSON body carries them)
+    entries_total: int = 0
 
     @property
     def dedup_key(self) -> str:
@@ -67,9 +73,21 @@ class Alert:
         """
         document = self.to_json()
         structure = {"default": self.default, "email": self.email, "sms": self.sms}
+
+        def size(machine: str) -> int:  # the Message as aws.sender serializes it
+            return len(json.dumps({**structure, "sqs": machine, "lambda": machine, "https": machine},
+                                  ensure_ascii=False).encode())  # fmt: skip
+
         machine = json.dumps(document, ensure_ascii=False)
-        if len(self.email.encode()) + 3 * len(machine.encode()) > MESSAGE_BUDGET:
-            machine = json.dumps({**document, "email": None}, ensure_ascii=False)
+        if size(machine) > MESSAGE_BUDGET:
+            document["email"] = None
+            machine = json.dumps(document, ensure_ascii=False)
+        entries = list(document["entries"])
+        while size(machine) > MESSAGE_BUDGET and entries:
+            # Hundreds of entries with long address lists: keep as many as fit, say how many there are.
+            entries = entries[: max(0, len(entries) * MESSAGE_BUDGET // size(machine) - 1)]
+            document = {**document, "entries": entries, "entries_cut": True}
+            machine = json.dumps(document, ensure_ascii=False)
         return {**structure, "sqs": machine, "lambda": machine, "https": machine}
 
     def attributes(self) -> dict[str, dict[str, str]]:
@@ -95,7 +113,8 @@ class Alert:
             "story_id": self.story_id, "version": self.version, "kind": self.kind, "subject": self.subject,
             "labels": list(self.labels), "severity": self.severity, "entities": list(self.entities),
             "countries": list(self.countries), "official": self.official, "email": self.email, "sms": self.sms,
-            "default": self.default,
+            "default": self.default, "entries": [entry.to_json() for entry in self.entries],
+            "entries_total": self.entries_total or len(self.entries),
         }  # fmt: skip
 
 
@@ -164,7 +183,18 @@ _COUNT = re.compile(
 )
 
 
+def _entries_who(story: Story) -> str:
+    count = story.entries_total or len(story.entries)
+    if count == 1:
+        return one_line(story.entries[0].name, max_chars=80)
+    where = list(dict.fromkeys(entry.country for entry in story.entries if entry.country))
+    listed = ", ".join(where[:4]) + (", ..." if len(where) > 4 else "")
+    return f"{count} entries" + (f" ({listed})" if listed else "")
+
+
 def _who(story: Story) -> str:
+    if story.entries:
+        return _entries_who(story)
     parties = primary_parties(story)
     if parties:
         return " and ".join(parties)
@@ -236,6 +266,8 @@ def render(story: Story, *, kind: str | None = None) -> Alert:
         lines += ["", "Parties: " + ", ".join(named)]
     if countries:
         lines.append("Countries: " + ", ".join(countries))
+    if story.entries:
+        lines += ["", *_entry_lines(story, full=kind == "new")]
     if story.dates:
         lines += ["", "Key dates:"]
         lines += [
@@ -253,7 +285,11 @@ def render(story: Story, *, kind: str | None = None) -> Alert:
     email = plain_text("\n".join(lines), max_chars=EMAIL_MAX)
     sms_head = f"{'UPDATE ' if kind == 'update' else ''}{severity.upper()}: {head}"
     tail = f" ({len(story.sources)} src)" if len(story.sources) > 1 else ""
-    sms = sms_text(sms_head, max_chars=SMS_MAX - len(tail)) + tail
+    sms = (
+        _entries_sms(story, f"{severity.upper()}: Entity List")
+        if story.entries and kind == "new"
+        else sms_text(sms_head, max_chars=SMS_MAX - len(tail)) + tail
+    )
     first_url = next((s.url for s in story.sources if s.url), "")
     default = one_line(prefix + head, max_chars=300) + (f" {first_url}" if first_url else "")
     return Alert(
@@ -266,7 +302,79 @@ def render(story: Story, *, kind: str | None = None) -> Alert:
         default=default,
         labels=story.labels,
         severity=severity,
-        entities=story.entities,
+        entities=_with_entry_names(story),
         countries=story.countries,
         official=story.official,
+        entries=story.entries,
+        entries_total=story.entries_total or len(story.entries),
     )
+
+
+def _with_entry_names(story: Story) -> tuple[str, ...]:
+    """The story's parties, then the names its rule lists (the ``entities`` attribute filters match on)."""
+    names: dict[str, str] = {}
+    for name in (*story.entities, *(entry.name for entry in story.entries)):
+        names.setdefault(entity_key(name), name)
+    return tuple(names.values())
+
+
+def rule_document(story: Story) -> str:
+    """The document number of the rule whose text named the story's entries ('' if none)."""
+    source = story.entries_source or next(
+        (s.id for s in story.sources if s.source == "federal_register" and s.stage == "published"),
+        next((s.id for s in story.sources if s.source == "federal_register"), ""),
+    )
+    return source.split(":", 1)[-1].split("@", 1)[0] if source else ""
+
+
+def _entry_lines(story: Story, *, full: bool) -> list[str]:
+    """The entries grouped by country, each with its action, first aliases and review policy.
+
+    An update (the rule now official) repeats only the count: the first alert listed them.
+    """
+    total = story.entries_total or len(story.entries)
+    document = rule_document(story)
+    link = f" {FR_SHORT_LINK}{document}" if document else ""
+    by_country: dict[str, list[Entry]] = {}
+    for entry in story.entries:
+        by_country.setdefault(entry.country or "Country not given", []).append(entry)
+    if not full:
+        counts = ", ".join(f"{country} {len(entries)}" for country, entries in by_country.items())
+        return [f"Entries named by the rule: {total} ({counts}), as listed in the first alert.{link}"]
+    lines = [f"Entries named by the rule ({total}):{link}"]
+    shown = 0
+    for country, entries in by_country.items():
+        lines.append(f"{country} ({len(entries)}):")
+        for entry in entries:
+            if shown >= EMAIL_ENTRIES_MAX:
+                break
+            shown += 1
+            aliases = entry.aliases[:ALIASES_SHOWN]
+            also = f" (also: {'; '.join(aliases)}{'; ...' if len(entry.aliases) > ALIASES_SHOWN else ''})"
+            policy = f"; review policy: {one_line(entry.license_policy, max_chars=160)}" if entry.license_policy else ""
+            lines.append(
+                f"- {ACTION_WORDS.get(entry.action, entry.action)}: {entry.name}{also if aliases else ''}{policy}"
+            )
+    if total > shown:
+        lines.append(f"... and {total - shown} more: every entry is in the rule and in the JSON alert.")
+    return lines
+
+
+def _entries_sms(story: Story, head: str) -> str:
+    """The count, as many names as fit, and the rule's short link, in one segment."""
+    document = rule_document(story)
+    link = f" {FR_SHORT_LINK}{document}" if document else ""
+    total = story.entries_total or len(story.entries)
+    actions = Counter(ACTION_WORDS.get(entry.action, entry.action) for entry in story.entries)
+    if total > len(story.entries):  # the record was cut: count what the rule named
+        actions = Counter({next(iter(actions), "changed"): total})
+    text = sms_text(f"{head}, " + ", ".join(f"{n} {verb}" for verb, n in actions.items()), max_chars=80)
+    names = [sms_text(entry.name, max_chars=60) for entry in story.entries] if total > 1 else []
+    listed = 0
+    for name in names:
+        more = total - listed - 1
+        candidate = f"{text}{';' if listed else ':'} {name}"
+        if len(candidate) + (len(f" +{more}") if more else 0) + len(link) > SMS_MAX:
+            break
+        text, listed = candidate, listed + 1
+    return text + (f" +{total - listed}" if names and total > listed else "") + link

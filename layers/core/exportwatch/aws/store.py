@@ -9,6 +9,7 @@ ITEM#<item id>     ITEM        an item seen once (relevant or not): never stored
 STORY#<story id>   STORY       a story; its ``version`` counts alerts, the stream drives notify
 KEY#<key>          KEY         document number / citation / URL -> story id
 FEED#<url hash>    STATE       ETag, Last-Modified and failure count of one source
+DOC#<doc number>   TEXT        the entries of a document's full text, and which version they came from
 IDEMPOTENCY#...    <hash>      Powertools idempotency records of notify
 =================  ==========  ==============================================================
 
@@ -22,16 +23,19 @@ Every SDK error leaves this module as a ``ports.StoreError`` (or as the outcomes
 
 from __future__ import annotations
 
+import base64
+import gzip
 import hashlib
+import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+from boto3.dynamodb.types import Binary, TypeDeserializer, TypeSerializer
 from botocore.exceptions import BotoCoreError, ClientError
 
-from exportwatch.models import Evidence, FeedState, Item, Story, StoryItem
+from exportwatch.models import Entry, Evidence, FeedState, Item, RuleText, Story, StoryItem
 from exportwatch.ports import ItemAlreadyStored, StoreError, StoryChanged, Versioned
 
 PK, SK = "pk", "sk"
@@ -40,7 +44,11 @@ GSI2, GSI2_PK, GSI2_SK = "ByDeadline", "gsi2pk", "gsi2sk"  # sparse: stories wit
 GSI3, GSI3_PK, GSI3_SK = "BySeenDay", "gsi3pk", "gsi3sk"  # stories by the day they last changed
 DEADLINE_PK = "DEADLINE"
 TTL_ATTRIBUTE = "expiration"
-ITEM_PREFIX, STORY_PREFIX, KEY_PREFIX, FEED_PREFIX = "ITEM#", "STORY#", "KEY#", "FEED#"
+ITEM_PREFIX, STORY_PREFIX, KEY_PREFIX, FEED_PREFIX, DOC_PREFIX = "ITEM#", "STORY#", "KEY#", "FEED#", "DOC#"
+# Entries travel gzipped in one binary attribute of the story (and of the text record): the story's stream image
+# then carries them to notify with no read, written in the same transaction as the story. About 100 bytes an
+# entry compressed; past this budget the last entries are left out and ``entries_total`` keeps the count.
+ENTRIES_BUDGET = 250_000
 IDEMPOTENCY_PK = "IDEMPOTENCY#notify"
 IRRELEVANT_TTL_DAYS = 30
 
@@ -66,7 +74,35 @@ def _dump(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _load(image: dict[str, Any]) -> dict[str, Any]:
-    return {k: _de.deserialize(v) for k, v in image.items()}
+    return {k: _de.deserialize(_bytes_in(v)) for k, v in image.items()}
+
+
+def _bytes_in(value: dict[str, Any]) -> dict[str, Any]:
+    """A Lambda stream event carries binary attributes base64-encoded; boto3 and moto give bytes."""
+    if isinstance(value, dict) and isinstance(value.get("B"), str):
+        return {"B": base64.b64decode(value["B"])}
+    return value
+
+
+def pack_entries(entries: Sequence[Entry], *, budget: int = ENTRIES_BUDGET) -> tuple[bytes, int]:
+    """Entries as gzipped JSON within ``budget`` bytes; returns the bytes and how many entries they hold."""
+    keep = len(entries)
+    while True:
+        packed = gzip.compress(
+            json.dumps([e.to_json() for e in entries[:keep]], ensure_ascii=False, separators=(",", ":")).encode(),
+            mtime=0,
+        )
+        if len(packed) <= budget or keep == 0:
+            return packed, keep
+        keep = keep * budget // len(packed) * 9 // 10  # shrink in proportion, with a margin
+
+
+def unpack_entries(value: Any) -> tuple[Entry, ...]:
+    """Entries from the binary attribute (``Binary`` once read; see ``_bytes_in`` for Lambda's base64)."""
+    if value is None or value == "":
+        return ()
+    raw = value.value if isinstance(value, Binary) else value
+    return tuple(Entry.from_json(e) for e in json.loads(gzip.decompress(bytes(raw)).decode()))
 
 
 def story_to_record(story: Story, *, rev: int) -> dict[str, Any]:
@@ -88,7 +124,16 @@ def story_to_record(story: Story, *, rev: int) -> dict[str, Any]:
         "changes": list(story.changes), "signature": list(story.signature), "rev": rev,
         "summary": story.summary,
         "aliases": {name: list(forms) for name, forms in story.aliases.items()},
+        **_entries_attributes(story),
     })  # fmt: skip
+
+
+def _entries_attributes(story: Story) -> dict[str, Any]:
+    if not story.entries:
+        return {}
+    packed, _kept = pack_entries(story.entries)
+    return {"entries": packed, "entries_source": story.entries_source,
+            "entries_total": story.entries_total or len(story.entries)}  # fmt: skip
 
 
 def story_from_record(record: dict[str, Any]) -> tuple[Story, int]:
@@ -124,6 +169,9 @@ def story_from_record(record: dict[str, Any]) -> tuple[Story, int]:
         signature=tuple(int(x) for x in data.get("signature", [])),
         summary=str(data.get("summary", "")),
         aliases={str(k): tuple(str(f) for f in v) for k, v in data.get("aliases", {}).items()},
+        entries=unpack_entries(data.get("entries")),
+        entries_source=str(data.get("entries_source", "")),
+        entries_total=int(data.get("entries_total", 0)),
     )
     return story, int(data.get("rev", 0))
 
@@ -352,6 +400,45 @@ class Store:
                     return False
                 raise
         return True
+
+    def rule_text(self, document_number: str) -> RuleText | None:
+        """The last text read of a document (its entries and version), or None."""
+        with _table_errors("GetItem"):
+            response = self.client.get_item(
+                TableName=self.table, Key={PK: {"S": DOC_PREFIX + _key(document_number)}, SK: {"S": "TEXT"}}
+            )
+        if "Item" not in response:
+            return None
+        data = _load(response["Item"])
+        return RuleText(
+            document_number=str(data["document_number"]),
+            version=str(data.get("version", "")),
+            url=str(data.get("url", "")),
+            entries=unpack_entries(data.get("entries")),
+            fetched_at=str(data.get("fetched_at", "")),
+            total=int(data.get("total", 0)),
+        )
+
+    def put_rule_text(self, text: RuleText) -> None:
+        """Remember a document's text: one item, entries gzipped (hundreds fit in well under 400 KB)."""
+        packed, _kept = pack_entries(text.entries)
+        with _table_errors("PutItem"):
+            self.client.put_item(
+                TableName=self.table,
+                Item=_dump(
+                    {
+                        PK: DOC_PREFIX + _key(text.document_number),
+                        SK: "TEXT",
+                        "document_number": text.document_number,
+                        "version": text.version,
+                        "url": text.url,
+                        "entries": packed,
+                        "fetched_at": text.fetched_at,
+                        "total": text.total,
+                        TTL_ATTRIBUTE: self._expiry(400),
+                    }
+                ),
+            )
 
     def feed_state(self, url: str) -> FeedState:
         """The remembered validators and failure count of a source."""

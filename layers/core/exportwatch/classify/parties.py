@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable
 
 from exportwatch.countries import COUNTRIES
+from exportwatch.entity_list.gazetteer import gazetteer
 
 # Parties that recur in export-control news; each maps spelled-out forms and aliases to one name.
 KNOWN_PARTIES: dict[str, tuple[str, ...]] = {
@@ -139,6 +140,8 @@ def find_parties(text: str) -> list[str]:
     for match in _KNOWN_RE.finditer(text.lower()):
         name = _ALIAS_TO_NAME[match.group(1)]
         found.setdefault(name.lower(), name)
+    for listed in gazetteer().find(text):  # every listed name and alias, from the list itself
+        found.setdefault(entity_key(listed.name), listed.name)
     if not _LEGAL_FORM_HINT.search(text):
         return list(found.values())
     for match in _LEGAL_NAME_RE.finditer(text):

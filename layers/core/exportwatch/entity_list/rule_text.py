@@ -9,14 +9,18 @@ the entry for ...", "By revising under ... the entry for ...") followed by the n
 
 Forms read
 ----------
+- Federal Register full-text XML (GPO's schema): the ``GPOTABLE`` is read as the table it renders to (``BOXHD``
+  header skipped, ``ROW``/``ENT`` cells), ``AMDPAR`` paragraphs as prose, footnote markers (``<SU>3</SU>``) dropped.
+  A row with text only in the entity column continues the entry above it (its last addresses).
 - Body HTML (federalregister.gov, eCFR): ``<table>`` rows, ``<br>`` line breaks inside a cell; scripts, styles and
   tags dropped, character references decoded.
 - Pipe tables (Markdown, flattened eCFR text): one row a line, cells split on ``|``.
 - Raw text (govinfo, public-inspection text): the cells of a row one after another over as many lines as they
   need, the row closed by its Federal Register citation; country headings in capitals; ``* * *`` lines skipped.
 
-In an entity cell the name comes first, then aliases (``a.k.a., the following N aliases:`` and one ``—alias`` per
-item, ``--`` in govinfo text), then addresses separated by ``;`` (usually ``; and``).
+In an entity cell the name comes first (a name the instructions quote is taken whole, commas and all), then aliases
+(``a.k.a., the following N aliases:`` and one ``—alias`` per item, ``--`` in govinfo text), then addresses separated
+by ``;`` (usually ``; and``).
 
 Values
 ------
@@ -45,9 +49,9 @@ import html
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
-from typing import Any
 
 from exportwatch.countries import name_of_form
+from exportwatch.models import Entry
 from exportwatch.text import strip_tags, without_controls
 
 __all__ = ["ADD", "REMOVE", "REVISE", "Entry", "parse_entries"]
@@ -80,13 +84,21 @@ _NOT_A_COUNTRY = frozenset(
 _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
                  "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15}  # fmt: skip
 _SMALL_WORDS = frozenset({"of", "and", "the", "da", "de", "del", "du"})
-_SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "math", "head"})
-_BREAK_TAGS = frozenset({"br", "p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "section"})
+_SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "math", "head", "su", "ttitle", "ftref"})
+_BREAK_TAGS = frozenset(
+    {"br", "p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "section",
+     "amdpar", "fp", "hd", "auth", "stars", "subject", "sig", "frdoc", "bilcod"}
+)  # fmt: skip
+# Federal Register XML (GPO's GPOTABLE) read as the HTML table it is rendered to
+_XML_TABLE_TAGS = {"gpotable": "table", "boxhd": "tr", "row": "tr", "ent": "td", "ched": "th"}
 
 _SPACES = re.compile(r"[ \t\f\v\u00a0\u2002-\u200a\u202f]+")
 _WHITESPACE = re.compile(r"\s+")
-_HTML_HINT = re.compile(r"<(?:html|body|p|div|br|span|h[1-6]|td|tr|table)\b[^>]*>", re.IGNORECASE)
-_TABLE_TAG = re.compile(r"<t[dr]\b", re.IGNORECASE)
+_HTML_HINT = re.compile(
+    r"<(?:html|body|p|div|br|span|h[1-6]|td|tr|table|rule|regtext|amdpar|gpotable)\b[^>]*>", re.IGNORECASE
+)
+_TABLE_TAG = re.compile(r"<(?:t[dr]|row|ent)\b", re.IGNORECASE)
+_ALTERNATE = re.compile(r"[\s.,;]*\(\s*See\s+alternat(?:e|ive)\s+address(?:es)?\s+under\b[^)]*\)\s*\.?", re.IGNORECASE)
 _STARS = re.compile(r"(?:\*\s*)+")
 _PIPE_RULE = re.compile(r":?-{2,}:?")
 _DOUBLE_HYPHEN = re.compile(r"(?:^|(?<=[\s;]))--(?=\s*\S)")
@@ -139,19 +151,21 @@ _COUNTRY_LINE = re.compile(r"(?P<c>[A-Z][A-Z'’ .,()&\-]{1,60}?)[\s.]*(?:\*[\s*
 
 # Entity cells.
 _AKA = re.compile(
-    r"[,;]?\s*\b(?:a\.k\.a\.?|f\.k\.a\.?|also\s+known\s+as)(?:\s*,)?\s*"
+    r"[,;]?\s*\b(?:a\.k\.a\.?|f\.k\.a\.?|also\s+known\s+as|and(?=\s+the\s+following\s+[\w-]+\s+alias))(?:\s*,)?\s*"
     r"(?:(?:the\s+)?following\s+(?P<count>[\w-]+)\s+alias(?:es)?\s*:?)?",
     re.IGNORECASE,
 )
 _DASH = re.compile(r"\s*(?:[—–]|-{1,2}(?=\s*\S))\s*")
-_NEXT_ALIAS = re.compile(r"\s*(?:;|\n)\s*(?:and\b\s*)?(?=[—–]|-{1,2}\s*\S)", re.IGNORECASE)
+_NEXT_ALIAS = re.compile(r"\s*(?:;|\n|(?=and\s*[—–]))\s*(?:and\b\s*)?(?=[—–]|-{1,2}\s*\S)", re.IGNORECASE)
 _PERIOD = re.compile(r"\.(?=\s|$)")
 _LAST_WORD = re.compile(r"(\S*)$")
 _NAME_GOES_ON = re.compile(
     r"(?:Ltd|Limited|Inc|LLC|L\.L\.C|LLP|Co|Corp|S\.A|SA|S\.L|GmbH|AG|B\.V|N\.V|Pte|Pvt|Pty|Sdn|Bhd|JSC|PJSC|OJSC|"
     r"CJSC|OOO|PLC|S\.r\.l|SRL|S\.p\.A|Kft|FZE|FZCO|FZ-LLC|DMCC|Ltda|Jr|Sr)\.?(?=[\s,;.)]|$)"
     r"|(?:Institute|Academy|Ministry|Bureau|University|Laboratory|Department|School|Branch|Division)\b[^,\d]*(?=,|$)"
-)
+    r"|[^,\d]*\b(?:Institute|Institution|Academy|University|Laboratory|Center|Centre|Hospital|College|Factory|"
+    r"Company|Corporation|Group)(?=,|$)"
+)  # a sub-unit after the comma ("Academy of ..., Field Blood Transfusion Institution") belongs to the name
 _SUB_BLOCK = re.compile(r"\b(?:Affiliated\s+entit(?:y|ies)|Subordinate\s+institu\w*)\s*:", re.IGNORECASE)
 _ADDRESS_SPLIT = re.compile(
     r"\s*;\s*(?:and\s+)?|\s*\n\s*(?:and\s+)?"
@@ -165,49 +179,6 @@ _ALIAS_SPLIT = re.compile(r"\s*;\s*(?:and\s+)?")
 _LEADING_AND = re.compile(r"^and\s+", re.IGNORECASE)
 _LEADING_THE = re.compile(r"^the\s+", re.IGNORECASE)
 _PARENTHESES = re.compile(r"\s*\([^)]*\)")
-
-
-@dataclass(frozen=True, slots=True)
-class Entry:
-    """One Entity List entry that a rule adds, removes or revises.
-
-    Attributes
-    ----------
-    action : str
-        ``"add"``, ``"remove"`` or ``"revise"`` (see the module docstring).
-    name : str
-        The entry's name as listed.
-    country : str
-        Readable country name, ``""`` when unknown.
-    aliases : tuple of str
-        Other names listed after ``a.k.a.``.
-    addresses : tuple of str
-        One item per address.
-    license_requirement, license_policy, citation : str or None
-        The table's columns, ``None`` when the text does not give them.
-    """
-
-    action: str
-    name: str
-    country: str = ""
-    aliases: tuple[str, ...] = ()
-    addresses: tuple[str, ...] = ()
-    license_requirement: str | None = None
-    license_policy: str | None = None
-    citation: str | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        """Return the ``exportwatch entries`` JSON object: exactly eight keys, in contract order."""
-        return {
-            "action": self.action,
-            "name": self.name,
-            "aliases": list(self.aliases),
-            "country": self.country,
-            "addresses": list(self.addresses),
-            "license_requirement": self.license_requirement,
-            "license_policy": self.license_policy,
-            "citation": self.citation,
-        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,7 +236,10 @@ class _HtmlReader(HTMLParser):
         self._skip = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _SKIP_TAGS:
+        tag = _XML_TABLE_TAGS.get(tag, tag)
+        if tag == "stars":
+            self._put("\n* * * * *\n")
+        elif tag in _SKIP_TAGS:
             self._skip += 1
         elif tag == "tr":
             self._end_row()
@@ -279,6 +253,7 @@ class _HtmlReader(HTMLParser):
             self._put("\n")
 
     def handle_endtag(self, tag: str) -> None:
+        tag = _XML_TABLE_TAGS.get(tag, tag)
         if tag in _SKIP_TAGS:
             self._skip = max(0, self._skip - 1)
         elif tag in ("td", "th"):
@@ -394,28 +369,46 @@ def _clean_quoted(value: str) -> str:
 
 
 def _table_rows(table: list[list[str]]) -> list[_Row]:
-    """Rows of an HTML or pipe table; the country cell is carried down the rows that leave it empty."""
-    rows = []
+    """Rows of an HTML, XML or pipe table; the country cell is carried down the rows that leave it empty.
+
+    A row whose only text is in the entity column continues the entry above it (a long cell the printer
+    split: its last addresses), unless a ``* * *`` row stands between them.
+    """
+    rows: list[_Row] = []
     country = ""
+    open_row = False  # the last row read is an entry a continuation may extend
     for raw in table:
         cells = [cell.strip() for cell in raw]
         if sum(_line(cell).casefold() in _HEADER_CELLS for cell in cells) >= 2:
+            open_row = False
             continue
         if len(cells) >= 5:
             heading, entity, requirement, policy, citation = *cells[:4], " ".join(cells[4:])
         elif len(cells) == 4:
             heading, (entity, requirement, policy, citation) = "", cells
+        elif len(cells) in (2, 3) and open_row and not _STARS.sub("", cells[0]).strip():
+            heading, entity, requirement, policy, citation = cells[0], " ".join(cells[1:]), "", "", ""
         else:
+            open_row = False
             continue  # not a row of the five-column table (layout or metadata tables)
         heading = _STARS.sub(" ", heading).strip()
         if any(char.isalpha() for char in heading):
             country = _country(heading)
+            open_row = False
         entity = _STARS.sub(" ", entity).strip()
         if not entity or entity.lower().startswith("[reserved") or not any(char.isalpha() for char in entity):
+            open_row = False
+            continue
+        if not (requirement.strip() or policy.strip() or citation.strip()) and not heading:
+            if open_row:
+                last = rows[-1]
+                rows[-1] = _Row(last.country, f"{last.entity}\n{entity}", last.requirement, last.policy, last.citation)
             continue
         if not (_REQUIREMENT.search(requirement) or _POLICY.search(policy) or _CITATION.search(citation)):
+            open_row = False
             continue  # a table, but not the Entity List's
         rows.append(_Row(country, entity, _field(requirement), _field(policy), _field(citation)))
+        open_row = True
     return rows
 
 
@@ -484,8 +477,13 @@ def _country_heading(line: str) -> str | None:
 # --- entity cells -----------------------------------------------------------------------------------------------
 
 
-def _entity_cell(cell: str) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
-    """Split an entity cell into name, aliases and addresses."""
+def _entity_cell(cell: str, known: tuple[str, ...] = ()) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+    """Split an entity cell into name, aliases and addresses.
+
+    ``known`` are the names the rule's instructions quote: a cell that starts with one of them has that name,
+    which settles where a name with commas ("Academy of ..., Institute of ...") ends and its address begins.
+    """
+    cell = _ALTERNATE.sub(".", cell)
     lines = [_line(_DOUBLE_HYPHEN.sub("—", line)) for line in cell.replace("\r", "\n").split("\n")]
     text = "\n".join(line for line in lines if line)
     aka = _AKA.search(text)
@@ -494,7 +492,7 @@ def _entity_cell(cell: str) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
         name = text[: aka.start()]
         rest = _take_aliases(text[aka.end() :], _count(aka["count"]), aliases)
     else:
-        name, rest = _split_name(text)
+        name, rest = _known_name(text, known) or _split_name(text)
     name = _trim_name(_line(name.replace("\n", " ")).strip(" ,;:"))
     return name, tuple(aliases), tuple(_addresses(rest))
 
@@ -510,7 +508,7 @@ def _take_aliases(text: str, count: int | None, out: list[str]) -> str:
             break  # no dash list: aliases written inline
         start = dash.end()
         following = _NEXT_ALIAS.search(text, start)
-        if following is not None and (count is None or len(out) + 1 < count):
+        if following is not None:  # the stated count is sometimes wrong; the dashes are not
             _add_alias(out, text[start : following.start()])
             position = following.end()
             continue
@@ -526,7 +524,8 @@ def _take_aliases(text: str, count: int | None, out: list[str]) -> str:
 def _add_alias(out: list[str], alias: str) -> None:
     alias = _line(alias.replace("\n", " ")).strip(" ;,")
     alias = _LEADING_AND.sub("", alias)
-    alias = _trim_name(alias)
+    trimmed = _trim_name(alias)
+    alias = alias if trimmed in out else trimmed  # "—ISM Tech; and —ISM Tech." lists two aliases
     if alias and any(char.isalpha() for char in alias):
         out.append(alias)
 
@@ -542,6 +541,21 @@ def _alias_end(text: str, start: int) -> int:
             continue
         return period.start() + 1
     return limit
+
+
+def _known_name(text: str, known: tuple[str, ...]) -> tuple[str, str] | None:
+    """The longest quoted name the cell starts with, followed by a comma, a period or the end."""
+    flat = _WHITESPACE.sub(" ", text)
+    folded = flat.casefold()
+    best = ""
+    for name in known:
+        if len(name) > len(best) and folded.startswith(name.casefold()):
+            after = flat[len(name) : len(name) + 1]
+            if after in ("", ",", ".", ";", "\n", " ") and not flat[len(name) :].lstrip().startswith("("):
+                best = name
+    if not best:
+        return None
+    return flat[: len(best)], flat[len(best) :]
 
 
 def _split_name(text: str) -> tuple[str, str]:
@@ -590,8 +604,9 @@ def _count(word: str | None) -> int | None:
 def _assemble(rows: list[_Row], instructions: list[_Instruction], verbs: dict[str, list[str]]) -> list[Entry]:
     entries: list[Entry] = []
     used: set[int] = set()
+    known = tuple(instruction.name for instruction in instructions)
     for row in rows:
-        name, aliases, addresses = _entity_cell(row.entity)
+        name, aliases, addresses = _entity_cell(row.entity, known)
         if not name:
             continue
         index = _matching_instruction(name, row.country, instructions, used)
@@ -601,13 +616,20 @@ def _assemble(rows: list[_Row], instructions: list[_Instruction], verbs: dict[st
             used.add(index)
             action, country = instructions[index].action, row.country or instructions[index].country
         entries.append(Entry(action, name, country, aliases, addresses, row.requirement, row.policy, row.citation))
+    # An instruction with no row is still an entry (a removal prints no row; a revision may be named only), except
+    # an addition where rows were printed under its country: every added party has its row, so an unmatched quote
+    # there is a quotation the rows already answer (a heading, a name cut at a quote mark), not another party.
     entries.extend(
         Entry(instruction.action, instruction.name, instruction.country)
         for index, instruction in enumerate(instructions)
-        if index not in used
+        if index not in used and not (instruction.action == ADD and _rows_under(rows, instruction))
     )
     unique: dict[Entry, None] = dict.fromkeys(entries)
     return list(unique)
+
+
+def _rows_under(rows: list[_Row], instruction: _Instruction) -> bool:
+    return any(row.country == instruction.country or not instruction.country for row in rows)
 
 
 def _matching_instruction(name: str, country: str, instructions: list[_Instruction], used: set[int]) -> int | None:

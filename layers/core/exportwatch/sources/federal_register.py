@@ -21,7 +21,15 @@ from exportwatch.text import plain_text
 DOCUMENT_FIELDS: tuple[str, ...] = (
     "document_number", "title", "type", "action", "abstract", "publication_date", "effective_on", "agencies",
     "html_url", "citation", "cfr_references", "comments_close_on", "dates", "correction_of",
+    "full_text_xml_url", "body_html_url", "raw_text_url",
 )  # fmt: skip
+# Where a document's full text is, best first: the XML keeps the table's structure, the body HTML its cells, the
+# raw text only lines. A public-inspection document has raw text (and a PDF, which is not read).
+_TEXT_FIELDS = {
+    "published": ("full_text_xml_url", "body_html_url", "raw_text_url"),
+    "public_inspection": ("raw_text_url",),
+}
+_VERSION_CHARS = re.compile(r"\D")
 _DOC_NUMBER = re.compile(r"^(?:C\d-)?[A-Z]?\d{1,4}-\d{3,6}$")
 
 
@@ -90,8 +98,11 @@ def document_item(doc: dict[str, Any], *, stage: str = "published", feed: str = 
         if isinstance(r, dict) and str(r.get("part", "")).isdigit()
     )
     published = str(doc.get("publication_date") or doc.get("filed_at") or "")[:10]
+    version = _pi_version(doc) if stage == "public_inspection" else ""
     return Item(
-        id=("fr:" if stage == "published" else "pi:") + number,
+        # A public-inspection document filed again (a corrected PDF) is a new item of the same story, so its
+        # text is read again; the same filing seen on two days' lists stays one item.
+        id=("fr:" if stage == "published" else "pi:") + number + (f"@{version}" if version else ""),
         title=title,
         text=abstract,
         source="federal_register",
@@ -107,7 +118,14 @@ def document_item(doc: dict[str, Any], *, stage: str = "published", feed: str = 
         cfr_parts=cfr,
         effective_on=str(doc.get("effective_on") or ""),
         comments_close_on=str(doc.get("comments_close_on") or ""),
+        text_urls=tuple(url for url in (safe_url(str(doc.get(f) or "")) for f in _TEXT_FIELDS.get(stage, ())) if url),
+        text_version=version,
     )
+
+
+def _pi_version(doc: dict[str, Any]) -> str:
+    """Which filing of a public-inspection document this is: the digits of its PDF's update time ('' if none)."""
+    return _VERSION_CHARS.sub("", str(doc.get("pdf_updated_at") or ""))[:14]
 
 
 def parse_documents(

@@ -18,13 +18,14 @@ from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 
 from exportwatch.classify.parties import watch_keys
+from exportwatch.entity_list.documents import read_rule_text
 from exportwatch.models import FeedState, Item
 from exportwatch.ports import StateStore, StoreError
 from exportwatch.settings import Settings
 from exportwatch.sources import federal_register
 from exportwatch.sources.feeds import ParseError, parse_feed
 from exportwatch.sources.fetch import FetchError, Response, fetch
-from exportwatch.stories.ingest import IngestPolicy, IngestReport, ingest
+from exportwatch.stories.ingest import IngestPolicy, IngestReport, TextReader, ingest
 
 logger = Logger(child=True)
 MAX_PAGES = 5
@@ -74,12 +75,13 @@ def _poll_source(
     *,
     policy: IngestPolicy | None,
     now: Callable[[], datetime],
+    texts: TextReader | None = None,
 ) -> None:
     state = store.feed_state(name)
     try:
         response, items, warning = load(state)
         unchanged = response is not None and response.not_modified
-        ingested = None if unchanged else ingest(items, store, policy=policy, now=now)
+        ingested = None if unchanged else ingest(items, store, policy=policy, now=now, texts=texts)
     except (FetchError, ParseError, federal_register.ResponseError) as exc:
         reason = exc.reason if isinstance(exc, FetchError) else "parse_error"
         _failed(name, state, store, report, reason, exc)
@@ -185,9 +187,14 @@ def poll_federal_register(
     now: Callable[[], datetime] = _utc_now,
     deadline: float | None = None,
 ) -> PollReport:
-    """Poll the agency's recent documents and today's public inspection list."""
+    """Poll the agency's recent documents and today's public inspection list.
+
+    A new Entity List document's full text is read (once per version) before its story is written, so the
+    alert names the parties.
+    """
     report = PollReport()
     since = (now() - timedelta(days=lookback_days)).date()
+    texts = functools.partial(read_rule_text, store=store, fetcher=fetcher, base=base, now=now)
 
     def load_documents(state: FeedState) -> tuple[Response | None, list[Item], str]:
         url = federal_register.documents_url(base, agency, since)
@@ -228,7 +235,7 @@ def poll_federal_register(
         ("federal_register:public_inspection", load_public_inspection),
     ):
         if not _out_of_time(name, report, deadline):
-            _poll_source(name, store, report, load, policy=policy, now=now)
+            _poll_source(name, store, report, load, policy=policy, now=now, texts=texts)
 
     return report
 

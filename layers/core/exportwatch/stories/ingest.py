@@ -14,13 +14,16 @@ from datetime import UTC, date, datetime, timedelta
 from aws_lambda_powertools import Logger
 
 from exportwatch.classify.dates import to_date
-from exportwatch.models import Item, Story
+from exportwatch.entity_list.documents import names_entries
+from exportwatch.models import Item, RuleText, Story
 from exportwatch.ports import ItemAlreadyStored, StoreError, StoryChanged, StoryStore, Versioned
 from exportwatch.stories.cluster import RULE_LAG_DAYS, Analysis, analyse, find_story, merge, new_story
 
 logger = Logger(child=True)
 _MAX_ATTEMPTS = 5
 _MAX_GROUP = 40  # items per transaction (DynamoDB allows 100 actions, keys included)
+TextReader = Callable[[Item], RuleText | None]
+"""Reads an Entity List document's full text (``entity_list.documents.read_rule_text`` bound to a poller)."""
 
 
 @dataclass(slots=True)
@@ -83,8 +86,12 @@ def ingest(
     *,
     policy: IngestPolicy | None = None,
     now: Callable[[], datetime] = _utc_now,
+    texts: TextReader | None = None,
 ) -> IngestReport:
     """Store the new items among ``items`` and create or update their stories.
+
+    ``texts`` reads the full text of new Entity List documents before their story is written, so the story
+    (and the alert its write triggers) carries the entries the rule names.
 
     Items already stored are skipped before classification (one BatchGetItem per 100), so an
     unchanged or re-served feed costs no classification and sends nothing. Each new item is
@@ -119,12 +126,44 @@ def ingest(
         else:
             report.irrelevant += 1
     if relevant:
+        read = _read_texts(relevant, texts)
         batch = _Batch.read(store, relevant, stamp)
         for analysis in relevant:
             batch.place(analysis)
         for group in batch.groups.values():
-            _persist(group, store, report, stamp=stamp, ttl_days=policy.ttl_days)
+            _persist(group, store, report, stamp=stamp, ttl_days=policy.ttl_days, texts=read)
     return report
+
+
+def _read_texts(analyses: Sequence[Analysis], texts: TextReader | None) -> dict[str, RuleText]:
+    """The rule texts of the batch's new Entity List documents, by item id."""
+    if texts is None:
+        return {}
+    found: dict[str, RuleText] = {}
+    for analysis in analyses:
+        item = analysis.item
+        if item.source == "federal_register" and item.text_urls and names_entries(analysis.classification.labels):
+            text = texts(item)
+            if text is not None:
+                found[item.id] = text
+    return found
+
+
+def with_entries(story: Story, members: Sequence[Analysis], texts: dict[str, RuleText]) -> Story:
+    """The story with the entries its members' rule texts name.
+
+    A published document's entries replace those of its public-inspection copy (citations filled in, late
+    corrections made); a public-inspection copy never replaces a published text. A text that named no entries
+    replaces nothing.
+    """
+    for member in members:
+        text = texts.get(member.item.id)
+        if text is None or not text.entries:
+            continue
+        if story.entries_source.startswith("fr:") and not member.item.official:
+            continue
+        story = replace(story, entries=text.entries, entries_source=member.item.id, entries_total=text.total)
+    return story
 
 
 @dataclass(slots=True)
@@ -215,9 +254,11 @@ class _Batch:
         return in_batch + [story for sid, (story, _rev) in self.candidates.items() if sid not in self.groups]
 
 
-def _persist(group: _Group, store: StoryStore, report: IngestReport, *, stamp: str, ttl_days: int) -> None:
+def _persist(
+    group: _Group, store: StoryStore, report: IngestReport, *, stamp: str, ttl_days: int, texts: dict[str, RuleText]
+) -> None:
     """Write a group as one transaction; on any conflict, fall back to one item at a time."""
-    story = group.final()
+    story = with_entries(group.final(), group.members, texts)
     if len(group.members) <= _MAX_GROUP:
         try:
             store.save_many(
@@ -236,16 +277,24 @@ def _persist(group: _Group, store: StoryStore, report: IngestReport, *, stamp: s
             report.story_of.update({m.item.id: story.story_id for m in group.members})
             return
     for member in group.members:
-        _store_one(member, store, report, stamp=stamp, ttl_days=ttl_days)
+        _store_one(member, store, report, stamp=stamp, ttl_days=ttl_days, texts=texts)
 
 
-def _store_one(analysis: Analysis, store: StoryStore, report: IngestReport, *, stamp: str, ttl_days: int) -> None:
+def _store_one(
+    analysis: Analysis,
+    store: StoryStore,
+    report: IngestReport,
+    *,
+    stamp: str,
+    ttl_days: int,
+    texts: dict[str, RuleText],
+) -> None:
     """Store one item after a conflict: read its story afresh and retry while others keep changing it."""
     for _attempt in range(_MAX_ATTEMPTS):
         batch = _Batch.read(store, [analysis], stamp)
         batch.place(analysis)
         (group,) = batch.groups.values()
-        story = group.final()
+        story = with_entries(group.final(), group.members, texts)
         try:
             store.save_many(
                 [analysis.item],

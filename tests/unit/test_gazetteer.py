@@ -1,0 +1,68 @@
+"""Listed names in news: the Entity List's own names and aliases (a 2022 snapshot of the list) found in text."""
+
+from __future__ import annotations
+
+import pytest
+
+from exportwatch.classify.parties import find_parties
+from exportwatch.entity_list.gazetteer import Gazetteer, Listed, gazetteer
+from exportwatch_cli.evaluate import evaluate, same_party
+
+
+def test_an_acronym_and_the_full_name_lead_to_the_same_listed_entry() -> None:
+    # Given the bundled list
+    listed = gazetteer()
+    # When
+    by_acronym = listed.find("Washington blacklisted SMIC on Friday.")
+    by_name = listed.find("Semiconductor Manufacturing International Corporation was added.")
+    # Then
+    assert by_acronym == by_name
+    assert by_acronym[0].name == "Semiconductor Manufacturing International Corporation (SMIC)"
+    assert listed.lookup("Semiconductor Mfg International Corp.") == by_acronym[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Hikmicro was added.", ["Hangzhou Hikmicro Sensing Technology Co."]),
+        ("The Bhabha Atomic Research Centre was removed.", ["Bhabha Atomic Research Center (BARC)"]),
+        ("Its engineers said ITS was listed.", ["Innovative Technology Systems (ITS)"]),
+        ("We honor the Global Trading Company deal in beijing.", []),
+        ("sugon, in lower case, is not a name here", []),
+    ],
+    ids=["alias", "british-spelling", "acronym-in-capitals-only", "generic-words", "lower-case"],
+)
+def test_listed_names_are_found_only_as_names(text: str, expected: list[str]) -> None:
+    assert [entry.name for entry in gazetteer().find(text)] == expected
+
+
+def test_the_longest_form_wins_and_each_party_is_reported_once() -> None:
+    # Given two entries, one name inside the other
+    listed = Gazetteer([Listed("Zhejiang Dahua Technology Co., Ltd.", ("Dahua Technology",)), Listed("Dahua Group")])
+    # When
+    found = listed.find("Zhejiang Dahua Technology Co., Ltd. and Dahua Technology, again Zhejiang Dahua Technology")
+    # Then
+    assert [entry.name for entry in found] == ["Zhejiang Dahua Technology Co., Ltd."]
+
+
+def test_news_parties_include_listed_names_the_alias_table_does_not_know() -> None:
+    # Given a sentence naming a listed party by its alias
+    text = "Commerce added Jiangsu Hengtong Optic-Electric and its unit HTGD to the Entity List."
+    # When / Then
+    assert "Jiangsu Hengtong Optic-Electric Co., Ltd." in find_parties(text)
+
+
+def test_entity_recall_counts_an_alias_of_the_gold_party_as_found() -> None:
+    # Given a labelled record whose gold party is named by its acronym in the text
+    record = {
+        "id": "x",
+        "title": "US adds SMIC to the Entity List",
+        "text": "The Commerce Department added SMIC to the Entity List.",
+        "labels": ["entity_list.addition"],
+        "entities_gold": ["Semiconductor Manufacturing International Corporation", "Tencent"],
+    }
+    # When
+    scores = evaluate([record]).to_json()["entities"]
+    # Then one of two gold parties found, the other never named by the text
+    assert same_party("Semiconductor Manufacturing International Corporation", "SMIC")
+    assert scores == {"recall": 0.5, "precision": 1.0, "gold": 2, "gold_in_text": 1, "recall_in_text": 1.0}
