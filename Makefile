@@ -100,6 +100,8 @@ eval: install  ## Classification and clustering on the training sets and the fro
 	@$(BIN)/exportwatch eval tests/fixtures/stories/events.jsonl
 	@echo "== stories, fixture"
 	@$(BIN)/exportwatch cluster-eval tests/fixtures/stories/events.jsonl
+	@echo "== stories, training extension (tuned on)"
+	@$(BIN)/exportwatch cluster-eval tests/fixtures/stories/train_extra.jsonl
 	@echo "== stories, held-out (frozen; never tuned on)"
 	@$(BIN)/exportwatch cluster-eval tests/fixtures/heldout/stories.jsonl
 

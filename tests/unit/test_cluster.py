@@ -95,3 +95,124 @@ def test_another_article_is_not_a_material_change() -> None:
     # Then
     assert merged.version == story.version
     assert len(merged.sources) == 2
+
+
+def _rule(number: str, title: str, text: str, published: str, citation: str = "") -> Item:
+    return Item(
+        id=f"fr:{number}",
+        title=title,
+        text=text,
+        source="federal_register",
+        document_number=number,
+        citation=citation,
+        published=published,
+        stage="published",
+        agencies=("Industry and Security Bureau",),
+    )
+
+
+def test_a_correction_joins_the_rule_it_corrects_without_an_alert() -> None:
+    # Given the December 2020 Entity List rule and, weeks later, its correction quoting it
+    rule = _rule(
+        "2020-28031",
+        "Addition of Entities to the Entity List, Revision of Entry on the Entity List, and Removal of Entities",
+        "BIS adds 77 entities to the Entity List, among them SMIC and DJI.",
+        "2020-12-22",
+        citation="85 FR 83416",
+    )
+    correction = _rule(
+        "2021-02000",
+        "Addition of Entities to the Entity List; Correction",
+        "In rule FR Doc. 2020-28031 appearing on page 83416 in the issue of December 22, 2020, an address "
+        "is corrected.",
+        "2021-02-01",
+    )
+    story = start(rule)
+    # When
+    analysis = analyse(correction)
+    merged = merge(story, analysis, now=NOW)
+    # Then it joins as one more source: a correction is no new action and alerts nobody
+    assert belongs(story, analysis)
+    assert merged.version == story.version and len(merged.sources) == 2
+    assert merged.labels == story.labels
+
+
+def test_a_rule_weeks_after_its_news_joins_but_another_partys_does_not() -> None:
+    # Given the ZTE news of 13 July 2018, and the termination order published ten days later
+    news = Item(
+        id="n1",
+        title="Commerce lifts ZTE export ban",
+        text="Commerce Secretary Ross terminated the denial order issued on April 15, 2018 against ZTE, after "
+        "Zhongxing Telecommunications Equipment deposited $400 million in escrow.",
+        published="2018-07-13",
+    )
+    order = _rule(
+        "2018-15633",
+        "Order Terminating Denial Order Issued on April 15, 2018, Against Zhongxing Telecommunications "
+        "Equipment Corporation and ZTE Kangxun Telecommunications Ltd.",
+        "",
+        "2018-07-23",
+    )
+    other = _rule(
+        "2018-15700",
+        "Order Terminating Denial Order Against Huawei Technologies",
+        "",
+        "2018-07-23",
+    )
+    story = start(news)
+    # When / Then
+    assert joins(story, order)
+    assert not joins(story, other)
+
+
+def test_news_only_stories_do_not_collect_reports_weeks_later() -> None:
+    # Given a news story with no rule, and a report of the same party three weeks later
+    story = start(
+        Item(id="a", title="US blacklists Chinese chipmaker SMIC", text="SMIC was added.", published="2020-12-18")
+    )
+    later = Item(id="b", title="US blacklists Chinese chipmaker SMIC", text="SMIC was added.", published="2021-01-10")
+    # Then
+    assert not joins(story, later)
+
+
+def test_an_unlabelled_reaction_follows_its_story_silently() -> None:
+    # Given the seeds' story and two items the classifier does not label
+    seeds = sorted((Item.from_json(r) for r in read_jsonl(CORPUS / "seeds.jsonl")), key=lambda i: i.published)
+    story = start(seeds[0])
+    for item in seeds[1:]:
+        story = merge(story, analyse(item), now=NOW)
+    reaction = Item(  # from the stories fixture
+        id="r",
+        title="Senators to Trump: pump the brakes on Huawei licenses",
+        text="Fifteen senators led by Schumer and Cotton asked President Trump to halt the newly started Huawei "
+        "licensing until Congress receives criteria for judging national security risk. The letter followed "
+        "reports that about half of some 150 processed applications had been approved.",
+        published="2019-11-21",
+    )
+    phone = Item(id="p", title="Huawei launches a new phone", published="2019-11-21")
+    # When
+    followed = analyse(reaction)
+    # Then the reaction is recorded without an alert; the phone launch reports another event
+    assert not followed.relevant and belongs(story, followed)
+    merged = merge(story, followed, now=NOW)
+    assert merged.version == story.version and merged.labels == story.labels
+    assert merged.signature == story.signature
+    assert not joins(story, phone)
+
+
+def test_lists_of_different_sizes_without_a_common_party_are_two_actions() -> None:
+    # Given 38 Huawei affiliates (17 Aug 2020) and 24 companies over the South China Sea nine days later
+    huawei = _rule(
+        "2020-18213",
+        "Addition of Huawei Non-U.S. Affiliates to the Entity List",
+        "BIS adds 38 non-U.S. affiliates of Huawei Technologies to the Entity List.",
+        "2020-08-20",
+    )
+    scs = Item(
+        id="scs",
+        title="Commerce adds 24 Chinese companies to the Entity List",
+        text="The 24 companies helped China's military build artificial islands in the South China Sea.",
+        published="2020-08-26",
+    )
+    # Then
+    assert not joins(start(huawei), scs)

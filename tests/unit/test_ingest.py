@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from exportwatch.models import Item
@@ -101,3 +102,80 @@ def test_each_new_item_is_read_and_classified_once(monkeypatch) -> None:
     ingest(items, store, now=clock)
     # Then each item was read and classified exactly once, and never again once stored
     assert sorted(reads) == sorted(classified) == sorted(item.id for item in items)
+
+
+def _at(day: str) -> Callable[[], datetime]:
+    return lambda: datetime.fromisoformat(day).replace(hour=12, tzinfo=UTC)
+
+
+ORDER = Item(
+    id="fr:2018-15633",
+    title="Order Terminating Denial Order Issued on April 15, 2018, Against Zhongxing Telecommunications "
+    "Equipment Corporation and ZTE Kangxun Telecommunications Ltd.",
+    text="BIS terminates the denial order issued on April 15, 2018 against ZTE after the settlement.",
+    source="federal_register",
+    document_number="2018-15633",
+    citation="83 FR 34825",
+    published="2018-07-23",
+    stage="published",
+)
+
+
+def test_news_weeks_after_its_rule_joins_it_without_a_new_alert() -> None:
+    # Given the ZTE termination order, stored when published
+    store = MemoryStore()
+    ingest([ORDER], store, now=_at("2018-07-23"))
+    # When a law-firm write-up naming ZTE and the order arrives twelve days later
+    write_up = Item(
+        id="https://example.org/zte-denial-order-terminated",
+        title="BIS terminates the ZTE denial order",
+        text="The denial order issued on April 15, 2018 against ZTE was terminated by BIS after the company "
+        "paid its penalty and placed $400 million in escrow.",
+        published="2018-08-04",
+    )
+    report = ingest([write_up], store, now=_at("2018-08-04"))
+    # Then it is one more source of the same story, and nobody is alerted again
+    ((story, _rev),) = store.stories.values()
+    assert len(story.sources) == 2 and story.version == 1
+    assert report.stories_extended == [story.story_id] and not report.stories_created
+
+
+def test_a_correction_joins_the_rule_it_corrects_and_alerts_nobody() -> None:
+    # Given the order, and two months later a correction that quotes its document number
+    store = MemoryStore()
+    ingest([ORDER], store, now=_at("2018-07-23"))
+    correction = Item(
+        id="fr:2018-19999",
+        title="Order Terminating Denial Order Against ZTE; Correction",
+        text="In FR Doc. 2018-15633, published July 23, 2018, a date is corrected.",
+        source="federal_register",
+        document_number="2018-19999",
+        published="2018-09-20",
+        stage="published",
+    )
+    # When
+    report = ingest([correction], store, now=_at("2018-09-20"))
+    # Then
+    ((story, _rev),) = store.stories.values()
+    assert len(story.sources) == 2 and story.version == 1
+    assert not report.stories_created and not report.stories_updated
+
+
+def test_an_unlabelled_reaction_is_stored_with_its_story_and_sends_nothing() -> None:
+    # Given the seeds' story
+    store = MemoryStore()
+    ingest(seeds(), store, now=clock)
+    reaction = Item(  # from the stories fixture
+        id="https://example.org/senators-huawei-licenses",
+        title="Senators to Trump: pump the brakes on Huawei licenses",
+        text="Fifteen senators led by Schumer and Cotton asked President Trump to halt the newly started Huawei "
+        "licensing until Congress receives criteria for judging national security risk. The letter followed "
+        "reports that about half of some 150 processed applications had been approved.",
+        published="2019-11-21",
+    )
+    # When
+    report = ingest([reaction], store, now=clock)
+    # Then
+    ((story, _rev),) = store.stories.values()
+    assert report.stored == 1 and report.irrelevant == 0
+    assert story.version == 1 and len(story.sources) == 4

@@ -1,16 +1,20 @@
 """Stories: which items report the same real-world event, and when a story changes materially.
 
-An item joins a story when they share an identity key (Federal Register document number,
-citation such as "84 FR 64018", canonical URL), or when, within a few days, they share a party
-and a label, or their texts are near-duplicates (MinHash over word shingles). Two different
-Federal Register documents are never one story: each rule is its own action.
+An item joins a story when they share an identity key (Federal Register document number, quoted
+or its own, citation such as "84 FR 64018", canonical URL), or when, within a few days, they
+share a party and a label, or a label and enough of their distinctive words (``words``: weighted
+by rarity, with the number of parties listed and the days stated). An official story keeps
+collecting later write-ups that name its parties and action for ``LATE_DAYS``. Different parties,
+or different numbers of parties listed, are different actions; two Federal Register documents
+are never one story, except a correction, which joins the rule it cites without an alert.
+Unlabelled items never start a story but may follow one silently.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from exportwatch.classify import classify
@@ -20,21 +24,25 @@ from exportwatch.classify.sentences import Reading, read
 from exportwatch.models import Classification, Item, Story, StoryItem
 from exportwatch.sources.federal_register import citations
 from exportwatch.sources.urls import canonical_url
+from exportwatch.stories.words import counts_differ, fingerprint, listed_counts, similarity, union
 from exportwatch.text import one_line
 
 WINDOW_DAYS = 4
 RULE_LAG_DAYS = 8
-SAME_TOPIC = 0.15  # estimated Jaccard of distinctive words, with a shared label, within the window
-_PERMUTATIONS = 64
-_PRIME = (1 << 61) - 1
-_SEEDS = [
-    (
-        int.from_bytes(hashlib.blake2b(f"a{i}".encode(), digest_size=8).digest(), "big") % _PRIME | 1,
-        int.from_bytes(hashlib.blake2b(f"b{i}".encode(), digest_size=8).digest(), "big") % _PRIME,
-    )
-    for i in range(_PERMUTATIONS)
-]
-_WORD = re.compile(r"[a-z0-9]+")
+LATE_DAYS = 30  # an official story keeps collecting write-ups that name its parties and action this long
+SAME_TOPIC = 0.18  # containment of distinctive words, with a shared label, within the window
+LATE_PARTY_TOPIC = 0.3  # a late report naming the story's party and action: specifics shared too
+LATE_TOPIC = 0.5  # a late report naming no party of the story: most specifics shared
+FOLLOW_TOPIC = 0.2  # an unlabelled item naming the story's party: this much of the story's words
+FOLLOW_UNNAMED_TOPIC = 0.25  # an unlabelled item naming none of its parties: more of them
+_STORY_PARTIES = 3
+_QUOTED_DOCUMENT = re.compile(r"\bFR\s+Doc(?:ument)?\.?\s*(?:No\.?\s*)?(\d{4}-\d{4,6})\b", re.IGNORECASE)
+_FOLLOW_HINT = re.compile(
+    r"\b(export|entity list|blacklist|trade list|commerce department|department of commerce|bureau of industry|"
+    r"licen[cs]e|restricted|restriction|ban|denial order|federal register|BIS\b)",
+    re.IGNORECASE,
+)
+_CORRECTION = re.compile(r";\s*(?:corrections?|correcting amendments?)\s*$", re.IGNORECASE)
 _DEADLINES = ("expires", "effective", "comments_close")
 _MAX_SOURCES = 50
 _EVIDENCE_PER_LABEL = 2
@@ -45,7 +53,7 @@ class Analysis:
     """Everything ingestion and clustering need to know of an item, computed once.
 
     The text is read once (``classify.sentences.read``); the classification, identity keys,
-    MinHash signature, main parties and summary are derived from that one reading.
+    weighted-word fingerprint, main parties and summary are derived from that one reading.
     """
 
     item: Item
@@ -57,31 +65,44 @@ class Analysis:
 
     @property
     def relevant(self) -> bool:
-        """An item with no label is not an export-control action and joins no story."""
+        """An item with no label is not an export-control action and starts no story."""
         return self.classification.relevant
+
+    @property
+    def may_follow(self) -> bool:
+        """An unlabelled item that speaks of export controls may still report a story's event."""
+        return not self.relevant and bool(_FOLLOW_HINT.search(f"{self.item.title} {self.summary}"))
 
 
 def analyse(item: Item, *, watched: frozenset[str] = frozenset()) -> Analysis:
-    """Read, classify and fingerprint an item once; irrelevant items stop after classification."""
+    """Read, classify and fingerprint an item once.
+
+    Irrelevant items are fingerprinted too: they never start a story, but a report that the
+    classifier cannot label (a reaction, a market story) may still follow a story it clearly reports.
+    """
     reading = read(item)
     classification = classify(item, watched=watched, reading=reading)
-    if not classification.relevant:
-        return Analysis(item, classification, (), (), frozenset(), "")
     return Analysis(
         item=item,
         classification=classification,
         keys=item_keys(item),
-        signature=signature(reading),
+        signature=signature(reading, item.published),
         parties=frozenset(_main_parties(reading, classification)),
         summary=one_line(reading.body[0], max_chars=400) if reading.body else "",
     )
 
 
 def item_keys(item: Item) -> tuple[str, ...]:
-    """Identity keys an item shares with any other report of the same document."""
+    """Identity keys an item shares with any other report of the same document.
+
+    Federal Register document numbers quoted in a text ("FR Doc. 2019-25286") are keys too: news
+    that names the rule's number, and a correction that names the rule it corrects.
+    """
     keys: dict[str, None] = {item.id: None}
     if item.document_number:
         keys[f"doc:{item.document_number}"] = None
+    for number in _QUOTED_DOCUMENT.findall(item.text[:20000]):
+        keys[f"doc:{number}"] = None
     for citation in citations([item.citation, item.title, item.text[:5000]]):
         keys[f"cite:{citation}"] = None
     if item.url:
@@ -89,37 +110,9 @@ def item_keys(item: Item) -> tuple[str, ...]:
     return tuple(keys)
 
 
-_STOPWORDS = frozenset(
-    """a an the and or of to in on for by with from at as is are was were be been has have had it its this that
-    these those their they them he she his her will would said says say after before over under into about than
-    more most some other new also not no but which who whom what when where while amid against between during
-    u s us usa united states american america washington department commerce bis bureau industry security
-    government administration official officials trump biden export exports exported exporting controls control
-    entity entities list lists blacklist trade add adds added adding rule rules final amend amends regulations
-    ear federal register company companies firm firms chinese china news report reports week monday tuesday
-    wednesday thursday friday saturday sunday""".split()  # noqa: SIM905 - a word list reads better as text
-)
-
-
-def signature(reading: Reading) -> tuple[int, ...]:
-    """MinHash signature of the item's distinctive words (title and lead, minus common and domain words).
-
-    Words, not shingles: two outlets rarely share phrasing, but they share the specifics (names,
-    numbers, places) that make an event; reposts share everything and score near 1.
-    """
-    words = _WORD.findall(f"{reading.title} {reading.lead}".lower())
-    tokens = {w for w in words if w not in _STOPWORDS and (len(w) > 2 or w.isdigit())}
-    hashes = [int.from_bytes(hashlib.blake2b(t.encode(), digest_size=8).digest(), "big") for t in tokens]
-    if not hashes:
-        return ()
-    return tuple(min((a * h + b) % _PRIME for h in hashes) for a, b in _SEEDS)
-
-
-def similarity(a: Sequence[int], b: Sequence[int]) -> float:
-    """Estimated Jaccard similarity of two MinHash signatures."""
-    if not a or not b or len(a) != len(b):
-        return 0.0
-    return sum(x == y for x, y in zip(a, b, strict=True)) / len(a)
+def signature(reading: Reading, published: str = "") -> tuple[int, ...]:
+    """The weighted distinctive words of the item's title and lead (``words.fingerprint``)."""
+    return fingerprint(f"{reading.title}. {reading.lead}", published)
 
 
 def story_id_for(first_key: str) -> str:
@@ -136,35 +129,93 @@ def _document_numbers(keys: Iterable[str]) -> set[str]:
     return {k[4:] for k in keys if k.startswith("doc:")}
 
 
+def is_correction(item: Item) -> bool:
+    """A Federal Register correction ("...; Correction"): it amends the rule it cites, it is no new action."""
+    return item.source == "federal_register" and bool(_CORRECTION.search(item.title))
+
+
+def _apart(story: Story, item: Item) -> int | None:
+    gaps = [d for d in (_days_apart(item.published, s.published) for s in story.sources) if d is not None]
+    return min(gaps, default=_days_apart(item.published, story.published))
+
+
 def belongs(story: Story, analysis: Analysis) -> bool:
     """Whether the analysed item reports the event of ``story``."""
     item, classification, keys, sig = analysis.item, analysis.classification, analysis.keys, analysis.signature
+    if not analysis.relevant:
+        return _follows(story, analysis)
     item_docs, story_docs = _document_numbers(keys), _document_numbers(story.keys)
     if item_docs and story_docs and not item_docs & story_docs:
-        return False  # two Federal Register documents are two actions
+        return False  # two Federal Register documents are two actions (a correction carries both numbers)
     if set(keys) & set(story.keys):
         return True
-    gaps = [d for d in (_days_apart(item.published, s.published) for s in story.sources) if d is not None]
-    apart = min(gaps, default=_days_apart(item.published, story.published))
+    apart = _apart(story, item)
     story_has_rule = any(s.source == "federal_register" for s in story.sources)
     item_is_rule = item.source == "federal_register"
+    if apart is None or apart > LATE_DAYS:
+        return False
+    same_labels = bool(set(classification.labels) & set(story.labels))
+    item_parties, story_parties = analysis.parties, _story_parties(story)
+    shared = item_parties & story_parties
+    item_counts, story_counts = listed_counts(sig), listed_counts(story.signature)
+    # Different parties named, or, naming none in common, different numbers of parties listed ("24
+    # companies" against "38 affiliates"): a different action. Precision first: an outlet leading with
+    # SMIC and another leading with DJI, of one rule listing both, stay apart unless a key joins them.
+    conflict = bool(item_parties and story_parties and not shared) or (
+        not shared and counts_differ(item_counts, story_counts)
+    )
+    topic = similarity(sig, story.signature)
     # The Federal Register can trail the announcement by a week (orders, interim final rules).
     limit = RULE_LAG_DAYS if item_is_rule != story_has_rule else WINDOW_DAYS
-    if apart is None or apart > limit:
+    if conflict:
         return False
-    item_parties, story_parties = analysis.parties, {entity_key(e) for e in story.entities[:3]}
-    if item_parties and story_parties:
-        return bool(item_parties & story_parties)  # same named parties within days: the same event
-    if not set(classification.labels) & set(story.labels):
+    if apart > limit:
+        # Late: the rule weeks after its news, or a write-up weeks after the rule. It must report the
+        # story's action and share its specifics, more of them when it names none of its parties.
+        if not (story_has_rule or item_is_rule) or not same_labels:
+            return False
+        return topic >= (LATE_PARTY_TOPIC if shared else LATE_TOPIC)
+    if shared and (same_labels or topic >= SAME_TOPIC):
+        return True  # same named parties within days, reporting the same kind of action or in the same words
+    if not same_labels:
         return False
-    if similarity(sig, story.signature) >= SAME_TOPIC:
+    if topic >= SAME_TOPIC:
         return True
     # A rule's abstract rarely names the parties its news names: the one rule of that kind, in those
-    # days, for the same countries, is the rule the news reports.
-    if item_is_rule != story_has_rule:
+    # days, for the same countries, is the rule the news reports. Only a rule finding its news: news
+    # that finds a rule story this way may be any other action of that week.
+    if item_is_rule and not story_has_rule and not item_parties:
         countries, story_countries = set(classification.countries), set(story.countries)
         return not countries or not story_countries or bool(countries & story_countries)
     return False
+
+
+def _story_parties(story: Story) -> set[str]:
+    return {entity_key(e) for e in story.entities[:_STORY_PARTIES]}
+
+
+def _follows(story: Story, analysis: Analysis) -> bool:
+    """Whether an unlabelled item (a reaction, a market story) reports this story's event.
+
+    Stricter than ``belongs``: the same days, no other party, and shared specifics.
+    "Huawei launches a new phone" names Huawei but reports another event.
+    """
+    if set(analysis.keys) & set(story.keys):
+        return True
+    apart = _apart(story, analysis.item)
+    story_has_rule = any(s.source == "federal_register" for s in story.sources)
+    if apart is None or apart > (LATE_DAYS if story_has_rule else WINDOW_DAYS):
+        return False
+    story_parties = _story_parties(story)
+    if analysis.parties and story_parties and not analysis.parties & story_parties:
+        return False
+    if counts_differ(listed_counts(analysis.signature), listed_counts(story.signature)):
+        return False
+    named = bool(analysis.parties & story_parties)
+    needed = FOLLOW_TOPIC if named else FOLLOW_UNNAMED_TOPIC
+    if apart > WINDOW_DAYS:  # a write-up weeks after the rule: as for a labelled one
+        needed = max(needed, LATE_PARTY_TOPIC if named else LATE_TOPIC)
+    return similarity(analysis.signature, story.signature) >= needed
 
 
 def _main_parties(reading: Reading, classification: Classification) -> set[str]:
@@ -242,6 +293,8 @@ def merge(story: Story, analysis: Analysis, *, now: str) -> Story:
     deadline. Another article about the same event is recorded and changes nothing else.
     """
     item, classification, keys = analysis.item, analysis.classification, analysis.keys
+    if not analysis.relevant or is_correction(item):
+        return _record(story, analysis, now=now)
     changes: list[str] = []
     if item.official and not story.official:
         cite = f" ({item.citation})" if item.citation else ""
@@ -274,11 +327,34 @@ def merge(story: Story, analysis: Analysis, *, now: str) -> Story:
         evidence=tuple(evidence),
         sources=sources[:_MAX_SOURCES],
         keys=_merge_unique(story.keys, keys)[:200],
+        signature=union(story.signature, analysis.signature) if _anchored(story, analysis) else story.signature,
         last_seen=now,
         official=story.official or item.official,
         aliases=_merge_aliases(story.aliases, classification.aliases),
         version=story.version + (1 if changes else 0),
         changes=tuple(changes) if changes else story.changes,
+    )
+
+
+def _anchored(story: Story, analysis: Analysis) -> bool:
+    """Whether an item is tied to its story by more than words: a shared key or a named party.
+
+    Only such items add their words to the story's fingerprint; an item that joined on words alone
+    adding its own would let the story drift, one paraphrase at a time, into the next event.
+    """
+    return bool(set(analysis.keys) & set(story.keys)) or bool(analysis.parties & _story_parties(story))
+
+
+def _record(story: Story, analysis: Analysis, *, now: str) -> Story:
+    """Add a source that changes nothing a subscriber is told: no label, date or party of its own.
+
+    Its words stay out of the story's fingerprint too: a reaction or market story must not draw the
+    next one in.
+    """
+    item = analysis.item
+    sources = story.sources if any(s.id == item.id for s in story.sources) else story.sources + (_source(item),)
+    return replace(
+        story, sources=sources[:_MAX_SOURCES], keys=_merge_unique(story.keys, analysis.keys)[:200], last_seen=now
     )
 
 

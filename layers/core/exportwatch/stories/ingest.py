@@ -17,7 +17,7 @@ from exportwatch.classify.dates import to_date
 from exportwatch.entity_list.documents import names_entries
 from exportwatch.models import Item, RuleText, Story
 from exportwatch.ports import ItemAlreadyStored, StoreError, StoryChanged, StoryStore, Versioned
-from exportwatch.stories.cluster import RULE_LAG_DAYS, Analysis, analyse, find_story, merge, new_story
+from exportwatch.stories.cluster import LATE_DAYS, RULE_LAG_DAYS, Analysis, analyse, find_story, merge, new_story
 
 logger = Logger(child=True)
 _MAX_ATTEMPTS = 5
@@ -114,22 +114,32 @@ def ingest(
     # items published long before they were first seen are remembered, never alerted.
     oldest = (now() - timedelta(days=policy.max_age_days)).date().isoformat() if policy.max_age_days > 0 else ""
     relevant: list[Analysis] = []
+    followers: list[Analysis] = []
     for item in fresh:
         stale = bool(oldest and item.published and item.published < oldest)
         analysis = None if stale else analyse(item, watched=policy.watched)
         if analysis is not None and analysis.relevant:
             relevant.append(analysis)
+        elif analysis is not None and analysis.may_follow:
+            followers.append(analysis)  # may follow a story it clearly reports; never starts one
         elif not store.mark_seen(item):
             report.already_seen += 1
         elif stale:
             report.stale += 1
         else:
             report.irrelevant += 1
-    if relevant:
+    if relevant or followers:
         read = _read_texts(relevant, texts)
-        batch = _Batch.read(store, relevant, stamp)
+        batch = _Batch.read(store, relevant + followers, stamp)
         for analysis in relevant:
             batch.place(analysis)
+        for analysis in followers:
+            if batch.follow(analysis):
+                continue
+            if not store.mark_seen(analysis.item):
+                report.already_seen += 1
+            else:
+                report.irrelevant += 1
         for group in batch.groups.values():
             _persist(group, store, report, stamp=stamp, ttl_days=policy.ttl_days, texts=read)
     return report
@@ -206,8 +216,10 @@ def _days_around(analyses: Sequence[Analysis], stamp: str) -> tuple[str, str]:
     today = date.fromisoformat(stamp[:10])
     earliest, latest = today - timedelta(days=20 * 365), today + timedelta(days=365)
     days = [d for d in (to_date(a.item.published) for a in analyses) if d and earliest <= d <= latest] or [today]
-    lag = timedelta(days=RULE_LAG_DAYS)  # as far as a rule may trail its news; belongs() applies tighter limits
-    return (min(days) - lag).isoformat(), (max(days) + lag).isoformat()
+    # Back as far as a late write-up may trail its story, ahead as far as a rule may trail its news;
+    # belongs() applies tighter limits.
+    back, ahead = timedelta(days=LATE_DAYS), timedelta(days=RULE_LAG_DAYS)
+    return (min(days) - back).isoformat(), (max(days) + ahead).isoformat()
 
 
 @dataclass(slots=True)
@@ -239,6 +251,18 @@ class _Batch:
             base, rev = self.candidates[story.story_id]
             group = self.groups[story.story_id] = _Group(base, rev, base)
         group.join(analysis, self.stamp)
+
+    def follow(self, analysis: Analysis) -> bool:
+        """Record an unlabelled item as a silent source of the story it clearly reports, if any."""
+        story = self._owner(analysis) or find_story(self._stories(), analysis)
+        if story is None:
+            return False
+        group = self.groups.get(story.story_id)
+        if group is None:
+            base, rev = self.candidates[story.story_id]
+            group = self.groups[story.story_id] = _Group(base, rev, base)
+        group.join(analysis, self.stamp)
+        return True
 
     def _owner(self, analysis: Analysis) -> Story | None:
         for key in analysis.keys:
