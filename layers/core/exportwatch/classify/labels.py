@@ -28,6 +28,7 @@ import re
 from collections.abc import Iterable
 from datetime import date
 
+from exportwatch.classify import model as trained
 from exportwatch.classify.dates import find_dates, to_date
 from exportwatch.classify.parties import entity_key, find_aliases, find_countries, find_parties
 from exportwatch.classify.rules import (
@@ -288,6 +289,25 @@ def _trim(sentence: str) -> str:
     return sentence if len(sentence) <= _EVIDENCE_CHARS else sentence[: _EVIDENCE_CHARS - 1].rstrip() + "…"
 
 
+def scope_of(item: Item, reading: Reading | None = None) -> list[str]:
+    """The lines classification reads: the title (possibly empty) first, then the text's sentences."""
+    body = (reading or read(item)).body
+    return [item.title.strip(), *(body if item.source == FR else body[: _NEWS_SENTENCES - 1])]
+
+
+def rule_evidence(item: Item, scope: list[str]) -> dict[str, int]:
+    """Label -> index in ``scope`` of the line the rules take as evidence for it."""
+    lines = [plain(sentence).lower() for sentence in scope]
+    return _classify_fr(item, lines) if item.source == FR else _classify_news(item, lines)
+
+
+def _evidence_line(model: trained.Model, label: str, lines: list[str]) -> int:
+    """The line that speaks most for a label the rules found no sentence for: the title unless one is stronger."""
+    linear = model.labels[label]
+    scores = [linear.line_score(trained.line_features(line, title=index == 0)) for index, line in enumerate(lines)]
+    return max(range(len(lines)), key=lambda index: (scores[index] if lines[index] else float("-inf"), -index))
+
+
 def _severity(labels: Iterable[str], entities: Iterable[str], watched: frozenset[str]) -> str | None:
     labels = set(labels)
     if not labels:
@@ -317,14 +337,20 @@ def classify(item: Item, *, watched: frozenset[str] = frozenset(), reading: Read
     Classification
         No labels when the item is not an export-control action.
     """
-    fr = item.source == FR
-    body = (reading or read(item)).body
     # The title always comes first (possibly empty), so evidence index 0 is the title.
-    scope = [item.title.strip(), *(body if fr else body[: _NEWS_SENTENCES - 1])]
-    lines = [plain(sentence).lower() for sentence in scope]
-    found = _classify_fr(item, lines) if fr else _classify_news(item, lines)
-    if not found:
+    scope = scope_of(item, reading)
+    model = trained.load()
+    read_by_model = trained.scope(scope[0], scope[1:], item.source)
+    features = trained.features(read_by_model, item.source, item.agencies)
+    if not model.gate_open(features):
         return Classification()
+    ruled = rule_evidence(item, scope)
+    decided = model.predict(features, ruled)
+    if not decided:
+        return Classification()
+    found = {
+        label: ruled[label] if label in ruled else _evidence_line(model, label, read_by_model) for label in decided
+    }
     labels = tuple(sorted(found, key=_LABEL_ORDER.__getitem__))
     evidence = tuple(Evidence(label, _trim(scope[found[label]])) for label in labels)
     # The parties acted on are those named where the action is stated (title and evidence);
