@@ -37,7 +37,10 @@ SEED = 0
 C_GRID = (1.0, 3.0, 10.0, 30.0)
 THRESHOLDS = tuple(round(0.05 * step, 2) for step in range(2, 19))
 MIN_DOCS = 2
-DECIMALS = 4
+DECIMALS = 3
+# Weights smaller than this are dropped, in cross-validation as in the shipped model: a smaller table is
+# faster to look features up in, and such weights move a probability by next to nothing.
+PRUNE = 0.05
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +151,20 @@ def _folds(rows: Sequence[Example]) -> list[tuple[list[int], list[int]]]:
     return [(list(a), list(b)) for a, b in splitter.split(list(range(len(rows))), strata)]
 
 
+def _pruned(fitted: Any) -> Any:
+    coef = fitted.coef_[0].round(DECIMALS)
+    coef[abs(coef) < PRUNE] = 0.0
+    return coef
+
+
+def _pruned_probabilities(fitted: Any, matrix: Any) -> list[float]:
+    """Probabilities as the shipped model computes them: pruned, rounded weights."""
+    import numpy as np
+
+    margins = matrix @ _pruned(fitted) + round(float(fitted.intercept_[0]), DECIMALS)
+    return [float(p) for p in 1.0 / (1.0 + np.exp(-np.asarray(margins).ravel()))]
+
+
 def out_of_fold(rows: Sequence[Example], c: float) -> dict[str | None, list[float]]:
     """Out-of-fold probabilities of the gate (key None) and of each label."""
     chances: dict[str | None, list[float]] = {key: [0.0] * len(rows) for key in (None, *LABELS)}
@@ -158,7 +175,7 @@ def out_of_fold(rows: Sequence[Example], c: float) -> dict[str | None, list[floa
         for key in chances:
             ys, weights = _targets(train, key)
             fitted = _fit(x_train, ys, weights, c)
-            probabilities = fitted.predict_proba(x_test)[:, 1] if fitted is not None else [0.0] * len(test)
+            probabilities = _pruned_probabilities(fitted, x_test) if fitted is not None else [0.0] * len(test)
             for i, p in zip(test_index, probabilities, strict=True):
                 chances[key][i] = float(p)
     return chances
@@ -229,11 +246,7 @@ def choose_sure(
 
 
 def _export(fitted: Any, vocabulary: list[str], threshold: float) -> dict[str, Any]:
-    weights = {
-        feature: round(float(w), DECIMALS)
-        for feature, w in zip(vocabulary, fitted.coef_[0], strict=True)
-        if abs(round(float(w), DECIMALS)) > 0
-    }
+    weights = {feature: float(w) for feature, w in zip(vocabulary, _pruned(fitted), strict=True) if w}
     return {"bias": round(float(fitted.intercept_[0]), DECIMALS), "threshold": threshold, "weights": weights}
 
 
@@ -291,7 +304,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Train and write the model; ``--check`` only compares the shipped model's training hash."""
     parser = argparse.ArgumentParser(prog="train", description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=runtime.MODEL_PATH)
+    parser.add_argument("--show", action="store_true", help="print the shipped model's cross-validated figures")
     args = parser.parse_args(argv)
+    if args.show:
+        meta = runtime.load(args.out).meta
+        stale = "" if meta.get("training_sha256") == data_hash() else " (STALE: the training files changed; make train)"
+        print(
+            json.dumps({key: meta[key] for key in ("items", "C", "cv", "rules_alone_untuned_items")}, indent=1) + stale
+        )
+        return 0
     rows = examples()
     data, cv = train(rows)
     print(cv.table())

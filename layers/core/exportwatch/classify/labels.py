@@ -301,11 +301,11 @@ def rule_evidence(item: Item, scope: list[str]) -> dict[str, int]:
     return _classify_fr(item, lines) if item.source == FR else _classify_news(item, lines)
 
 
-def _evidence_line(model: trained.Model, label: str, lines: list[str]) -> int:
-    """The line that speaks most for a label the rules found no sentence for: the title unless one is stronger."""
+def _evidence_line(model: trained.Model, label: str, per_line: list[set[str]]) -> int:
+    """The line that speaks most for a label the rules found no sentence for (an empty title never does)."""
     linear = model.labels[label]
-    scores = [linear.line_score(trained.line_features(line, title=index == 0)) for index, line in enumerate(lines)]
-    return max(range(len(lines)), key=lambda index: (scores[index] if lines[index] else float("-inf"), -index))
+    scores = [linear.line_score(found) if found else float("-inf") for found in per_line]
+    return max(range(len(per_line)), key=lambda index: (scores[index], -index))
 
 
 def _severity(labels: Iterable[str], entities: Iterable[str], watched: frozenset[str]) -> str | None:
@@ -341,16 +341,15 @@ def classify(item: Item, *, watched: frozenset[str] = frozenset(), reading: Read
     scope = scope_of(item, reading)
     model = trained.load()
     read_by_model = trained.scope(scope[0], scope[1:], item.source)
-    features = trained.features(read_by_model, item.source, item.agencies)
-    if not model.gate_open(features):
+    per_line = [trained.line_features(line, title=index == 0) for index, line in enumerate(read_by_model)]
+    chances = model.chances(trained.item_features(per_line, item.source, item.agencies))
+    if not model.gate_open(chances):
         return Classification()
     ruled = rule_evidence(item, scope)
-    decided = model.predict(features, ruled)
+    decided = model.decide(chances, ruled)
     if not decided:
         return Classification()
-    found = {
-        label: ruled[label] if label in ruled else _evidence_line(model, label, read_by_model) for label in decided
-    }
+    found = {label: ruled[label] if label in ruled else _evidence_line(model, label, per_line) for label in decided}
     labels = tuple(sorted(found, key=_LABEL_ORDER.__getitem__))
     evidence = tuple(Evidence(label, _trim(scope[found[label]])) for label in labels)
     # The parties acted on are those named where the action is stated (title and evidence);
