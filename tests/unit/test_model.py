@@ -48,8 +48,8 @@ def test_cross_validated_figures_are_stored_with_the_model() -> None:
     assert cv["folds"] == 5
     assert cv["with_rules_untuned_items"]["items"] >= 100
     # Held as floors: a retraining that does worse on unseen folds fails here.
-    assert cv["with_rules_untuned_items"]["macro_f1"] >= 0.84
-    assert cv["model_alone_all_items"]["macro_f1"] >= 0.82
+    assert cv["with_rules_untuned_items"]["macro_f1"] >= 0.78
+    assert cv["model_alone_all_items"]["macro_f1"] >= 0.83
 
 
 def test_margin_is_the_bias_plus_the_weights_over_the_vector_length() -> None:

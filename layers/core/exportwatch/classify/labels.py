@@ -1,10 +1,14 @@
 """Multi-label classification of export-control items, with evidence for every label.
 
-Rules, not a model: every label must point at the title span or sentence that justifies it, the rules
-can be read and argued with by a compliance officer, and they run at thousands of items a second.
-docs/labels.md states the labelling rules; ``exportwatch eval`` measures these rules against them.
+A trained model and the rules together. The model (``classify.model``: a logistic regression per label and
+a relevance gate, trained by ``make train``) decides whether an item reports an export-control action and
+which; the rules below add the labels they find evidence for, must agree where the gate is unsure, and
+give each label its evidence: the title span or sentence that states the action (failing a rule's
+sentence, the line whose words weigh most for the label). Rules alone fitted the corpus they were
+written against and missed a third of the actions in news they had never seen. docs/labels.md states the
+labelling rules; ``exportwatch eval`` measures the whole against them.
 
-The shape of the decision:
+The shape of the rules:
 
 1. Clean the text (news page noise such as "Featured ... Read Now" teasers is cut off) and split it into
    sentences; abbreviations such as "U.S." or "Nov." do not end one.
