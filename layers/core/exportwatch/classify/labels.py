@@ -265,7 +265,7 @@ def _news_evidence(rule: Rule, lines: list[str], published: date | None) -> int 
 def _classify_news(item: Item, lines: list[str]) -> dict[str, int]:
     """Label -> index of the evidence in ``lines`` (headline first, then the first sentences)."""
     head = " ".join(lines[:3])
-    if _EXPLAINER.search(lines[0]) or _EXPLAINER.search(head):
+    if _EXPLAINER.search(head):  # the head starts with the title: one search covers both
         return {}
     if _STRONG_OFF.search(lines[0]) and not _ANCHOR.search(lines[0]):
         return {}

@@ -19,9 +19,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import repeat
+from operator import itemgetter
 from pathlib import Path
 
 MODEL_PATH = Path(__file__).with_name("model.json")
+_FIRST = itemgetter(0)
 RELEVANT = "relevant"
 # News states its event in the headline and the lede; later sentences are mostly background.
 NEWS_LEDE_SENTENCES = 4
@@ -120,6 +122,8 @@ class Model:
     # Every feature's weights in the gate and each label model, in that order: one look-up per feature.
     table: dict[str, tuple[float, ...]] = field(init=False, repr=False, compare=False)
     vocabulary: frozenset[str] = field(init=False, repr=False, compare=False)
+    # The gate's margin below which its probability misses its threshold (the logit of the threshold).
+    _closed_below: float = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         linears = (self.relevance, *self.labels.values())
@@ -131,6 +135,8 @@ class Model:
             row = tuple(linear.weights.get(feature, 0.0) for linear in linears)
             table[feature] = rows.setdefault(row, row)
         object.__setattr__(self, "table", table)
+        threshold = min(max(self.relevance.threshold, 1e-9), 1 - 1e-9)
+        object.__setattr__(self, "_closed_below", math.log(threshold / (1 - threshold)) - 1e-9)
         object.__setattr__(self, "vocabulary", vocabulary)
 
     def chances(self, found: set[str]) -> dict[str, float]:
@@ -140,8 +146,12 @@ class Model:
         sums run in C. (Hash look-ups dominate the cost of classifying an item: this makes one per feature.)
         """
         rows = list(filter(None, map(self.table.get, found)))
-        sums = [sum(column) for column in zip(*rows, strict=True)] if rows else [0.0] * (1 + len(self.labels))
         length = math.sqrt(len(found)) if found else 1.0
+        gate = self.relevance.bias + sum(map(_FIRST, rows)) / length
+        if gate < self._closed_below:
+            # The gate stays shut (the label models would not be read): skip their sums.
+            return {RELEVANT: 1.0 / (1.0 + math.exp(-gate)) if gate > -30 else 0.0}
+        sums = [sum(column) for column in zip(*rows, strict=True)] if rows else [0.0] * (1 + len(self.labels))
         chances = {}
         linears = (self.relevance, *self.labels.values())
         for key, linear, total in zip((RELEVANT, *self.labels), linears, sums, strict=True):
