@@ -27,7 +27,7 @@ export SAM_CLI_TELEMETRY := 0
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help install dev tools lock format lint typecheck test unit validate bench cost demo eval build deploy clean
+.PHONY: help install dev tools lock format lint typecheck test unit validate bench cost demo eval train build deploy clean
 
 help:  ## Show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -91,12 +91,17 @@ bench: install  ## Benchmarks: classification throughput, cold-start import cost
 demo: install  ## The whole pipeline on moto with the bundled sample sources; prints what subscribers got
 	$(BIN)/exportwatch demo
 
+train: install  ## Fit the classifier's model (scikit-learn, 5-fold CV, fixed seeds) and write classify/model.json
+	$(BIN)/python -m exportwatch_cli.train
+
 eval: install  ## Classification and clustering on the training sets and the frozen held-out sets, side by side
-	@echo "== classification, training corpus (the rules were written against it)"
+	@echo "== classification, cross-validated on the training data (make train computed it; stored in model.json)"
+	@$(BIN)/python -m exportwatch_cli.train --show
+	@echo "== classification, training corpus (the model was fitted and the rules written on it)"
 	@$(BIN)/exportwatch eval tests/fixtures/corpus/*.jsonl
 	@echo "== classification, held-out news (frozen; never tuned on)"
 	@$(BIN)/exportwatch eval tests/fixtures/heldout/news.jsonl
-	@echo "== classification, stories fixture (independently labelled)"
+	@echo "== classification, stories fixture (independently labelled; part of the model's training data)"
 	@$(BIN)/exportwatch eval tests/fixtures/stories/events.jsonl
 	@echo "== stories, fixture"
 	@$(BIN)/exportwatch cluster-eval tests/fixtures/stories/events.jsonl

@@ -6,7 +6,8 @@ precision and recall of the stories that ingestion itself forms (``cluster_by_in
 
 A predicted label listed in an item's ``allowed`` (labels its title implies that are not wrong to
 add) is neither a true nor a false positive. The false-alarm rate is the share of items with no
-gold label that get any label: the number a subscriber feels.
+gold label that get any label: the number a subscriber feels. The miss rate is the share of items with a
+gold label that get none: the actions a subscriber never hears of.
 """
 
 from __future__ import annotations
@@ -122,6 +123,8 @@ class Evaluation:
     items: int = 0
     negatives: int = 0
     false_alarms: int = 0
+    positives: int = 0
+    misses: int = 0
     errors: list[dict[str, Any]] = field(default_factory=list)
     entities: EntityScore = field(default_factory=EntityScore)
 
@@ -135,6 +138,35 @@ class Evaluation:
     def false_alarm_rate(self) -> float:
         """Share of gold-negative items that got a label."""
         return self.false_alarms / self.negatives if self.negatives else 0.0
+
+    @property
+    def miss_rate(self) -> float:
+        """Share of gold-positive items that got no label at all: the actions a subscriber never hears of."""
+        return self.misses / self.positives if self.positives else 0.0
+
+    def tally(self, item_id: str, title: str, gold: set[str], allowed: set[str], predicted: set[str]) -> None:
+        """Count one item's predicted labels against its gold and allowed labels."""
+        self.items += 1
+        if not gold:
+            self.negatives += 1
+            if predicted - allowed:
+                self.false_alarms += 1
+        else:
+            self.positives += 1
+            if not predicted:
+                self.misses += 1
+        for label in LABELS:
+            score = self.scores[label]
+            if label in gold and label in predicted:
+                score.tp += 1
+            elif label in gold:
+                score.fn += 1
+            elif label in predicted and label not in allowed:
+                score.fp += 1
+        if (predicted - allowed) != (gold - allowed) and gold - predicted | (predicted - gold - allowed):
+            self.errors.append(
+                {"id": item_id, "gold": sorted(gold), "predicted": sorted(predicted), "title": title[:120]}
+            )
 
     def to_json(self) -> dict[str, Any]:
         """The machine-readable report (``exportwatch eval --json``)."""
@@ -156,6 +188,9 @@ class Evaluation:
             "negatives": self.negatives,
             "false_alarms": self.false_alarms,
             "false_alarm_rate": round(self.false_alarm_rate, 4),
+            "positives": self.positives,
+            "misses": self.misses,
+            "miss_rate": round(self.miss_rate, 4),
             "entities": {
                 "recall": round(self.entities.recall, 4),
                 "precision": round(self.entities.precision, 4),
@@ -174,6 +209,7 @@ class Evaluation:
         rows.append(
             f"false alarms on {self.negatives} unlabelled items: {self.false_alarms} ({self.false_alarm_rate:.1%})"
         )
+        rows.append(f"misses on {self.positives} labelled items: {self.misses} ({self.miss_rate:.1%})")
         e = self.entities
         if e.tp + e.fn:
             rows.append(
@@ -214,25 +250,8 @@ def evaluate(records: Iterable[dict[str, Any]]) -> Evaluation:
         gold = gold_labels(record, "labels")
         allowed = gold_labels(record, "allowed")
         classification = classify(item)
-        predicted = set(classification.labels)
         result.entities.add(record, classification.entities)
-        result.items += 1
-        if not gold:
-            result.negatives += 1
-            if predicted - allowed:
-                result.false_alarms += 1
-        for label in LABELS:
-            score = result.scores[label]
-            if label in gold and label in predicted:
-                score.tp += 1
-            elif label in gold:
-                score.fn += 1
-            elif label in predicted and label not in allowed:
-                score.fp += 1
-        if (predicted - allowed) != (gold - allowed) and gold - predicted | (predicted - gold - allowed):
-            result.errors.append(
-                {"id": item.id, "gold": sorted(gold), "predicted": sorted(predicted), "title": item.title[:120]}
-            )
+        result.tally(item.id, item.title, gold, allowed, set(classification.labels))
     return result
 
 

@@ -18,11 +18,11 @@ from tests.helpers import FIXTURES, read_jsonl
 # Measured on the single clustering path (ingestion into memory); wrong joins stay rare first.
 # events.jsonl 1.000/0.781, train_extra.jsonl 0.944/0.540 (both tuned on); heldout 0.966/0.466 (never tuned on).
 FLOORS = {
-    FIXTURES / "stories" / "events.jsonl": (0.99, 0.77),
+    # With the trained relevance gate (issue 9) fewer fixture items are relevant: recall 0.781 -> 0.695.
+    FIXTURES / "stories" / "events.jsonl": (0.99, 0.69),
     FIXTURES / "stories" / "train_extra.jsonl": (0.93, 0.53),
-    # Measured with the listed-names gazetteer merged in (0.941 / 0.438): precision fell from 0.966
-    # while the training sets did not move; no rule was changed for it (the set is never tuned on).
-    FIXTURES / "heldout" / "stories.jsonl": (0.94, 0.43),
+    # Measured with the gazetteer and the trained classifier merged in: 0.971 / 0.559 (never tuned on).
+    FIXTURES / "heldout" / "stories.jsonl": (0.96, 0.55),
 }
 
 
