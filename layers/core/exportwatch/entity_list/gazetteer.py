@@ -75,6 +75,8 @@ class Listed:
 
 
 _SPELLING = {"centre": "center", "defence": "defense", "organisation": "organization", "programme": "program"}
+_SPELLING_HINT = re.compile("|".join(_SPELLING))
+_NAME_START = re.compile(r"(?<![0-9A-Za-z])[A-Z0-9]")
 
 
 def words(text: str) -> list[str]:
@@ -166,32 +168,26 @@ class Gazetteer:
     def find(self, text: str) -> list[Listed]:
         """The listed parties ``text`` names, in order of first mention; the longest form wins where forms overlap."""
         lowered = text.lower()
-        spans = [(match.start(), _SPELLING.get(match.group(), match.group())) for match in _WORD.finditer(lowered)]
+        spelled = bool(_SPELLING_HINT.search(lowered))
         found: dict[int, None] = {}
-        position, count = 0, len(spans)
-        while position < count:
-            node, end = self._root, position
-            best: tuple[int, int] | None = None
-            while end < count:
-                child = node.get(spans[end][1])
+        resume = 0
+        # A name starts with a capital or a digit: only there does a walk down the trie begin.
+        for start in (m.start() for m in _NAME_START.finditer(text)):
+            if start < resume:
+                continue
+            node, best = self._root, None
+            for match in _WORD.finditer(lowered, start):
+                token = _SPELLING.get(match.group(), match.group()) if spelled else match.group()
+                child = node.get(token)
                 if child is None:
                     break
-                node, end = child, end + 1
-                if _END in node and (_CAPS not in node or self._capitals(text, spans, position, end)):
-                    best = (end, int(node[_END]))
-            first = text[spans[position][0]] if spans[position][0] < len(text) else ""
-            if best is not None and (first.isupper() or first.isdigit()):
+                node = child
+                if _END in node and (_CAPS not in node or text[start : match.end()].isupper()):
+                    best = (match.end(), int(node[_END]))
+            if best is not None:
                 found.setdefault(best[1], None)
-                position = best[0]
-            else:
-                position += 1
+                resume = best[0]
         return [self.entries[index] for index in found]
-
-    @staticmethod
-    def _capitals(text: str, spans: list[tuple[int, str]], first: int, end: int) -> bool:
-        start = spans[first][0]
-        last = spans[end - 1][0] + max(len(spans[end - 1][1]), 1)
-        return text[start:last].isupper()
 
 
 def read_listed(lines: Iterable[str]) -> Iterator[Listed]:
