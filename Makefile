@@ -102,6 +102,8 @@ eval: install  ## Classification and clustering on the training sets and the fro
 	@$(BIN)/exportwatch cluster-eval tests/fixtures/stories/events.jsonl
 	@echo "== stories, held-out (frozen; never tuned on)"
 	@$(BIN)/exportwatch cluster-eval tests/fixtures/heldout/stories.jsonl
+	@echo "== screening, pairs built from real Entity List names and aliases"
+	@$(BIN)/python -m exportwatch_cli.screening tests/fixtures/screening/pairs.jsonl
 
 build: tools  ## sam build (needs Python 3.13 on PATH; taken from pyenv when present)
 	PATH="$(PY313):$$PATH" $(TOOLS)/bin/sam build

@@ -1,12 +1,13 @@
 """The ``exportwatch`` command line (contract in docs/architecture.md; outside checks rely on it).
 
-demo, classify, cluster, parse-feed, eval, entries, replay. JSON lines in and out; bad input
+demo, classify, cluster, parse-feed, eval, entries, screen, replay. JSON lines in and out; bad input
 lines get an error object, unusable input a one-line error on stderr and exit 2.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import os
 import sys
@@ -196,6 +197,29 @@ def cmd_entries(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_screen(args: argparse.Namespace) -> int:
+    """A watchlist CSV against listed parties (``entries`` JSON lines) -> one JSON line per match."""
+    from exportwatch.screening import Index
+    from exportwatch_cli.screening import WatchlistError, read_entries, read_watchlist
+
+    if args.watchlist == "-" and args.entries == "-":
+        raise CliError("the watchlist and the entries cannot both be standard input")
+    if not 0.0 < args.threshold <= 1.0:
+        raise CliError("--threshold must be above 0 and at most 1")
+    try:
+        with _open(args.watchlist) as stream:
+            counterparties = read_watchlist(stream)
+        with _open(args.entries) as stream:
+            listed = read_entries(stream)
+    except (WatchlistError, csv.Error, UnicodeDecodeError) as exc:
+        raise CliError(str(exc)) from exc
+    index = Index(listed)
+    for counterparty in counterparties:
+        for match in index.screen(counterparty, args.threshold):
+            _emit(match.to_json())
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     """The whole pipeline on moto, with bundled sample sources served on loopback."""
     try:
@@ -283,6 +307,11 @@ def build_parser() -> argparse.ArgumentParser:
     entries = sub.add_parser("entries", help="an Entity List rule's text -> one JSON line per entry")
     entries.add_argument("file", nargs="?", default="-")
     entries.set_defaults(func=cmd_entries)
+    screen = sub.add_parser("screen", help="a watchlist CSV against listed parties -> one JSON line per match")
+    screen.add_argument("watchlist", metavar="WATCHLIST")
+    screen.add_argument("entries", nargs="?", default="-", metavar="ENTRIES")
+    screen.add_argument("--threshold", type=float, default=0.85, help="lowest score that is a match (default 0.85)")
+    screen.set_defaults(func=cmd_screen)
     replay = sub.add_parser("replay", help="re-send alerts that failed every retry (idempotent), clear the DLQ")
     replay.add_argument("--since", required=True, help="stories changed on or after this ISO date")
     replay.add_argument("--queue-url", default="", help="the NotifyFailureQueueUrl stack output")

@@ -1,0 +1,104 @@
+"""Watchlist files for ``exportwatch screen`` and the matcher's measurement on real listed names.
+
+``python -m exportwatch_cli.screening PAIRS.jsonl`` prints how many same-party pairs are found and
+how many different-party pairs are wrongly matched (``make eval`` runs it on the fixture).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+from typing import IO, Any
+
+from exportwatch.screening import DEFAULT_THRESHOLD, Counterparty, Index, Listed
+
+MAX_ROWS = 1_000_000
+
+
+class WatchlistError(ValueError):
+    """A watchlist or entries file that cannot be screened; the message is one line."""
+
+
+def read_watchlist(stream: IO[str]) -> list[Counterparty]:
+    """A CSV with a ``name`` column and optional ``country``, ``aliases`` (";"-separated), ``reference``."""
+    reader = csv.DictReader(stream)
+    fields = [f.strip().lower() for f in reader.fieldnames or []]
+    if "name" not in fields:
+        raise WatchlistError("the watchlist has no 'name' column (a CSV with a header row is expected)")
+    reader.fieldnames = fields
+    parties = []
+    for number, row in enumerate(reader, start=2):
+        if number > MAX_ROWS:
+            raise WatchlistError(f"more than {MAX_ROWS:,} rows")
+        name = (row.get("name") or "").strip()
+        if not name:
+            continue
+        aliases = tuple(a.strip() for a in (row.get("aliases") or "").split(";") if a.strip())
+        parties.append(
+            Counterparty(name, aliases, (row.get("country") or "").strip(), (row.get("reference") or "").strip())
+        )
+    return parties
+
+
+def read_entries(stream: IO[str]) -> list[Listed]:
+    """JSON lines shaped as ``exportwatch entries`` prints them; every line must be an object with a name."""
+    listed = []
+    for number, line in enumerate(stream, start=1):
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise WatchlistError(f"entries line {number}: not JSON ({exc.msg})") from exc
+        if not isinstance(data, dict) or not isinstance(data.get("name"), str) or not data["name"].strip():
+            raise WatchlistError(f"entries line {number}: an object with a 'name' is expected")
+        aliases = data.get("aliases") or []
+        if not isinstance(aliases, list):
+            raise WatchlistError(f"entries line {number}: 'aliases' must be a list")
+        listed.append(Listed.from_json(data))
+    return listed
+
+
+def evaluate_pairs(pairs: Iterable[dict[str, Any]], threshold: float = DEFAULT_THRESHOLD) -> dict[str, Any]:
+    """Same-party pairs found and different-party pairs matched, each pair screened on its own."""
+    counts: Counter[str] = Counter()
+    misses: list[dict[str, Any]] = []
+    for pair in pairs:
+        found = bool(Index([Listed.from_json(pair["entry"])]).screen(Counterparty(pair["counterparty"]), threshold))
+        kind = "same" if pair["same"] else "different"
+        counts[kind] += 1
+        counts[f"{kind}_matched"] += found
+        if found != pair["same"]:
+            misses.append({"counterparty": pair["counterparty"], "entry": pair["entry"]["name"], "rule": pair["rule"]})
+    return {
+        "pairs": counts["same"] + counts["different"],
+        "same_party": counts["same"],
+        "found": counts["same_matched"],
+        "recall": counts["same_matched"] / max(counts["same"], 1),
+        "different_party": counts["different"],
+        "wrongly_matched": counts["different_matched"],
+        "false_match_rate": counts["different_matched"] / max(counts["different"], 1),
+        "errors": misses,
+    }
+
+
+def main(argv: list[str]) -> int:
+    """Print the figures for one pairs file."""
+    lines = Path(argv[0]).read_text(encoding="utf-8").splitlines()
+    result = evaluate_pairs(json.loads(line) for line in lines if line.strip())
+    print(
+        f"screening: {result['found']}/{result['same_party']} same-party pairs found ({result['recall']:.1%}, "
+        f"at least 97%), {result['wrongly_matched']}/{result['different_party']} different-party pairs matched "
+        f"({result['false_match_rate']:.1%}, at most 2%); threshold {DEFAULT_THRESHOLD}"
+    )
+    for miss in result["errors"]:
+        print("  " + json.dumps(miss, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
