@@ -14,7 +14,9 @@ How a pair of names is scored
 4. Guards: at least one distinctive word must agree (generic words and places never match alone);
    a distinctive word replaced by another ("Huawei Device" / "Huawei Cloud"), or a place replaced by
    another ("... Chengdu Research Institute" / "... Hangzhou Research Institute"), is a different party.
-5. A single word that spells the initials of the other name ("NUDT") scores 0.9.
+5. A counterparty written as one word that spells the initials of a listed name ("NUDT") scores 0.9;
+   not the other way round: a name whose initials happen to spell a listed acronym is not that party.
+   Initials inside a name ("SANCO ME") count only beside a distinctive word that agrees as written.
 
 Blocking: the index keys each listed name by its distinctive words' sound-prefixes (and joined word
 pairs), so a counterparty is scored only against the names sharing a key, never against every name.
@@ -22,20 +24,24 @@ pairs), so a counterparty is scored only against the names sharing a key, never 
 
 from __future__ import annotations
 
-from collections import defaultdict
+import itertools
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from rapidfuzz.distance import Indel
 
-from exportwatch.screening.normalize import PLACE_WEIGHT, Name, analyse, skeleton
+from exportwatch.screening.normalize import PLACE_WEIGHT, Name, analyse, skeleton, weight
 
 __all__ = ["DEFAULT_THRESHOLD", "Counterparty", "Index", "Listed", "Match", "score_names"]
 
 DEFAULT_THRESHOLD = 0.85
-_TOKEN_SIMILAR = 0.8  # two words of five letters or more at this Indel ratio are one word misspelled
+_TOKEN_SIMILAR = 0.8 - 1e-9  # words of five letters or more this alike (Indel) are one word misspelled
 _ACRONYM_SCORE = 0.9
+_SWAPPED_GENERIC = 0.35  # a generic word replaced by another weighs a third of a distinctive one
+_INITIALS_WEIGHT = 0.999  # initials standing for words weigh as a distinctive word but never make a match alone
 _PREFIX = 4
 
 
@@ -101,39 +107,55 @@ class Match:
         return data
 
 
+@lru_cache(maxsize=262144)
 def _similar(a: str, b: str) -> float:
+    """How alike two words are, 0..1 (cached: the same list words recur across every counterparty)."""
     if a == b:
         return 1.0
     if a.isdigit() or b.isdigit():
         return 0.0
-    if min(len(a), len(b)) < 5:
-        return 1.0 if skeleton(a) == skeleton(b) and len(a) > 2 else 0.0
-    return max(Indel.normalized_similarity(a, b), Indel.normalized_similarity(skeleton(a), skeleton(b)))
+    short, long = sorted((a, b), key=len)
+    if len(short) >= 3 and long.startswith(short) and weight(long) < 1.0:
+        return 0.9  # an abbreviated generic word: "Tech" / "Technology", "Intl" is not, "Sci" / "Science"
+    if len(short) < 5:
+        return 1.0 if len(a) > 2 and skeleton(a) == skeleton(b) else 0.0
+    cutoff = _TOKEN_SIMILAR - 0.01  # rapidfuzz drops a score equal to its cutoff; the caller compares exactly
+    return max(
+        Indel.normalized_similarity(a, b, score_cutoff=cutoff),
+        Indel.normalized_similarity(skeleton(a), skeleton(b), score_cutoff=cutoff),
+    )
 
 
 def _join_split_words(a: Name, b: Name) -> tuple[list[tuple[str, float]], list[tuple[str, float]]]:
     """Join runs of words in one name that are one word in the other ("sense time" -> "sensetime")."""
     words_a = list(zip(a.tokens, a.weights, strict=True))
     words_b = list(zip(b.tokens, b.weights, strict=True))
-    for left, right in ((words_a, words_b), (words_b, words_a)):
-        targets = {skeleton(t) for t, _ in right if len(t) >= 6}
+    if a.runs & b.long_words or b.runs & a.long_words:
+        for left, right in ((words_a, words_b), (words_b, words_a)):
+            targets = {skeleton(t) for t, _ in right if len(t) >= 6}
+            i = 0
+            while i < len(left) - 1:
+                for size in (4, 3, 2):
+                    run = left[i : i + size]
+                    if len(run) == size and skeleton("".join(t for t, _ in run)) in targets:
+                        left[i : i + size] = [("".join(t for t, _ in run), max(w for _, w in run))]
+                        break
+                i += 1
+    for left_name, right_name, left, right in ((a, b, words_a, words_b), (b, a, words_b, words_a)):
+        targets = left_name.shorts & right_name.initial_runs  # "SANCO ME" / "SANCO Middle East"
+        if targets:  # the short words still standing after joining
+            targets = targets & {t for t, _ in left}
+        if not targets:
+            continue
         i = 0
-        while i < len(left) - 1:
+        while i < len(right):
+            initials = "".join(t[0] for t, _ in right)
             for size in (4, 3, 2):
-                run = left[i : i + size]
-                if len(run) == size and skeleton("".join(t for t, _ in run)) in targets:
-                    left[i : i + size] = [("".join(t for t, _ in run), max(w for _, w in run))]
+                spelled = initials[i : i + size]
+                if len(spelled) == size and spelled in targets and spelled not in {t for t, _ in right}:
+                    right[i : i + size] = [(spelled, _INITIALS_WEIGHT)]
                     break
             i += 1
-    for left, right in ((words_a, words_b), (words_b, words_a)):  # "SANCO ME" / "SANCO Middle East"
-        shorts = {t for t, _ in left if 2 <= len(t) <= 4 and t.isalpha()}
-        for i in range(len(right)):
-            for size in (4, 3, 2):
-                run = right[i : i + size]
-                initials = "".join(t[0] for t, _ in run)
-                if len(run) == size and initials in shorts and initials not in {t for t, _ in right}:
-                    right[i : i + size] = [(initials, max(w for _, w in run))]
-                    break
     return words_a, words_b
 
 
@@ -141,60 +163,74 @@ def _initials(name: Name) -> str:
     return "".join(t[0] for t in name.tokens if not t.isdigit())
 
 
-def score_names(a: Name, b: Name) -> tuple[float, str]:  # noqa: C901 (the guards read best in one place)
-    """Score two analysed names, 0..1, with the reason in words."""
-    if a.numbers != b.numbers:
-        return 0.0, "numbers differ"
-    if len(a.tokens) == 1 and len(b.tokens) > 2 and len(a.tokens[0]) >= 3 and a.tokens[0] == _initials(b):
-        return _ACRONYM_SCORE, "acronym of the listed name"
-    if len(b.tokens) == 1 and len(a.tokens) > 2 and len(b.tokens[0]) >= 3 and b.tokens[0] == _initials(a):
-        return _ACRONYM_SCORE, "the listed acronym spells the name's initials"
-    words_a, words_b = _join_split_words(a, b)
+def _align(
+    words_a: list[tuple[str, float]], words_b: list[tuple[str, float]]
+) -> tuple[float, bool, int, list[tuple[str, float]], list[tuple[str, float]]]:
+    """Pair each word of one name with its most similar free word of the other, in any order.
+
+    Returns the matched weight (both sides, times the similarity), whether any pair was inexact, how
+    many distinctive words agree, and the words left over on each side.
+    """
     used: set[int] = set()
     matched = 0.0
     fuzzy = False
-    distinctive_agree = 0
-    missing_a: list[str] = []
+    agree = 0
+    left_a: list[tuple[str, float]] = []
     for token, weight_a in words_a:
         best, best_j = 0.0, -1
         for j, (other, _) in enumerate(words_b):
-            if j in used:
-                continue
-            similarity = _similar(token, other)
-            if similarity > best:
-                best, best_j = similarity, j
-                if similarity == 1.0:
-                    break
+            if j not in used:
+                similarity = 1.0 if token == other else _similar(token, other)
+                if similarity > best:
+                    best, best_j = similarity, j
+                    if similarity == 1.0:
+                        break
         if best >= _TOKEN_SIMILAR:
             used.add(best_j)
             weight_b = words_b[best_j][1]
             matched += (weight_a + weight_b) * best
             fuzzy = fuzzy or best < 1.0
-            if weight_a == 1.0 and weight_b == 1.0 and not token.isdigit():
-                distinctive_agree += 1
-        elif weight_a == 1.0:
-            missing_a.append(token)
-    missing_b = [t for j, (t, w) in enumerate(words_b) if j not in used and w == 1.0]
-    places_a = [t for t, w in words_a if w == PLACE_WEIGHT and all(_similar(t, o) < 1.0 for o, _ in words_b)]
-    places_b = [t for t, w in words_b if w == PLACE_WEIGHT and all(_similar(t, o) < 1.0 for o, _ in words_a)]
+            agree += weight_a == 1.0 and weight_b == 1.0 and not token.isdigit()
+        else:
+            left_a.append((token, weight_a))
+    left_b = [word for j, word in enumerate(words_b) if j not in used]
+    return matched, fuzzy, agree, left_a, left_b
+
+
+def score_names(a: Name, b: Name) -> tuple[float, str]:
+    """Score two analysed names, 0..1, with the reason in words."""
+    if a.numbers != b.numbers:
+        return 0.0, "numbers differ"
+    if len(a.tokens) == 1 and len(b.tokens) > 2 and len(a.tokens[0]) >= 3 and a.tokens[0] == _initials(b):
+        return _ACRONYM_SCORE, "acronym of the listed name"
+    words_a, words_b = _join_split_words(a, b)
+    matched, fuzzy, agree, left_a, left_b = _align(words_a, words_b)
     total = sum(w for _, w in words_a) + sum(w for _, w in words_b)
-    if total == 0:
-        return 0.0, "no words to compare"
-    score = matched / total
-    if distinctive_agree == 0:
+    generic = [t for t, w in left_a if w < PLACE_WEIGHT], [t for t, w in left_b if w < PLACE_WEIGHT]
+    if generic[0] and generic[1]:  # "Future Marine" / "Future Systems": another line of business
+        total += _SWAPPED_GENERIC * (len(generic[0]) + len(generic[1]))
+    score = matched / total if total else 0.0
+    if agree == 0:
         if a.key == b.key and a.key:
             return min(score, 0.99), "same name, generic words only"
         return 0.0, "only generic words, places or numbers agree"
-    if missing_a and missing_b:
-        return min(score, 0.5), f"different distinctive words: {missing_a[0]!r} / {missing_b[0]!r}"
-    if places_a and places_b:
-        return min(score, 0.5), f"different places: {places_a[0]!r} / {places_b[0]!r}"
+    missing = [t for t, w in left_a if w == 1.0], [t for t, w in left_b if w == 1.0]
+    if missing[0] and missing[1]:
+        return min(score, 0.5), f"different distinctive words: {missing[0][0]!r} / {missing[1][0]!r}"
+    places = [t for t, w in left_a if w == PLACE_WEIGHT], [t for t, w in left_b if w == PLACE_WEIGHT]
+    if places[0] and places[1]:
+        return min(score, 0.5), f"different places: {places[0][0]!r} / {places[1][0]!r}"
+    return score, _why(a, b, words_a, words_b, score, fuzzy, missing[0] or missing[1])
+
+
+def _why(
+    a: Name, b: Name, words_a: list[tuple[str, float]], words_b: list[tuple[str, float]], score: float,
+    fuzzy: bool, extra: list[str],
+) -> str:  # fmt: skip
     if score >= 0.999:
-        why = "same name" if not (a.forms ^ b.forms) else "same name, legal form differs"
-        if " ".join(t for t, _ in words_a) != a.key or " ".join(t for t, _ in words_b) != b.key:
-            why = "same name, words joined differently"
-        return 1.0, why
-    extra = missing_a or missing_b
+        if len(words_a) != len(a.tokens) or len(words_b) != len(b.tokens):
+            return "same name, words joined differently"
+        return "same name" if not (a.forms ^ b.forms) else "same name, legal form differs"
     reasons = []
     if fuzzy:
         reasons.append("spelling differs")
@@ -202,7 +238,7 @@ def score_names(a: Name, b: Name) -> tuple[float, str]:  # noqa: C901 (the guard
         reasons.append(f"extra word {extra[0]!r}")
     if not extra and len(words_a) != len(words_b):
         reasons.append("generic words or places differ")
-    return score, ", ".join(reasons) or "word order differs"
+    return ", ".join(reasons) or "word order differs"
 
 
 @dataclass(slots=True)
@@ -211,6 +247,8 @@ class _Variant:
     text: str
     name: Name
     kind: str
+    keys: frozenset[str]
+    word_keys: tuple[frozenset[str], ...]  # the blocking keys of each distinctive word
 
 
 def _variants(listed: Listed) -> Iterator[tuple[str, str]]:
@@ -245,24 +283,47 @@ class Index:
     def __init__(self, listed: Iterable[Listed]) -> None:
         self._variants: list[_Variant] = []
         self._blocks: dict[str, list[int]] = defaultdict(list)
+        self._totals: list[float] = []
         for party in listed:
             for text, kind in _variants(party):
                 name = analyse(text)
                 if not name.tokens:
                     continue
                 position = len(self._variants)
-                self._variants.append(_Variant(party, text, name, kind))
-                for key in _keys(name):
+                keys = frozenset(_keys(name))
+                word_keys = tuple(_word_keys(t) for t in name.distinctive)
+                self._variants.append(_Variant(party, text, name, kind, keys, word_keys))
+                self._totals.append(name.total)
+                for key in keys:
                     self._blocks[key].append(position)
 
     def __len__(self) -> int:
         return len(self._variants)
 
-    def candidates(self, name: Name) -> set[int]:
-        """Positions of the listed names sharing a blocking key with ``name``."""
+    def candidates(self, name: Name, threshold: float = DEFAULT_THRESHOLD) -> set[int]:
+        """Positions of the listed names that share blocking keys with ``name`` and may reach ``threshold``.
+
+        Each distinctive word of ``name`` hits the listed names sharing one of its keys. A listed name
+        that some of those words miss has lost their weight: it stays a candidate only if it is long
+        enough for the loss to leave ``threshold`` within reach. Joined words, initials and whole-name
+        keys are matched as they are.
+        """
+        empty: list[int] = []
+        word_keys = [_word_keys(t) for t in name.distinctive]
+        per_word = [set().union(*(self._blocks.get(k, empty) for k in keys)) for keys in word_keys]
         found: set[int] = set()
-        for key in _keys(name):
-            found.update(self._blocks.get(key, ()))
+        for key in set(_keys(name, listed=False)).difference(*word_keys):  # joined words, initials, the whole name
+            found.update(self._blocks.get(key, empty))
+        if not per_word:
+            return found
+        hits = Counter(itertools.chain.from_iterable(per_word))
+        words = len(per_word)
+        slack = 1.0 - threshold
+        totals = self._totals
+        for position, count in hits.items():
+            lost = words - count
+            if lost == 0 or lost <= slack * (name.total + totals[position]):
+                found.add(position)
         return found
 
     def screen(self, counterparty: Counterparty, threshold: float = DEFAULT_THRESHOLD) -> list[Match]:
@@ -272,8 +333,12 @@ class Index:
             name = analyse(via)
             if not name.tokens:
                 continue
-            for position in self.candidates(name):
+            keys = frozenset(_keys(name))
+            word_keys = [_word_keys(t) for t in name.distinctive]
+            for position in self.candidates(name, threshold):
                 variant = self._variants[position]
+                if not _may_reach(name, variant, threshold, keys, word_keys):
+                    continue
                 score, why = score_names(name, variant.name)
                 if score < threshold:
                     continue
@@ -289,18 +354,51 @@ class Index:
         return [match for party in counterparties for match in self.screen(party, threshold)]
 
 
-def _keys(name: Name) -> Iterator[str]:
+def _may_reach(a: Name, b: _Variant, threshold: float, keys_a: frozenset[str], words_a: list[frozenset[str]]) -> bool:
+    """False when the pair cannot reach ``threshold``; cheap, so most candidates are never scored.
+
+    A distinctive word that shares no blocking key with any word of the other name stays unmatched: a
+    weight of 1 lost. Words left over on both sides mean different parties. Joined words and initials
+    change the words themselves, so such pairs are always scored.
+    """
+    name_b = b.name
+    if a.numbers != name_b.numbers:
+        return False
+    if len(a.tokens) == 1 or len(name_b.tokens) == 1:  # an acronym against a name
+        return True
+    if a.runs & name_b.long_words or name_b.runs & a.long_words:
+        return True
+    if a.shorts & name_b.initial_runs or name_b.shorts & a.initial_runs:
+        return True
+    lost_a = sum(1 for word in words_a if word.isdisjoint(b.keys))
+    lost_b = sum(1 for word in b.word_keys if word.isdisjoint(keys_a))
+    if lost_a and lost_b:
+        return False
+    total = a.total + name_b.total
+    return total - lost_a - lost_b >= threshold * total
+
+
+@lru_cache(maxsize=65536)
+def _word_keys(token: str) -> frozenset[str]:
+    sound = skeleton(token)
+    return frozenset({"p:" + sound[:_PREFIX], "p:" + token[:_PREFIX], "j:" + sound})
+
+
+def _keys(name: Name, *, listed: bool = True) -> Iterator[str]:
     tokens = name.tokens
-    for token, weight in zip(tokens, name.weights, strict=True):
-        if weight == 1.0 and not token.isdigit():
-            yield "p:" + skeleton(token)[:_PREFIX]
-            yield "p:" + token[:_PREFIX]
-            yield "j:" + skeleton(token)
+    for token in name.distinctive:
+        yield from _word_keys(token)
     for size in (2, 3, 4):  # words split in one name and joined in the other: "sense time" / "sensetime"
         for i in range(len(tokens) - size + 1):
-            yield "j:" + skeleton("".join(tokens[i : i + size]))
-    if len(tokens) == 1:
+            if max(name.weights[i : i + size]) == 1.0:  # not runs of generic words and places only
+                yield "j:" + skeleton("".join(tokens[i : i + size]))
+    # Initials inside a name ("SANCO ME" / "SANCO Middle East"), from either side.
+    for short in name.shorts:
+        yield ("s:" if listed else "i:") + short
+    for initials in name.initial_runs:
+        yield ("i:" if listed else "s:") + initials
+    if len(tokens) == 1 and not listed:
         yield "a:" + tokens[0]
-    elif len(tokens) > 2:
+    elif len(tokens) > 2 and listed:
         yield "a:" + _initials(name)
     yield "k:" + name.key

@@ -13,6 +13,7 @@ of Cyrillic follows the romanization the Entity List itself uses (BGN/PCGN-like:
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -57,7 +58,12 @@ _LEGAL_FORMS: dict[str, str] = {
 }  # fmt: skip
 # Short forms that are also ordinary words or parts of names: a legal form only at either end.
 _EDGE_ONLY = frozenset({"as", "ab", "ag", "kg", "sa", "sl", "pt", "san", "tic", "too", "est", "co", "lp", "ao", "sas"})
-_MAX_FORM_WORDS = max(len(form.split()) for form in _LEGAL_FORMS)
+_FORM_FIRST: dict[str, int] = {}  # first word of a form -> the most words a form starting with it has
+_FORM_LAST: dict[str, int] = {}
+for _form in _LEGAL_FORMS:
+    _parts = _form.split()
+    _FORM_FIRST[_parts[0]] = max(_FORM_FIRST.get(_parts[0], 0), len(_parts))
+    _FORM_LAST[_parts[-1]] = max(_FORM_LAST.get(_parts[-1], 0), len(_parts))
 
 _STOP = frozenset(
     {"of", "the", "and", "for", "de", "des", "la", "le", "du", "del", "di", "da", "al", "el", "und", "y", "et", "a",
@@ -71,9 +77,9 @@ science sciences scientific engineering engineers electronics electronic electri
 export imports exports imp exp research institute institution university academy center centre services
 service solutions solution systems system logistics enterprise enterprises global general equipment machinery
 manufacturing manufacture manufacturer products product materials material investment investments network
-networks communication communications telecommunications telecom digital information computer computing
-software data design designs supply supplies supplier resources resource energy power aviation aerospace
-aeronautics aeronautical marine shipping transport freight cargo express commercial commerce business
+networks communication communications telecommunication telecommunications telecom digital information
+computer computing software data design designs supply supplies supplier resources resource energy power
+aviation aerospace aeronautics aeronautical marine shipping transport freight cargo express commercial commerce business
 consulting consultancy consultants management agency office department bureau ministry national state
 federal scientific instruments instrument devices device precision microelectronics semiconductor
 semiconductors optical optics optoelectronics laboratory laboratories lab labs plant factory works
@@ -109,6 +115,11 @@ PLACE_WEIGHT = 0.5
 _ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th|s)?$")
 _DOTTED = re.compile(r"\b(?:[^\W\d_]\.){2,}(?![^\W\d_])")
 _WORD = re.compile(r"[^\W_]+")
+_SOUND_OF = {"shch": "sc", "sch": "sc", "zh": "j", "kh": "h", "ts": "c", "tz": "c", "ck": "k", "ph": "f", "y": "i",
+             "w": "v", "q": "k", "x": "ks"}  # fmt: skip
+_SOUNDS = re.compile("|".join(sorted(_SOUND_OF, key=len, reverse=True)))
+_DOUBLED = re.compile(r"(.)\1+")
+_APOSTROPHE = re.compile(r"(?<=\w)[?'’`´](?=\w)")
 
 
 def fold(text: str) -> str:
@@ -117,9 +128,10 @@ def fold(text: str) -> str:
     The list writes ``?`` for an apostrophe ("People?s"): between letters it is dropped like one.
     Dotted initials ("N.U.D.T.", "S.A.") join into one word.
     """
-    text = re.sub(r"(?<=\w)[?'’`´](?=\w)", "", text)
-    text = unicodedata.normalize("NFKC", text).translate(_TRANSLATE)
-    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    text = _APOSTROPHE.sub("", text)
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text).translate(_TRANSLATE)
+        text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
     text = _DOTTED.sub(lambda m: m.group(0).replace(".", "") + " ", text)
     text = text.replace("&", " and ").replace("+", " and ")
     return " ".join(_WORD.findall(text.casefold()))
@@ -128,10 +140,7 @@ def fold(text: str) -> str:
 @lru_cache(maxsize=65536)
 def skeleton(token: str) -> str:
     """A token's sound, so romanizations agree: "tsentr"/"centr", "zhurnal"/"jurnal", "kh"/"h"."""
-    for old, new in (("shch", "sc"), ("sch", "sc"), ("zh", "j"), ("kh", "h"), ("ts", "c"), ("tz", "c"),
-                     ("ck", "k"), ("ph", "f"), ("y", "i"), ("w", "v"), ("q", "k"), ("x", "ks")):  # fmt: skip
-        token = token.replace(old, new)
-    return re.sub(r"(.)\1+", r"\1", token)
+    return _DOUBLED.sub(r"\1", _SOUNDS.sub(lambda m: _SOUND_OF[m.group(0)], token))
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +159,13 @@ class Name:
         The numbers in it ("771", "13th" -> "13"): two names with different numbers are different units.
     forms
         The canonical legal forms it carries ("ltd", "llc", "jsc").
+    total, heaviest
+        The sum of the weights; ``heaviest[k - 1]`` is the sum of the k heaviest.
+    distinctive
+        The tokens that can make a match: neither generic, nor places, nor numbers.
+    runs, long_words, shorts, initial_runs
+        Precomputed so that most pairs skip re-joining words: the sounds of runs of 2-4 words joined,
+        of words of six letters or more, short words that may be initials, and the initials of runs.
     """
 
     text: str
@@ -157,11 +173,13 @@ class Name:
     weights: tuple[float, ...]
     numbers: frozenset[str]
     forms: frozenset[str]
-
-    @property
-    def distinctive(self) -> tuple[str, ...]:
-        """The tokens that can make a match: neither generic, nor places, nor numbers."""
-        return tuple(t for t, w in zip(self.tokens, self.weights, strict=True) if w == 1.0 and not t.isdigit())
+    runs: frozenset[str] = frozenset()
+    long_words: frozenset[str] = frozenset()
+    shorts: frozenset[str] = frozenset()
+    initial_runs: frozenset[str] = frozenset()
+    total: float = 0.0
+    heaviest: tuple[float, ...] = ()
+    distinctive: tuple[str, ...] = ()
 
     @property
     def key(self) -> str:
@@ -186,14 +204,18 @@ def _strip_forms(words: list[str]) -> tuple[list[str], set[str]]:
     """Legal forms off both ends (repeatedly: "OOO X Trading Co LLC"), then unambiguous ones inside."""
     forms: set[str] = set()
     stripped = True
-    while stripped and words:
+    while stripped and len(words) > 1:
         stripped = False
-        for size in range(min(_MAX_FORM_WORDS, len(words) - 1), 0, -1):
-            tail, head = _form_at(words, len(words) - size, size), _form_at(words, 0, size)
+        for size in range(min(_FORM_LAST.get(words[-1], 0), len(words) - 1), 0, -1):
+            tail = _form_at(words, len(words) - size, size)
             if tail is not None:
                 forms.add(tail)
                 words, stripped = words[: len(words) - size], True
                 break
+        if stripped:
+            continue
+        for size in range(min(_FORM_FIRST.get(words[0], 0), len(words) - 1), 0, -1):
+            head = _form_at(words, 0, size)
             if head is not None:
                 forms.add(head)
                 words, stripped = words[size:], True
@@ -201,7 +223,7 @@ def _strip_forms(words: list[str]) -> tuple[list[str], set[str]]:
     kept: list[str] = []
     i = 0
     while i < len(words):
-        for size in range(min(_MAX_FORM_WORDS, len(words) - i), 0, -1):
+        for size in range(min(_FORM_FIRST.get(words[i], 0), len(words) - i), 0, -1):
             canonical = _form_at(words, i, size)
             if canonical is not None and " ".join(words[i : i + size]) not in _EDGE_ONLY:
                 forms.add(canonical)
@@ -232,4 +254,26 @@ def analyse(text: str) -> Name:
         elif word not in _STOP:
             tokens.append(word)
     weights = tuple(1.0 if t.isdigit() else weight(t) for t in tokens)
-    return Name(text, tuple(tokens), weights, frozenset(numbers), frozenset(forms))
+    runs = {
+        skeleton("".join(tokens[i : i + size]))
+        for size in (2, 3, 4)
+        for i in range(len(tokens) - size + 1)
+        if max(weights[i : i + size]) == 1.0
+    }
+    initial_runs = {
+        "".join(t[0] for t in tokens[i : i + size]) for size in (2, 3, 4) for i in range(len(tokens) - size + 1)
+    }
+    return Name(
+        text,
+        tuple(tokens),
+        weights,
+        frozenset(numbers),
+        frozenset(forms),
+        frozenset(runs),
+        frozenset(skeleton(t) for t in tokens if len(t) >= 6),
+        frozenset(t for t in tokens if 2 <= len(t) <= 4 and t.isalpha()),
+        frozenset(initial_runs),
+        sum(weights),
+        tuple(itertools.accumulate(sorted(weights, reverse=True))),
+        tuple(t for t, w in zip(tokens, weights, strict=True) if w == 1.0 and not t.isdigit()),
+    )
