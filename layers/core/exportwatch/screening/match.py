@@ -132,19 +132,19 @@ def _join_split_words(a: Name, b: Name) -> tuple[list[tuple[str, float]], list[t
     words_b = list(zip(b.tokens, b.weights, strict=True))
     if a.runs & b.long_words or b.runs & a.long_words:
         for left, right in ((words_a, words_b), (words_b, words_a)):
-            targets = {skeleton(t) for t, _ in right if len(t) >= 6}
+            sounds = {skeleton(t) for t, _ in right if len(t) >= 6}
             i = 0
             while i < len(left) - 1:
                 for size in (4, 3, 2):
                     run = left[i : i + size]
-                    if len(run) == size and skeleton("".join(t for t, _ in run)) in targets:
+                    if len(run) == size and skeleton("".join(t for t, _ in run)) in sounds:
                         left[i : i + size] = [("".join(t for t, _ in run), max(w for _, w in run))]
                         break
                 i += 1
     for left_name, right_name, left, right in ((a, b, words_a, words_b), (b, a, words_b, words_a)):
         targets = left_name.shorts & right_name.initial_runs  # "SANCO ME" / "SANCO Middle East"
         if targets:  # the short words still standing after joining
-            targets = targets & {t for t, _ in left}
+            targets &= {t for t, _ in left}
         if not targets:
             continue
         i = 0
