@@ -33,7 +33,7 @@ from typing import Any
 
 from rapidfuzz.distance import Indel
 
-from exportwatch.screening.normalize import PLACE_WEIGHT, Name, analyse, skeleton, weight
+from exportwatch.screening.normalize import PLACE_WEIGHT, Name, analyse, run_sound, skeleton, weight
 
 __all__ = ["DEFAULT_THRESHOLD", "Counterparty", "Index", "Listed", "Match", "score_names"]
 
@@ -137,7 +137,7 @@ def _join_split_words(a: Name, b: Name) -> tuple[list[tuple[str, float]], list[t
             while i < len(left) - 1:
                 for size in (4, 3, 2):
                     run = left[i : i + size]
-                    if len(run) == size and skeleton("".join(t for t, _ in run)) in sounds:
+                    if len(run) == size and run_sound([t for t, _ in run]) in sounds:
                         left[i : i + size] = [("".join(t for t, _ in run), max(w for _, w in run))]
                         break
                 i += 1
@@ -368,9 +368,11 @@ def _may_reach(a: Name, b: _Variant, threshold: float, keys_a: frozenset[str], w
         return True
     if a.runs & name_b.long_words or name_b.runs & a.long_words:
         return True
-    if a.shorts & name_b.initial_runs or name_b.shorts & a.initial_runs:
-        return True
-    lost_a = sum(1 for word in words_a if word.isdisjoint(b.keys))
+    hit = [token for token, word in zip(a.distinctive, words_a, strict=True) if not word.isdisjoint(b.keys)]
+    initials = a.shorts & name_b.initial_runs
+    if initials or name_b.shorts & a.initial_runs:  # initials may stand for words, but never match alone
+        return any(token not in initials for token in hit)
+    lost_a = len(words_a) - len(hit)
     lost_b = sum(1 for word in b.word_keys if word.isdisjoint(keys_a))
     if lost_a and lost_b:
         return False
@@ -388,10 +390,8 @@ def _keys(name: Name, *, listed: bool = True) -> Iterator[str]:
     tokens = name.tokens
     for token in name.distinctive:
         yield from _word_keys(token)
-    for size in (2, 3, 4):  # words split in one name and joined in the other: "sense time" / "sensetime"
-        for i in range(len(tokens) - size + 1):
-            if max(name.weights[i : i + size]) == 1.0:  # not runs of generic words and places only
-                yield "j:" + skeleton("".join(tokens[i : i + size]))
+    for sound in name.runs:  # words split in one name and joined in the other: "sense time" / "sensetime"
+        yield "j:" + sound
     # Initials inside a name ("SANCO ME" / "SANCO Middle East"), from either side.
     for short in name.shorts:
         yield ("s:" if listed else "i:") + short

@@ -19,7 +19,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-__all__ = ["Name", "analyse", "fold", "skeleton"]
+__all__ = ["Name", "analyse", "fold", "run_sound", "skeleton"]
 
 # Cyrillic -> Latin, as the list romanizes Russian, Belarusian and Ukrainian names.
 _CYRILLIC = {
@@ -118,7 +118,6 @@ _WORD = re.compile(r"[^\W_]+")
 _SOUND_OF = {"shch": "sc", "sch": "sc", "zh": "j", "kh": "h", "ts": "c", "tz": "c", "ck": "k", "ph": "f", "y": "i",
              "w": "v", "q": "k", "x": "ks"}  # fmt: skip
 _SOUNDS = re.compile("|".join(sorted(_SOUND_OF, key=len, reverse=True)))
-_DOUBLED = re.compile(r"(.)\1+")
 _APOSTROPHE = re.compile(r"(?<=\w)[?'’`´](?=\w)")
 
 
@@ -140,7 +139,16 @@ def fold(text: str) -> str:
 @lru_cache(maxsize=65536)
 def skeleton(token: str) -> str:
     """A token's sound, so romanizations agree: "tsentr"/"centr", "zhurnal"/"jurnal", "kh"/"h"."""
-    return _DOUBLED.sub(r"\1", _SOUNDS.sub(lambda m: _SOUND_OF[m.group(0)], token))
+    return _SOUNDS.sub(_sound_of, token)
+
+
+def _sound_of(match: re.Match[str]) -> str:
+    return _SOUND_OF[match.group(0)]
+
+
+def run_sound(tokens: tuple[str, ...] | list[str]) -> str:
+    """The sound of words written as one ("zhong guan cun" -> that of "zhongguancun"), from cached parts."""
+    return "".join([skeleton(t) for t in tokens])
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,7 +263,7 @@ def analyse(text: str) -> Name:
             tokens.append(word)
     weights = tuple(1.0 if t.isdigit() else weight(t) for t in tokens)
     runs = {
-        skeleton("".join(tokens[i : i + size]))
+        run_sound(tokens[i : i + size])
         for size in (2, 3, 4)
         for i in range(len(tokens) - size + 1)
         if max(weights[i : i + size]) == 1.0
