@@ -99,6 +99,8 @@ def bench_imports() -> None:
         )
         total = _import_ms(spec)
         print(f"cold start, functions/{name}: {total / base:.2f}x importing boto3 alone (budget 1.75x)")
+    screening = _import_ms("import exportwatch.screening")
+    print(f"import exportwatch.screening (rapidfuzz included): {screening / base:.2f}x importing boto3 alone")
 
 
 def bench_unchanged_feed() -> None:
