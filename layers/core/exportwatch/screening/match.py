@@ -115,8 +115,11 @@ def _similar(a: str, b: str) -> float:
     if a.isdigit() or b.isdigit():
         return 0.0
     short, long = sorted((a, b), key=len)
-    if len(short) >= 3 and long.startswith(short) and weight(long) < 1.0:
-        return 0.9  # an abbreviated generic word: "Tech" / "Technology", "Intl" is not, "Sci" / "Science"
+    if weight(long) < PLACE_WEIGHT:
+        if len(short) >= 3 and long.startswith(short):
+            return 0.9  # an abbreviated generic word: "Tech" / "Technology", "Sci" / "Science"
+        if len(short) >= 6 and weight(short) < PLACE_WEIGHT and long[:5] == short[:5]:
+            return 0.85  # one root: "Management" / "Managing", "Industrial" / "Industries"
     if len(short) < 5:
         return 1.0 if len(a) > 2 and skeleton(a) == skeleton(b) else 0.0
     cutoff = _TOKEN_SIMILAR - 0.01  # rapidfuzz drops a score equal to its cutoff; the caller compares exactly
@@ -159,10 +162,6 @@ def _join_split_words(a: Name, b: Name) -> tuple[list[tuple[str, float]], list[t
     return words_a, words_b
 
 
-def _initials(name: Name) -> str:
-    return "".join(t[0] for t in name.tokens if not t.isdigit())
-
-
 def _align(
     words_a: list[tuple[str, float]], words_b: list[tuple[str, float]]
 ) -> tuple[float, bool, int, list[tuple[str, float]], list[tuple[str, float]]]:
@@ -201,7 +200,7 @@ def score_names(a: Name, b: Name) -> tuple[float, str]:
     """Score two analysed names, 0..1, with the reason in words."""
     if a.numbers != b.numbers:
         return 0.0, "numbers differ"
-    if len(a.tokens) == 1 and len(b.tokens) > 2 and len(a.tokens[0]) >= 3 and a.tokens[0] == _initials(b):
+    if len(a.tokens) == 1 and len(b.tokens) > 2 and len(a.tokens[0]) >= 3 and a.tokens[0] == b.initials:
         return _ACRONYM_SCORE, "acronym of the listed name"
     words_a, words_b = _join_split_words(a, b)
     matched, fuzzy, agree, left_a, left_b = _align(words_a, words_b)
@@ -390,8 +389,12 @@ def _keys(name: Name, *, listed: bool = True) -> Iterator[str]:
     tokens = name.tokens
     for token in name.distinctive:
         yield from _word_keys(token)
-    for sound in name.runs:  # words split in one name and joined in the other: "sense time" / "sensetime"
-        yield "j:" + sound
+    # Words split in one name and joined in the other ("sense time" / "sensetime", "da lian" / "dalian"):
+    # a run of one side meets a long word of the other, never a word a word, so "technology" blocks nothing.
+    for sound in name.runs:
+        yield ("r:" if listed else "w:") + sound
+    for sound in name.long_words:
+        yield ("w:" if listed else "r:") + sound
     # Initials inside a name ("SANCO ME" / "SANCO Middle East"), from either side.
     for short in name.shorts:
         yield ("s:" if listed else "i:") + short
@@ -400,5 +403,5 @@ def _keys(name: Name, *, listed: bool = True) -> Iterator[str]:
     if len(tokens) == 1 and not listed:
         yield "a:" + tokens[0]
     elif len(tokens) > 2 and listed:
-        yield "a:" + _initials(name)
+        yield "a:" + name.initials
     yield "k:" + name.key

@@ -66,9 +66,10 @@ for _form in _LEGAL_FORMS:
     _FORM_LAST[_parts[-1]] = max(_FORM_LAST.get(_parts[-1], 0), len(_parts))
 
 _STOP = frozenset(
-    {"of", "the", "and", "for", "de", "des", "la", "le", "du", "del", "di", "da", "al", "el", "und", "y", "et", "a",
-     "an", "in", "on", "at", "to"}
-)  # fmt: skip
+    {"of", "the", "and", "for", "des", "del", "al", "el", "und", "y", "et", "a", "an", "in", "on", "at", "to"}
+)
+# Particles of Romance names that are also pinyin syllables ("Banco de ...", "Da Lian"): kept, weighed as generic.
+_PARTICLES = frozenset({"de", "la", "le", "du", "di", "da"})
 # Words that describe a business rather than name it: they count a little and never match alone.
 _GENERIC_WORDS = """
 technology technologies technological tech technical technic technics international intl trading trade
@@ -80,7 +81,7 @@ manufacturing manufacture manufacturer products product materials material inves
 networks communication communications telecommunication telecommunications telecom digital information
 computer computing software data design designs supply supplies supplier resources resource energy power
 aviation aerospace aeronautics aeronautical marine shipping transport freight cargo express commercial commerce business
-consulting consultancy consultants management agency office department bureau ministry national state
+consulting consultancy consultants management managing agency office department bureau ministry national state
 federal scientific instruments instrument devices device precision microelectronics semiconductor
 semiconductors optical optics optoelectronics laboratory laboratories lab labs plant factory works
 production design bureau branch subsidiary subordinate affiliated entity division unit company corporation
@@ -171,6 +172,8 @@ class Name:
         The sum of the weights; ``heaviest[k - 1]`` is the sum of the k heaviest.
     distinctive
         The tokens that can make a match: neither generic, nor places, nor numbers.
+    initials
+        The first letters of its words ("National University of Defense Technology" -> "nudt").
     runs, long_words, shorts, initial_runs
         Precomputed so that most pairs skip re-joining words: the sounds of runs of 2-4 words joined,
         of words of six letters or more, short words that may be initials, and the initials of runs.
@@ -188,6 +191,7 @@ class Name:
     total: float = 0.0
     heaviest: tuple[float, ...] = ()
     distinctive: tuple[str, ...] = ()
+    initials: str = ""
 
     @property
     def key(self) -> str:
@@ -197,7 +201,7 @@ class Name:
 
 def weight(token: str) -> float:
     """How much a word says about who a party is."""
-    if token in _GENERIC:
+    if token in _GENERIC or token in _PARTICLES:
         return GENERIC_WEIGHT
     if token in _PLACES:
         return PLACE_WEIGHT
@@ -284,4 +288,5 @@ def analyse(text: str) -> Name:
         sum(weights),
         tuple(itertools.accumulate(sorted(weights, reverse=True))),
         tuple(t for t, w in zip(tokens, weights, strict=True) if w == 1.0 and not t.isdigit()),
+        "".join(t[0] for t in tokens if not t.isdigit() and t not in _PARTICLES),
     )
