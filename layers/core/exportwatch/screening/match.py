@@ -308,12 +308,19 @@ class Index:
         keys are matched as they are.
         """
         empty: list[int] = []
+        # A short word may be initials ("SANCO ME"), matched only beside another word: it is not counted lost.
         word_keys = [_word_keys(t) for t in name.distinctive]
-        per_word = [set().union(*(self._blocks.get(k, empty) for k in keys)) for keys in word_keys]
+        per_word = [
+            set().union(*(self._blocks.get(k, empty) for k in keys))
+            for token, keys in zip(name.distinctive, word_keys, strict=True)
+            if token not in name.shorts
+        ]
         found: set[int] = set()
-        for key in set(_keys(name, listed=False)).difference(*word_keys):  # joined words, initials, the whole name
+        for key in set(_keys(name, listed=False)).difference(*word_keys):  # joined words, acronyms, the whole name
             found.update(self._blocks.get(key, empty))
         if not per_word:
+            for keys in word_keys:
+                found.update(*(self._blocks.get(k, empty) for k in keys))
             return found
         hits = Counter(itertools.chain.from_iterable(per_word))
         words = len(per_word)
@@ -365,14 +372,15 @@ def _may_reach(a: Name, b: _Variant, threshold: float, keys_a: frozenset[str], w
         return False
     if len(a.tokens) == 1 or len(name_b.tokens) == 1:  # an acronym against a name
         return True
-    if a.runs & name_b.long_words or name_b.runs & a.long_words:
+    if not a.runs.isdisjoint(name_b.long_words) or not name_b.runs.isdisjoint(a.long_words):
         return True
-    hit = [token for token, word in zip(a.distinctive, words_a, strict=True) if not word.isdisjoint(b.keys)]
-    initials = a.shorts & name_b.initial_runs
-    if initials or name_b.shorts & a.initial_runs:  # initials may stand for words, but never match alone
+    if not a.shorts.isdisjoint(name_b.initial_runs) or not name_b.shorts.isdisjoint(a.initial_runs):
+        # initials may stand for words, but never match alone: another word must hit
+        initials = a.shorts & name_b.initial_runs
+        hit = [t for t, word in zip(a.distinctive, words_a, strict=True) if not word.isdisjoint(b.keys)]
         return any(token not in initials for token in hit)
-    lost_a = len(words_a) - len(hit)
-    lost_b = sum(1 for word in b.word_keys if word.isdisjoint(keys_a))
+    lost_a = sum(map(b.keys.isdisjoint, words_a))
+    lost_b = sum(map(keys_a.isdisjoint, b.word_keys))
     if lost_a and lost_b:
         return False
     total = a.total + name_b.total
@@ -395,11 +403,6 @@ def _keys(name: Name, *, listed: bool = True) -> Iterator[str]:
         yield ("r:" if listed else "w:") + sound
     for sound in name.long_words:
         yield ("w:" if listed else "r:") + sound
-    # Initials inside a name ("SANCO ME" / "SANCO Middle East"), from either side.
-    for short in name.shorts:
-        yield ("s:" if listed else "i:") + short
-    for initials in name.initial_runs:
-        yield ("i:" if listed else "s:") + initials
     if len(tokens) == 1 and not listed:
         yield "a:" + tokens[0]
     elif len(tokens) > 2 and listed:

@@ -283,7 +283,7 @@ def analyse(text: str) -> Name:
         frozenset(forms),
         frozenset(runs),
         frozenset(skeleton(t) for t in tokens if len(t) >= 6),
-        frozenset(t for t in tokens if 2 <= len(t) <= 4 and t.isalpha()),
+        frozenset(t for t in tokens if 2 <= len(t) <= 3 and t.isalpha()),
         frozenset(initial_runs),
         sum(weights),
         tuple(itertools.accumulate(sorted(weights, reverse=True))),
