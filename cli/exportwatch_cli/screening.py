@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import sys
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 from typing import IO, Any
 
-from exportwatch.screening import DEFAULT_THRESHOLD, Counterparty, Index, Listed
+from exportwatch.screening import DEFAULT_THRESHOLD, Counterparty, Index, Listed, Match
 
 MAX_ROWS = 1_000_000
 
@@ -61,6 +62,53 @@ def read_entries(stream: IO[str]) -> list[Listed]:
             raise WatchlistError(f"entries line {number}: 'aliases' must be a list")
         listed.append(Listed.from_json(data))
     return listed
+
+
+def read_csl(stream: IO[str]) -> list[Listed]:
+    """Entity List parties from a trade.gov Consolidated Screening List CSV (one row per address).
+
+    Rows of other lists (SDN, DPL, ...) are skipped when a ``source`` column says so; rows of one name
+    are one party, with every alias from ``alt_names`` (``"; "``-separated, ``and `` prefixes dropped).
+    """
+    reader = csv.DictReader(stream)
+    if "name" not in (reader.fieldnames or []):
+        raise WatchlistError("the list snapshot has no 'name' column (a CSL CSV or entries JSON lines is expected)")
+    parties: dict[str, list[str]] = {}
+    countries: dict[str, str] = {}
+    for row in reader:
+        if "Entity List" not in (row.get("source") or "Entity List"):
+            continue
+        name = (row.get("name") or "").strip().strip(",").strip()
+        if not name:
+            continue
+        aliases = parties.setdefault(name, [])
+        for alias in re.split(r";|, and ", row.get("alt_names") or ""):  # "X Co., Ltd., and Sense Time": two
+            alias = alias.strip().removeprefix("and ").strip(" ,")
+            if alias and alias not in aliases:
+                aliases.append(alias)
+        address = (row.get("addresses") or "").split(";")[0]
+        countries.setdefault(name, address.rsplit(",", 1)[-1].strip() if "," in address else "")
+    return [Listed(name, tuple(aliases), countries[name]) for name, aliases in parties.items()]
+
+
+def read_snapshot(path: str) -> list[Listed]:
+    """A list snapshot: a CSL CSV (``.csv``) or JSON lines shaped as ``exportwatch entries`` prints."""
+    try:
+        with Path(path).open(encoding="utf-8", newline="") as stream:
+            return read_csl(stream) if path.lower().endswith(".csv") else read_entries(stream)
+    except OSError as exc:
+        raise WatchlistError(f"cannot read {path}: {exc.strerror}") from exc
+
+
+def describe(match: Match) -> str:
+    """One match in words, for a compliance officer."""
+    kind = "alias" if match.matched != match.listed.name else "name"
+    line = f"{match.counterparty.name} <-> listed '{match.matched}' ({kind}), score {match.score:.2f}"
+    if kind == "alias":
+        line += f", entry '{match.listed.name}'"
+    if match.counterparty.reference:
+        line += f"; your ref {match.counterparty.reference}"
+    return f"{line} [{match.why}]"
 
 
 def evaluate_pairs(pairs: Iterable[dict[str, Any]], threshold: float = DEFAULT_THRESHOLD) -> dict[str, Any]:

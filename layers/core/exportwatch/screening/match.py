@@ -33,14 +33,14 @@ from typing import Any
 
 from rapidfuzz.distance import Indel
 
-from exportwatch.screening.normalize import PLACE_WEIGHT, Name, analyse, run_sound, skeleton, weight
+from exportwatch.screening.normalize import FILLERS, PLACE_WEIGHT, Name, analyse, run_sound, skeleton, weight
 
 __all__ = ["DEFAULT_THRESHOLD", "Counterparty", "Index", "Listed", "Match", "score_names"]
 
 DEFAULT_THRESHOLD = 0.85
 _TOKEN_SIMILAR = 0.8 - 1e-9  # words of five letters or more this alike (Indel) are one word misspelled
 _ACRONYM_SCORE = 0.9
-_SWAPPED_GENERIC = 0.35  # a generic word replaced by another weighs a third of a distinctive one
+_EXTRA_GENERIC = 0.35  # a generic word that differs where both names have some weighs half a distinctive one
 _INITIALS_WEIGHT = 0.999  # initials standing for words weigh as a distinctive word but never make a match alone
 _PREFIX = 4
 
@@ -205,9 +205,15 @@ def score_names(a: Name, b: Name) -> tuple[float, str]:
     words_a, words_b = _join_split_words(a, b)
     matched, fuzzy, agree, left_a, left_b = _align(words_a, words_b)
     total = sum(w for _, w in words_a) + sum(w for _, w in words_b)
-    generic = [t for t, w in left_a if w < PLACE_WEIGHT], [t for t, w in left_b if w < PLACE_WEIGHT]
-    if generic[0] and generic[1]:  # "Future Marine" / "Future Systems": another line of business
-        total += _SWAPPED_GENERIC * (len(generic[0]) + len(generic[1]))
+    generic = (
+        [t for t, w in left_a if w < PLACE_WEIGHT and t not in FILLERS],
+        [t for t, w in left_b if w < PLACE_WEIGHT and t not in FILLERS],
+    )
+    described = sum(w < PLACE_WEIGHT for _, w in left_a) < sum(w < PLACE_WEIGHT for _, w in words_a)
+    if (generic[0] and generic[1]) or (described and (generic[0] or generic[1])):
+        # Both names describe the business and the descriptions differ: "Future Marine" / "Future Systems",
+        # "Huawei Technologies" / "Huawei Technologies Investment" (a subsidiary), not a name written short.
+        total += _EXTRA_GENERIC * (len(generic[0]) + len(generic[1]))
     score = matched / total if total else 0.0
     if agree == 0:
         if a.key == b.key and a.key:
