@@ -94,8 +94,9 @@ autonomous prefecture province city district region oblast krai republic
 _GENERIC = frozenset(_GENERIC_WORDS.split())
 # Generic words that add nothing about the line of business: a name may drop or add them freely.
 FILLERS = frozenset(
-    ["international", "intl", "global", "general", "group", "groups", "holding", "holdings", "worldwide", "overseas", "universal", "united", "company", "corporation", "enterprise", "enterprises", "co", "new", "first"]
-)
+    {"international", "intl", "global", "general", "group", "groups", "holding", "holdings", "worldwide", "overseas",
+     "universal", "united", "company", "corporation", "enterprise", "enterprises", "co", "new", "first"}
+)  # fmt: skip
 # Distinctive enough to weigh in full though they look like business words in some lists.
 _PLACES_WORDS = """
 china chinese beijing shanghai shenzhen guangzhou guangdong tianjin chongqing chengdu wuhan xian hangzhou
