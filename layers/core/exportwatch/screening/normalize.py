@@ -263,7 +263,7 @@ def analyse(text: str) -> Name:
     tokens: list[str] = []
     numbers: set[str] = set()
     for word in kept:
-        number = _ORDINAL.match(word)
+        number = _ORDINAL.match(word) if word[0].isdigit() else None
         if number:
             value = str(int(number.group(1)))
             numbers.add(value)
@@ -271,15 +271,15 @@ def analyse(text: str) -> Name:
         elif word not in _STOP:
             tokens.append(word)
     weights = tuple(1.0 if t.isdigit() else weight(t) for t in tokens)
+    sounds = [skeleton(t) for t in tokens]
     runs = {
-        run_sound(tokens[i : i + size])
+        "".join(sounds[i : i + size])  # run_sound, from the sounds at hand
         for size in (2, 3, 4)
         for i in range(len(tokens) - size + 1)
-        if max(weights[i : i + size]) == 1.0
+        if 1.0 in weights[i : i + size]
     }
-    initial_runs = {
-        "".join(t[0] for t in tokens[i : i + size]) for size in (2, 3, 4) for i in range(len(tokens) - size + 1)
-    }
+    firsts = "".join(t[0] for t in tokens)
+    initial_runs = {firsts[i : i + size] for size in (2, 3, 4) for i in range(len(tokens) - size + 1)}
     return Name(
         text,
         tuple(tokens),
@@ -287,7 +287,7 @@ def analyse(text: str) -> Name:
         frozenset(numbers),
         frozenset(forms),
         frozenset(runs),
-        frozenset(skeleton(t) for t in tokens if len(t) >= 6),
+        frozenset(sound for t, sound in zip(tokens, sounds, strict=True) if len(t) >= 6),
         frozenset(t for t in tokens if 2 <= len(t) <= 3 and t.isalpha()),
         frozenset(initial_runs),
         sum(weights),
