@@ -13,13 +13,18 @@ How a pair of names is scored
    below the threshold against its subsidiary ("Beijing Huawei Digital Technologies").
 4. Guards: at least one distinctive word must agree (generic words and places never match alone);
    a distinctive word replaced by another ("Huawei Device" / "Huawei Cloud"), or a place replaced by
-   another ("... Chengdu Research Institute" / "... Hangzhou Research Institute"), is a different party.
+   another ("... Chengdu Research Institute" / "... Hangzhou Research Institute"), is a different party;
+   where both names describe the business and the descriptions differ ("Huawei Technologies" /
+   "Huawei Technologies Investment", a subsidiary), the differing words weigh more (fillers such as
+   "International" or "General" excepted).
 5. A counterparty written as one word that spells the initials of a listed name ("NUDT") scores 0.9;
    not the other way round: a name whose initials happen to spell a listed acronym is not that party.
    Initials inside a name ("SANCO ME") count only beside a distinctive word that agrees as written.
 
-Blocking: the index keys each listed name by its distinctive words' sound-prefixes (and joined word
-pairs), so a counterparty is scored only against the names sharing a key, never against every name.
+Blocking: the index keys each listed name by its distinctive words' sound-prefixes, its joined runs
+of words and long words, its initials and its whole text, so a counterparty is scored only against
+names sharing a key (never every name), and candidates whose missed words already put the threshold
+out of reach are dropped unscored.
 """
 
 from __future__ import annotations
