@@ -27,7 +27,7 @@ class WatchlistError(ValueError):
 def read_watchlist(stream: IO[str]) -> list[Counterparty]:
     """A CSV with a ``name`` column and optional ``country``, ``aliases`` (";"-separated), ``reference``."""
     reader = csv.DictReader(stream)
-    fields = [f.strip().lower() for f in reader.fieldnames or []]
+    fields = [f.strip().lstrip("\ufeff").strip().lower() for f in reader.fieldnames or []]  # Excel writes a BOM
     if "name" not in fields:
         raise WatchlistError("the watchlist has no 'name' column (a CSV with a header row is expected)")
     reader.fieldnames = fields

@@ -116,3 +116,13 @@ def test_screen_command_bad_input_exits_2_with_one_line(tmp_path, capsys, watchl
     assert main(["screen", str(tmp_path / "w.csv"), str(tmp_path / "e.jsonl")]) == 2
     err = capsys.readouterr().err
     assert message in err and len(err.strip().splitlines()) == 1
+
+
+def test_screen_command_reads_a_spreadsheet_export_with_a_bom(tmp_path, capsys) -> None:
+    # Given a watchlist saved by a spreadsheet (UTF-8 with a byte-order mark, "Name" capitalised)
+    (tmp_path / "w.csv").write_text("\ufeffName,Reference\nOOO Ромашка,R-1\n", encoding="utf-8")
+    (tmp_path / "e.jsonl").write_text(json.dumps({"name": "Romashka LLC", "aliases": []}) + "\n")
+    # When it is screened, then the Cyrillic name matches the romanized listed name
+    assert main(["screen", str(tmp_path / "w.csv"), str(tmp_path / "e.jsonl")]) == 0
+    match = json.loads(capsys.readouterr().out)
+    assert (match["counterparty"], match["matched"], match["reference"]) == ("OOO Ромашка", "Romashka LLC", "R-1")
