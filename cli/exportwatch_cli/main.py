@@ -1,12 +1,13 @@
 """The ``exportwatch`` command line (contract in docs/architecture.md; outside checks rely on it).
 
-demo, classify, cluster, parse-feed, eval, entries, replay. JSON lines in and out; bad input
+demo, classify, cluster, parse-feed, eval, entries, screen, watchlist, replay. JSON lines in and out; bad input
 lines get an error object, unusable input a one-line error on stderr and exit 2.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import os
 import sys
@@ -196,6 +197,78 @@ def cmd_entries(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_screen(args: argparse.Namespace) -> int:
+    """A watchlist CSV against listed parties (``entries`` JSON lines) -> one JSON line per match."""
+    from exportwatch.screening import Index
+    from exportwatch_cli.screening import WatchlistError, read_entries, read_watchlist
+
+    if args.watchlist == "-" and args.entries == "-":
+        raise CliError("the watchlist and the entries cannot both be standard input")
+    if not 0.0 < args.threshold <= 1.0:
+        raise CliError("--threshold must be above 0 and at most 1")
+    try:
+        with _open(args.watchlist) as stream:
+            counterparties = read_watchlist(stream)
+        with _open(args.entries) as stream:
+            listed = read_entries(stream)
+    except (WatchlistError, csv.Error, UnicodeDecodeError) as exc:
+        raise CliError(str(exc)) from exc
+    index = Index(listed)
+    for counterparty in counterparties:
+        for match in index.screen(counterparty, args.threshold):
+            _emit(match.to_json())
+    return 0
+
+
+def _watchlist_store() -> Any:
+    """The deployed (or local moto) table named by TABLE_NAME, as a watchlist store."""
+    from exportwatch import settings
+    from exportwatch.aws import clients
+    from exportwatch.aws.store import Store
+
+    try:
+        return Store(clients.dynamodb(), settings.load().table_name)
+    except settings.SettingsError as exc:
+        raise CliError(str(exc)) from exc
+
+
+def cmd_watchlist(args: argparse.Namespace) -> int:
+    """Import, list or remove watchlists; an import can be screened against a list snapshot at once."""
+    from exportwatch.ports import WATCHLIST_NAME, StoreError
+    from exportwatch.screening import Index
+    from exportwatch_cli.screening import WatchlistError, describe, read_snapshot, read_watchlist
+
+    name = getattr(args, "name", "")
+    if name and not WATCHLIST_NAME.fullmatch(name):
+        raise CliError("a watchlist name is 1-64 letters, digits, '_', '.' or '-', starting with a letter or digit")
+    try:
+        if args.action == "import":
+            if not 0.0 < args.threshold <= 1.0:
+                raise CliError("--threshold must be above 0 and at most 1")
+            with _open(args.file) as stream:
+                counterparties = read_watchlist(stream)
+            listed = read_snapshot(args.snapshot) if args.snapshot else None
+            info = _watchlist_store().put_watchlist(name, counterparties, threshold=args.threshold)
+            print(f"watchlist '{info.name}': {info.count:,} counterparties stored (threshold {info.threshold})")
+            if listed is not None:
+                matches = Index(listed).screen_all(counterparties, info.threshold)
+                found = len({id(m.counterparty) for m in matches})
+                print(f"{found} of your {info.count:,} counterparties are on the Entity List today "
+                      f"(snapshot {Path(args.snapshot).name}, {len(listed):,} listed parties)")  # fmt: skip
+                for match in matches:
+                    print("  " + describe(match))
+        elif args.action == "list":
+            for info in _watchlist_store().watchlists():
+                print(f"{info.name}\t{info.count} counterparties\tthreshold {info.threshold}\timported {info.imported}")
+        elif not _watchlist_store().remove_watchlist(name):
+            raise CliError(f"no watchlist named '{name}'")
+        else:
+            print(f"watchlist '{name}' removed")
+    except (WatchlistError, csv.Error, UnicodeDecodeError, StoreError) as exc:
+        raise CliError(str(exc)) from exc
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     """The whole pipeline on moto, with bundled sample sources served on loopback."""
     try:
@@ -283,6 +356,22 @@ def build_parser() -> argparse.ArgumentParser:
     entries = sub.add_parser("entries", help="an Entity List rule's text -> one JSON line per entry")
     entries.add_argument("file", nargs="?", default="-")
     entries.set_defaults(func=cmd_entries)
+    screen = sub.add_parser("screen", help="a watchlist CSV against listed parties -> one JSON line per match")
+    screen.add_argument("watchlist", metavar="WATCHLIST")
+    screen.add_argument("entries", nargs="?", default="-", metavar="ENTRIES")
+    screen.add_argument("--threshold", type=float, default=0.85, help="lowest score that is a match (default 0.85)")
+    screen.set_defaults(func=cmd_screen)
+    watchlist = sub.add_parser("watchlist", help="store, list or remove watchlists (the table named by TABLE_NAME)")
+    actions = watchlist.add_subparsers(dest="action", required=True)
+    imports = actions.add_parser("import", help="store a counterparties CSV under NAME (replaces one of that name)")
+    imports.add_argument("name", metavar="NAME")
+    imports.add_argument("file", metavar="FILE.csv")
+    imports.add_argument("--threshold", type=float, default=0.85, help="lowest score that is a match (default 0.85)")
+    imports.add_argument("--snapshot", default="", help="screen it now against a list snapshot (CSL CSV or entries)")
+    actions.add_parser("list", help="the stored watchlists")
+    removes = actions.add_parser("remove", help="delete a watchlist")
+    removes.add_argument("name", metavar="NAME")
+    watchlist.set_defaults(func=cmd_watchlist)
     replay = sub.add_parser("replay", help="re-send alerts that failed every retry (idempotent), clear the DLQ")
     replay.add_argument("--since", required=True, help="stories changed on or after this ISO date")
     replay.add_argument("--queue-url", default="", help="the NotifyFailureQueueUrl stack output")

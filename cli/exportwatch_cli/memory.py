@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from exportwatch.models import FeedState, Item, RuleText, Story
-from exportwatch.ports import ItemAlreadyStored, StoryChanged, Versioned
+from exportwatch.ports import ItemAlreadyStored, StoryChanged, Versioned, WatchlistInfo
+from exportwatch.screening.match import Counterparty
 
 
 @dataclass
@@ -23,6 +25,7 @@ class MemoryStore:
     keys: dict[str, str] = field(default_factory=dict)
     feeds: dict[str, FeedState] = field(default_factory=dict)
     texts: dict[str, RuleText] = field(default_factory=dict)
+    lists: dict[str, tuple[WatchlistInfo, list[Counterparty]]] = field(default_factory=dict)
     writes: int = 0
 
     def seen(self, item_ids: Sequence[str]) -> set[str]:
@@ -103,3 +106,22 @@ class MemoryStore:
     def stories_changed_since(self, since: str) -> list[Story]:
         """Stories whose last change is on or after ``since``."""
         return [s for s, _ in self.stories.values() if s.last_seen >= since]
+
+    def put_watchlist(self, name: str, counterparties: Sequence[Counterparty], *, threshold: float) -> WatchlistInfo:
+        """Store a watchlist, replacing one of that name."""
+        info = WatchlistInfo(name, len(counterparties), threshold, datetime.now(UTC).isoformat(timespec="seconds"))
+        self.lists[name] = (info, list(counterparties))
+        return info
+
+    def watchlists(self) -> list[WatchlistInfo]:
+        """Every stored watchlist, by name."""
+        return [self.lists[name][0] for name in sorted(self.lists)]
+
+    def get_watchlist(self, name: str) -> tuple[WatchlistInfo, list[Counterparty]] | None:
+        """A watchlist and its counterparties, or None."""
+        found = self.lists.get(name)
+        return (found[0], list(found[1])) if found else None
+
+    def remove_watchlist(self, name: str) -> bool:
+        """Delete a watchlist; False when there was none of that name."""
+        return self.lists.pop(name, None) is not None

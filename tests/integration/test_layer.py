@@ -11,7 +11,14 @@ from tests.helpers import ROOT
 
 PACKAGE = ROOT / "layers" / "core" / "exportwatch"
 # The rule-text parser serves `exportwatch entries` today; polling fetches rule text next (issue: who is named).
-NOT_YET_IN_A_HANDLER: set[str] = set()  # the rule-text parser now runs in the Federal Register poller
+# Screening serves `exportwatch screen` today; notify screens each rule's entries against watchlists next (issue 12).
+NOT_YET_IN_A_HANDLER = {
+    "exportwatch.entity_list",
+    "exportwatch.entity_list.rule_text",
+    "exportwatch.screening",
+    "exportwatch.screening.match",
+    "exportwatch.screening.normalize",
+}
 
 
 def layer_modules() -> set[str]:

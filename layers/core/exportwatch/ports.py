@@ -8,10 +8,15 @@ tests). One contract suite runs against both.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Protocol
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
 
 from exportwatch.models import FeedState, Item, RuleText, Story
+
+if TYPE_CHECKING:  # screening pulls in rapidfuzz: not at every handler's import
+    from exportwatch.screening.match import Counterparty
 
 
 class StoreError(Exception):
@@ -99,3 +104,32 @@ class StoryReader(Protocol):
 
     def stories_changed_since(self, since: str) -> list[Story]:
         """Stories whose last change is on or after an ISO date or timestamp."""
+
+
+WATCHLIST_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
+
+
+@dataclass(frozen=True, slots=True)
+class WatchlistInfo:
+    """A stored watchlist, without its counterparties (its name may be logged; they never are)."""
+
+    name: str
+    count: int
+    threshold: float
+    imported: str
+
+
+class WatchlistStore(Protocol):
+    """A subscriber's watchlists: confidential counterparties, stored encrypted, never logged."""
+
+    def put_watchlist(self, name: str, counterparties: Sequence[Counterparty], *, threshold: float) -> WatchlistInfo:
+        """Store a watchlist under ``name``, replacing one of that name."""
+
+    def watchlists(self) -> list[WatchlistInfo]:
+        """Every stored watchlist, by name."""
+
+    def get_watchlist(self, name: str) -> tuple[WatchlistInfo, list[Counterparty]] | None:
+        """A watchlist and its counterparties, or None."""
+
+    def remove_watchlist(self, name: str) -> bool:
+        """Delete a watchlist; False when there was none of that name."""

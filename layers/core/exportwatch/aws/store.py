@@ -11,6 +11,8 @@ KEY#<key>          KEY         document number / citation / URL -> story id
 FEED#<url hash>    STATE       ETag, Last-Modified and failure count of one source
 DOC#<doc number>   TEXT        the entries of a document's full text, and which version they came from
 IDEMPOTENCY#...    <hash>      Powertools idempotency records of notify
+WATCHLISTS         <name>      a watchlist's name, size, threshold and import time
+WATCHLIST#<name>   ROWS#<n>    its counterparties, packed as JSON in chunks under 300 KB
 =================  ==========  ==============================================================
 
 "Seen" is enforced by conditional writes, not by reading first: an item and its story change
@@ -30,13 +32,17 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from boto3.dynamodb.types import Binary, TypeDeserializer, TypeSerializer
 from botocore.exceptions import BotoCoreError, ClientError
 
 from exportwatch.models import Entry, Evidence, FeedState, Item, RuleText, Story, StoryItem
-from exportwatch.ports import ItemAlreadyStored, StoreError, StoryChanged, Versioned
+from exportwatch.ports import ItemAlreadyStored, StoreError, StoryChanged, Versioned, WatchlistInfo
+
+if TYPE_CHECKING:
+    from exportwatch.screening.match import Counterparty
 
 PK, SK = "pk", "sk"
 GSI1, GSI1_PK, GSI1_SK = "ByPublished", "gsi1pk", "gsi1sk"  # stories by first publication day, per year
@@ -51,6 +57,8 @@ ITEM_PREFIX, STORY_PREFIX, KEY_PREFIX, FEED_PREFIX, DOC_PREFIX = "ITEM#", "STORY
 ENTRIES_BUDGET = 250_000
 IDEMPOTENCY_PK = "IDEMPOTENCY#notify"
 IRRELEVANT_TTL_DAYS = 30
+WATCHLISTS_PK, WATCHLIST_PREFIX, ROWS_PREFIX = "WATCHLISTS", "WATCHLIST#", "ROWS#"
+_CHUNK_BYTES = 300_000  # a DynamoDB item holds 400 KB
 
 _ser, _de = TypeSerializer(), TypeDeserializer()
 
@@ -472,6 +480,107 @@ class Store:
                     }
                 ),
             )
+
+    def _batch_write(self, requests: list[dict[str, Any]]) -> None:
+        """BatchWriteItem in chunks of 25, following UnprocessedItems."""
+        for start in range(0, len(requests), 25):
+            pending: dict[str, Any] = {self.table: requests[start : start + 25]}
+            for _ in range(8):
+                with _table_errors("BatchWriteItem"):
+                    response = self.client.batch_write_item(RequestItems=pending)
+                pending = response.get("UnprocessedItems") or {}
+                if not pending:
+                    break
+            else:
+                raise StoreError("BatchWriteItem left items unprocessed after 8 tries")
+
+    def _watchlist_chunks(self, name: str) -> list[str]:
+        rows = self._query(
+            KeyConditionExpression="pk = :pk",
+            ExpressionAttributeValues={":pk": {"S": WATCHLIST_PREFIX + name}},
+            ProjectionExpression="sk",
+        )
+        return [row[SK]["S"] for row in rows]
+
+    def put_watchlist(self, name: str, counterparties: Sequence[Counterparty], *, threshold: float) -> WatchlistInfo:
+        """Store a watchlist, replacing one of that name: rows first, then its entry in the list of lists."""
+        stale = set(self._watchlist_chunks(name))
+        chunks: list[str] = []
+        rows: list[list[Any]] = []
+        size = 0
+        for party in counterparties:
+            row = [party.name, list(party.aliases), party.country, party.reference]
+            row_bytes = len(json.dumps(row, ensure_ascii=False).encode())
+            if rows and size + row_bytes > _CHUNK_BYTES:
+                chunks.append(json.dumps(rows, ensure_ascii=False))
+                rows, size = [], 0
+            rows.append(row)
+            size += row_bytes + 1
+        if rows:
+            chunks.append(json.dumps(rows, ensure_ascii=False))
+        keys = [f"{ROWS_PREFIX}{n:05d}" for n in range(len(chunks))]
+        self._batch_write(
+            [
+                {"PutRequest": {"Item": _dump({PK: WATCHLIST_PREFIX + name, SK: k, "rows": c})}}
+                for k, c in zip(keys, chunks, strict=True)
+            ]  # fmt: skip
+        )
+        info = WatchlistInfo(name, len(counterparties), threshold, self._now().isoformat(timespec="seconds"))
+        with _table_errors("PutItem"):
+            self.client.put_item(
+                TableName=self.table,
+                Item=_dump({PK: WATCHLISTS_PK, SK: name, "name": name, "count": info.count,
+                            "threshold": Decimal(str(threshold)), "imported": info.imported, "chunks": len(chunks)}),
+            )  # fmt: skip
+        self._batch_write(
+            [
+                {"DeleteRequest": {"Key": {PK: {"S": WATCHLIST_PREFIX + name}, SK: {"S": k}}}}
+                for k in sorted(stale - set(keys))
+            ]  # fmt: skip
+        )
+        return info
+
+    def watchlists(self) -> list[WatchlistInfo]:
+        """Every stored watchlist, by name (one Query)."""
+        rows = self._query(KeyConditionExpression="pk = :pk", ExpressionAttributeValues={":pk": {"S": WATCHLISTS_PK}})
+        return [_watchlist_info(_load(row)) for row in rows]
+
+    def get_watchlist(self, name: str) -> tuple[WatchlistInfo, list[Counterparty]] | None:
+        """A watchlist and its counterparties, or None."""
+        from exportwatch.screening.match import Counterparty
+
+        with _table_errors("GetItem"):
+            meta = self.client.get_item(TableName=self.table, Key={PK: {"S": WATCHLISTS_PK}, SK: {"S": name}})
+        if "Item" not in meta:
+            return None
+        info = _watchlist_info(_load(meta["Item"]))
+        chunks = int(_load(meta["Item"]).get("chunks", 0))
+        keys = [{PK: {"S": WATCHLIST_PREFIX + name}, SK: {"S": f"{ROWS_PREFIX}{n:05d}"}} for n in range(chunks)]
+        found = {row[SK]["S"]: row["rows"]["S"] for row in self._batch_get(keys, ConsistentRead=True)}
+        if len(found) != chunks:
+            raise StoreError(f"watchlist {name!r} is incomplete ({len(found)} of {chunks} chunks)")
+        parties = [
+            Counterparty(str(r[0]), tuple(str(a) for a in r[1]), str(r[2]), str(r[3]))
+            for key in sorted(found)
+            for r in json.loads(found[key])
+        ]
+        return info, parties
+
+    def remove_watchlist(self, name: str) -> bool:
+        """Delete a watchlist's entry, then its rows; False when there was none of that name."""
+        with _table_errors("DeleteItem"):
+            response = self.client.delete_item(
+                TableName=self.table, Key={PK: {"S": WATCHLISTS_PK}, SK: {"S": name}}, ReturnValues="ALL_OLD"
+            )
+        chunks = self._watchlist_chunks(name)
+        self._batch_write(
+            [{"DeleteRequest": {"Key": {PK: {"S": WATCHLIST_PREFIX + name}, SK: {"S": k}}}} for k in chunks]
+        )
+        return "Attributes" in response
+
+
+def _watchlist_info(data: dict[str, Any]) -> WatchlistInfo:
+    return WatchlistInfo(str(data["name"]), int(data["count"]), float(data["threshold"]), str(data["imported"]))
 
 
 def _cancel_reasons(exc: ClientError) -> list[str]:
