@@ -199,8 +199,8 @@ def cmd_entries(args: argparse.Namespace) -> int:
 
 def cmd_screen(args: argparse.Namespace) -> int:
     """A watchlist CSV against listed parties (``entries`` JSON lines) -> one JSON line per match."""
-    from exportwatch.screening import Index
-    from exportwatch_cli.screening import WatchlistError, read_entries, read_watchlist
+    from exportwatch_cli.screening import Index
+    from exportwatch_cli.watchlist_files import WatchlistError, read_entries, read_watchlist
 
     if args.watchlist == "-" and args.entries == "-":
         raise CliError("the watchlist and the entries cannot both be standard input")
@@ -235,8 +235,8 @@ def _watchlist_store() -> Any:
 def cmd_watchlist(args: argparse.Namespace) -> int:
     """Import, list or remove watchlists; an import can be screened against a list snapshot at once."""
     from exportwatch.ports import WATCHLIST_NAME, StoreError
-    from exportwatch.screening import Index
-    from exportwatch_cli.screening import WatchlistError, describe, read_snapshot, read_watchlist
+    from exportwatch_cli.screening import Index
+    from exportwatch_cli.watchlist_files import WatchlistError, describe, read_snapshot, read_watchlist
 
     name = getattr(args, "name", "")
     if name and not WATCHLIST_NAME.fullmatch(name):

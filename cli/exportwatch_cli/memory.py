@@ -11,9 +11,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from exportwatch.models import FeedState, Item, RuleText, Story
+from exportwatch.models import Counterparty, FeedState, Item, RuleText, Story
 from exportwatch.ports import ItemAlreadyStored, StoryChanged, Versioned, WatchlistInfo
-from exportwatch.screening.match import Counterparty
 
 
 @dataclass

@@ -10,9 +10,9 @@ import pytest
 from moto import mock_aws
 
 from exportwatch.aws.store import Store
-from exportwatch.screening import Counterparty
 from exportwatch_cli.local import create_table, load_template
 from exportwatch_cli.memory import MemoryStore
+from exportwatch_cli.screening import Counterparty
 from tests.helpers import ROOT
 
 

@@ -28,7 +28,7 @@ BOOTSTRAP_IN = ROOT / "requirements" / "bootstrap.in"
 BOOTSTRAP_LOCK = ROOT / "requirements" / "bootstrap.txt"
 LOCKS = [LAYER_LOCK, DEV_LOCK, TOOLS_LOCK, BOOTSTRAP_LOCK]
 # What the functions import from the layer; the rest of the layer lock is what these need.
-RUNTIME = ("aws-lambda-powertools", "feedparser", "rapidfuzz")
+RUNTIME = ("aws-lambda-powertools", "feedparser")
 
 
 def normalize(name: str) -> str:

@@ -267,3 +267,13 @@ class FeedState:
     failures: int = 0
     last_success: str = ""
     last_error: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Counterparty:
+    """A watchlist row: a customer, supplier or consignee of the subscriber."""
+
+    name: str
+    aliases: tuple[str, ...] = ()
+    country: str = ""
+    reference: str = ""

@@ -11,12 +11,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
-from exportwatch.models import FeedState, Item, RuleText, Story
-
-if TYPE_CHECKING:  # screening pulls in rapidfuzz: not at every handler's import
-    from exportwatch.screening.match import Counterparty
+from exportwatch.models import Counterparty, FeedState, Item, RuleText, Story
 
 
 class StoreError(Exception):

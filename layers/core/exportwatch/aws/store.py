@@ -33,16 +33,13 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from boto3.dynamodb.types import Binary, TypeDeserializer, TypeSerializer
 from botocore.exceptions import BotoCoreError, ClientError
 
-from exportwatch.models import Entry, Evidence, FeedState, Item, RuleText, Story, StoryItem
+from exportwatch.models import Counterparty, Entry, Evidence, FeedState, Item, RuleText, Story, StoryItem
 from exportwatch.ports import ItemAlreadyStored, StoreError, StoryChanged, Versioned, WatchlistInfo
-
-if TYPE_CHECKING:
-    from exportwatch.screening.match import Counterparty
 
 PK, SK = "pk", "sk"
 GSI1, GSI1_PK, GSI1_SK = "ByPublished", "gsi1pk", "gsi1sk"  # stories by first publication day, per year
@@ -547,8 +544,6 @@ class Store:
 
     def get_watchlist(self, name: str) -> tuple[WatchlistInfo, list[Counterparty]] | None:
         """A watchlist and its counterparties, or None."""
-        from exportwatch.screening.match import Counterparty
-
         with _table_errors("GetItem"):
             meta = self.client.get_item(TableName=self.table, Key={PK: {"S": WATCHLISTS_PK}, SK: {"S": name}})
         if "Item" not in meta:

@@ -38,7 +38,8 @@ from typing import Any
 
 from rapidfuzz.distance import Indel
 
-from exportwatch.screening.normalize import FILLERS, PLACE_WEIGHT, Name, analyse, run_sound, skeleton, weight
+from exportwatch.models import Counterparty
+from exportwatch_cli.screening.normalize import FILLERS, PLACE_WEIGHT, Name, analyse, run_sound, skeleton, weight
 
 __all__ = ["DEFAULT_THRESHOLD", "Counterparty", "Index", "Listed", "Match", "score_names"]
 
@@ -48,16 +49,6 @@ _ACRONYM_SCORE = 0.9
 _EXTRA_GENERIC = 0.35  # a generic word that differs where both names have some weighs half a distinctive one
 _INITIALS_WEIGHT = 0.999  # initials standing for words weigh as a distinctive word but never make a match alone
 _PREFIX = 4
-
-
-@dataclass(frozen=True, slots=True)
-class Counterparty:
-    """A watchlist row: a customer, supplier or consignee of the subscriber."""
-
-    name: str
-    aliases: tuple[str, ...] = ()
-    country: str = ""
-    reference: str = ""
 
 
 @dataclass(frozen=True, slots=True)

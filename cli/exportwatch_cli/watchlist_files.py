@@ -1,6 +1,6 @@
 """Watchlist files for ``exportwatch screen`` and the matcher's measurement on real listed names.
 
-``python -m exportwatch_cli.screening PAIRS.jsonl`` prints how many same-party pairs are found and
+``python -m exportwatch_cli.watchlist_files PAIRS.jsonl`` prints how many same-party pairs are found and
 how many different-party pairs are wrongly matched (``make eval`` runs it on the fixture).
 """
 
@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import IO, Any
 
-from exportwatch.screening import DEFAULT_THRESHOLD, Counterparty, Index, Listed, Match
+from exportwatch_cli.screening import DEFAULT_THRESHOLD, Counterparty, Index, Listed, Match
 
 MAX_ROWS = 1_000_000
 

@@ -5,7 +5,7 @@ Standard library plus rapidfuzz only, so it imports cheaply in a Lambda handler 
 
 from __future__ import annotations
 
-from exportwatch.screening.match import DEFAULT_THRESHOLD, Counterparty, Index, Listed, Match, score_names
-from exportwatch.screening.normalize import Name, analyse, fold
+from exportwatch_cli.screening.match import DEFAULT_THRESHOLD, Counterparty, Index, Listed, Match, score_names
+from exportwatch_cli.screening.normalize import Name, analyse, fold
 
 __all__ = ["DEFAULT_THRESHOLD", "Counterparty", "Index", "Listed", "Match", "Name", "analyse", "fold", "score_names"]
