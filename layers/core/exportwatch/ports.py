@@ -22,6 +22,14 @@ class StoreError(Exception):
     """
 
 
+class ItemTooLarge(Exception):
+    """The table refused a record for its size: the source's data is at fault, not the table.
+
+    Pollers fail that source only (reason ``item_too_large``); the sources after it go on. Stories
+    are bounded before they are written (``stories.bounds``), so this is the last line of defence.
+    """
+
+
 class ItemAlreadyStored(Exception):  # an outcome, not a failure
     """The item was stored before (by this poller earlier, or by a concurrent one)."""
 
@@ -61,7 +69,7 @@ class StoryStore(Protocol):
     ) -> None:
         """Store items and their story's new state at once.
 
-        Raises ``ItemAlreadyStored`` or ``StoryChanged`` (nothing written), or ``StoreError``.
+        Raises ``ItemAlreadyStored`` or ``StoryChanged`` (nothing written), ``ItemTooLarge``, or ``StoreError``.
         """
 
     def mark_seen(self, item: Item) -> bool:

@@ -32,7 +32,8 @@ from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import BotoCoreError, ClientError
 
 from exportwatch.models import Evidence, FeedState, Item, Story, StoryItem
-from exportwatch.ports import ItemAlreadyStored, StoreError, StoryChanged, Versioned
+from exportwatch.ports import ItemAlreadyStored, ItemTooLarge, StoreError, StoryChanged, Versioned
+from exportwatch.stories.bounds import MAX_ID, MAX_URL
 
 PK, SK = "pk", "sk"
 GSI1, GSI1_PK, GSI1_SK = "ByPublished", "gsi1pk", "gsi1sk"  # stories by first publication day, per year
@@ -52,9 +53,24 @@ def _table_errors(what: str) -> Iterator[None]:
     """Turn an SDK failure (after botocore's own retries) into the domain's ``StoreError``."""
     try:
         yield
-    except (ClientError, BotoCoreError) as exc:
+    except ClientError as exc:
+        if _too_large(exc):
+            raise ItemTooLarge(f"{what} refused: a record exceeds the item size limit") from exc
+        code = exc.response.get("Error", {}).get("Code", "")
+        raise StoreError(f"{what} failed: {code or exc}") from exc
+    except BotoCoreError as exc:
         code = exc.response.get("Error", {}).get("Code", "") if isinstance(exc, ClientError) else type(exc).__name__
         raise StoreError(f"{what} failed: {code or exc}") from exc
+
+
+def _too_large(exc: ClientError) -> bool:
+    """Whether the table refused a record for its size (a ValidationException, or a cancelled transaction's reason)."""
+    error = exc.response.get("Error", {})
+    messages = [str(error.get("Message", ""))]
+    messages += [str(r.get("Message", "")) for r in exc.response.get("CancellationReasons") or []]
+    return error.get("Code") in ("ValidationException", "TransactionCanceledException") and any(
+        "size" in m.lower() and "exceed" in m.lower() for m in messages
+    )
 
 
 def _key(value: str) -> str:
@@ -265,10 +281,10 @@ class Store:
                     {
                         PK: ITEM_PREFIX + _key(item.id),
                         SK: "ITEM",
-                        "item_id": item.id,
+                        "item_id": item.id[:MAX_ID],
                         "story_id": story_id,
                         "title": item.title[:500],
-                        "url": item.url,
+                        "url": item.url if len(item.url) <= MAX_URL else "",
                         "source": item.source,
                         "published": item.published,
                         "labels": list(labels),

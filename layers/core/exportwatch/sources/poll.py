@@ -19,7 +19,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 
 from exportwatch.classify.parties import watch_keys
 from exportwatch.models import FeedState, Item
-from exportwatch.ports import StateStore, StoreError
+from exportwatch.ports import ItemTooLarge, StateStore, StoreError
 from exportwatch.settings import Settings
 from exportwatch.sources import federal_register
 from exportwatch.sources.feeds import ParseError, parse_feed
@@ -80,8 +80,14 @@ def _poll_source(
         response, items, warning = load(state)
         unchanged = response is not None and response.not_modified
         ingested = None if unchanged else ingest(items, store, policy=policy, now=now)
-    except (FetchError, ParseError, federal_register.ResponseError) as exc:
-        reason = exc.reason if isinstance(exc, FetchError) else "parse_error"
+    except (FetchError, ParseError, federal_register.ResponseError, ItemTooLarge) as exc:
+        reason = (
+            exc.reason
+            if isinstance(exc, FetchError)
+            else "item_too_large"
+            if isinstance(exc, ItemTooLarge)
+            else "parse_error"
+        )
         _failed(name, state, store, report, reason, exc)
         return
     except StoreError:

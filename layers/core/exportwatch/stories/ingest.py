@@ -16,6 +16,7 @@ from aws_lambda_powertools import Logger
 from exportwatch.classify.dates import to_date
 from exportwatch.models import Item, Story
 from exportwatch.ports import ItemAlreadyStored, StoreError, StoryChanged, StoryStore, Versioned
+from exportwatch.stories.bounds import bound
 from exportwatch.stories.cluster import RULE_LAG_DAYS, Analysis, analyse, find_story, merge, new_story
 
 logger = Logger(child=True)
@@ -95,6 +96,7 @@ def ingest(
     """
     policy = policy or IngestPolicy()
     report = IngestReport(received=len(items))
+    items = [_plausible(item, now()) for item in items]
     unique = list({item.id: item for item in items}.values())
     known = store.seen([item.id for item in unique])
     report.already_seen = len(items) - len(unique) + len(known)
@@ -127,6 +129,26 @@ def ingest(
     return report
 
 
+EARLIEST_DAY = "1990-01-01"  # before the Entity List existed: no export-control news is dated earlier
+FUTURE_DAYS = 366  # public inspection runs days ahead of publication; a year ahead is a typo or hostile
+
+
+def _plausible(item: Item, now: datetime) -> Item:
+    """The item with its publication day dropped if no real report could have it (year 9999, year 1).
+
+    Such a day would otherwise become a story's publication day (index keys, candidate reads, the
+    age limit, rendering); undated, the item is treated as published when first seen.
+    """
+    day = to_date(item.published)
+    latest = (now + timedelta(days=FUTURE_DAYS)).date()
+    if item.published and (day is None or item.published[:10] < EARLIEST_DAY or day > latest):
+        logger.warning(
+            "implausible publication date dropped", extra={"item_id": item.id[:200], "published": item.published[:20]}
+        )
+        return replace(item, published="")
+    return item
+
+
 @dataclass(slots=True)
 class _Group:
     """The new items of one batch that belong to one story, and that story before and after them."""
@@ -145,12 +167,15 @@ class _Group:
         self.members.append(analysis)
 
     def final(self) -> Story:
-        """The story to write: version 1 if new, one more than stored on a material change, else as stored."""
+        """The story to write: version 1 if new, one more than stored on a material change, else as stored.
+
+        Bounded in size (``stories.bounds``): a feed's long entries never make the record too large to store.
+        """
         if self.base is None:
-            return replace(self.story, version=1, changes=("new",))
+            return bound(replace(self.story, version=1, changes=("new",)))
         if self.changes:
-            return replace(self.story, version=self.base.version + 1, changes=tuple(self.changes))
-        return replace(self.story, version=self.base.version, changes=self.base.changes)
+            return bound(replace(self.story, version=self.base.version + 1, changes=tuple(self.changes)))
+        return bound(replace(self.story, version=self.base.version, changes=self.base.changes))
 
     def new_keys(self) -> list[str]:
         """The identity keys of the members that the stored story does not own yet."""
