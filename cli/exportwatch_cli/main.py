@@ -229,10 +229,18 @@ def cmd_replay(args: argparse.Namespace) -> int:
         {
             "stories_checked": report.stories_checked,
             "sent_or_confirmed": report.sent_or_confirmed,
+            "already_sent": report.already_sent,
+            "failed": report.failed,
             "failures_cleared": report.failures_cleared,
             "failed_batches": report.batches,
         }
     )
+    if report.failed:
+        print(
+            f"exportwatch: replay: {len(report.failed)} stories could not be sent; the failure queue was kept",
+            file=sys.stderr,
+        )
+        return 1
     return 0
 
 

@@ -22,6 +22,7 @@ class MemoryStore:
     stories: dict[str, Versioned] = field(default_factory=dict)
     keys: dict[str, str] = field(default_factory=dict)
     feeds: dict[str, FeedState] = field(default_factory=dict)
+    sent: dict[str, int] = field(default_factory=dict)
     writes: int = 0
 
     def seen(self, item_ids: Sequence[str]) -> set[str]:
@@ -94,3 +95,7 @@ class MemoryStore:
     def stories_changed_since(self, since: str) -> list[Story]:
         """Stories whose last change is on or after ``since``."""
         return [s for s, _ in self.stories.values() if s.last_seen >= since]
+
+    def sent_versions(self, story_ids: Sequence[str]) -> dict[str, int]:
+        """Story id -> the highest version published (``sent`` is filled by the test that sends)."""
+        return {sid: self.sent[sid] for sid in story_ids if sid in self.sent}

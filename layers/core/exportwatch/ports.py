@@ -97,3 +97,6 @@ class StoryReader(Protocol):
 
     def stories_changed_since(self, since: str) -> list[Story]:
         """Stories whose last change is on or after an ISO date or timestamp."""
+
+    def sent_versions(self, story_ids: Sequence[str]) -> Mapping[str, int]:
+        """Story id -> the highest version published (stories never sent are absent)."""

@@ -9,7 +9,8 @@ ITEM#<item id>     ITEM        an item seen once (relevant or not): never stored
 STORY#<story id>   STORY       a story; its ``version`` counts alerts, the stream drives notify
 KEY#<key>          KEY         document number / citation / URL -> story id
 FEED#<url hash>    STATE       ETag, Last-Modified and failure count of one source
-IDEMPOTENCY#...    <hash>      Powertools idempotency records of notify
+IDEMPOTENCY#...    <hash>      Powertools idempotency records of notify (16 days)
+IDEMPOTENCY#notify SENT#<id>   the highest version of a story published (replay sends only later ones)
 =================  ==========  ==============================================================
 
 "Seen" is enforced by conditional writes, not by reading first: an item and its story change
@@ -44,6 +45,8 @@ TTL_ATTRIBUTE = "expiration"
 ITEM_PREFIX, STORY_PREFIX, KEY_PREFIX, FEED_PREFIX = "ITEM#", "STORY#", "KEY#", "FEED#"
 IDEMPOTENCY_PK = "IDEMPOTENCY#notify"
 IRRELEVANT_TTL_DAYS = 30
+SENT_PREFIX = "SENT#"  # sort key of a story's send marker, under IDEMPOTENCY_PK
+SENT_TTL_DAYS = 400
 
 _ser, _de = TypeSerializer(), TypeDeserializer()
 
@@ -368,6 +371,35 @@ class Store:
                     return False
                 raise
         return True
+
+    def mark_sent(self, story_id: str, version: int) -> None:
+        """Remember that a story's version was published (never lowered; outlives the 16-day send records).
+
+        Kept under the notify function's own key prefix (``IDEMPOTENCY#notify``, sort key ``SENT#<id>``),
+        the only part of the table it may write, and expiring with the items (400 days).
+        """
+        with _table_errors("UpdateItem"):
+            try:
+                self.client.update_item(
+                    TableName=self.table,
+                    Key={PK: {"S": IDEMPOTENCY_PK}, SK: {"S": SENT_PREFIX + story_id}},
+                    UpdateExpression="SET #v = :v, #exp = :exp",
+                    ConditionExpression="attribute_not_exists(#v) OR #v < :v",
+                    ExpressionAttributeNames={"#v": "sent_version", "#exp": TTL_ATTRIBUTE},
+                    ExpressionAttributeValues={
+                        ":v": {"N": str(version)},
+                        ":exp": {"N": str(self._expiry(SENT_TTL_DAYS))},
+                    },
+                )
+            except ClientError as exc:
+                if exc.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
+                    raise  # a later version was marked already: nothing to do
+
+    def sent_versions(self, story_ids: Sequence[str]) -> dict[str, int]:
+        """Story id -> the highest version published, for the stories with a send marker."""
+        keys = [{PK: {"S": IDEMPOTENCY_PK}, SK: {"S": SENT_PREFIX + sid}} for sid in dict.fromkeys(story_ids)]
+        rows = self._batch_get(keys, ConsistentRead=True) if keys else []
+        return {row[SK]["S"][len(SENT_PREFIX) :]: int(row["sent_version"]["N"]) for row in rows}
 
     def feed_state(self, url: str) -> FeedState:
         """The remembered validators and failure count of a source."""
