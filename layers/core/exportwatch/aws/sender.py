@@ -8,7 +8,6 @@ reminder adds its deadline and threshold; a digest its day), before it counts as
 from __future__ import annotations
 
 import functools
-import json
 from typing import Any
 
 from aws_lambda_powertools import Logger
@@ -35,7 +34,7 @@ def publish(sns: Any, topic_arn: str, alert: Alert) -> str:
     response = sns.publish(
         TopicArn=topic_arn,
         Subject=alert.subject,
-        Message=json.dumps(alert.message_structure(), ensure_ascii=False),
+        Message=alert.message(),
         MessageStructure="json",
         MessageAttributes=alert.attributes(),
     )
