@@ -139,3 +139,20 @@ def test_eval_and_cluster_eval_refuse_deep_nesting_an_empty_file_and_lines_that_
         assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr, result.stderr[-300:]
         assert result.stdout == ""
     assert "line 2" in run("cluster-eval", str(scalar)).stderr
+
+
+def test_entries_reads_every_row_of_a_600_entry_table(tmp_path) -> None:
+    # Given a generated rule whose table adds 600 parties (the five columns of Supplement No. 4 to part 744)
+    rows = "".join(
+        f"<tr><td>CHINA, PEOPLE'S REPUBLIC OF</td><td>Example Trading Company {n}, Building {n}, Shenzhen.</td>"
+        "<td>For all items subject to the EAR. (See §744.11 of the EAR).</td><td>Presumption of denial.</td>"
+        "<td>84 FR 22963, 5/21/19.</td></tr>"
+        for n in range(600)
+    )
+    rule = tmp_path / "rule.html"
+    rule.write_text(f"<p>Supplement No. 4 to part 744 is amended by adding 600 entities.</p><table>{rows}</table>")
+    # When
+    result = run("entries", str(rule))
+    # Then every entry is printed, the 600th included
+    names = [json.loads(line)["name"] for line in result.stdout.splitlines()]
+    assert len(names) == 600 and names[-1].startswith("Example Trading Company 599")

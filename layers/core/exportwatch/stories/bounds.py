@@ -25,7 +25,8 @@ MAX_KEY = 512  # a longer identity key is kept as its hash, as the table's KEY r
 MAX_KEYS = 200
 MAX_TEXT = 1000
 MAX_NAME = 200
-MAX_NAMES = 100
+MAX_NAMES = 100  # countries, aliases of one party
+MAX_PARTIES = 2000  # every party of an Entity List rule is a filter value (alerts.render: ``entities``)
 
 
 def record_bytes(story: Story) -> int:
@@ -48,8 +49,8 @@ def _source(source: StoryItem) -> StoryItem:
     )
 
 
-def _names(names: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(n[:MAX_NAME] for n in names[:MAX_NAMES]))
+def _names(names: tuple[str, ...], limit: int = MAX_NAMES) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(n[:MAX_NAME] for n in names[:limit]))
 
 
 def bound(story: Story, *, budget: int = RECORD_BUDGET) -> Story:
@@ -58,12 +59,12 @@ def bound(story: Story, *, budget: int = RECORD_BUDGET) -> Story:
         story,
         title=story.title[:MAX_TITLE],
         summary=story.summary[:MAX_TEXT],
-        entities=_names(story.entities),
+        entities=_names(story.entities, MAX_PARTIES),
         countries=story.countries[:MAX_NAMES],
         evidence=tuple(Evidence(e.label, e.text[:MAX_TEXT]) for e in story.evidence[:50]),
         sources=tuple(_source(s) for s in story.sources),
         keys=tuple(dict.fromkeys(hashed_key(k) for k in story.keys))[:MAX_KEYS],
-        aliases={n[:MAX_NAME]: _names(forms)[:8] for n, forms in list(story.aliases.items())[:MAX_NAMES]},
+        aliases={n[:MAX_NAME]: _names(forms)[:8] for n, forms in list(story.aliases.items())[:MAX_PARTIES]},
         changes=tuple(c[:MAX_TEXT] for c in story.changes[:20]),
     )
     while record_bytes(bounded) > budget and len(bounded.sources) > 1:
@@ -76,4 +77,6 @@ def bound(story: Story, *, budget: int = RECORD_BUDGET) -> Story:
         bounded = replace(bounded, sources=tuple(sources))
     while record_bytes(bounded) > budget and len(bounded.keys) > 1:
         bounded = replace(bounded, keys=bounded.keys[: len(bounded.keys) // 2])
+    if record_bytes(bounded) > budget and bounded.aliases:
+        bounded = replace(bounded, aliases={})  # the names stay filter values; their other spellings go
     return bounded
