@@ -7,6 +7,7 @@ it. The story's ``version`` going up is what makes ``notify`` send; this module 
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
@@ -78,12 +79,22 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+class OutOfTime(Exception):  # an outcome, not a failure
+    """The invocation's deadline passed mid-ingestion: what is stored stays, the rest waits for the next poll."""
+
+
+def _check(deadline: float | None) -> None:
+    if deadline is not None and time.monotonic() >= deadline:
+        raise OutOfTime()
+
+
 def ingest(
     items: Sequence[Item],
     store: StoryStore,
     *,
     policy: IngestPolicy | None = None,
     now: Callable[[], datetime] = _utc_now,
+    deadline: float | None = None,
 ) -> IngestReport:
     """Store the new items among ``items`` and create or update their stories.
 
@@ -93,6 +104,9 @@ def ingest(
     identity keys in one batch read, and the candidates published around it in one query per year.
     Items of one batch that report the same event are grouped first and written together, so a
     story that three outlets report in the same poll alerts once, with three sources.
+
+    Past ``deadline`` (``time.monotonic()``) it raises ``OutOfTime`` between items and between
+    writes: what was written is complete (each write is one transaction), the rest is unseen.
     """
     policy = policy or IngestPolicy()
     report = IngestReport(received=len(items))
@@ -110,6 +124,7 @@ def ingest(
     oldest = (now() - timedelta(days=policy.max_age_days)).date().isoformat() if policy.max_age_days > 0 else ""
     relevant: list[Analysis] = []
     for item in fresh:
+        _check(deadline)
         stale = bool(oldest and item.published and item.published < oldest)
         analysis = None if stale else analyse(item, watched=policy.watched)
         if analysis is not None and analysis.relevant:
@@ -125,6 +140,7 @@ def ingest(
         for analysis in relevant:
             batch.place(analysis)
         for group in batch.groups.values():
+            _check(deadline)
             _persist(group, store, report, stamp=stamp, ttl_days=policy.ttl_days)
     return report
 
