@@ -7,11 +7,11 @@ the contract suite in tests/contract runs the same checks against both.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from exportwatch.models import FeedState, Item, Story
-from exportwatch.ports import ItemAlreadyStored, StoryChanged, Versioned
+from exportwatch.ports import ItemAlreadyStored, Stored, StoryChanged, Versioned
 
 
 @dataclass
@@ -23,11 +23,16 @@ class MemoryStore:
     keys: dict[str, str] = field(default_factory=dict)
     feeds: dict[str, FeedState] = field(default_factory=dict)
     sent: dict[str, int] = field(default_factory=dict)
+    fingerprints: dict[str, str] = field(default_factory=dict)
     writes: int = 0
 
     def seen(self, item_ids: Sequence[str]) -> set[str]:
         """Which of the ids are stored."""
         return {i for i in item_ids if i in self.items}
+
+    def stored_items(self, item_ids: Sequence[str]) -> dict[str, Stored]:
+        """Id -> (fingerprint, story id) of the stored ones."""
+        return {i: (self.fingerprints.get(i, ""), self.items[i]) for i in item_ids if i in self.items}
 
     def stories_for_keys(self, keys: Sequence[str]) -> dict[str, Versioned]:
         """Key -> owning story, for the keys some story owns."""
@@ -50,6 +55,7 @@ class MemoryStore:
         new_keys: Sequence[str],
         labels: Sequence[Sequence[str]],
         ttl_days: int = 400,
+        replacing: Mapping[str, str] | None = None,
     ) -> None:
         """Store items and their story at once, or nothing (``StoryChanged`` / ``ItemAlreadyStored``)."""
         current = self.stories.get(story.story_id)
@@ -57,22 +63,31 @@ class MemoryStore:
             previous_rev is not None and (not current or current[1] != previous_rev)
         ):
             raise StoryChanged()
-        if any(item.id in self.items for item in items):
+        replacing = replacing or {}
+        if any(
+            self.fingerprints.get(item.id) != replacing[item.id] if item.id in replacing else item.id in self.items
+            for item in items
+        ):
             raise ItemAlreadyStored()
         if any(self.keys.get(key, story.story_id) != story.story_id for key in new_keys):
             raise StoryChanged()  # another story claimed the key first: read again and join it
         for item in items:
             self.items[item.id] = story.story_id
+            self.fingerprints[item.id] = item.fingerprint
         self.stories[story.story_id] = (story, (previous_rev or 0) + 1)
         for key in new_keys:
             self.keys[key] = story.story_id
         self.writes += 1
 
-    def mark_seen(self, item: Item) -> bool:
-        """Remember an irrelevant item; False if it was known."""
-        if item.id in self.items:
+    def mark_seen(self, item: Item, *, replacing: Stored | None = None) -> bool:
+        """Remember an irrelevant item; False if it was known (or, replacing, changed meanwhile)."""
+        if replacing is not None:
+            if self.fingerprints.get(item.id) != replacing[0]:
+                return False
+        elif item.id in self.items:
             return False
-        self.items[item.id] = ""
+        self.items[item.id] = replacing[1] if replacing else ""
+        self.fingerprints[item.id] = item.fingerprint
         return True
 
     def feed_state(self, url: str) -> FeedState:

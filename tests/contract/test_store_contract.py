@@ -132,3 +132,23 @@ def test_ingesting_the_seeds_twice_stores_them_once(store) -> None:
     assert store.stories_changed_since("2019-11-22") == [store.get_story(story_id)[0]]
     assert store.stories_seen_on(["2019-11-22"]) == [store.get_story(story_id)[0]]
     assert [s.story_id for s in store.stories_expiring("2020-02-01", "2020-02-29")] == [story_id]
+
+
+def test_an_item_updated_in_place_replaces_only_the_version_that_was_read(store) -> None:
+    # Given a stored item and its fingerprint
+    item, analysis, story = a_story()
+    store.save_many([item], story, previous_rev=None, new_keys=analysis.keys, labels=[("entity_list.addition",)])
+    ((fingerprint, story_id),) = store.stored_items([item.id]).values()
+    assert fingerprint == item.fingerprint and story_id == story.story_id
+    changed = replace(item, text=item.text + " Effective date: June 5, 2020.")
+    # When a poller replaces it over a stale fingerprint, Then nothing is written
+    with pytest.raises(ItemAlreadyStored):
+        store.save_many([changed], story, previous_rev=1, new_keys=[], labels=[()], replacing={item.id: "stale"})
+    # When it replaces the version it read, Then the new fingerprint is stored
+    store.save_many([changed], story, previous_rev=1, new_keys=[], labels=[()], replacing={item.id: fingerprint})
+    assert store.stored_items([item.id])[item.id] == (changed.fingerprint, story.story_id)
+    # And an irrelevant update keeps the item in its story
+    teaser = replace(item, title="Notice", text="")
+    assert store.mark_seen(teaser, replacing=(changed.fingerprint, story.story_id)) is True
+    assert store.stored_items([item.id])[item.id] == (teaser.fingerprint, story.story_id)
+    assert store.mark_seen(teaser, replacing=("stale", story.story_id)) is False

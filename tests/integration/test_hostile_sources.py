@@ -137,3 +137,43 @@ def test_an_entry_dated_year_9999_fails_nothing_and_the_good_entries_beside_it_a
     ]  # fmt: skip
     assert published["Hikvision added to the Entity List"] == "2019-05-15"
     assert all("1990" <= day <= "2100" for day in published.values()), json.dumps(published)
+
+
+def test_an_item_updated_in_place_is_analysed_again_and_alerts_only_on_a_material_change() -> None:
+    link = "https://news.example/2019/05/huawei"
+    teaser = ("Commerce Department news", link, "Wed, 15 May 2019 18:00:00 +0000", "Read the full story on our site.")
+    full = ("Commerce adds Huawei to the Entity List", link, "Wed, 15 May 2019 18:00:00 +0000",
+            ADDED.format(who="Huawei"))  # fmt: skip
+    extended = (*full[:3], full[3] + " It also extended the temporary general license for Huawei by 90 days.")
+    other = ("Markets close higher", "https://news.example/markets", "Wed, 15 May 2019 19:00:00 +0000", "Stocks rose.")
+    # Two entries that share one GUID but link to different articles
+    shared = _rss([
+        ("Commerce adds ZTE to the Entity List", "https://news.example/zte", "Wed, 15 May 2019 18:00:00 +0000",
+         ADDED.format(who="ZTE")),
+        ("Commerce adds Hikvision to the Entity List", "https://news.example/hikvision",
+         "Wed, 15 May 2019 18:00:00 +0000", ADDED.format(who="Hikvision")),
+    ]).replace(b"<guid>https://news.example/zte</guid>", b'<guid isPermaLink="false">same</guid>').replace(
+        b"<guid>https://news.example/hikvision</guid>", b'<guid isPermaLink="false">same</guid>'
+    )  # fmt: skip
+    routes = {"/feed.xml": Route(_rss([teaser]), "application/rss+xml"), "/shared.xml": Route(shared, "text/xml")}
+    with local_stack(routes) as stack:
+        os.environ["FEED_URLS"] = f"{stack.server.base}/feed.xml,{stack.server.base}/shared.xml"
+        # Given a teaser (not an export-control item), and two entries under one GUID
+        _result, first = _poll_and_deliver(stack)
+        # When the article is updated in place with its full text, then with a new deadline, then re-served
+        stack.server.routes["/feed.xml"] = Route(_rss([full]), "application/rss+xml")
+        _result, second = _poll_and_deliver(stack)
+        stack.server.routes["/feed.xml"] = Route(_rss([extended]), "application/rss+xml")
+        _result, third = _poll_and_deliver(stack)
+        stack.server.routes["/feed.xml"] = Route(_rss([extended, other]), "application/rss+xml")
+        _result, fourth = _poll_and_deliver(stack)
+    # Then both entries under one GUID alert; the full text alerts once, the new label updates it, and
+    # the same text served again sends nothing
+    assert sorted(m["subject"] for m in first["compliance-team"]) == [
+        "Hikvision added to the Entity List", "ZTE added to the Entity List"
+    ]  # fmt: skip
+    assert [m["subject"] for m in second["compliance-team"]] == ["Huawei added to the Entity List"]
+    (update,) = third["compliance-team"]
+    assert update["kind"] == "update" and update["story_id"] == second["compliance-team"][0]["story_id"]
+    assert "extension" in update["labels"]
+    assert fourth["compliance-team"] == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,6 +46,11 @@ class Item:
     cfr_parts: tuple[int, ...] = ()
     effective_on: str = ""
     comments_close_on: str = ""
+
+    @property
+    def fingerprint(self) -> str:
+        """What the item says (title and text): a changed fingerprint under a known id is an update in place."""
+        return hashlib.sha256(f"{self.title}\n{self.text}".encode("utf-8", "surrogatepass")).hexdigest()[:24]
 
     @property
     def official(self) -> bool:

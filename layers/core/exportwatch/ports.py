@@ -41,12 +41,18 @@ class StoryChanged(Exception):  # an outcome, not a failure
 Versioned = tuple[Story, int]
 """A story with its revision (the optimistic lock of its next write)."""
 
+Stored = tuple[str, str]
+"""What is stored of an item: its fingerprint ('' if stored before fingerprints) and its story id ('' if none)."""
+
 
 class StoryStore(Protocol):
     """What ingestion needs of the table."""
 
     def seen(self, item_ids: Sequence[str]) -> set[str]:
         """Which of the ids are stored already."""
+
+    def stored_items(self, item_ids: Sequence[str]) -> Mapping[str, Stored]:
+        """Id -> what is stored of it (fingerprint, story id), for the ids stored already."""
 
     def stories_for_keys(self, keys: Sequence[str]) -> Mapping[str, Versioned]:
         """Key -> the story owning it, for the keys some story owns (one batch read for a whole poll)."""
@@ -66,14 +72,18 @@ class StoryStore(Protocol):
         new_keys: Sequence[str],
         labels: Sequence[Sequence[str]],
         ttl_days: int = ...,
+        replacing: Mapping[str, str] = ...,
     ) -> None:
         """Store items and their story's new state at once.
+
+        An item in ``replacing`` (id -> the fingerprint read) is an update in place: its stored row is
+        overwritten only if it still has that fingerprint.
 
         Raises ``ItemAlreadyStored`` or ``StoryChanged`` (nothing written), ``ItemTooLarge``, or ``StoreError``.
         """
 
-    def mark_seen(self, item: Item) -> bool:
-        """Remember an irrelevant item; False if it was known."""
+    def mark_seen(self, item: Item, *, replacing: Stored | None = None) -> bool:
+        """Remember an irrelevant item; False if it was known (or, replacing, changed meanwhile)."""
 
 
 class StateStore(StoryStore, Protocol):

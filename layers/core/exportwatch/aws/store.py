@@ -5,7 +5,7 @@ One table holds items, stories, key lookups, feed state and idempotency records:
 =================  ==========  ==============================================================
 pk                 sk          what
 =================  ==========  ==============================================================
-ITEM#<item id>     ITEM        an item seen once (relevant or not): never stored twice
+ITEM#<item id>     ITEM        an item seen (relevant or not), with its content fingerprint: stored once per version
 STORY#<story id>   STORY       a story; its ``version`` counts alerts, the stream drives notify
 KEY#<key>          KEY         document number / citation / URL -> story id
 FEED#<url hash>    STATE       ETag, Last-Modified and failure count of one source
@@ -24,7 +24,7 @@ Every SDK error leaves this module as a ``ports.StoreError`` (or as the outcomes
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -33,7 +33,7 @@ from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import BotoCoreError, ClientError
 
 from exportwatch.models import Evidence, FeedState, Item, Story, StoryItem
-from exportwatch.ports import ItemAlreadyStored, ItemTooLarge, StoreError, StoryChanged, Versioned
+from exportwatch.ports import ItemAlreadyStored, ItemTooLarge, Stored, StoreError, StoryChanged, Versioned
 from exportwatch.stories.bounds import MAX_ID, MAX_URL
 
 PK, SK = "pk", "sk"
@@ -193,10 +193,21 @@ class Store:
 
     def seen(self, item_ids: Sequence[str]) -> set[str]:
         """Which of ``item_ids`` are stored already (one BatchGetItem per 100 ids)."""
+        return set(self.stored_items(item_ids))
+
+    def stored_items(self, item_ids: Sequence[str]) -> dict[str, Stored]:
+        """Id -> (fingerprint, story id) of the stored ones (one BatchGetItem per 100 ids)."""
         by_key = {ITEM_PREFIX + _key(i): i for i in dict.fromkeys(item_ids)}
         keys = [{PK: {"S": k}, SK: {"S": "ITEM"}} for k in by_key]
-        rows = self._batch_get(keys, ProjectionExpression="#pk", ExpressionAttributeNames={"#pk": PK})
-        return {by_key[row[PK]["S"]] for row in rows}
+        rows = self._batch_get(
+            keys,
+            ProjectionExpression="#pk, #fp, #sid",
+            ExpressionAttributeNames={"#pk": PK, "#fp": "fingerprint", "#sid": "story_id"},
+        )
+        return {
+            by_key[row[PK]["S"]]: (row.get("fingerprint", {}).get("S", ""), row.get("story_id", {}).get("S", ""))
+            for row in rows
+        }
 
     def stories_published(self, first: str, last: str) -> list[Versioned]:
         """Stories first published between two ISO days (inclusive): one Query per calendar year spanned.
@@ -276,7 +287,19 @@ class Store:
             )
         return story_from_record(response["Item"]) if "Item" in response else None
 
-    def _item_put(self, item: Item, story_id: str, labels: Sequence[str], ttl_days: int) -> dict[str, Any]:
+    def _item_put(
+        self, item: Item, story_id: str, labels: Sequence[str], ttl_days: int, replacing: str | None = None
+    ) -> dict[str, Any]:
+        condition: dict[str, Any] = {
+            "ConditionExpression": "attribute_not_exists(#pk)",
+            "ExpressionAttributeNames": {"#pk": PK},
+        }
+        if replacing:  # an update in place: only over the version that was read
+            condition = {
+                "ConditionExpression": "#fp = :fp",
+                "ExpressionAttributeNames": {"#fp": "fingerprint"},
+                "ExpressionAttributeValues": {":fp": {"S": replacing}},
+            }
         return {
             "Put": {
                 "TableName": self.table,
@@ -292,11 +315,11 @@ class Store:
                         "published": item.published,
                         "labels": list(labels),
                         "stage": item.stage,
+                        "fingerprint": item.fingerprint,
                         TTL_ATTRIBUTE: self._expiry(ttl_days),
                     }
                 ),
-                "ConditionExpression": "attribute_not_exists(#pk)",
-                "ExpressionAttributeNames": {"#pk": PK},
+                **condition,
             }
         }
 
@@ -309,8 +332,11 @@ class Store:
         new_keys: Sequence[str],
         labels: Sequence[Sequence[str]],
         ttl_days: int = 400,
+        replacing: Mapping[str, str] | None = None,
     ) -> None:
         """Store new items and their story's new state in one transaction.
+
+        Items in ``replacing`` (id -> fingerprint read) overwrite their row only if it is unchanged.
 
         Raises
         ------
@@ -334,7 +360,7 @@ class Store:
             )
         actions = [{"Put": story_put}]
         actions += [
-            self._item_put(item, story.story_id, item_labels, ttl_days)
+            self._item_put(item, story.story_id, item_labels, ttl_days, (replacing or {}).get(item.id))
             for item, item_labels in zip(items, labels, strict=True)
         ]
         item_ids = {item.id for item in items}
@@ -361,11 +387,17 @@ class Store:
                     raise StoryChanged() from exc
                 raise
 
-    def mark_seen(self, item: Item) -> bool:
-        """Remember an item that is not relevant, so it is never classified again; False if known."""
+    def mark_seen(self, item: Item, *, replacing: Stored | None = None) -> bool:
+        """Remember an item that is not relevant, so it is not classified again until it changes; False if known.
+
+        ``replacing`` (fingerprint, story id read) updates an item changed in place; it keeps its story.
+        """
+        fingerprint, story_id = replacing or ("", "")
+        ttl = 400 if story_id else IRRELEVANT_TTL_DAYS
+        put = self._item_put(item, story_id, (), ttl, fingerprint or None)
         with _table_errors("TransactWriteItems"):
             try:
-                self.client.transact_write_items(TransactItems=[self._item_put(item, "", (), IRRELEVANT_TTL_DAYS)])
+                self.client.transact_write_items(TransactItems=[put])
             except ClientError as exc:
                 if _cancel_reasons(exc)[:1] == ["ConditionalCheckFailed"]:
                     return False

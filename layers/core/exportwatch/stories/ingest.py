@@ -112,9 +112,16 @@ def ingest(
     report = IngestReport(received=len(items))
     items = [_plausible(item, now()) for item in items]
     unique = list({item.id: item for item in items}.values())
-    known = store.seen([item.id for item in unique])
-    report.already_seen = len(items) - len(unique) + len(known)
-    fresh = [item for item in unique if item.id not in known]
+    stored = store.stored_items([item.id for item in unique])
+    # An item stored with another fingerprint was updated in place (a teaser, then the full text): it is
+    # analysed again and may change its story. A row from before fingerprints counts as unchanged.
+    replacing = {
+        item.id: stored[item.id]
+        for item in unique
+        if item.id in stored and stored[item.id][0] and stored[item.id][0] != item.fingerprint
+    }
+    fresh = [item for item in unique if item.id not in stored or item.id in replacing]
+    report.already_seen = len(items) - len(fresh)
     # Official documents first: a rule and the news about it in one poll make one story started by
     # the rule, not a news story followed by a "now official" update a second later.
     fresh.sort(key=lambda i: (not i.official, i.published, i.id))
@@ -129,19 +136,21 @@ def ingest(
         analysis = None if stale else analyse(item, watched=policy.watched)
         if analysis is not None and analysis.relevant:
             relevant.append(analysis)
-        elif not store.mark_seen(item):
+        elif not store.mark_seen(item, replacing=replacing.get(item.id)):
             report.already_seen += 1
         elif stale:
             report.stale += 1
         else:
             report.irrelevant += 1
     if relevant:
-        batch = _Batch.read(store, relevant, stamp)
+        homes = {item_id: story_id for item_id, (_fp, story_id) in replacing.items() if story_id}
+        batch = _Batch.read(store, relevant, stamp, homes)
         for analysis in relevant:
             batch.place(analysis)
+        previous = {item_id: fingerprint for item_id, (fingerprint, _sid) in replacing.items()}
         for group in batch.groups.values():
             _check(deadline)
-            _persist(group, store, report, stamp=stamp, ttl_days=policy.ttl_days)
+            _persist(group, store, report, stamp=stamp, ttl_days=policy.ttl_days, previous=previous, homes=homes)
     return report
 
 
@@ -219,19 +228,27 @@ class _Batch:
     owners: dict[str, Versioned]
     candidates: dict[str, Versioned]
     stamp: str
+    homes: dict[str, str] = field(default_factory=dict)  # item updated in place -> the story it is in
     groups: dict[str, _Group] = field(default_factory=dict)
 
     @classmethod
-    def read(cls, store: StoryStore, analyses: Sequence[Analysis], stamp: str) -> _Batch:
+    def read(
+        cls, store: StoryStore, analyses: Sequence[Analysis], stamp: str, homes: dict[str, str] | None = None
+    ) -> _Batch:
+        homes = {a.item.id: homes[a.item.id] for a in analyses if homes and a.item.id in homes}
         owners = dict(store.stories_for_keys([k for a in analyses for k in a.keys]))
         candidates = {found[0].story_id: found for found in store.stories_published(*_days_around(analyses, stamp))}
         # A key owner was read consistently; it wins over the (eventually consistent) index row.
         candidates.update({found[0].story_id: found for found in owners.values()})
-        return cls(owners, candidates, stamp)
+        for story_id in dict.fromkeys(homes.values()):
+            home = store.get_story(story_id)
+            if home is not None:
+                candidates[story_id] = home
+        return cls(owners, candidates, stamp, homes)
 
     def place(self, analysis: Analysis) -> None:
         """Put an item into the group of its story: one of this batch's, a stored one, or a new one."""
-        story = self._owner(analysis) or find_story(self._stories(), analysis)
+        story = self._home(analysis) or self._owner(analysis) or find_story(self._stories(), analysis)
         if story is None:
             created = new_story(analysis, now=self.stamp)
             self.groups[created.story_id] = _Group(None, None, created, [analysis])
@@ -241,6 +258,13 @@ class _Batch:
             base, rev = self.candidates[story.story_id]
             group = self.groups[story.story_id] = _Group(base, rev, base)
         group.join(analysis, self.stamp)
+
+    def _home(self, analysis: Analysis) -> Story | None:
+        """The story an item updated in place already belongs to."""
+        story_id = self.homes.get(analysis.item.id, "")
+        if story_id in self.groups:
+            return self.groups[story_id].story
+        return self.candidates[story_id][0] if story_id in self.candidates else None
 
     def _owner(self, analysis: Analysis) -> Story | None:
         for key in analysis.keys:
@@ -256,7 +280,16 @@ class _Batch:
         return in_batch + [story for sid, (story, _rev) in self.candidates.items() if sid not in self.groups]
 
 
-def _persist(group: _Group, store: StoryStore, report: IngestReport, *, stamp: str, ttl_days: int) -> None:
+def _persist(
+    group: _Group,
+    store: StoryStore,
+    report: IngestReport,
+    *,
+    stamp: str,
+    ttl_days: int,
+    previous: dict[str, str],
+    homes: dict[str, str],
+) -> None:
     """Write a group as one transaction; on any conflict, fall back to one item at a time."""
     story = group.final()
     if len(group.members) <= _MAX_GROUP:
@@ -268,6 +301,7 @@ def _persist(group: _Group, store: StoryStore, report: IngestReport, *, stamp: s
                 new_keys=group.new_keys(),
                 labels=[m.classification.labels for m in group.members],
                 ttl_days=ttl_days,
+                replacing={m.item.id: previous[m.item.id] for m in group.members if m.item.id in previous},
             )
         except (ItemAlreadyStored, StoryChanged):
             logger.info("story or item changed concurrently, storing one by one", extra={"story_id": story.story_id})
@@ -277,13 +311,23 @@ def _persist(group: _Group, store: StoryStore, report: IngestReport, *, stamp: s
             report.story_of.update({m.item.id: story.story_id for m in group.members})
             return
     for member in group.members:
-        _store_one(member, store, report, stamp=stamp, ttl_days=ttl_days)
+        _store_one(member, store, report, stamp=stamp, ttl_days=ttl_days, previous=previous, homes=homes)
 
 
-def _store_one(analysis: Analysis, store: StoryStore, report: IngestReport, *, stamp: str, ttl_days: int) -> None:
+def _store_one(
+    analysis: Analysis,
+    store: StoryStore,
+    report: IngestReport,
+    *,
+    stamp: str,
+    ttl_days: int,
+    previous: dict[str, str],
+    homes: dict[str, str],
+) -> None:
     """Store one item after a conflict: read its story afresh and retry while others keep changing it."""
+    item_id = analysis.item.id
     for _attempt in range(_MAX_ATTEMPTS):
-        batch = _Batch.read(store, [analysis], stamp)
+        batch = _Batch.read(store, [analysis], stamp, homes)
         batch.place(analysis)
         (group,) = batch.groups.values()
         story = group.final()
@@ -295,6 +339,7 @@ def _store_one(analysis: Analysis, store: StoryStore, report: IngestReport, *, s
                 new_keys=group.new_keys(),
                 labels=[analysis.classification.labels],
                 ttl_days=ttl_days,
+                replacing={item_id: previous[item_id]} if item_id in previous else {},
             )
         except ItemAlreadyStored:
             report.already_seen += 1
