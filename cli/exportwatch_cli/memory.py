@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 from exportwatch.models import FeedState, Item, Story
-from exportwatch.ports import ItemAlreadyStored, Stored, StoryChanged, Versioned
+from exportwatch.ports import ItemAlreadyStored, Stored, StoryChanged, Versioned, Window
 
 
 @dataclass
@@ -24,6 +25,7 @@ class MemoryStore:
     feeds: dict[str, FeedState] = field(default_factory=dict)
     sent: dict[str, int] = field(default_factory=dict)
     fingerprints: dict[str, str] = field(default_factory=dict)
+    days: dict[str, int] = field(default_factory=dict)
     writes: int = 0
 
     def seen(self, item_ids: Sequence[str]) -> set[str]:
@@ -42,6 +44,12 @@ class MemoryStore:
         """Stories first published between two ISO days, inclusive."""
         return [found for found in self.stories.values() if first <= found[0].published <= last]
 
+    def story_window(self, first: str, last: str) -> Window:
+        """Stories first published between two ISO days, and each day's story count."""
+        start, end = date.fromisoformat(first[:10]), date.fromisoformat(last[:10])
+        days = [(start + timedelta(days=n)).isoformat() for n in range((end - start).days + 1)]
+        return Window(self.stories_published(first, last), {d: self.days.get(d, 0) for d in days})
+
     def get_story(self, story_id: str) -> Versioned | None:
         """A story with its revision."""
         return self.stories.get(story_id)
@@ -56,6 +64,7 @@ class MemoryStore:
         labels: Sequence[Sequence[str]],
         ttl_days: int = 400,
         replacing: Mapping[str, str] | None = None,
+        window: Mapping[str, int] | None = None,
     ) -> None:
         """Store items and their story at once, or nothing (``StoryChanged`` / ``ItemAlreadyStored``)."""
         current = self.stories.get(story.story_id)
@@ -71,6 +80,10 @@ class MemoryStore:
             raise ItemAlreadyStored()
         if any(self.keys.get(key, story.story_id) != story.story_id for key in new_keys):
             raise StoryChanged()  # another story claimed the key first: read again and join it
+        if previous_rev is None and window is not None:
+            if any(self.days.get(day, 0) != count for day, count in window.items()):
+                raise StoryChanged()  # a story was created on those days since they were read: join it
+            self.days[story.published[:10]] = self.days.get(story.published[:10], 0) + 1
         for item in items:
             self.items[item.id] = story.story_id
             self.fingerprints[item.id] = item.fingerprint

@@ -152,3 +152,19 @@ def test_an_item_updated_in_place_replaces_only_the_version_that_was_read(store)
     assert store.mark_seen(teaser, replacing=(changed.fingerprint, story.story_id)) is True
     assert store.stored_items([item.id])[item.id] == (teaser.fingerprint, story.story_id)
     assert store.mark_seen(teaser, replacing=("stale", story.story_id)) is False
+
+
+def test_a_new_story_is_created_only_if_no_story_was_created_on_the_days_read(store) -> None:
+    # Given two pollers that read the same empty days
+    window = store.story_window("2020-06-01", "2020-06-09")
+    assert window.stories == [] and set(window.counts.values()) == {0}
+    item, analysis, story = a_story("fr:2020-1", "2020-06-05")
+    other_item, other_analysis, other = a_story("fr:2020-2", "2020-06-07")
+    # When the first creates its story
+    store.save_many([item], story, previous_rev=None, new_keys=[], labels=[()], window=window.counts)
+    # Then the second's creation, conditioned on what it read, is refused, and a fresh read shows the first
+    with pytest.raises(StoryChanged):
+        store.save_many([other_item], other, previous_rev=None, new_keys=[], labels=[()], window=window.counts)
+    fresh = store.story_window("2020-06-01", "2020-06-09")
+    assert [s.story_id for s, _rev in fresh.stories] == [story.story_id] and fresh.counts["2020-06-05"] == 1
+    store.save_many([other_item], other, previous_rev=None, new_keys=[], labels=[()], window=fresh.counts)

@@ -9,6 +9,7 @@ tests). One contract suite runs against both.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Protocol
 
 from exportwatch.models import FeedState, Item, Story
@@ -41,6 +42,15 @@ class StoryChanged(Exception):  # an outcome, not a failure
 Versioned = tuple[Story, int]
 """A story with its revision (the optimistic lock of its next write)."""
 
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """Candidate stories of a span of days, and how many stories each day had when read."""
+
+    stories: list[Versioned]
+    counts: dict[str, int]
+
+
 Stored = tuple[str, str]
 """What is stored of an item: its fingerprint ('' if stored before fingerprints) and its story id ('' if none)."""
 
@@ -60,6 +70,14 @@ class StoryStore(Protocol):
     def stories_published(self, first: str, last: str) -> list[Versioned]:
         """Stories first published between two ISO days, inclusive (the candidates of a poll)."""
 
+    def story_window(self, first: str, last: str) -> Window:
+        """The stories first published between two ISO days, read consistently, and each day's count.
+
+        The counts are the optimistic lock of a new story: ``save_many(window=...)`` creates one only if
+        no story was created on those days since they were read (a concurrent poller's story is then
+        read, and joined, on the retry).
+        """
+
     def get_story(self, story_id: str) -> Versioned | None:
         """A story with its revision, read consistently."""
 
@@ -73,11 +91,14 @@ class StoryStore(Protocol):
         labels: Sequence[Sequence[str]],
         ttl_days: int = ...,
         replacing: Mapping[str, str] = ...,
+        window: Mapping[str, int] | None = ...,
     ) -> None:
         """Store items and their story's new state at once.
 
         An item in ``replacing`` (id -> the fingerprint read) is an update in place: its stored row is
         overwritten only if it still has that fingerprint.
+        A new story (``previous_rev`` None) with a ``window`` (day -> story count read) is created only
+        if those counts are unchanged, and counts one more story on its publication day.
 
         Raises ``ItemAlreadyStored`` or ``StoryChanged`` (nothing written), ``ItemTooLarge``, or ``StoreError``.
         """

@@ -9,6 +9,7 @@ ITEM#<item id>     ITEM        an item seen (relevant or not), with its content 
 STORY#<story id>   STORY       a story; its ``version`` counts alerts, the stream drives notify
 KEY#<key>          KEY         document number / citation / URL -> story id
 FEED#<url hash>    STATE       ETag, Last-Modified and failure count of one source
+DAY#<yyyy-mm-dd>   DAY         the stories first published that day, and their count (new stories' lock)
 IDEMPOTENCY#...    <hash>      Powertools idempotency records of notify (16 days)
 IDEMPOTENCY#notify SENT#<id>   the highest version of a story published (replay sends only later ones)
 =================  ==========  ==============================================================
@@ -33,7 +34,7 @@ from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import BotoCoreError, ClientError
 
 from exportwatch.models import Evidence, FeedState, Item, Story, StoryItem
-from exportwatch.ports import ItemAlreadyStored, ItemTooLarge, Stored, StoreError, StoryChanged, Versioned
+from exportwatch.ports import ItemAlreadyStored, ItemTooLarge, Stored, StoreError, StoryChanged, Versioned, Window
 from exportwatch.stories.bounds import MAX_ID, MAX_URL
 
 PK, SK = "pk", "sk"
@@ -42,7 +43,7 @@ GSI2, GSI2_PK, GSI2_SK = "ByDeadline", "gsi2pk", "gsi2sk"  # sparse: stories wit
 GSI3, GSI3_PK, GSI3_SK = "BySeenDay", "gsi3pk", "gsi3sk"  # stories by the day they last changed
 DEADLINE_PK = "DEADLINE"
 TTL_ATTRIBUTE = "expiration"
-ITEM_PREFIX, STORY_PREFIX, KEY_PREFIX, FEED_PREFIX = "ITEM#", "STORY#", "KEY#", "FEED#"
+ITEM_PREFIX, STORY_PREFIX, KEY_PREFIX, FEED_PREFIX, DAY_PREFIX = "ITEM#", "STORY#", "KEY#", "FEED#", "DAY#"
 IDEMPOTENCY_PK = "IDEMPOTENCY#notify"
 IRRELEVANT_TTL_DAYS = 30
 SENT_PREFIX = "SENT#"  # sort key of a story's send marker, under IDEMPOTENCY_PK
@@ -232,6 +233,26 @@ class Store:
             ]
         return found
 
+    def story_window(self, first: str, last: str) -> Window:
+        """Stories first published between two ISO days and each day's story count, read consistently.
+
+        A ``DAY#<day>`` row lists the stories created for that day and counts them; it is what makes a
+        story a concurrent poller created a moment ago visible (the index is eventually consistent) and
+        what ``save_many`` checks before creating another. Stories from before day rows come from the index.
+        """
+        start, end = date.fromisoformat(first[:10]), date.fromisoformat(last[:10])
+        days = [(start + timedelta(days=n)).isoformat() for n in range((end - start).days + 1)]
+        rows = self._batch_get([{PK: {"S": DAY_PREFIX + d}, SK: {"S": "DAY"}} for d in days], ConsistentRead=True)
+        counts = dict.fromkeys(days, 0)
+        story_ids: list[str] = []
+        for row in rows:
+            counts[row[PK]["S"][len(DAY_PREFIX) :]] = int(row.get("n", {}).get("N", "0"))
+            story_ids += row.get("stories", {}).get("SS", [])
+        found = {story.story_id: (story, rev) for story, rev in self.stories_published(first, last)}
+        keys = [{PK: {"S": STORY_PREFIX + sid}, SK: {"S": "STORY"}} for sid in dict.fromkeys(story_ids)]
+        found.update({f[0].story_id: f for f in map(story_from_record, self._batch_get(keys, ConsistentRead=True))})
+        return Window(list(found.values()), counts)
+
     def _stories(self, index: str, condition: str, names: dict[str, str], values: dict[str, Any]) -> list[Story]:
         rows = self._query(
             IndexName=index,
@@ -333,8 +354,12 @@ class Store:
         labels: Sequence[Sequence[str]],
         ttl_days: int = 400,
         replacing: Mapping[str, str] | None = None,
+        window: Mapping[str, int] | None = None,
     ) -> None:
         """Store new items and their story's new state in one transaction.
+
+        A new story with a ``window`` (day -> story count read by ``story_window``) is created only if no
+        story was created on those days since, and counts itself on its publication day.
 
         Items in ``replacing`` (id -> fingerprint read) overwrite their row only if it is unchanged.
 
@@ -363,6 +388,8 @@ class Store:
             self._item_put(item, story.story_id, item_labels, ttl_days, (replacing or {}).get(item.id))
             for item, item_labels in zip(items, labels, strict=True)
         ]
+        if previous_rev is None and window is not None:
+            actions += self._window_actions(story, window, ttl_days)
         item_ids = {item.id for item in items}
         room = 100 - len(actions)
         for key in [k for k in dict.fromkeys(new_keys) if k not in item_ids][:room]:
@@ -386,6 +413,36 @@ class Store:
                 if "ConditionalCheckFailed" in reasons[1 + len(items) :] or "TransactionConflict" in reasons:
                     raise StoryChanged() from exc
                 raise
+
+    def _window_actions(self, story: Story, window: Mapping[str, int], ttl_days: int) -> list[dict[str, Any]]:
+        """Count a new story on its day; check that the other days read have no story more than read."""
+
+        def unchanged(day: str) -> dict[str, Any]:
+            count = window.get(day, 0)
+            if not count:
+                return {"ConditionExpression": "attribute_not_exists(#n)", "ExpressionAttributeNames": {"#n": "n"}}
+            return {"ConditionExpression": "#n = :n", "ExpressionAttributeNames": {"#n": "n"},
+                    "ExpressionAttributeValues": {":n": {"N": str(count)}}}  # fmt: skip
+
+        day = story.published[:10]
+        count = unchanged(day) if day in window else {"ExpressionAttributeNames": {"#n": "n"}}
+        update = {
+            "TableName": self.table,
+            "Key": {PK: {"S": DAY_PREFIX + day}, SK: {"S": "DAY"}},
+            "UpdateExpression": "ADD #n :one, #ids :sid SET #exp = :exp",
+            **count,
+        }
+        update["ExpressionAttributeNames"] = {**count["ExpressionAttributeNames"], "#ids": "stories",
+                                              "#exp": TTL_ATTRIBUTE}  # fmt: skip
+        update["ExpressionAttributeValues"] = {**count.get("ExpressionAttributeValues", {}), ":one": {"N": "1"},
+                                               ":sid": {"SS": [story.story_id]},
+                                               ":exp": {"N": str(self._expiry(ttl_days))}}  # fmt: skip
+        checks = [
+            {"ConditionCheck": {"TableName": self.table, "Key": {PK: {"S": DAY_PREFIX + d}, SK: {"S": "DAY"}},
+                                **unchanged(d)}}
+            for d in sorted(window) if d != day
+        ]  # fmt: skip
+        return [{"Update": update}, *checks]
 
     def mark_seen(self, item: Item, *, replacing: Stored | None = None) -> bool:
         """Remember an item that is not relevant, so it is not classified again until it changes; False if known.

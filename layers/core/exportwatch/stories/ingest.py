@@ -150,7 +150,7 @@ def ingest(
         previous = {item_id: fingerprint for item_id, (fingerprint, _sid) in replacing.items()}
         for group in batch.groups.values():
             _check(deadline)
-            _persist(group, store, report, stamp=stamp, ttl_days=policy.ttl_days, previous=previous, homes=homes)
+            _persist(group, store, report, stamp=stamp, ttl_days=policy.ttl_days, previous=previous, batch=batch)
     return report
 
 
@@ -229,6 +229,7 @@ class _Batch:
     candidates: dict[str, Versioned]
     stamp: str
     homes: dict[str, str] = field(default_factory=dict)  # item updated in place -> the story it is in
+    counts: dict[str, int] = field(default_factory=dict)  # stories per publication day, as read
     groups: dict[str, _Group] = field(default_factory=dict)
 
     @classmethod
@@ -237,14 +238,40 @@ class _Batch:
     ) -> _Batch:
         homes = {a.item.id: homes[a.item.id] for a in analyses if homes and a.item.id in homes}
         owners = dict(store.stories_for_keys([k for a in analyses for k in a.keys]))
-        candidates = {found[0].story_id: found for found in store.stories_published(*_days_around(analyses, stamp))}
+        window = store.story_window(*_days_around(analyses, stamp))
+        candidates = {found[0].story_id: found for found in window.stories}
         # A key owner was read consistently; it wins over the (eventually consistent) index row.
         candidates.update({found[0].story_id: found for found in owners.values()})
         for story_id in dict.fromkeys(homes.values()):
             home = store.get_story(story_id)
             if home is not None:
                 candidates[story_id] = home
-        return cls(owners, candidates, stamp, homes)
+        return cls(owners, candidates, stamp, homes, dict(window.counts))
+
+    def window_for(self, group: _Group) -> dict[str, int] | None:
+        """The day counts a new story's creation is conditioned on: the days its items' candidates come from.
+
+        Two pollers firing in the same second each read no story for an event and would each start one;
+        with these counts in the condition, the second creation fails, re-reads, and joins the first.
+        """
+        if group.base is None:
+            days = [group.story.published[:10], *(m.item.published[:10] for m in group.members)]
+            lag = timedelta(days=RULE_LAG_DAYS)
+            near = {
+                d
+                for day in (to_date(x) for x in days)
+                if day
+                for d in self.counts
+                if abs(date.fromisoformat(d) - day) <= lag
+            }
+            return {d: self.counts[d] for d in sorted(near)}
+        return None
+
+    def created(self, story: Story) -> None:
+        """Count a story this batch created, so its next creations check against it."""
+        day = story.published[:10]
+        if day in self.counts:
+            self.counts[day] += 1
 
     def place(self, analysis: Analysis) -> None:
         """Put an item into the group of its story: one of this batch's, a stored one, or a new one."""
@@ -288,7 +315,7 @@ def _persist(
     stamp: str,
     ttl_days: int,
     previous: dict[str, str],
-    homes: dict[str, str],
+    batch: _Batch,
 ) -> None:
     """Write a group as one transaction; on any conflict, fall back to one item at a time."""
     story = group.final()
@@ -302,16 +329,19 @@ def _persist(
                 labels=[m.classification.labels for m in group.members],
                 ttl_days=ttl_days,
                 replacing={m.item.id: previous[m.item.id] for m in group.members if m.item.id in previous},
+                window=batch.window_for(group),
             )
         except (ItemAlreadyStored, StoryChanged):
             logger.info("story or item changed concurrently, storing one by one", extra={"story_id": story.story_id})
         else:
+            if group.base is None:
+                batch.created(story)
             report.stored += len(group.members)
             report.count(story, group.base)
             report.story_of.update({m.item.id: story.story_id for m in group.members})
             return
     for member in group.members:
-        _store_one(member, store, report, stamp=stamp, ttl_days=ttl_days, previous=previous, homes=homes)
+        _store_one(member, store, report, stamp=stamp, ttl_days=ttl_days, previous=previous, homes=batch.homes)
 
 
 def _store_one(
@@ -340,6 +370,7 @@ def _store_one(
                 labels=[analysis.classification.labels],
                 ttl_days=ttl_days,
                 replacing={item_id: previous[item_id]} if item_id in previous else {},
+                window=batch.window_for(group),
             )
         except ItemAlreadyStored:
             report.already_seen += 1
