@@ -44,10 +44,11 @@ class MemoryStore:
         """Stories first published between two ISO days, inclusive."""
         return [found for found in self.stories.values() if first <= found[0].published <= last]
 
-    def story_window(self, first: str, last: str) -> Window:
-        """Stories first published between two ISO days, and each day's story count."""
-        start, end = date.fromisoformat(first[:10]), date.fromisoformat(last[:10])
-        days = [(start + timedelta(days=n)).isoformat() for n in range((end - start).days + 1)]
+    def story_window(self, first: str, last: str, days: Sequence[str] | None = None) -> Window:
+        """Stories first published between two ISO days, and each day's story count (of ``days`` if given)."""
+        if days is None:
+            start, end = date.fromisoformat(first[:10]), date.fromisoformat(last[:10])
+            days = [(start + timedelta(days=n)).isoformat() for n in range((end - start).days + 1)]
         return Window(self.stories_published(first, last), {d: self.days.get(d, 0) for d in days})
 
     def get_story(self, story_id: str) -> Versioned | None:

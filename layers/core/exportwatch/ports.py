@@ -70,8 +70,10 @@ class StoryStore(Protocol):
     def stories_published(self, first: str, last: str) -> list[Versioned]:
         """Stories first published between two ISO days, inclusive (the candidates of a poll)."""
 
-    def story_window(self, first: str, last: str) -> Window:
+    def story_window(self, first: str, last: str, days: Sequence[str] | None = ...) -> Window:
         """The stories first published between two ISO days, read consistently, and each day's count.
+
+        ``days`` (within the span) narrows the consistent read and the counts to the days that matter.
 
         The counts are the optimistic lock of a new story: ``save_many(window=...)`` creates one only if
         no story was created on those days since they were read (a concurrent poller's story is then

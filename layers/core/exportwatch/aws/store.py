@@ -233,15 +233,16 @@ class Store:
             ]
         return found
 
-    def story_window(self, first: str, last: str) -> Window:
+    def story_window(self, first: str, last: str, days: Sequence[str] | None = None) -> Window:
         """Stories first published between two ISO days and each day's story count, read consistently.
 
         A ``DAY#<day>`` row lists the stories created for that day and counts them; it is what makes a
         story a concurrent poller created a moment ago visible (the index is eventually consistent) and
         what ``save_many`` checks before creating another. Stories from before day rows come from the index.
         """
-        start, end = date.fromisoformat(first[:10]), date.fromisoformat(last[:10])
-        days = [(start + timedelta(days=n)).isoformat() for n in range((end - start).days + 1)]
+        if days is None:
+            start, end = date.fromisoformat(first[:10]), date.fromisoformat(last[:10])
+            days = [(start + timedelta(days=n)).isoformat() for n in range((end - start).days + 1)]
         rows = self._batch_get([{PK: {"S": DAY_PREFIX + d}, SK: {"S": "DAY"}} for d in days], ConsistentRead=True)
         counts = dict.fromkeys(days, 0)
         story_ids: list[str] = []

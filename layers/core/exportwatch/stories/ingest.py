@@ -221,6 +221,18 @@ def _days_around(analyses: Sequence[Analysis], stamp: str) -> tuple[str, str]:
     return (min(days) - lag).isoformat(), (max(days) + lag).isoformat()
 
 
+def _days_near(analyses: Sequence[Analysis], stamp: str) -> list[str]:
+    """The days a story joined by these items may be published on: a rule's lag around each item's day.
+
+    Not the whole span of the batch: a feed mixing 2019 and 2025 items reads some days, not six years.
+    """
+    first, last = _days_around(analyses, stamp)
+    today = date.fromisoformat(stamp[:10])
+    items = {to_date(a.item.published) or today for a in analyses}
+    near = {day + timedelta(days=n) for day in items for n in range(-RULE_LAG_DAYS, RULE_LAG_DAYS + 1)}
+    return sorted(d for d in (day.isoformat() for day in near) if first <= d <= last)
+
+
 @dataclass(slots=True)
 class _Batch:
     """The stored stories a batch may join, read once, and the groups the batch forms."""
@@ -238,7 +250,7 @@ class _Batch:
     ) -> _Batch:
         homes = {a.item.id: homes[a.item.id] for a in analyses if homes and a.item.id in homes}
         owners = dict(store.stories_for_keys([k for a in analyses for k in a.keys]))
-        window = store.story_window(*_days_around(analyses, stamp))
+        window = store.story_window(*_days_around(analyses, stamp), days=_days_near(analyses, stamp))
         candidates = {found[0].story_id: found for found in window.stories}
         # A key owner was read consistently; it wins over the (eventually consistent) index row.
         candidates.update({found[0].story_id: found for found in owners.values()})
