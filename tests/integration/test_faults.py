@@ -314,7 +314,7 @@ def test_every_alert_arrives_exactly_once_under_faults(seed: int, expected) -> N
         assert outcome.before_replay == expected, detail
 
 
-HOSTILE_SCHEDULES = 20
+HOSTILE_SCHEDULES = 10
 
 
 @pytest.fixture(scope="module")

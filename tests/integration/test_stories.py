@@ -90,18 +90,18 @@ def test_the_two_pollers_in_the_same_second_make_one_story_and_the_news_becomes_
         stale = {"stored_items", "stories_for_keys", "story_window", "stories_published"}
 
         def once(name: str, before: object, real):
-            def read(self, *args):
+            def read(self, *args, **kwargs):
                 if name in stale:
                     stale.discard(name)
-                    return before if not callable(before) else before(*args)
-                return real(self, *args)
+                    return before if not callable(before) else before(*args, **kwargs)
+                return real(self, *args, **kwargs)
 
             return read
 
-        def empty_window(first: str, last: str) -> Window:  # the table before the feed poller's story
+        def empty_window(first: str, last: str, days=None) -> Window:  # the table before the feed poller's story
             start = date.fromisoformat(first)
-            days = [(start + timedelta(days=n)).isoformat() for n in range((date.fromisoformat(last) - start).days + 1)]
-            return Window([], dict.fromkeys(days, 0))
+            span = [(start + timedelta(days=n)).isoformat() for n in range((date.fromisoformat(last) - start).days + 1)]
+            return Window([], dict.fromkeys(days if days is not None else span, 0))
 
         monkeypatch.setattr(Store, "stored_items", once("stored_items", {}, Store.stored_items))
         monkeypatch.setattr(Store, "stories_for_keys", once("stories_for_keys", {}, Store.stories_for_keys))
