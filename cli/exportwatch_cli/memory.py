@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from exportwatch.models import FeedState, Item, Story
-from exportwatch.ports import ItemAlreadyStored, Stored, StoryChanged, Versioned, Window
+from exportwatch.ports import ItemAlreadyStored, Stored, StoryChanged, Versioned, Window, week_of
 
 
 @dataclass
@@ -25,7 +25,7 @@ class MemoryStore:
     feeds: dict[str, FeedState] = field(default_factory=dict)
     sent: dict[str, int] = field(default_factory=dict)
     fingerprints: dict[str, str] = field(default_factory=dict)
-    days: dict[str, int] = field(default_factory=dict)
+    weeks: dict[str, int] = field(default_factory=dict)
     writes: int = 0
 
     def seen(self, item_ids: Sequence[str]) -> set[str]:
@@ -45,11 +45,11 @@ class MemoryStore:
         return [found for found in self.stories.values() if first <= found[0].published <= last]
 
     def story_window(self, first: str, last: str, days: Sequence[str] | None = None) -> Window:
-        """Stories first published between two ISO days, and each day's story count (of ``days`` if given)."""
+        """Stories first published between two ISO days, and each week's story count (of ``days`` if given)."""
         if days is None:
             start, end = date.fromisoformat(first[:10]), date.fromisoformat(last[:10])
             days = [(start + timedelta(days=n)).isoformat() for n in range((end - start).days + 1)]
-        return Window(self.stories_published(first, last), {d: self.days.get(d, 0) for d in days})
+        return Window(self.stories_published(first, last), {w: self.weeks.get(w, 0) for w in map(week_of, days)})
 
     def get_story(self, story_id: str) -> Versioned | None:
         """A story with its revision."""
@@ -82,9 +82,10 @@ class MemoryStore:
         if any(self.keys.get(key, story.story_id) != story.story_id for key in new_keys):
             raise StoryChanged()  # another story claimed the key first: read again and join it
         if previous_rev is None and window is not None:
-            if any(self.days.get(day, 0) != count for day, count in window.items()):
-                raise StoryChanged()  # a story was created on those days since they were read: join it
-            self.days[story.published[:10]] = self.days.get(story.published[:10], 0) + 1
+            if any(self.weeks.get(week, 0) != count for week, count in window.items()):
+                raise StoryChanged()  # a story was created in those weeks since they were read: join it
+            week = week_of(story.published)
+            self.weeks[week] = self.weeks.get(week, 0) + 1
         for item in items:
             self.items[item.id] = story.story_id
             self.fingerprints[item.id] = item.fingerprint

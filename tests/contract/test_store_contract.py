@@ -15,7 +15,7 @@ from moto import mock_aws
 
 from exportwatch.aws.store import Store
 from exportwatch.models import FeedState, Item
-from exportwatch.ports import ItemAlreadyStored, StoryChanged
+from exportwatch.ports import ItemAlreadyStored, StoryChanged, week_of
 from exportwatch.stories.cluster import analyse, new_story
 from exportwatch.stories.ingest import ingest
 from exportwatch_cli.local import create_table, load_template
@@ -166,5 +166,5 @@ def test_a_new_story_is_created_only_if_no_story_was_created_on_the_days_read(st
     with pytest.raises(StoryChanged):
         store.save_many([other_item], other, previous_rev=None, new_keys=[], labels=[()], window=window.counts)
     fresh = store.story_window("2020-06-01", "2020-06-09")
-    assert [s.story_id for s, _rev in fresh.stories] == [story.story_id] and fresh.counts["2020-06-05"] == 1
+    assert [s.story_id for s, _rev in fresh.stories] == [story.story_id] and fresh.counts[week_of("2020-06-05")] == 1
     store.save_many([other_item], other, previous_rev=None, new_keys=[], labels=[()], window=fresh.counts)

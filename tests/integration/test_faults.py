@@ -39,7 +39,7 @@ from exportwatch.aws import clients
 from exportwatch.aws.sender import OutsideLambda, idempotent_sender
 from exportwatch.aws.store import Store
 from exportwatch.models import FeedState
-from exportwatch.ports import Window
+from exportwatch.ports import Window, week_of
 from exportwatch_cli.demo import local_stack
 from exportwatch_cli.local import FakeLambdaContext, Route
 from exportwatch_cli.replay import replay
@@ -168,7 +168,7 @@ def same_second() -> Iterator[None]:
                 done.add(name)
                 first, last = args[:2]
                 days = kwargs.get("days") or []
-                return Window([], dict.fromkeys(days, 0))
+                return Window([], dict.fromkeys(map(week_of, days), 0))
             if name in stale and name not in done:
                 done.add(name)
                 return stale[name]

@@ -75,7 +75,7 @@ def test_rewritten_guids_do_not_flood_subscribers() -> None:
 
 def test_the_two_pollers_in_the_same_second_make_one_story_and_the_news_becomes_official(monkeypatch) -> None:
     from exportwatch.aws.store import Store
-    from exportwatch.ports import Window
+    from exportwatch.ports import Window, week_of
 
     # Given the seeds in the news and their TGL rule (FR 2019-25189) in the Federal Register at once
     routes = {
@@ -101,7 +101,7 @@ def test_the_two_pollers_in_the_same_second_make_one_story_and_the_news_becomes_
         def empty_window(first: str, last: str, days=None) -> Window:  # the table before the feed poller's story
             start = date.fromisoformat(first)
             span = [(start + timedelta(days=n)).isoformat() for n in range((date.fromisoformat(last) - start).days + 1)]
-            return Window([], dict.fromkeys(days if days is not None else span, 0))
+            return Window([], dict.fromkeys(map(week_of, days if days is not None else span), 0))
 
         monkeypatch.setattr(Store, "stored_items", once("stored_items", {}, Store.stored_items))
         monkeypatch.setattr(Store, "stories_for_keys", once("stories_for_keys", {}, Store.stories_for_keys))

@@ -165,7 +165,7 @@ def test_pollers_cannot_write_the_senders_idempotency_records(template: dict[str
         ]
         prefixes = statement["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"]
         assert not any(p.startswith("IDEMPOTENCY") for p in prefixes)
-        assert set(prefixes) == {"ITEM#*", "STORY#*", "KEY#*", "FEED#*", "DAY#*"}
+        assert set(prefixes) == {"ITEM#*", "STORY#*", "KEY#*", "FEED#*", "WEEK#*"}
 
 
 def test_schedules_run_as_a_role_that_can_dead_letter_into_the_encrypted_queue(template: dict[str, Any]) -> None:

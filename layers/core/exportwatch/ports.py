@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Protocol
 
 from exportwatch.models import FeedState, Item, Story
@@ -43,9 +44,19 @@ Versioned = tuple[Story, int]
 """A story with its revision (the optimistic lock of its next write)."""
 
 
+def week_of(day: str) -> str:
+    """The ISO week a day belongs to (``2019-W47``): new stories are counted, and locked, per week.
+
+    A candidate window of a few days spans at most three weeks, so a new story's write checks at most
+    three counts (a per-day lock would check seventeen).
+    """
+    year, week, _ = date.fromisoformat(day[:10]).isocalendar()
+    return f"{year}-W{week:02d}"
+
+
 @dataclass(frozen=True, slots=True)
 class Window:
-    """Candidate stories of a span of days, and how many stories each day had when read."""
+    """Candidate stories of a span of days, and how many stories each week (``week_of``) had when read."""
 
     stories: list[Versioned]
     counts: dict[str, int]
@@ -99,8 +110,8 @@ class StoryStore(Protocol):
 
         An item in ``replacing`` (id -> the fingerprint read) is an update in place: its stored row is
         overwritten only if it still has that fingerprint.
-        A new story (``previous_rev`` None) with a ``window`` (day -> story count read) is created only
-        if those counts are unchanged, and counts one more story on its publication day.
+        A new story (``previous_rev`` None) with a ``window`` (week -> story count read) is created only
+        if those counts are unchanged, and counts one more story in the week of its publication day.
 
         Raises ``ItemAlreadyStored`` or ``StoryChanged`` (nothing written), ``ItemTooLarge``, or ``StoreError``.
         """

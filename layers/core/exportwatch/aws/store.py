@@ -9,7 +9,7 @@ ITEM#<item id>     ITEM        an item seen (relevant or not), with its content 
 STORY#<story id>   STORY       a story; its ``version`` counts alerts, the stream drives notify
 KEY#<key>          KEY         document number / citation / URL -> story id
 FEED#<url hash>    STATE       ETag, Last-Modified and failure count of one source
-DAY#<yyyy-mm-dd>   DAY         the stories first published that day, and their count (new stories' lock)
+WEEK#<yyyy-Www>    WEEK        the stories first published that ISO week, and their count (new stories' lock)
 IDEMPOTENCY#...    <hash>      Powertools idempotency records of notify (16 days)
 IDEMPOTENCY#notify SENT#<id>   the highest version of a story published (replay sends only later ones)
 =================  ==========  ==============================================================
@@ -34,7 +34,16 @@ from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import BotoCoreError, ClientError
 
 from exportwatch.models import Evidence, FeedState, Item, Story, StoryItem
-from exportwatch.ports import ItemAlreadyStored, ItemTooLarge, Stored, StoreError, StoryChanged, Versioned, Window
+from exportwatch.ports import (
+    ItemAlreadyStored,
+    ItemTooLarge,
+    Stored,
+    StoreError,
+    StoryChanged,
+    Versioned,
+    Window,
+    week_of,
+)
 from exportwatch.stories.bounds import MAX_ID, MAX_URL
 
 PK, SK = "pk", "sk"
@@ -43,7 +52,7 @@ GSI2, GSI2_PK, GSI2_SK = "ByDeadline", "gsi2pk", "gsi2sk"  # sparse: stories wit
 GSI3, GSI3_PK, GSI3_SK = "BySeenDay", "gsi3pk", "gsi3sk"  # stories by the day they last changed
 DEADLINE_PK = "DEADLINE"
 TTL_ATTRIBUTE = "expiration"
-ITEM_PREFIX, STORY_PREFIX, KEY_PREFIX, FEED_PREFIX, DAY_PREFIX = "ITEM#", "STORY#", "KEY#", "FEED#", "DAY#"
+ITEM_PREFIX, STORY_PREFIX, KEY_PREFIX, FEED_PREFIX, WEEK_PREFIX = "ITEM#", "STORY#", "KEY#", "FEED#", "WEEK#"
 IDEMPOTENCY_PK = "IDEMPOTENCY#notify"
 IRRELEVANT_TTL_DAYS = 30
 SENT_PREFIX = "SENT#"  # sort key of a story's send marker, under IDEMPOTENCY_PK
@@ -234,24 +243,26 @@ class Store:
         return found
 
     def story_window(self, first: str, last: str, days: Sequence[str] | None = None) -> Window:
-        """Stories first published between two ISO days and each day's story count, read consistently.
+        """Stories first published between two ISO days and each week's story count, read consistently.
 
-        A ``DAY#<day>`` row lists the stories created for that day and counts them; it is what makes a
-        story a concurrent poller created a moment ago visible (the index is eventually consistent) and
-        what ``save_many`` checks before creating another. Stories from before day rows come from the index.
+        A ``WEEK#<week>`` row lists the stories created for that week and counts them; it is what makes
+        a story a concurrent poller created a moment ago visible (the index is eventually consistent) and
+        what ``save_many`` checks before creating another. Stories from before week rows come from the index.
         """
         if days is None:
             start, end = date.fromisoformat(first[:10]), date.fromisoformat(last[:10])
             days = [(start + timedelta(days=n)).isoformat() for n in range((end - start).days + 1)]
-        rows = self._batch_get([{PK: {"S": DAY_PREFIX + d}, SK: {"S": "DAY"}} for d in days], ConsistentRead=True)
-        counts = dict.fromkeys(days, 0)
+        weeks = list(dict.fromkeys(week_of(d) for d in days))
+        rows = self._batch_get([{PK: {"S": WEEK_PREFIX + w}, SK: {"S": "WEEK"}} for w in weeks], ConsistentRead=True)
+        counts = dict.fromkeys(weeks, 0)
         story_ids: list[str] = []
         for row in rows:
-            counts[row[PK]["S"][len(DAY_PREFIX) :]] = int(row.get("n", {}).get("N", "0"))
+            counts[row[PK]["S"][len(WEEK_PREFIX) :]] = int(row.get("n", {}).get("N", "0"))
             story_ids += row.get("stories", {}).get("SS", [])
         found = {story.story_id: (story, rev) for story, rev in self.stories_published(first, last)}
         keys = [{PK: {"S": STORY_PREFIX + sid}, SK: {"S": "STORY"}} for sid in dict.fromkeys(story_ids)]
-        found.update({f[0].story_id: f for f in map(story_from_record, self._batch_get(keys, ConsistentRead=True))})
+        consistent = map(story_from_record, self._batch_get(keys, ConsistentRead=True))
+        found.update({f[0].story_id: f for f in consistent if first <= f[0].published <= last + "~"})
         return Window(list(found.values()), counts)
 
     def _stories(self, index: str, condition: str, names: dict[str, str], values: dict[str, Any]) -> list[Story]:
@@ -359,8 +370,8 @@ class Store:
     ) -> None:
         """Store new items and their story's new state in one transaction.
 
-        A new story with a ``window`` (day -> story count read by ``story_window``) is created only if no
-        story was created on those days since, and counts itself on its publication day.
+        A new story with a ``window`` (week -> story count read by ``story_window``) is created only if no
+        story was created in those weeks since, and counts itself in its publication week.
 
         Items in ``replacing`` (id -> fingerprint read) overwrite their row only if it is unchanged.
 
@@ -416,20 +427,20 @@ class Store:
                 raise
 
     def _window_actions(self, story: Story, window: Mapping[str, int], ttl_days: int) -> list[dict[str, Any]]:
-        """Count a new story on its day; check that the other days read have no story more than read."""
+        """Count a new story in its week; check that the other weeks read have no story more than read."""
 
-        def unchanged(day: str) -> dict[str, Any]:
-            count = window.get(day, 0)
+        def unchanged(week: str) -> dict[str, Any]:
+            count = window.get(week, 0)
             if not count:
                 return {"ConditionExpression": "attribute_not_exists(#n)", "ExpressionAttributeNames": {"#n": "n"}}
             return {"ConditionExpression": "#n = :n", "ExpressionAttributeNames": {"#n": "n"},
                     "ExpressionAttributeValues": {":n": {"N": str(count)}}}  # fmt: skip
 
-        day = story.published[:10]
-        count = unchanged(day) if day in window else {"ExpressionAttributeNames": {"#n": "n"}}
+        week = week_of(story.published)
+        count = unchanged(week) if week in window else {"ExpressionAttributeNames": {"#n": "n"}}
         update = {
             "TableName": self.table,
-            "Key": {PK: {"S": DAY_PREFIX + day}, SK: {"S": "DAY"}},
+            "Key": {PK: {"S": WEEK_PREFIX + week}, SK: {"S": "WEEK"}},
             "UpdateExpression": "ADD #n :one, #ids :sid SET #exp = :exp",
             **count,
         }
@@ -439,9 +450,9 @@ class Store:
                                                ":sid": {"SS": [story.story_id]},
                                                ":exp": {"N": str(self._expiry(ttl_days))}}  # fmt: skip
         checks = [
-            {"ConditionCheck": {"TableName": self.table, "Key": {PK: {"S": DAY_PREFIX + d}, SK: {"S": "DAY"}},
-                                **unchanged(d)}}
-            for d in sorted(window) if d != day
+            {"ConditionCheck": {"TableName": self.table, "Key": {PK: {"S": WEEK_PREFIX + w}, SK: {"S": "WEEK"}},
+                                **unchanged(w)}}
+            for w in sorted(window) if w != week
         ]  # fmt: skip
         return [{"Update": update}, *checks]
 

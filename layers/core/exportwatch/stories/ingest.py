@@ -16,7 +16,7 @@ from aws_lambda_powertools import Logger
 
 from exportwatch.classify.dates import to_date
 from exportwatch.models import Item, Story
-from exportwatch.ports import ItemAlreadyStored, StoreError, StoryChanged, StoryStore, Versioned
+from exportwatch.ports import ItemAlreadyStored, StoreError, StoryChanged, StoryStore, Versioned, week_of
 from exportwatch.stories.bounds import bound
 from exportwatch.stories.cluster import RULE_LAG_DAYS, Analysis, analyse, find_story, merge, new_story
 
@@ -241,7 +241,7 @@ class _Batch:
     candidates: dict[str, Versioned]
     stamp: str
     homes: dict[str, str] = field(default_factory=dict)  # item updated in place -> the story it is in
-    counts: dict[str, int] = field(default_factory=dict)  # stories per publication day, as read
+    counts: dict[str, int] = field(default_factory=dict)  # stories per publication week, as read
     groups: dict[str, _Group] = field(default_factory=dict)
 
     @classmethod
@@ -261,29 +261,23 @@ class _Batch:
         return cls(owners, candidates, stamp, homes, dict(window.counts))
 
     def window_for(self, group: _Group) -> dict[str, int] | None:
-        """The day counts a new story's creation is conditioned on: the days its items' candidates come from.
+        """The week counts a new story's creation is conditioned on: the weeks its items' candidates come from.
 
         Two pollers firing in the same second each read no story for an event and would each start one;
         with these counts in the condition, the second creation fails, re-reads, and joins the first.
         """
-        if group.base is None:
-            days = [group.story.published[:10], *(m.item.published[:10] for m in group.members)]
-            lag = timedelta(days=RULE_LAG_DAYS)
-            near = {
-                d
-                for day in (to_date(x) for x in days)
-                if day
-                for d in self.counts
-                if abs(date.fromisoformat(d) - day) <= lag
-            }
-            return {d: self.counts[d] for d in sorted(near)}
-        return None
+        if group.base is not None:
+            return None
+        lag = timedelta(days=RULE_LAG_DAYS)
+        days = {to_date(d) for d in [group.story.published, *(m.item.published for m in group.members)]}
+        weeks = {week_of((day + n * lag / 2).isoformat()) for day in days if day for n in (-2, -1, 0, 1, 2)}
+        return {w: self.counts[w] for w in sorted(weeks) if w in self.counts}
 
     def created(self, story: Story) -> None:
         """Count a story this batch created, so its next creations check against it."""
-        day = story.published[:10]
-        if day in self.counts:
-            self.counts[day] += 1
+        week = week_of(story.published)
+        if week in self.counts:
+            self.counts[week] += 1
 
     def place(self, analysis: Analysis) -> None:
         """Put an item into the group of its story: one of this batch's, a stored one, or a new one."""
