@@ -99,13 +99,21 @@ def create_topic(sns: Any, template: dict[str, Any], name: str, logical_id: str 
 
 
 def stream_source(template: dict[str, Any], function: str = "NotifyFunction") -> dict[str, Any]:
-    """The DynamoDB event source of a function in the template (batch size, filter patterns)."""
-    events = template["Resources"][function]["Properties"]["Events"]
-    for event in events.values():
-        if event["Type"] == "DynamoDB":
-            props = event["Properties"]
-            patterns = [json.loads(f["Pattern"]) for f in props.get("FilterCriteria", {}).get("Filters", [])]
-            return {"batch_size": int(props.get("BatchSize", 100)), "patterns": patterns}
+    """The DynamoDB stream mapping of a function in the template (batch size, filter patterns).
+
+    Declared as an ``AWS::Lambda::EventSourceMapping`` (so the function's role reads only the table's
+    stream), or as a SAM ``DynamoDB`` event.
+    """
+    sources = [
+        r["Properties"]
+        for r in template["Resources"].values()
+        if r["Type"] == "AWS::Lambda::EventSourceMapping" and r["Properties"].get("FunctionName") == {"Ref": function}
+    ]
+    events = template["Resources"][function]["Properties"].get("Events", {}).values()
+    sources += [e["Properties"] for e in events if e["Type"] == "DynamoDB"]
+    for props in sources:
+        patterns = [json.loads(f["Pattern"]) for f in props.get("FilterCriteria", {}).get("Filters", [])]
+        return {"batch_size": int(props.get("BatchSize", 100)), "patterns": patterns}
     raise KeyError(f"{function} has no DynamoDB event source")
 
 

@@ -10,6 +10,7 @@ import argparse
 import csv
 import json
 import os
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,15 +32,38 @@ def _open(path: str) -> IO[str]:
         raise CliError(f"cannot read {path}: {exc.strerror}") from exc
 
 
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
 def _json_lines(stream: IO[str]) -> Iterator[tuple[int, Any, str | None]]:
-    """Yield (line number, value, error) for each non-blank line."""
+    r"""Yield (line number, value, error) for each non-blank line.
+
+    A line that is not JSON, nests too deeply for the parser, or escapes a lone UTF-16 surrogate
+    (``"\ud800"``: no character, and unprintable as UTF-8) is an error on its line; the next lines go on.
+    """
     for number, line in enumerate(stream, start=1):
         if not line.strip():
             continue
         try:
-            yield number, json.loads(line), None
+            value = json.loads(line)
         except json.JSONDecodeError as exc:
             yield number, None, f"line {number}: not JSON ({exc.msg})"
+            continue
+        except RecursionError:
+            yield number, None, f"line {number}: JSON nested too deeply"
+            continue
+        if _SURROGATE_ESCAPE.search(line) and not _encodable(value):
+            yield number, None, f"line {number}: a string holds a lone surrogate escape (not a character)"
+            continue
+        yield number, value, None
+
+
+def _encodable(value: Any) -> bool:
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except (UnicodeEncodeError, RecursionError):
+        return False
+    return True
 
 
 def _emit(data: dict[str, Any]) -> None:
@@ -103,7 +127,13 @@ def cmd_cluster_eval(args: argparse.Namespace) -> int:
     from exportwatch_cli.evaluate import cluster_by_ingestion, pairwise_scores
 
     with _open(args.file) as stream:
-        records = [data for _, data, error in _json_lines(stream) if error is None and isinstance(data, dict)]
+        rows = list(_json_lines(stream))
+    bad = [error or f"line {number}: not a JSON object" for number, data, error in rows if not isinstance(data, dict)]
+    if bad:
+        raise CliError(f"{len(bad)} unusable line(s), e.g. {bad[0]}")
+    records = [data for _, data, _ in rows]
+    if not records:
+        raise CliError(f"{args.file}: no items to score")
     missing = [str(r.get("id")) for r in records if not isinstance(r.get("story"), str) or not r["story"]]
     if missing:
         raise CliError(f"{len(missing)} record(s) without a gold 'story' key, e.g. {missing[0]}")
@@ -169,6 +199,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
                 if error is not None or not isinstance(data, dict):
                     raise CliError(f"{path}: {error or 'not an object'}")
                 records.append(data)
+    if not records:
+        raise CliError(f"{', '.join(args.files)}: no items to score")
     try:
         result = evaluate(records)
     except InputError as exc:
@@ -315,10 +347,18 @@ def cmd_replay(args: argparse.Namespace) -> int:
         {
             "stories_checked": report.stories_checked,
             "sent_or_confirmed": report.sent_or_confirmed,
+            "already_sent": report.already_sent,
+            "failed": report.failed,
             "failures_cleared": report.failures_cleared,
             "failed_batches": report.batches,
         }
     )
+    if report.failed:
+        print(
+            f"exportwatch: replay: {len(report.failed)} stories could not be sent; the failure queue was kept",
+            file=sys.stderr,
+        )
+        return 1
     return 0
 
 

@@ -7,12 +7,20 @@ the contract suite in tests/contract runs the same checks against both.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from exportwatch.models import Counterparty, FeedState, Item, RuleText, Story
-from exportwatch.ports import ItemAlreadyStored, StoryChanged, Versioned, WatchlistInfo
+from exportwatch.ports import (
+    ItemAlreadyStored,
+    Stored,
+    StoryChanged,
+    Versioned,
+    WatchlistInfo,
+    Window,
+    week_of,
+)
 
 
 @dataclass
@@ -25,11 +33,18 @@ class MemoryStore:
     feeds: dict[str, FeedState] = field(default_factory=dict)
     texts: dict[str, RuleText] = field(default_factory=dict)
     lists: dict[str, tuple[WatchlistInfo, list[Counterparty]]] = field(default_factory=dict)
+    sent: dict[str, int] = field(default_factory=dict)
+    fingerprints: dict[str, str] = field(default_factory=dict)
+    weeks: dict[str, int] = field(default_factory=dict)
     writes: int = 0
 
     def seen(self, item_ids: Sequence[str]) -> set[str]:
         """Which of the ids are stored."""
         return {i for i in item_ids if i in self.items}
+
+    def stored_items(self, item_ids: Sequence[str]) -> dict[str, Stored]:
+        """Id -> (fingerprint, story id) of the stored ones."""
+        return {i: (self.fingerprints.get(i, ""), self.items[i]) for i in item_ids if i in self.items}
 
     def stories_for_keys(self, keys: Sequence[str]) -> dict[str, Versioned]:
         """Key -> owning story, for the keys some story owns."""
@@ -38,6 +53,13 @@ class MemoryStore:
     def stories_published(self, first: str, last: str) -> list[Versioned]:
         """Stories first published between two ISO days, inclusive."""
         return [found for found in self.stories.values() if first <= found[0].published <= last]
+
+    def story_window(self, first: str, last: str, days: Sequence[str] | None = None) -> Window:
+        """Stories first published between two ISO days, and each week's story count (of ``days`` if given)."""
+        if days is None:
+            start, end = date.fromisoformat(first[:10]), date.fromisoformat(last[:10])
+            days = [(start + timedelta(days=n)).isoformat() for n in range((end - start).days + 1)]
+        return Window(self.stories_published(first, last), {w: self.weeks.get(w, 0) for w in map(week_of, days)})
 
     def get_story(self, story_id: str) -> Versioned | None:
         """A story with its revision."""
@@ -52,6 +74,8 @@ class MemoryStore:
         new_keys: Sequence[str],
         labels: Sequence[Sequence[str]],
         ttl_days: int = 400,
+        replacing: Mapping[str, str] | None = None,
+        window: Mapping[str, int] | None = None,
     ) -> None:
         """Store items and their story at once, or nothing (``StoryChanged`` / ``ItemAlreadyStored``)."""
         current = self.stories.get(story.story_id)
@@ -59,22 +83,36 @@ class MemoryStore:
             previous_rev is not None and (not current or current[1] != previous_rev)
         ):
             raise StoryChanged()
-        if any(item.id in self.items for item in items):
+        replacing = replacing or {}
+        if any(
+            self.fingerprints.get(item.id) != replacing[item.id] if item.id in replacing else item.id in self.items
+            for item in items
+        ):
             raise ItemAlreadyStored()
         if any(self.keys.get(key, story.story_id) != story.story_id for key in new_keys):
             raise StoryChanged()  # another story claimed the key first: read again and join it
+        if previous_rev is None and window is not None:
+            if any(self.weeks.get(week, 0) != count for week, count in window.items()):
+                raise StoryChanged()  # a story was created in those weeks since they were read: join it
+            week = week_of(story.published)
+            self.weeks[week] = self.weeks.get(week, 0) + 1
         for item in items:
             self.items[item.id] = story.story_id
+            self.fingerprints[item.id] = item.fingerprint
         self.stories[story.story_id] = (story, (previous_rev or 0) + 1)
         for key in new_keys:
             self.keys[key] = story.story_id
         self.writes += 1
 
-    def mark_seen(self, item: Item) -> bool:
-        """Remember an irrelevant item; False if it was known."""
-        if item.id in self.items:
+    def mark_seen(self, item: Item, *, replacing: Stored | None = None) -> bool:
+        """Remember an irrelevant item; False if it was known (or, replacing, changed meanwhile)."""
+        if replacing is not None:
+            if self.fingerprints.get(item.id) != replacing[0]:
+                return False
+        elif item.id in self.items:
             return False
-        self.items[item.id] = ""
+        self.items[item.id] = replacing[1] if replacing else ""
+        self.fingerprints[item.id] = item.fingerprint
         return True
 
     def rule_text(self, document_number: str) -> RuleText | None:
@@ -105,6 +143,10 @@ class MemoryStore:
     def stories_changed_since(self, since: str) -> list[Story]:
         """Stories whose last change is on or after ``since``."""
         return [s for s, _ in self.stories.values() if s.last_seen >= since]
+
+    def sent_versions(self, story_ids: Sequence[str]) -> dict[str, int]:
+        """Story id -> the highest version published (``sent`` is filled by the test that sends)."""
+        return {sid: self.sent[sid] for sid in story_ids if sid in self.sent}
 
     def put_watchlist(self, name: str, counterparties: Sequence[Counterparty], *, threshold: float) -> WatchlistInfo:
         """Store a watchlist, replacing one of that name."""

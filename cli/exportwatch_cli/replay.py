@@ -2,9 +2,10 @@
 
 The notify function's on-failure queue receives the *coordinates* of failed stream batches
 (shard and sequence numbers), not the records, and stream records expire after 24 hours. So
-replay does not depend on them: it re-sends the current version of every story changed since a
-date through the same idempotent sender. A version that was already published is skipped by the
-idempotency record; one that was not is published now. Then the failure messages are deleted.
+replay does not depend on them: it sends the current version of every story changed since a date
+that was never published, through the same idempotent sender. A version already published is
+skipped by the story's send marker (or, within 16 days, by the idempotency record); one that was
+not is published now. Then the failure messages are deleted, unless a send failed.
 """
 
 from __future__ import annotations
@@ -13,16 +14,22 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from aws_lambda_powertools import Logger
+
 from exportwatch.alerts.render import Sender, render
 from exportwatch.ports import StoryReader
+
+logger = Logger(child=True)
 
 
 @dataclass(slots=True)
 class ReplayReport:
-    """What a replay did."""
+    """What a replay did; ``failed`` lists the stories whose send failed (the queue is then kept)."""
 
     stories_checked: int = 0
     sent_or_confirmed: list[str] = field(default_factory=list)
+    already_sent: list[str] = field(default_factory=list)
+    failed: list[dict[str, str]] = field(default_factory=list)
     failures_cleared: int = 0
     batches: list[dict[str, Any]] = field(default_factory=list)
 
@@ -46,18 +53,35 @@ def failed_batches(sqs: Any, queue_url: str) -> list[tuple[str, dict[str, Any]]]
 
 
 def replay(reader: StoryReader, send: Sender, *, since: str, sqs: Any = None, queue_url: str = "") -> ReplayReport:
-    """Re-send every recent story's current version (idempotently), then clear the failure queue.
+    """Send every recent story's current version that was never published, then clear the failure queue.
 
-    Messages are deleted only after every story was sent or confirmed sent; if a send fails,
-    the exception propagates and the queue keeps its messages for the next replay.
+    A version at or below the story's send marker (written after each publish, kept 400 days) was
+    delivered: it is skipped even once its 16-day send record has expired. A story whose send fails
+    is reported and the others go on; the queue's messages are deleted only if every send succeeded,
+    so a failed replay can be run again.
     """
     report = ReplayReport()
     pending = failed_batches(sqs, queue_url) if sqs is not None and queue_url else []
     report.batches = [info for _, info in pending]
-    for story in reader.stories_changed_since(since):
+    stories = reader.stories_changed_since(since)
+    sent = reader.sent_versions([story.story_id for story in stories])
+    for story in stories:
         report.stories_checked += 1
-        send(render(story))
-        report.sent_or_confirmed.append(f"{story.story_id}@{story.version}")
+        name = f"{story.story_id}@{story.version}"
+        if sent.get(story.story_id, 0) >= story.version:
+            report.already_sent.append(name)
+            continue
+        try:
+            send(render(story))
+        except Exception as exc:  # one refused story must not leave the others unsent
+            logger.exception("replay: send failed", extra={"story_id": story.story_id, "version": story.version})
+            report.failed.append({"story": name, "error": f"{type(exc).__name__}: {exc}"[:300]})
+            continue
+        report.sent_or_confirmed.append(name)
+    if report.failed:
+        for handle, _info in pending:  # visible again at once: the next replay finds them
+            sqs.change_message_visibility(QueueUrl=queue_url, ReceiptHandle=handle, VisibilityTimeout=0)
+        return report
     for handle, _info in pending:
         sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=handle)
         report.failures_cleared += 1

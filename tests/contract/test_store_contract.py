@@ -15,7 +15,7 @@ from moto import mock_aws
 
 from exportwatch.aws.store import Store
 from exportwatch.models import FeedState, Item
-from exportwatch.ports import ItemAlreadyStored, StoryChanged
+from exportwatch.ports import ItemAlreadyStored, StoryChanged, week_of
 from exportwatch.stories.cluster import analyse, new_story
 from exportwatch.stories.ingest import ingest
 from exportwatch_cli.local import create_table, load_template
@@ -181,3 +181,39 @@ def test_story_entries_read_from_a_lambda_stream_image_where_binary_is_base64() 
     record["entries"] = {"B": base64.b64encode(record["entries"]["B"]).decode()}
     # When / Then
     assert story_from_record(record) == (story, 1)
+
+
+def test_an_item_updated_in_place_replaces_only_the_version_that_was_read(store) -> None:
+    # Given a stored item and its fingerprint
+    item, analysis, story = a_story()
+    store.save_many([item], story, previous_rev=None, new_keys=analysis.keys, labels=[("entity_list.addition",)])
+    ((fingerprint, story_id),) = store.stored_items([item.id]).values()
+    assert fingerprint == item.fingerprint and story_id == story.story_id
+    changed = replace(item, text=item.text + " Effective date: June 5, 2020.")
+    # When a poller replaces it over a stale fingerprint, Then nothing is written
+    with pytest.raises(ItemAlreadyStored):
+        store.save_many([changed], story, previous_rev=1, new_keys=[], labels=[()], replacing={item.id: "stale"})
+    # When it replaces the version it read, Then the new fingerprint is stored
+    store.save_many([changed], story, previous_rev=1, new_keys=[], labels=[()], replacing={item.id: fingerprint})
+    assert store.stored_items([item.id])[item.id] == (changed.fingerprint, story.story_id)
+    # And an irrelevant update keeps the item in its story
+    teaser = replace(item, title="Notice", text="")
+    assert store.mark_seen(teaser, replacing=(changed.fingerprint, story.story_id)) is True
+    assert store.stored_items([item.id])[item.id] == (teaser.fingerprint, story.story_id)
+    assert store.mark_seen(teaser, replacing=("stale", story.story_id)) is False
+
+
+def test_a_new_story_is_created_only_if_no_story_was_created_on_the_days_read(store) -> None:
+    # Given two pollers that read the same empty days
+    window = store.story_window("2020-06-01", "2020-06-09")
+    assert window.stories == [] and set(window.counts.values()) == {0}
+    item, analysis, story = a_story("fr:2020-1", "2020-06-05")
+    other_item, other_analysis, other = a_story("fr:2020-2", "2020-06-07")
+    # When the first creates its story
+    store.save_many([item], story, previous_rev=None, new_keys=[], labels=[()], window=window.counts)
+    # Then the second's creation, conditioned on what it read, is refused, and a fresh read shows the first
+    with pytest.raises(StoryChanged):
+        store.save_many([other_item], other, previous_rev=None, new_keys=[], labels=[()], window=window.counts)
+    fresh = store.story_window("2020-06-01", "2020-06-09")
+    assert [s.story_id for s, _rev in fresh.stories] == [story.story_id] and fresh.counts[week_of("2020-06-05")] == 1
+    store.save_many([other_item], other, previous_rev=None, new_keys=[], labels=[()], window=fresh.counts)

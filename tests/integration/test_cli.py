@@ -103,3 +103,56 @@ def test_demo_json_prints_one_line_per_message() -> None:
     assert lines and all({"subscriber", "protocol", "body", "story_id", "labels"} <= set(line) for line in lines)
     huawei = [line for line in lines if line["subscriber"] == "compliance-team" and "Huawei" in line["subject"]]
     assert len(huawei) == 1
+
+
+HUAWEI = {"title": "Commerce adds Huawei to the Entity List", "text": "Huawei was added to the Entity List."}
+SURROGATE = '{"id": "a\\ud800", "title": "Commerce adds Huawei to the Entity List"}'
+DEEP = "[" * 100_000 + "]" * 100_000
+
+
+def test_classify_and_cluster_answer_a_lone_surrogate_or_deep_nesting_with_an_error_line_and_go_on() -> None:
+    # Given a lone surrogate escape, then very deep nesting, then a good line
+    good = json.dumps({"id": "good", **HUAWEI})
+    for command in ("classify", "cluster"):
+        # When
+        result = run(command, "-", stdin="\n".join([SURROGATE, DEEP, good]) + "\n")
+        # Then no traceback, one line per input line, errors in place, the good line answered
+        assert result.returncode == 0 and "Traceback" not in result.stderr, (command, result.stderr[-500:])
+        lines = [json.loads(line) for line in result.stdout.splitlines()]
+        assert [line["id"] for line in lines] == [None, None, "good"], command
+        assert "surrogate" in lines[0]["error"] and "nested" in lines[1]["error"]
+
+
+def test_eval_and_cluster_eval_refuse_deep_nesting_an_empty_file_and_lines_that_are_not_objects(tmp_path) -> None:
+    # Given unusable files: deep nesting, nothing at all, and a line that is not an object among good ones
+    deep, empty, scalar = tmp_path / "deep.jsonl", tmp_path / "empty.jsonl", tmp_path / "scalar.jsonl"
+    deep.write_text(DEEP + "\n", encoding="utf-8")
+    empty.write_text("\n", encoding="utf-8")
+    gold = {**HUAWEI, "labels": ["entity_list.addition"], "story": "s1"}
+    scalar.write_text(json.dumps({"id": "a", **gold}) + "\n[1, 2]\n" + json.dumps({"id": "b", **gold}) + "\n")
+    cases = [("eval", deep), ("eval", empty), ("cluster-eval", deep), ("cluster-eval", empty), ("cluster-eval", scalar)]
+    for command, path in cases:
+        # When
+        result = run(command, str(path))
+        # Then one line on stderr and exit 2, never a perfect score
+        assert result.returncode == 2, (command, path.name, result.stdout[-300:])
+        assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr, result.stderr[-300:]
+        assert result.stdout == ""
+    assert "line 2" in run("cluster-eval", str(scalar)).stderr
+
+
+def test_entries_reads_every_row_of_a_600_entry_table(tmp_path) -> None:
+    # Given a generated rule whose table adds 600 parties (the five columns of Supplement No. 4 to part 744)
+    rows = "".join(
+        f"<tr><td>CHINA, PEOPLE'S REPUBLIC OF</td><td>Example Trading Company {n}, Building {n}, Shenzhen.</td>"
+        "<td>For all items subject to the EAR. (See §744.11 of the EAR).</td><td>Presumption of denial.</td>"
+        "<td>84 FR 22963, 5/21/19.</td></tr>"
+        for n in range(600)
+    )
+    rule = tmp_path / "rule.html"
+    rule.write_text(f"<p>Supplement No. 4 to part 744 is amended by adding 600 entities.</p><table>{rows}</table>")
+    # When
+    result = run("entries", str(rule))
+    # Then every entry is printed, the 600th included
+    names = [json.loads(line)["name"] for line in result.stdout.splitlines()]
+    assert len(names) == 600 and names[-1].startswith("Example Trading Company 599")

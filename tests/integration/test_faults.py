@@ -18,12 +18,16 @@ from __future__ import annotations
 import json
 import os
 import random
+import urllib.parse
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager, nullcontext
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from importlib import resources
 from typing import Any
 from unittest import mock
+from xml.sax.saxutils import escape
 
 import boto3
 import pytest
@@ -34,6 +38,8 @@ from moto.core.botocore_stubber import MockRawResponse
 from exportwatch.aws import clients
 from exportwatch.aws.sender import OutsideLambda, idempotent_sender
 from exportwatch.aws.store import Store
+from exportwatch.models import FeedState
+from exportwatch.ports import Window, week_of
 from exportwatch_cli.demo import local_stack
 from exportwatch_cli.local import FakeLambdaContext, Route
 from exportwatch_cli.replay import replay
@@ -92,14 +98,14 @@ class Faults:
             return AWSResponse(request.url, 500, {}, MockRawResponse(b""))
         return None
 
-    def http(self, route: Route):
+    def http(self, route: Any):
         def serve(_handler: Any) -> Route:
             if self.armed and self.rng.random() < self.http_failure:
                 self.injected["http"] += 1
                 if self.rng.random() < 0.5:
                     return Route(b"busy", "text/plain", status=429, headers=(("Retry-After", "0"),))
                 return Route(b"down", "text/plain", status=503)
-            return route
+            return route(_handler) if callable(route) else route
 
         return serve
 
@@ -150,15 +156,50 @@ class Outcome:
     injected: Counter[str]
 
 
+@contextmanager
+def same_second() -> Iterator[None]:
+    """The Federal Register poller fires in the same second as the feed poller: it read the table just
+    before the feed poller wrote (each of its reads answers once as the table was empty)."""
+    stale = {"stored_items": {}, "stories_for_keys": {}, "stories_published": []}
+
+    def once(name: str, real: Any) -> Any:
+        def read(self: Store, *args: Any, **kwargs: Any) -> Any:
+            if name == "story_window" and "story_window" not in done:
+                done.add(name)
+                first, last = args[:2]
+                days = kwargs.get("days") or []
+                return Window([], dict.fromkeys(map(week_of, days), 0))
+            if name in stale and name not in done:
+                done.add(name)
+                return stale[name]
+            return real(self, *args, **kwargs)
+
+        return read
+
+    done: set[str] = set()
+    names = [*stale, "story_window"]
+    with ExitStack() as patches:
+        for name in names:
+            patches.enter_context(mock.patch.object(Store, name, once(name, getattr(Store, name))))
+        yield
+
+
 def _poll_until_settled(
-    stack: Any, faults: Faults, context: FakeLambdaContext, dead: list[Any], seed: int | None, sources: set[str]
+    stack: Any,
+    faults: Faults,
+    context: FakeLambdaContext,
+    dead: list[Any],
+    seed: int | None,
+    sources: set[str],
+    *,
+    racing: bool = False,
 ) -> None:
     """Fire the schedules until every source in ``sources`` was polled to the end once."""
     settled: set[str] = set()
     for _round in range(MAX_ROUNDS):
         for poller in ("poll_feeds", "poll_federal_register"):
             try:
-                with armed(faults):
+                with armed(faults), same_second() if racing and poller == "poll_federal_register" else nullcontext():
                     result = stack.handlers[poller].lambda_handler({}, FakeLambdaContext())
             except (Crash, Exception):  # the next schedule is the retry
                 continue
@@ -173,7 +214,43 @@ def _count(inbox: dict[str, list[dict[str, Any]]]) -> dict[str, Counter[tuple[st
     return {name: Counter((m["story_id"], m["version"]) for m in messages) for name, messages in inbox.items()}
 
 
-def run(seed: int | None) -> Outcome:
+LONG_PATH = "/" + "华为实体清单" * 700  # grows ninefold when percent-encoded
+
+
+def hostile_feed() -> bytes:
+    """A dozen reports of one event with long non-ASCII links (one story over 400 KB unbounded), and an
+    entry dated 9999 beside them."""
+    text = "The Commerce Department added Hikvision to the Entity List on Wednesday."
+    entries = [
+        (f"Commerce adds Hikvision to the Entity List, report {n}", f"https://news.example/{n}{LONG_PATH}",
+         "Wed, 20 Nov 2019 18:00:00 +0000", text)
+        for n in range(12)
+    ] + [("Commerce adds ZTE to the Entity List", "https://news.example/zte", "Fri, 31 Dec 9999 23:59:59 +0000",
+          "The Commerce Department added ZTE to the Entity List on Friday.")]  # fmt: skip
+    items = "".join(
+        f"<item><title>{escape(t)}</title><link>{escape(u)}</link><pubDate>{d}</pubDate>"
+        f"<description>{escape(x)}</description></item>"
+        for t, u, d, x in entries
+    )
+    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>{items}</channel></rss>'.encode()
+
+
+def during_outage() -> Any:
+    """The sample rules, published 7 and 8 days ago: found only by a look-back wider than 3 days."""
+    sample = json.loads((resources.files("exportwatch_cli") / "samples" / "documents.json").read_text())
+    today = datetime.now(UTC).date()
+    rules = [{**doc, "publication_date": (today - timedelta(days=7 + n)).isoformat()}
+             for n, doc in enumerate(sample["results"])]  # fmt: skip
+
+    def route(request: Any) -> Route:
+        since = urllib.parse.parse_qs(urllib.parse.urlsplit(request.path).query)["conditions[publication_date][gte]"]
+        found = [r for r in rules if r["publication_date"] >= since[0]]
+        return Route(json.dumps({"count": len(found), "results": found}).encode(), "application/json")
+
+    return route
+
+
+def run(seed: int | None, *, hostile: bool = False) -> Outcome:
     rng = random.Random(seed)
     faults = Faults(
         rng,
@@ -182,6 +259,18 @@ def run(seed: int | None) -> Outcome:
         http_failure=0.0 if seed is None else rng.uniform(0.1, 0.3),
     )
     with local_stack() as stack, mock.patch("time.sleep"):  # backoff happens; waiting for it does not
+        feeds = {os.environ["FEED_URLS"]}
+        if hostile:
+            # The four hostile cases: a story over the item limit, a far-future date, a Federal Register
+            # outage longer than the look-back (last success 12 days ago), the two pollers in the same second
+            stack.server.routes["/feeds/hostile.xml"] = Route(hostile_feed(), "application/rss+xml")
+            stack.server.routes["/api/v1/documents.json"] = during_outage()
+            feeds.add(f"{stack.server.base}/feeds/hostile.xml")
+            os.environ["FEED_URLS"] = ",".join(sorted(feeds))
+            twelve_days_ago = (datetime.now(UTC) - timedelta(days=12)).isoformat(timespec="seconds")
+            Store(clients.dynamodb(), "exportwatch-demo").put_feed_state(
+                FeedState("federal_register:documents", last_success=twelve_days_ago)
+            )
         stack.server.routes = {path: faults.http(route) for path, route in stack.server.routes.items()}
         boto3.DEFAULT_SESSION.events.register_first("before-send.*.*", faults.before_send)
         # notify's retries come after the failed invocation ended: its in-progress records have expired
@@ -189,9 +278,9 @@ def run(seed: int | None) -> Outcome:
         dead: list[list[dict[str, Any]]] = []
         # Phase 1: the samples. Phase 2: the TGL rule is published, so the seeds' story becomes
         # official (version 2: one update that must arrive once too).
-        _poll_until_settled(stack, faults, context, dead, seed, {os.environ["FEED_URLS"], *REGISTER_SOURCES})
+        _poll_until_settled(stack, faults, context, dead, seed, {*feeds, *REGISTER_SOURCES}, racing=hostile)
         stack.server.routes["/api/v1/documents.json"] = faults.http(Route(OFFICIAL_TGL, "application/json"))
-        _poll_until_settled(stack, faults, context, dead, seed, {"federal_register:documents"})
+        _poll_until_settled(stack, faults, context, dead, seed, {"federal_register:documents"}, racing=hostile)
         before = _count(stack.inbox())
         if dead:  # the operator replays what failed every retry (the faults are over by then)
             send, idempotency = idempotent_sender(
@@ -223,3 +312,26 @@ def test_every_alert_arrives_exactly_once_under_faults(seed: int, expected) -> N
     assert outcome.received == expected, detail
     if not outcome.dead_batches:
         assert outcome.before_replay == expected, detail
+
+
+HOSTILE_SCHEDULES = 10
+
+
+@pytest.fixture(scope="module")
+def expected_hostile() -> dict[str, Counter[tuple[str, int]]]:
+    clean = run(None, hostile=True)
+    assert not clean.injected and not clean.dead_batches
+    assert all(all(n == 1 for n in c.values()) for c in clean.received.values())
+    versions = {version for counter in clean.received.values() for _story, version in counter}
+    assert versions == {1, 2}, "the seeds' story must still become official in the same second"
+    return clean.received
+
+
+@pytest.mark.parametrize("seed", range(1000, 1000 + HOSTILE_SCHEDULES))
+def test_hostile_sources_an_outage_and_racing_pollers_lose_and_duplicate_nothing(seed: int, expected_hostile) -> None:
+    # Given a fault schedule over a feed whose story exceeds the item limit and an entry dated 9999,
+    # a Federal Register outage longer than the look-back, and the two pollers in the same second
+    outcome = run(seed, hostile=True)
+    # Then every alert arrived once, as in the fault-free run of the same sources
+    detail = f"seed {seed}, injected {dict(outcome.injected)}, dead batches {outcome.dead_batches}"
+    assert outcome.received == expected_hostile, detail

@@ -89,3 +89,38 @@ def test_a_next_page_url_on_another_host_is_not_followed(table) -> None:
     assert report.sources[0].status == "ok" and report.ingest.stored == 1
     assert "next_page_url leaves" in report.sources[0].warning
     assert len(asked) == 2
+
+
+class SlowClock:
+    """``time.monotonic`` for a poll whose fetch and parse take ``per_fetch`` seconds each."""
+
+    def __init__(self, per_fetch: float) -> None:
+        self.now, self.per_fetch = 1000.0, per_fetch
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_source_whose_fetch_and_parse_outrun_the_deadline_is_skipped_and_its_cursor_kept(table, monkeypatch) -> None:
+    # Given two feeds whose fetch and parse take 60 s each, and 50 s left before the poll must stop
+    slow = SlowClock(per_fetch=60.0)
+    monkeypatch.setattr("exportwatch.sources.poll.time.monotonic", slow)
+    monkeypatch.setattr("exportwatch.stories.ingest.time.monotonic", slow)
+
+    def slow_fetch(url: str, **kwargs):
+        response = loopback_fetch(url, **kwargs)
+        slow.now += slow.per_fetch
+        return response
+
+    store = Store(boto3.client("dynamodb"), "exportwatch-test", now=clock)
+    with SampleServer({"/a.xml": Route(NEWS, "application/rss+xml"), "/b.xml": Route(NEWS, "text/xml")}) as server:
+        urls = [f"{server.base}/a.xml", f"{server.base}/b.xml"]
+        # When the poll runs out of time during the first source
+        late = poll_feeds(urls, store, fetcher=slow_fetch, now=clock, deadline=slow.now + 50)
+        # Then that source is skipped, not ingested, its cursor untouched; the next is not started
+        assert [(s.status, s.reason) for s in late.sources] == [("skipped", "out_of_time")] * 2
+        assert late.ingest.stored == 0 and store.feed_state(urls[0]).etag == ""
+        # And the next schedule, with time, stores everything
+        slow.per_fetch = 0.0
+        on_time = poll_feeds(urls, store, fetcher=slow_fetch, now=clock, deadline=slow.now + 500)
+    assert [s.status for s in on_time.sources] == ["ok", "ok"] and on_time.ingest.stored == 3

@@ -44,10 +44,10 @@ class RacingStore(Store):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.stale = {"seen", "stories_published", "stories_for_keys"}
+        self.stale = {"stored_items", "stories_published", "stories_for_keys"}
 
-    def seen(self, item_ids):
-        return set() if self._once("seen") else super().seen(item_ids)
+    def stored_items(self, item_ids):
+        return {} if self._once("stored_items") else super().stored_items(item_ids)
 
     def stories_published(self, first, last):
         return [] if self._once("stories_published") else super().stories_published(first, last)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date, timedelta
 from importlib import resources
 
 from exportwatch_cli.demo import local_stack
@@ -70,3 +71,48 @@ def test_rewritten_guids_do_not_flood_subscribers() -> None:
         again = stack.inbox()
     # Then entries with links are the same items; GUID-only entries are new items but join the same story
     assert all(messages == [] for messages in again.values())
+
+
+def test_the_two_pollers_in_the_same_second_make_one_story_and_the_news_becomes_official(monkeypatch) -> None:
+    from exportwatch.aws.store import Store
+    from exportwatch.ports import Window, week_of
+
+    # Given the seeds in the news and their TGL rule (FR 2019-25189) in the Federal Register at once
+    routes = {
+        "/feeds/news.xml": Route((SAMPLES / "news.xml").read_bytes(), "application/rss+xml"),
+        "/api/v1/documents.json": Route(register_with("2019-25189"), "application/json"),
+        "/api/v1/public-inspection-documents/current.json": Route(b'{"count": 0}', "application/json"),
+    }
+    with local_stack(routes) as stack:
+        # When both schedules fire in the same second: the Federal Register poller read the table
+        # just before the feed poller wrote its story (each of its reads is stale once)
+        stack.handlers["poll_feeds"].lambda_handler({}, stack.context)
+        stale = {"stored_items", "stories_for_keys", "story_window", "stories_published"}
+
+        def once(name: str, before: object, real):
+            def read(self, *args, **kwargs):
+                if name in stale:
+                    stale.discard(name)
+                    return before if not callable(before) else before(*args, **kwargs)
+                return real(self, *args, **kwargs)
+
+            return read
+
+        def empty_window(first: str, last: str, days=None) -> Window:  # the table before the feed poller's story
+            start = date.fromisoformat(first)
+            span = [(start + timedelta(days=n)).isoformat() for n in range((date.fromisoformat(last) - start).days + 1)]
+            return Window([], dict.fromkeys(map(week_of, days if days is not None else span), 0))
+
+        monkeypatch.setattr(Store, "stored_items", once("stored_items", {}, Store.stored_items))
+        monkeypatch.setattr(Store, "stories_for_keys", once("stories_for_keys", {}, Store.stories_for_keys))
+        real_window = getattr(Store, "story_window", None)
+        monkeypatch.setattr(Store, "story_window", once("story_window", empty_window, real_window), raising=False)
+        monkeypatch.setattr(Store, "stories_published", once("stories_published", [], Store.stories_published))
+        register = stack.handlers["poll_federal_register"].lambda_handler({}, stack.context)
+        for event in stack.reader.events():
+            stack.handlers["notify"].lambda_handler(event, stack.context)
+        inbox = stack.inbox()["compliance-team"]
+    # Then one story: one "new" alert from the news and one "now official" update, not two new stories
+    assert [(m["kind"], m["version"]) for m in inbox] == [("new", 1), ("update", 2)]
+    assert inbox[0]["story_id"] == inbox[1]["story_id"] and inbox[1]["official"]
+    assert register["stories_created"] == [] and stale <= {"story_window"}

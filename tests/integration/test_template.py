@@ -208,7 +208,7 @@ def test_pollers_cannot_write_the_senders_idempotency_records(template: dict[str
         ]
         prefixes = statement["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"]
         assert not any(p.startswith("IDEMPOTENCY") for p in prefixes)
-        assert set(prefixes) == {"ITEM#*", "STORY#*", "KEY#*", "FEED#*"} | extra[name]
+        assert set(prefixes) == {"ITEM#*", "STORY#*", "KEY#*", "FEED#*", "WEEK#*"} | extra[name]
 
 
 def test_schedules_run_as_a_role_that_can_dead_letter_into_the_encrypted_queue(template: dict[str, Any]) -> None:
@@ -238,3 +238,66 @@ def test_every_queue_has_an_alarm_on_what_waits_in_it(template: dict[str, Any]) 
         for dimension in r["Properties"]["Dimensions"]
     }
     assert queues and queues <= watched, queues - watched
+
+
+TRANSFORM = """
+import json, sys
+from samtranslator.translator.transform import transform
+from samtranslator.public.translator import ManagedPolicyLoader
+from samtranslator.yaml_helper import yaml_parse
+
+class Policies(ManagedPolicyLoader):  # offline: no IAM call to list AWS managed policies
+    def __init__(self):
+        pass
+    def load(self):
+        return {}
+
+template = yaml_parse(open(sys.argv[1]).read())
+for resource in template["Resources"].values():  # as `sam package` leaves them: code uploaded to S3
+    for key in ("CodeUri", "ContentUri"):
+        if key in resource.get("Properties", {}):
+            resource["Properties"][key] = "s3://bucket/code.zip"
+print(json.dumps(transform(template, {}, Policies())))
+"""
+
+
+@pytest.fixture(scope="module")
+def deployed() -> dict[str, Any]:
+    """template.yaml as CloudFormation receives it: expanded by SAM's own translator (from the SAM CLI)."""
+    result = run(
+        str(TOOLS / "python"), "-c", TRANSFORM, str(ROOT / "template.yaml"), env={"AWS_DEFAULT_REGION": "us-east-1"}
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    return dict(json.loads(result.stdout))
+
+
+def test_notify_reads_the_tables_stream_and_no_other(deployed: dict[str, Any]) -> None:
+    resources = deployed["Resources"]
+    role = resources["NotifyFunctionRole"]["Properties"]
+    # No managed policy that reads every stream in the account (SAM's DynamoDB event adds one)
+    assert not any("DynamoDB" in json.dumps(arn) for arn in role.get("ManagedPolicyArns", []))
+    stream_actions = {"dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"}
+    grants = [
+        statement
+        for policy in role["Policies"]
+        for statement in resolve(policy["PolicyDocument"]["Statement"], customer_key=True)
+        if stream_actions & set(statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]])
+    ]
+    assert [g["Resource"] for g in grants] == [{"Fn::GetAtt": ["Table", "StreamArn"]}]
+    (mapping,) = [r["Properties"] for r in resources.values() if r["Type"] == "AWS::Lambda::EventSourceMapping"]
+    assert mapping["EventSourceArn"] == {"Fn::GetAtt": ["Table", "StreamArn"]}
+    assert mapping["DestinationConfig"]["OnFailure"]["Destination"] == {"Fn::GetAtt": ["NotifyFailureQueue", "Arn"]}
+
+
+def test_lambdas_own_retries_of_scheduled_runs_are_what_docs_reliability_says(deployed: dict[str, Any]) -> None:
+    # docs/reliability.md: a failed poll is retried by the next schedule (0 retries); remind and digest twice
+    configs = {
+        r["Properties"]["FunctionName"]["Ref"]: r["Properties"]["MaximumRetryAttempts"]
+        for r in deployed["Resources"].values()
+        if r["Type"] == "AWS::Lambda::EventInvokeConfig"
+    }
+    assert configs == {
+        "PollFeedsFunction": 0, "PollFederalRegisterFunction": 0, "RemindFunction": 2, "DigestFunction": 2
+    }  # fmt: skip
+    text = (ROOT / "docs" / "reliability.md").read_text(encoding="utf-8")
+    assert "Lambda's own asynchronous retries" in text

@@ -93,7 +93,8 @@ def test_any_story_renders_within_limits_and_without_markup(
     alert = render(story)
     # Then
     assert len(alert.subject) <= SUBJECT_MAX and "\n" not in alert.subject
-    assert len(alert.sms) <= SMS_MAX and alert.sms.isascii()
+    # one segment: GSM 7-bit (ASCII here) within 160 characters, or UCS-2 within 70 when a name needs it
+    assert (alert.sms.isascii() and len(alert.sms) <= SMS_MAX) or len(alert.sms) <= 70
     for body in (alert.subject, alert.sms, alert.email, alert.default):
         assert "<script" not in body.lower()
 
@@ -122,3 +123,38 @@ def test_sms_bodies_are_one_gsm_segment() -> None:
     alert = render(seeds_story())
     assert alert.sms.isascii() and len(alert.sms) <= 160
     assert "·" not in alert.sms and "…" not in alert.sms
+
+
+# The GSM 03.38 default alphabet (3GPP TS 23.038, section 6.2.1): text in it fits 160 characters a segment.
+GSM_7 = set(
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿"
+    "abcdefghijklmnopqrstuvwxyzäöñüà"
+)
+
+
+def test_one_backtick_does_not_turn_an_sms_into_ucs2() -> None:
+    # Given a story whose parties and title carry a backtick and other ASCII outside the GSM alphabet
+    story = replace(seeds_story(), entities=("Huawei `Technologies` Co.",), title="`Huawei` ^ {licences}")
+    # When
+    sms = render(story).sms
+    # Then every character is in the GSM 7-bit alphabet, within one 160-character segment
+    assert set(sms) <= GSM_7, set(sms) - GSM_7
+    assert len(sms) <= SMS_MAX
+
+
+def test_a_party_named_in_chinese_script_survives_in_the_sms() -> None:
+    # Given a story about a party the source names only in Chinese script
+    base = seeds_story()
+    name = "华为技术有限公司"
+    story = replace(
+        base,
+        labels=("entity_list.addition",),
+        entities=(name,),
+        evidence=(Evidence("entity_list.addition", f"商务部将{name}列入实体清单。"),),
+        aliases={},
+    )
+    # When
+    sms = render(story).sms
+    # Then the name is in the SMS, which fits one UCS-2 segment (70 characters)
+    assert name in sms
+    assert len(sms) <= 70

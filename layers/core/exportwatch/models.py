@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,6 +48,11 @@ class Item:
     comments_close_on: str = ""
     text_urls: tuple[str, ...] = ()  # the document's full text, in the order to try (XML, HTML, raw text)
     text_version: str = ""  # changes when a public-inspection document is filed again
+
+    @property
+    def fingerprint(self) -> str:
+        """What the item says (title and text): a changed fingerprint under a known id is an update in place."""
+        return hashlib.sha256(f"{self.title}\n{self.text}".encode("utf-8", "surrogatepass")).hexdigest()[:24]
 
     @property
     def official(self) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Protocol
 
 from exportwatch.models import Counterparty, FeedState, Item, RuleText, Story
@@ -21,6 +22,14 @@ class StoreError(Exception):
 
     Pollers let it propagate, so the invocation fails and the next schedule retries every source;
     blaming one source for it would hide an outage behind a per-source alarm.
+    """
+
+
+class ItemTooLarge(Exception):
+    """The table refused a record for its size: the source's data is at fault, not the table.
+
+    Pollers fail that source only (reason ``item_too_large``); the sources after it go on. Stories
+    are bounded before they are written (``stories.bounds``), so this is the last line of defence.
     """
 
 
@@ -36,17 +45,52 @@ Versioned = tuple[Story, int]
 """A story with its revision (the optimistic lock of its next write)."""
 
 
+def week_of(day: str) -> str:
+    """The ISO week a day belongs to (``2019-W47``): new stories are counted, and locked, per week.
+
+    A candidate window of a few days spans at most three weeks, so a new story's write checks at most
+    three counts (a per-day lock would check seventeen).
+    """
+    year, week, _ = date.fromisoformat(day[:10]).isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """Candidate stories of a span of days, and how many stories each week (``week_of``) had when read."""
+
+    stories: list[Versioned]
+    counts: dict[str, int]
+
+
+Stored = tuple[str, str]
+"""What is stored of an item: its fingerprint ('' if stored before fingerprints) and its story id ('' if none)."""
+
+
 class StoryStore(Protocol):
     """What ingestion needs of the table."""
 
     def seen(self, item_ids: Sequence[str]) -> set[str]:
         """Which of the ids are stored already."""
 
+    def stored_items(self, item_ids: Sequence[str]) -> Mapping[str, Stored]:
+        """Id -> what is stored of it (fingerprint, story id), for the ids stored already."""
+
     def stories_for_keys(self, keys: Sequence[str]) -> Mapping[str, Versioned]:
         """Key -> the story owning it, for the keys some story owns (one batch read for a whole poll)."""
 
     def stories_published(self, first: str, last: str) -> list[Versioned]:
         """Stories first published between two ISO days, inclusive (the candidates of a poll)."""
+
+    def story_window(self, first: str, last: str, days: Sequence[str] | None = ...) -> Window:
+        """The stories first published between two ISO days, read consistently, and each day's count.
+
+        ``days`` (within the span) narrows the consistent read and the counts to the days that matter.
+
+        The counts are the optimistic lock of a new story: ``save_many(window=...)`` creates one only if
+        no story was created on those days since they were read (a concurrent poller's story is then
+        read, and joined, on the retry).
+        """
 
     def get_story(self, story_id: str) -> Versioned | None:
         """A story with its revision, read consistently."""
@@ -60,14 +104,21 @@ class StoryStore(Protocol):
         new_keys: Sequence[str],
         labels: Sequence[Sequence[str]],
         ttl_days: int = ...,
+        replacing: Mapping[str, str] = ...,
+        window: Mapping[str, int] | None = ...,
     ) -> None:
         """Store items and their story's new state at once.
 
-        Raises ``ItemAlreadyStored`` or ``StoryChanged`` (nothing written), or ``StoreError``.
+        An item in ``replacing`` (id -> the fingerprint read) is an update in place: its stored row is
+        overwritten only if it still has that fingerprint.
+        A new story (``previous_rev`` None) with a ``window`` (week -> story count read) is created only
+        if those counts are unchanged, and counts one more story in the week of its publication day.
+
+        Raises ``ItemAlreadyStored`` or ``StoryChanged`` (nothing written), ``ItemTooLarge``, or ``StoreError``.
         """
 
-    def mark_seen(self, item: Item) -> bool:
-        """Remember an irrelevant item; False if it was known."""
+    def mark_seen(self, item: Item, *, replacing: Stored | None = None) -> bool:
+        """Remember an irrelevant item; False if it was known (or, replacing, changed meanwhile)."""
 
 
 class RuleTextStore(Protocol):
@@ -101,6 +152,9 @@ class StoryReader(Protocol):
 
     def stories_changed_since(self, since: str) -> list[Story]:
         """Stories whose last change is on or after an ISO date or timestamp."""
+
+    def sent_versions(self, story_ids: Sequence[str]) -> Mapping[str, int]:
+        """Story id -> the highest version published (stories never sent are absent)."""
 
 
 WATCHLIST_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")

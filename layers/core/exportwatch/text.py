@@ -96,13 +96,32 @@ def _shorten(line: str, max_chars: int, ellipsis: str) -> str:
 # segment instead of 160), and its extension table ([]{}|^~\\ and the euro sign) costs two each.
 _GSM_REPLACE = str.maketrans({
     "·": "-", "•": "-", "–": "-", "—": "-", "‘": "'", "’": "'", "‚": "'", "“": '"', "”": '"', "„": '"',
-    "…": "...", "[": "(", "]": ")", "{": "(", "}": ")", "|": "/", "^": "", "~": "-", "\\": "/", "€": "EUR",
-    "\u00a0": " ",
+    "…": "...", "`": "'", "´": "'", "[": "(", "]": ")", "{": "(", "}": ")", "|": "/", "^": "", "~": "-",
+    "\\": "/", "€": "EUR",
+    "\u00a0": " ", "Æ": "AE", "æ": "ae", "Ø": "O", "ø": "o", "ß": "ss", "Œ": "OE", "œ": "oe", "Ł": "L", "ł": "l",
+    "Đ": "D", "đ": "d", "Þ": "Th", "þ": "th", "ı": "i",
 })  # fmt: skip
 
 
-def sms_text(value: str, *, max_chars: int = 160) -> str:
-    """Plain ASCII (a subset of the GSM 7-bit alphabet) on one line, at most ``max_chars``: one SMS segment."""
+SMS_SEGMENT, UCS2_SEGMENT = 160, 70  # characters in one SMS segment: GSM 7-bit, UCS-2
+
+
+def _vanishes(char: str) -> bool:
+    """A letter or digit with no ASCII form (Chinese, Cyrillic...): dropping it would drop a name."""
+    return char.isalnum() and not unicodedata.normalize("NFKD", char).encode("ascii", "ignore")
+
+
+def sms_text(value: str, *, max_chars: int = SMS_SEGMENT) -> str:
+    """One SMS segment on one line: GSM 7-bit text where the value allows it, else UCS-2.
+
+    Punctuation outside the GSM alphabet (a backtick, curly quotes, brackets) is replaced and
+    accents are stripped, so one odd character never costs the 160-character encoding. Only when a
+    letter has no ASCII form (a party named in Chinese script) is the text kept as written, since
+    that SMS must be UCS-2 anyway: then at most ``max_chars - 90`` characters (70 for a whole SMS).
+    """
     line = " ".join(plain_text(value).split()).translate(_GSM_REPLACE)
+    if any(_vanishes(char) for char in line):
+        line = unicodedata.normalize("NFC", line)
+        return _shorten(line, max(max_chars - (SMS_SEGMENT - UCS2_SEGMENT), 20), "...")
     line = unicodedata.normalize("NFKD", line).encode("ascii", "ignore").decode("ascii")
     return _shorten(line, max_chars, "...")

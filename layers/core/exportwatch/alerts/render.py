@@ -22,7 +22,7 @@ from exportwatch.text import one_line, plain_text, sms_text
 
 SUBJECT_MAX = 99
 SMS_MAX = 160
-MESSAGE_BUDGET = 240_000  # bytes of all protocol bodies; SNS refuses a message over 256 KB
+MESSAGE_BUDGET = 250_000  # bytes of the message as sent, subject and attributes; SNS refuses over 256 KB
 EMAIL_MAX = 40_000
 EMAIL_ENTRIES_MAX = 250  # entries listed in an e-mail; the JSON body carries every one
 ALIASES_SHOWN = 3
@@ -65,33 +65,59 @@ class Alert:
         return f"{self.story_id}#v{self.version}" + (f"#{self.occasion}" if self.occasion else "")
 
     def message_structure(self) -> dict[str, str]:
-        """The ``Message`` for ``MessageStructure=json``: one body per protocol.
+        """The ``Message`` for ``MessageStructure=json``: one body per protocol, within SNS's size limit.
 
         ``sqs``, ``lambda`` and ``https`` get a JSON document, so machine subscribers need not parse
-        prose (``email-json`` falls back to ``default``). SNS takes at most 256 KB for all bodies
-        together: past that, the JSON document leaves out the e-mail text it repeats.
+        prose (``email-json`` falls back to ``default``). SNS takes at most 256 KB for the message as
+        sent (the JSON of all bodies, escapes included), its attributes and subject together: past
+        ``MESSAGE_BUDGET``, the JSON document leaves out the e-mail text it repeats, then the e-mail
+        text is shortened until the whole fits.
         """
-        document = self.to_json()
-        structure = {"default": self.default, "email": self.email, "sms": self.sms}
+        email, drop_email, entries = self.email, False, None
+        while True:
+            structure = self._structure(email, drop_email=drop_email, entries=entries)
+            size = self.size(structure)
+            if size <= MESSAGE_BUDGET:
+                return structure
+            if not drop_email:
+                drop_email = True
+            elif entries is None or entries:
+                # Hundreds of entries with long address lists: keep as many as fit, say how many there are.
+                kept = list(self.to_json()["entries"]) if entries is None else entries
+                entries = kept[: max(0, len(kept) * MESSAGE_BUDGET // size - 1)]
+            elif len(email) > 1000:
+                email = plain_text(email, max_chars=len(email) // 2)
+            else:
+                return self._structure("", drop_email=True, entries=[])  # only a hostile story gets here
 
-        def size(machine: str) -> int:  # the Message as aws.sender serializes it
-            return len(json.dumps({**structure, "sqs": machine, "lambda": machine, "https": machine},
-                                  ensure_ascii=False).encode())  # fmt: skip
-
-        machine = json.dumps(document, ensure_ascii=False)
-        if size(machine) > MESSAGE_BUDGET:
-            document["email"] = None
-            machine = json.dumps(document, ensure_ascii=False)
-        entries = list(document["entries"])
-        while size(machine) > MESSAGE_BUDGET and entries:
-            # Hundreds of entries with long address lists: keep as many as fit, say how many there are.
-            entries = entries[: max(0, len(entries) * MESSAGE_BUDGET // size(machine) - 1)]
+    def _structure(self, email: str, *, drop_email: bool, entries: list[Any] | None) -> dict[str, str]:
+        document = {**self.to_json(), "email": None if drop_email else email}
+        if entries is not None:
             document = {**document, "entries": entries, "entries_cut": True}
-            machine = json.dumps(document, ensure_ascii=False)
+        machine = json.dumps(document, ensure_ascii=False)
+        structure = {"default": self.default, "email": email, "sms": self.sms}
         return {**structure, "sqs": machine, "lambda": machine, "https": machine}
 
+    def message(self) -> str:
+        """The exact ``Message`` string published (what SNS measures)."""
+        return json.dumps(self.message_structure(), ensure_ascii=False)
+
+    def size(self, structure: dict[str, str] | None = None) -> int:
+        """Bytes SNS counts: the message as sent, plus the subject and every attribute's name, type and value."""
+        message = json.dumps(structure if structure is not None else self.message_structure(), ensure_ascii=False)
+        attributes = sum(
+            len(name.encode()) + len(value["DataType"].encode()) + len(value["StringValue"].encode())
+            for name, value in self.attributes().items()
+        )
+        return len(message.encode()) + len(self.subject.encode()) + attributes
+
     def attributes(self) -> dict[str, dict[str, str]]:
-        """Message attributes that subscription filter policies match on."""
+        """Message attributes that subscription filter policies match on.
+
+        Five attributes (raw SQS delivery takes at most 10). ``entities`` lists every party's key: a
+        ``String.Array`` has no limit on its values, only the message's 256 KB, which ``size`` counts
+        (a story names at most ``stories.bounds.MAX_NAMES`` parties).
+        """
         attrs = {
             "labels": {"DataType": "String.Array", "StringValue": json.dumps(list(self.labels))},
             "severity": {"DataType": "String", "StringValue": self.severity},
@@ -99,10 +125,8 @@ class Alert:
             "official": {"DataType": "String", "StringValue": "true" if self.official else "false"},
         }
         if self.entities:
-            attrs["entities"] = {
-                "DataType": "String.Array",
-                "StringValue": json.dumps([entity_key(e) for e in self.entities][:20]),
-            }
+            keys = [k for k in dict.fromkeys(entity_key(e) for e in self.entities) if k]
+            attrs["entities"] = {"DataType": "String.Array", "StringValue": json.dumps(keys, ensure_ascii=False)}
         if self.countries:
             attrs["countries"] = {"DataType": "String.Array", "StringValue": json.dumps(list(self.countries))}
         return attrs

@@ -8,7 +8,6 @@ reminder adds its deadline and threshold; a digest its day), before it counts as
 from __future__ import annotations
 
 import functools
-import json
 from typing import Any
 
 from aws_lambda_powertools import Logger
@@ -22,11 +21,12 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from exportwatch import settings
 from exportwatch.alerts.render import Alert, Sender
 from exportwatch.aws import clients
-from exportwatch.aws.store import IDEMPOTENCY_PK, PK, SK, TTL_ATTRIBUTE
+from exportwatch.aws.store import IDEMPOTENCY_PK, PK, SK, TTL_ATTRIBUTE, Store
 
 logger = Logger(child=True)
 # Longer than anything that may ask again: the failure queue's 14 days, a reminder's 14-day window.
 IDEMPOTENCY_SECONDS = 16 * 24 * 3600
+STORY_KINDS = ("new", "update")  # alerts of a story version (reminders and digests have their own records)
 
 
 def publish(sns: Any, topic_arn: str, alert: Alert) -> str:
@@ -34,7 +34,7 @@ def publish(sns: Any, topic_arn: str, alert: Alert) -> str:
     response = sns.publish(
         TopicArn=topic_arn,
         Subject=alert.subject,
-        Message=json.dumps(alert.message_structure(), ensure_ascii=False),
+        Message=alert.message(),
         MessageStructure="json",
         MessageAttributes=alert.attributes(),
     )
@@ -66,8 +66,15 @@ def idempotent_sender(sns: Any, topic_arn: str, dynamodb: Any, table_name: str) 
         )
         return message_id
 
+    store = Store(dynamodb, table_name)
+
     def send(alert: Alert) -> str:
-        return str(_send(payload={"key": alert.dedup_key}, alert=alert))
+        message_id = str(_send(payload={"key": alert.dedup_key}, alert=alert))
+        if alert.kind in STORY_KINDS and not alert.occasion:
+            # After the send is recorded, and again on a retry (the record answers it): the marker outlives
+            # the 16-day send record, so a later replay never sends this version again.
+            store.mark_sent(alert.story_id, alert.version)
+        return message_id
 
     return send, config
 

@@ -5,7 +5,7 @@ One table holds items, stories, key lookups, feed state and idempotency records:
 =================  ==========  ==============================================================
 pk                 sk          what
 =================  ==========  ==============================================================
-ITEM#<item id>     ITEM        an item seen once (relevant or not): never stored twice
+ITEM#<item id>     ITEM        an item seen (relevant or not), with its content fingerprint: stored once per version
 STORY#<story id>   STORY       a story; its ``version`` counts alerts, the stream drives notify
 KEY#<key>          KEY         document number / citation / URL -> story id
 FEED#<url hash>    STATE       ETag, Last-Modified and failure count of one source
@@ -13,6 +13,9 @@ DOC#<doc number>   TEXT        the entries of a document's full text, and which 
 IDEMPOTENCY#...    <hash>      Powertools idempotency records of notify
 WATCHLISTS         <name>      a watchlist's name, size, threshold and import time
 WATCHLIST#<name>   ROWS#<n>    its counterparties, packed as JSON in chunks under 300 KB
+WEEK#<yyyy-Www>    WEEK        the stories first published that ISO week, and their count (new stories' lock)
+IDEMPOTENCY#...    <hash>      Powertools idempotency records of notify (16 days)
+IDEMPOTENCY#notify SENT#<id>   the highest version of a story published (replay sends only later ones)
 =================  ==========  ==============================================================
 
 "Seen" is enforced by conditional writes, not by reading first: an item and its story change
@@ -29,7 +32,7 @@ import base64
 import gzip
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -39,7 +42,18 @@ from boto3.dynamodb.types import Binary, TypeDeserializer, TypeSerializer
 from botocore.exceptions import BotoCoreError, ClientError
 
 from exportwatch.models import Counterparty, Entry, Evidence, FeedState, Item, RuleText, Story, StoryItem
-from exportwatch.ports import ItemAlreadyStored, StoreError, StoryChanged, Versioned, WatchlistInfo
+from exportwatch.ports import (
+    ItemAlreadyStored,
+    ItemTooLarge,
+    Stored,
+    StoreError,
+    StoryChanged,
+    Versioned,
+    WatchlistInfo,
+    Window,
+    week_of,
+)
+from exportwatch.stories.bounds import MAX_ID, MAX_URL
 
 PK, SK = "pk", "sk"
 GSI1, GSI1_PK, GSI1_SK = "ByPublished", "gsi1pk", "gsi1sk"  # stories by first publication day, per year
@@ -47,13 +61,16 @@ GSI2, GSI2_PK, GSI2_SK = "ByDeadline", "gsi2pk", "gsi2sk"  # sparse: stories wit
 GSI3, GSI3_PK, GSI3_SK = "BySeenDay", "gsi3pk", "gsi3sk"  # stories by the day they last changed
 DEADLINE_PK = "DEADLINE"
 TTL_ATTRIBUTE = "expiration"
-ITEM_PREFIX, STORY_PREFIX, KEY_PREFIX, FEED_PREFIX, DOC_PREFIX = "ITEM#", "STORY#", "KEY#", "FEED#", "DOC#"
+ITEM_PREFIX, STORY_PREFIX, KEY_PREFIX, FEED_PREFIX, WEEK_PREFIX = "ITEM#", "STORY#", "KEY#", "FEED#", "WEEK#"
+DOC_PREFIX = "DOC#"
 # Entries travel gzipped in one binary attribute of the story (and of the text record): the story's stream image
 # then carries them to notify with no read, written in the same transaction as the story. About 100 bytes an
 # entry compressed; past this budget the last entries are left out and ``entries_total`` keeps the count.
 ENTRIES_BUDGET = 250_000
 IDEMPOTENCY_PK = "IDEMPOTENCY#notify"
 IRRELEVANT_TTL_DAYS = 30
+SENT_PREFIX = "SENT#"  # sort key of a story's send marker, under IDEMPOTENCY_PK
+SENT_TTL_DAYS = 400
 WATCHLISTS_PK, WATCHLIST_PREFIX, ROWS_PREFIX = "WATCHLISTS", "WATCHLIST#", "ROWS#"
 _CHUNK_BYTES = 300_000  # a DynamoDB item holds 400 KB
 
@@ -65,9 +82,24 @@ def _table_errors(what: str) -> Iterator[None]:
     """Turn an SDK failure (after botocore's own retries) into the domain's ``StoreError``."""
     try:
         yield
-    except (ClientError, BotoCoreError) as exc:
+    except ClientError as exc:
+        if _too_large(exc):
+            raise ItemTooLarge(f"{what} refused: a record exceeds the item size limit") from exc
+        code = exc.response.get("Error", {}).get("Code", "")
+        raise StoreError(f"{what} failed: {code or exc}") from exc
+    except BotoCoreError as exc:
         code = exc.response.get("Error", {}).get("Code", "") if isinstance(exc, ClientError) else type(exc).__name__
         raise StoreError(f"{what} failed: {code or exc}") from exc
+
+
+def _too_large(exc: ClientError) -> bool:
+    """Whether the table refused a record for its size (a ValidationException, or a cancelled transaction's reason)."""
+    error = exc.response.get("Error", {})
+    messages = [str(error.get("Message", ""))]
+    messages += [str(r.get("Message", "")) for r in exc.response.get("CancellationReasons") or []]
+    return error.get("Code") in ("ValidationException", "TransactionCanceledException") and any(
+        "size" in m.lower() and "exceed" in m.lower() for m in messages
+    )
 
 
 def _key(value: str) -> str:
@@ -227,10 +259,21 @@ class Store:
 
     def seen(self, item_ids: Sequence[str]) -> set[str]:
         """Which of ``item_ids`` are stored already (one BatchGetItem per 100 ids)."""
+        return set(self.stored_items(item_ids))
+
+    def stored_items(self, item_ids: Sequence[str]) -> dict[str, Stored]:
+        """Id -> (fingerprint, story id) of the stored ones (one BatchGetItem per 100 ids)."""
         by_key = {ITEM_PREFIX + _key(i): i for i in dict.fromkeys(item_ids)}
         keys = [{PK: {"S": k}, SK: {"S": "ITEM"}} for k in by_key]
-        rows = self._batch_get(keys, ProjectionExpression="#pk", ExpressionAttributeNames={"#pk": PK})
-        return {by_key[row[PK]["S"]] for row in rows}
+        rows = self._batch_get(
+            keys,
+            ProjectionExpression="#pk, #fp, #sid",
+            ExpressionAttributeNames={"#pk": PK, "#fp": "fingerprint", "#sid": "story_id"},
+        )
+        return {
+            by_key[row[PK]["S"]]: (row.get("fingerprint", {}).get("S", ""), row.get("story_id", {}).get("S", ""))
+            for row in rows
+        }
 
     def stories_published(self, first: str, last: str) -> list[Versioned]:
         """Stories first published between two ISO days (inclusive): one Query per calendar year spanned.
@@ -254,6 +297,29 @@ class Store:
                 )
             ]
         return found
+
+    def story_window(self, first: str, last: str, days: Sequence[str] | None = None) -> Window:
+        """Stories first published between two ISO days and each week's story count, read consistently.
+
+        A ``WEEK#<week>`` row lists the stories created for that week and counts them; it is what makes
+        a story a concurrent poller created a moment ago visible (the index is eventually consistent) and
+        what ``save_many`` checks before creating another. Stories from before week rows come from the index.
+        """
+        if days is None:
+            start, end = date.fromisoformat(first[:10]), date.fromisoformat(last[:10])
+            days = [(start + timedelta(days=n)).isoformat() for n in range((end - start).days + 1)]
+        weeks = list(dict.fromkeys(week_of(d) for d in days))
+        rows = self._batch_get([{PK: {"S": WEEK_PREFIX + w}, SK: {"S": "WEEK"}} for w in weeks], ConsistentRead=True)
+        counts = dict.fromkeys(weeks, 0)
+        story_ids: list[str] = []
+        for row in rows:
+            counts[row[PK]["S"][len(WEEK_PREFIX) :]] = int(row.get("n", {}).get("N", "0"))
+            story_ids += row.get("stories", {}).get("SS", [])
+        found = {story.story_id: (story, rev) for story, rev in self.stories_published(first, last)}
+        keys = [{PK: {"S": STORY_PREFIX + sid}, SK: {"S": "STORY"}} for sid in dict.fromkeys(story_ids)]
+        consistent = map(story_from_record, self._batch_get(keys, ConsistentRead=True))
+        found.update({f[0].story_id: f for f in consistent if first <= f[0].published <= last + "~"})
+        return Window(list(found.values()), counts)
 
     def _stories(self, index: str, condition: str, names: dict[str, str], values: dict[str, Any]) -> list[Story]:
         rows = self._query(
@@ -310,7 +376,19 @@ class Store:
             )
         return story_from_record(response["Item"]) if "Item" in response else None
 
-    def _item_put(self, item: Item, story_id: str, labels: Sequence[str], ttl_days: int) -> dict[str, Any]:
+    def _item_put(
+        self, item: Item, story_id: str, labels: Sequence[str], ttl_days: int, replacing: str | None = None
+    ) -> dict[str, Any]:
+        condition: dict[str, Any] = {
+            "ConditionExpression": "attribute_not_exists(#pk)",
+            "ExpressionAttributeNames": {"#pk": PK},
+        }
+        if replacing:  # an update in place: only over the version that was read
+            condition = {
+                "ConditionExpression": "#fp = :fp",
+                "ExpressionAttributeNames": {"#fp": "fingerprint"},
+                "ExpressionAttributeValues": {":fp": {"S": replacing}},
+            }
         return {
             "Put": {
                 "TableName": self.table,
@@ -318,19 +396,19 @@ class Store:
                     {
                         PK: ITEM_PREFIX + _key(item.id),
                         SK: "ITEM",
-                        "item_id": item.id,
+                        "item_id": item.id[:MAX_ID],
                         "story_id": story_id,
                         "title": item.title[:500],
-                        "url": item.url,
+                        "url": item.url if len(item.url) <= MAX_URL else "",
                         "source": item.source,
                         "published": item.published,
                         "labels": list(labels),
                         "stage": item.stage,
+                        "fingerprint": item.fingerprint,
                         TTL_ATTRIBUTE: self._expiry(ttl_days),
                     }
                 ),
-                "ConditionExpression": "attribute_not_exists(#pk)",
-                "ExpressionAttributeNames": {"#pk": PK},
+                **condition,
             }
         }
 
@@ -343,8 +421,15 @@ class Store:
         new_keys: Sequence[str],
         labels: Sequence[Sequence[str]],
         ttl_days: int = 400,
+        replacing: Mapping[str, str] | None = None,
+        window: Mapping[str, int] | None = None,
     ) -> None:
         """Store new items and their story's new state in one transaction.
+
+        A new story with a ``window`` (week -> story count read by ``story_window``) is created only if no
+        story was created in those weeks since, and counts itself in its publication week.
+
+        Items in ``replacing`` (id -> fingerprint read) overwrite their row only if it is unchanged.
 
         Raises
         ------
@@ -368,9 +453,11 @@ class Store:
             )
         actions = [{"Put": story_put}]
         actions += [
-            self._item_put(item, story.story_id, item_labels, ttl_days)
+            self._item_put(item, story.story_id, item_labels, ttl_days, (replacing or {}).get(item.id))
             for item, item_labels in zip(items, labels, strict=True)
         ]
+        if previous_rev is None and window is not None:
+            actions += self._window_actions(story, window, ttl_days)
         item_ids = {item.id for item in items}
         room = 100 - len(actions)
         for key in [k for k in dict.fromkeys(new_keys) if k not in item_ids][:room]:
@@ -395,11 +482,47 @@ class Store:
                     raise StoryChanged() from exc
                 raise
 
-    def mark_seen(self, item: Item) -> bool:
-        """Remember an item that is not relevant, so it is never classified again; False if known."""
+    def _window_actions(self, story: Story, window: Mapping[str, int], ttl_days: int) -> list[dict[str, Any]]:
+        """Count a new story in its week; check that the other weeks read have no story more than read."""
+
+        def unchanged(week: str) -> dict[str, Any]:
+            count = window.get(week, 0)
+            if not count:
+                return {"ConditionExpression": "attribute_not_exists(#n)", "ExpressionAttributeNames": {"#n": "n"}}
+            return {"ConditionExpression": "#n = :n", "ExpressionAttributeNames": {"#n": "n"},
+                    "ExpressionAttributeValues": {":n": {"N": str(count)}}}  # fmt: skip
+
+        week = week_of(story.published)
+        count = unchanged(week) if week in window else {"ExpressionAttributeNames": {"#n": "n"}}
+        update = {
+            "TableName": self.table,
+            "Key": {PK: {"S": WEEK_PREFIX + week}, SK: {"S": "WEEK"}},
+            "UpdateExpression": "ADD #n :one, #ids :sid SET #exp = :exp",
+            **count,
+        }
+        update["ExpressionAttributeNames"] = {**count["ExpressionAttributeNames"], "#ids": "stories",
+                                              "#exp": TTL_ATTRIBUTE}  # fmt: skip
+        update["ExpressionAttributeValues"] = {**count.get("ExpressionAttributeValues", {}), ":one": {"N": "1"},
+                                               ":sid": {"SS": [story.story_id]},
+                                               ":exp": {"N": str(self._expiry(ttl_days))}}  # fmt: skip
+        checks = [
+            {"ConditionCheck": {"TableName": self.table, "Key": {PK: {"S": WEEK_PREFIX + w}, SK: {"S": "WEEK"}},
+                                **unchanged(w)}}
+            for w in sorted(window) if w != week
+        ]  # fmt: skip
+        return [{"Update": update}, *checks]
+
+    def mark_seen(self, item: Item, *, replacing: Stored | None = None) -> bool:
+        """Remember an item that is not relevant, so it is not classified again until it changes; False if known.
+
+        ``replacing`` (fingerprint, story id read) updates an item changed in place; it keeps its story.
+        """
+        fingerprint, story_id = replacing or ("", "")
+        ttl = 400 if story_id else IRRELEVANT_TTL_DAYS
+        put = self._item_put(item, story_id, (), ttl, fingerprint or None)
         with _table_errors("TransactWriteItems"):
             try:
-                self.client.transact_write_items(TransactItems=[self._item_put(item, "", (), IRRELEVANT_TTL_DAYS)])
+                self.client.transact_write_items(TransactItems=[put])
             except ClientError as exc:
                 if _cancel_reasons(exc)[:1] == ["ConditionalCheckFailed"]:
                     return False
@@ -444,6 +567,35 @@ class Store:
                     }
                 ),
             )
+
+    def mark_sent(self, story_id: str, version: int) -> None:
+        """Remember that a story's version was published (never lowered; outlives the 16-day send records).
+
+        Kept under the notify function's own key prefix (``IDEMPOTENCY#notify``, sort key ``SENT#<id>``),
+        the only part of the table it may write, and expiring with the items (400 days).
+        """
+        with _table_errors("UpdateItem"):
+            try:
+                self.client.update_item(
+                    TableName=self.table,
+                    Key={PK: {"S": IDEMPOTENCY_PK}, SK: {"S": SENT_PREFIX + story_id}},
+                    UpdateExpression="SET #v = :v, #exp = :exp",
+                    ConditionExpression="attribute_not_exists(#v) OR #v < :v",
+                    ExpressionAttributeNames={"#v": "sent_version", "#exp": TTL_ATTRIBUTE},
+                    ExpressionAttributeValues={
+                        ":v": {"N": str(version)},
+                        ":exp": {"N": str(self._expiry(SENT_TTL_DAYS))},
+                    },
+                )
+            except ClientError as exc:
+                if exc.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
+                    raise  # a later version was marked already: nothing to do
+
+    def sent_versions(self, story_ids: Sequence[str]) -> dict[str, int]:
+        """Story id -> the highest version published, for the stories with a send marker."""
+        keys = [{PK: {"S": IDEMPOTENCY_PK}, SK: {"S": SENT_PREFIX + sid}} for sid in dict.fromkeys(story_ids)]
+        rows = self._batch_get(keys, ConsistentRead=True) if keys else []
+        return {row[SK]["S"][len(SENT_PREFIX) :]: int(row["sent_version"]["N"]) for row in rows}
 
     def feed_state(self, url: str) -> FeedState:
         """The remembered validators and failure count of a source."""

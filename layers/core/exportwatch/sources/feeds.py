@@ -15,8 +15,8 @@ from __future__ import annotations
 import hashlib
 import io
 import re
-import time
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import feedparser
@@ -45,10 +45,14 @@ class ParsedFeed:
 
 
 def _entry_date(entry: Any) -> str:
+    """The entry's day (``YYYY-MM-DD``); one that is no calendar day (year 10000 after a zone shift) is none."""
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
         value = entry.get(key)
         if value:
-            return time.strftime("%Y-%m-%d", value)
+            try:
+                return date(value.tm_year, value.tm_mon, value.tm_mday).isoformat()
+            except (ValueError, TypeError, AttributeError):
+                continue
     return ""
 
 

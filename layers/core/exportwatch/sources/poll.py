@@ -11,7 +11,7 @@ import time
 import urllib.parse
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics
@@ -20,15 +20,15 @@ from aws_lambda_powertools.metrics import MetricUnit
 from exportwatch.classify.parties import watch_keys
 from exportwatch.entity_list.documents import read_rule_text
 from exportwatch.models import FeedState, Item
-from exportwatch.ports import StateStore, StoreError
+from exportwatch.ports import ItemTooLarge, StateStore, StoreError
 from exportwatch.settings import Settings
 from exportwatch.sources import federal_register
 from exportwatch.sources.feeds import ParseError, parse_feed
 from exportwatch.sources.fetch import FetchError, Response, fetch
-from exportwatch.stories.ingest import IngestPolicy, IngestReport, TextReader, ingest
+from exportwatch.stories.ingest import IngestPolicy, IngestReport, OutOfTime, TextReader, ingest
 
 logger = Logger(child=True)
-MAX_PAGES = 5
+MAX_PAGES = 20  # 100 documents a page: more than BIS publishes in the longest look-back (60 days)
 Fetcher = Callable[..., Response]
 
 
@@ -73,17 +73,33 @@ def _poll_source(
     report: PollReport,
     load: Callable[[FeedState], tuple[Response | None, list[Item], str]],
     *,
-    policy: IngestPolicy | None,
+    policy: IngestPolicy | None | Callable[[FeedState], IngestPolicy | None],
     now: Callable[[], datetime],
     texts: TextReader | None = None,
+    deadline: float | None = None,
 ) -> None:
     state = store.feed_state(name)
     try:
         response, items, warning = load(state)
         unchanged = response is not None and response.not_modified
-        ingested = None if unchanged else ingest(items, store, policy=policy, now=now, texts=texts)
-    except (FetchError, ParseError, federal_register.ResponseError) as exc:
-        reason = exc.reason if isinstance(exc, FetchError) else "parse_error"
+        if not unchanged and deadline is not None and time.monotonic() >= deadline:
+            raise OutOfTime()  # fetching and parsing took the time the items would need
+        chosen = policy(state) if callable(policy) else policy
+        ingested = None if unchanged else ingest(items, store, policy=chosen, now=now, texts=texts, deadline=deadline)
+    except OutOfTime:
+        # Not the source's failure: its cursor stays, so the next schedule fetches it again and skips
+        # what this poll stored.
+        logger.warning("source skipped: the invocation ran out of time", extra={"source": name})
+        report.sources.append(SourceOutcome(name, "skipped", reason="out_of_time"))
+        return
+    except (FetchError, ParseError, federal_register.ResponseError, ItemTooLarge) as exc:
+        reason = (
+            exc.reason
+            if isinstance(exc, FetchError)
+            else "item_too_large"
+            if isinstance(exc, ItemTooLarge)
+            else "parse_error"
+        )
         _failed(name, state, store, report, reason, exc)
         return
     except StoreError:
@@ -172,8 +188,28 @@ def poll_feeds(
             )
             return response, list(parsed.items), parsed.warning
 
-        _poll_source(url, store, report, load, policy=policy, now=now)
+        _poll_source(url, store, report, load, policy=policy, now=now, deadline=deadline)
     return report
+
+
+MAX_LOOKBACK_DAYS = 60  # an outage longer than this loses documents: the alarm has fired for weeks by then
+
+
+def look_back_from(state: FeedState, now: datetime, lookback_days: int) -> date:
+    """The first publication day to ask the Federal Register for.
+
+    The fixed look-back, widened to the day before the last successful poll, so documents published
+    during an outage (the API down, the function failing) are still fetched; never more than
+    ``MAX_LOOKBACK_DAYS`` back. Documents seen before are skipped as seen, without classification.
+    """
+    since = (now - timedelta(days=lookback_days)).date()
+    try:
+        last = datetime.fromisoformat(state.last_success).date() if state.last_success else None
+    except ValueError:
+        last = None
+    if last is not None and last - timedelta(days=1) < since:
+        since = max(last - timedelta(days=1), (now - timedelta(days=MAX_LOOKBACK_DAYS)).date())
+    return since
 
 
 def poll_federal_register(
@@ -193,11 +229,10 @@ def poll_federal_register(
     alert names the parties.
     """
     report = PollReport()
-    since = (now() - timedelta(days=lookback_days)).date()
     texts = functools.partial(read_rule_text, store=store, fetcher=fetcher, base=base, now=now)
 
     def load_documents(state: FeedState) -> tuple[Response | None, list[Item], str]:
-        url = federal_register.documents_url(base, agency, since)
+        url = federal_register.documents_url(base, agency, look_back_from(state, now(), lookback_days))
         items: list[Item] = []
         problems: list[str] = []
         first: Response | None = None
@@ -230,12 +265,20 @@ def poll_federal_register(
         )
         return response, items, "; ".join(problems)[:300]
 
-    for name, load in (
-        ("federal_register:documents", load_documents),
-        ("federal_register:public_inspection", load_public_inspection),
-    ):
+    def documents_policy(state: FeedState) -> IngestPolicy | None:
+        """After an outage, documents published since the last success are news, not an archive."""
+        if policy is None or policy.max_age_days <= 0:
+            return policy
+        days = (now().date() - look_back_from(state, now(), lookback_days)).days + 1
+        return replace(policy, max_age_days=max(policy.max_age_days, days))
+
+    sources: tuple[tuple[str, Callable[..., Any], Any], ...] = (
+        ("federal_register:documents", load_documents, documents_policy),
+        ("federal_register:public_inspection", load_public_inspection, policy),
+    )
+    for name, load, chosen in sources:
         if not _out_of_time(name, report, deadline):
-            _poll_source(name, store, report, load, policy=policy, now=now, texts=texts)
+            _poll_source(name, store, report, load, policy=chosen, now=now, texts=texts, deadline=deadline)
 
     return report
 

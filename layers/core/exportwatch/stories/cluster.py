@@ -313,7 +313,9 @@ def merge(story: Story, analysis: Analysis, *, now: str) -> Story:
         same_label = [e for e in evidence if e.label == found.label]
         if len(same_label) < _EVIDENCE_PER_LABEL and all(e.text != found.text for e in same_label):
             evidence.append(found)
-    sources = story.sources if any(s.id == item.id for s in story.sources) else story.sources + (_source(item),)
+    known = any(s.id == item.id for s in story.sources)  # an update in place: its entry shows the new title
+    sources = tuple(_source(item) if s.id == item.id else s for s in story.sources) if known else story.sources
+    sources = sources if known else story.sources + (_source(item),)
     severity = max(story.severity, classification.severity, key=lambda s: _SEVERITY_RANK[s])
     return replace(
         story,

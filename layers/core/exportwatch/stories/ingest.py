@@ -7,6 +7,7 @@ it. The story's ``version`` going up is what makes ``notify`` send; this module 
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
@@ -16,7 +17,8 @@ from aws_lambda_powertools import Logger
 from exportwatch.classify.dates import to_date
 from exportwatch.entity_list.documents import names_entries
 from exportwatch.models import Item, RuleText, Story
-from exportwatch.ports import ItemAlreadyStored, StoreError, StoryChanged, StoryStore, Versioned
+from exportwatch.ports import ItemAlreadyStored, StoreError, StoryChanged, StoryStore, Versioned, week_of
+from exportwatch.stories.bounds import bound
 from exportwatch.stories.cluster import LATE_DAYS, RULE_LAG_DAYS, Analysis, analyse, find_story, merge, new_story
 
 logger = Logger(child=True)
@@ -80,6 +82,15 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+class OutOfTime(Exception):  # an outcome, not a failure
+    """The invocation's deadline passed mid-ingestion: what is stored stays, the rest waits for the next poll."""
+
+
+def _check(deadline: float | None) -> None:
+    if deadline is not None and time.monotonic() >= deadline:
+        raise OutOfTime()
+
+
 def ingest(
     items: Sequence[Item],
     store: StoryStore,
@@ -87,6 +98,7 @@ def ingest(
     policy: IngestPolicy | None = None,
     now: Callable[[], datetime] = _utc_now,
     texts: TextReader | None = None,
+    deadline: float | None = None,
 ) -> IngestReport:
     """Store the new items among ``items`` and create or update their stories.
 
@@ -99,13 +111,24 @@ def ingest(
     identity keys in one batch read, and the candidates published around it in one query per year.
     Items of one batch that report the same event are grouped first and written together, so a
     story that three outlets report in the same poll alerts once, with three sources.
+
+    Past ``deadline`` (``time.monotonic()``) it raises ``OutOfTime`` between items and between
+    writes: what was written is complete (each write is one transaction), the rest is unseen.
     """
     policy = policy or IngestPolicy()
     report = IngestReport(received=len(items))
+    items = [_plausible(item, now()) for item in items]
     unique = list({item.id: item for item in items}.values())
-    known = store.seen([item.id for item in unique])
-    report.already_seen = len(items) - len(unique) + len(known)
-    fresh = [item for item in unique if item.id not in known]
+    stored = store.stored_items([item.id for item in unique])
+    # An item stored with another fingerprint was updated in place (a teaser, then the full text): it is
+    # analysed again and may change its story. A row from before fingerprints counts as unchanged.
+    replacing = {
+        item.id: stored[item.id]
+        for item in unique
+        if item.id in stored and stored[item.id][0] and stored[item.id][0] != item.fingerprint
+    }
+    fresh = [item for item in unique if item.id not in stored or item.id in replacing]
+    report.already_seen = len(items) - len(fresh)
     # Official documents first: a rule and the news about it in one poll make one story started by
     # the rule, not a news story followed by a "now official" update a second later.
     fresh.sort(key=lambda i: (not i.official, i.published, i.id))
@@ -116,13 +139,14 @@ def ingest(
     relevant: list[Analysis] = []
     followers: list[Analysis] = []
     for item in fresh:
+        _check(deadline)
         stale = bool(oldest and item.published and item.published < oldest)
         analysis = None if stale else analyse(item, watched=policy.watched)
         if analysis is not None and analysis.relevant:
             relevant.append(analysis)
         elif analysis is not None and analysis.may_follow:
             followers.append(analysis)  # may follow a story it clearly reports; never starts one
-        elif not store.mark_seen(item):
+        elif not store.mark_seen(item, replacing=replacing.get(item.id)):
             report.already_seen += 1
         elif stale:
             report.stale += 1
@@ -130,18 +154,30 @@ def ingest(
             report.irrelevant += 1
     if relevant or followers:
         read = _read_texts(relevant, texts)
-        batch = _Batch.read(store, relevant + followers, stamp)
+        homes = {item_id: story_id for item_id, (_fp, story_id) in replacing.items() if story_id}
+        batch = _Batch.read(store, relevant + followers, stamp, homes)
         for analysis in relevant:
             batch.place(analysis)
         for analysis in followers:
             if batch.follow(analysis):
                 continue
-            if not store.mark_seen(analysis.item):
+            if not store.mark_seen(analysis.item, replacing=replacing.get(analysis.item.id)):
                 report.already_seen += 1
             else:
                 report.irrelevant += 1
+        previous = {item_id: fingerprint for item_id, (fingerprint, _sid) in replacing.items()}
         for group in batch.groups.values():
-            _persist(group, store, report, stamp=stamp, ttl_days=policy.ttl_days, texts=read)
+            _check(deadline)
+            _persist(
+                group,
+                store,
+                report,
+                stamp=stamp,
+                ttl_days=policy.ttl_days,
+                previous=previous,
+                batch=batch,
+                texts=read,
+            )
     return report
 
 
@@ -176,6 +212,26 @@ def with_entries(story: Story, members: Sequence[Analysis], texts: dict[str, Rul
     return story
 
 
+EARLIEST_DAY = "1990-01-01"  # before the Entity List existed: no export-control news is dated earlier
+FUTURE_DAYS = 366  # public inspection runs days ahead of publication; a year ahead is a typo or hostile
+
+
+def _plausible(item: Item, now: datetime) -> Item:
+    """The item with its publication day dropped if no real report could have it (year 9999, year 1).
+
+    Such a day would otherwise become a story's publication day (index keys, candidate reads, the
+    age limit, rendering); undated, the item is treated as published when first seen.
+    """
+    day = to_date(item.published)
+    latest = (now + timedelta(days=FUTURE_DAYS)).date()
+    if item.published and (day is None or item.published[:10] < EARLIEST_DAY or day > latest):
+        logger.warning(
+            "implausible publication date dropped", extra={"item_id": item.id[:200], "published": item.published[:20]}
+        )
+        return replace(item, published="")
+    return item
+
+
 @dataclass(slots=True)
 class _Group:
     """The new items of one batch that belong to one story, and that story before and after them."""
@@ -194,12 +250,15 @@ class _Group:
         self.members.append(analysis)
 
     def final(self) -> Story:
-        """The story to write: version 1 if new, one more than stored on a material change, else as stored."""
+        """The story to write: version 1 if new, one more than stored on a material change, else as stored.
+
+        Bounded in size (``stories.bounds``): a feed's long entries never make the record too large to store.
+        """
         if self.base is None:
-            return replace(self.story, version=1, changes=("new",))
+            return bound(replace(self.story, version=1, changes=("new",)))
         if self.changes:
-            return replace(self.story, version=self.base.version + 1, changes=tuple(self.changes))
-        return replace(self.story, version=self.base.version, changes=self.base.changes)
+            return bound(replace(self.story, version=self.base.version + 1, changes=tuple(self.changes)))
+        return bound(replace(self.story, version=self.base.version, changes=self.base.changes))
 
     def new_keys(self) -> list[str]:
         """The identity keys of the members that the stored story does not own yet."""
@@ -222,6 +281,18 @@ def _days_around(analyses: Sequence[Analysis], stamp: str) -> tuple[str, str]:
     return (min(days) - back).isoformat(), (max(days) + ahead).isoformat()
 
 
+def _days_near(analyses: Sequence[Analysis], stamp: str) -> list[str]:
+    """The days a story joined by these items may be published on: a rule's lag around each item's day.
+
+    Not the whole span of the batch: a feed mixing 2019 and 2025 items reads some days, not six years.
+    """
+    first, last = _days_around(analyses, stamp)
+    today = date.fromisoformat(stamp[:10])
+    items = {to_date(a.item.published) or today for a in analyses}
+    near = {day + timedelta(days=n) for day in items for n in range(-RULE_LAG_DAYS, RULE_LAG_DAYS + 1)}
+    return sorted(d for d in (day.isoformat() for day in near) if first <= d <= last)
+
+
 @dataclass(slots=True)
 class _Batch:
     """The stored stories a batch may join, read once, and the groups the batch forms."""
@@ -229,19 +300,48 @@ class _Batch:
     owners: dict[str, Versioned]
     candidates: dict[str, Versioned]
     stamp: str
+    homes: dict[str, str] = field(default_factory=dict)  # item updated in place -> the story it is in
+    counts: dict[str, int] = field(default_factory=dict)  # stories per publication week, as read
     groups: dict[str, _Group] = field(default_factory=dict)
 
     @classmethod
-    def read(cls, store: StoryStore, analyses: Sequence[Analysis], stamp: str) -> _Batch:
+    def read(
+        cls, store: StoryStore, analyses: Sequence[Analysis], stamp: str, homes: dict[str, str] | None = None
+    ) -> _Batch:
+        homes = {a.item.id: homes[a.item.id] for a in analyses if homes and a.item.id in homes}
         owners = dict(store.stories_for_keys([k for a in analyses for k in a.keys]))
-        candidates = {found[0].story_id: found for found in store.stories_published(*_days_around(analyses, stamp))}
+        window = store.story_window(*_days_around(analyses, stamp), days=_days_near(analyses, stamp))
+        candidates = {found[0].story_id: found for found in window.stories}
         # A key owner was read consistently; it wins over the (eventually consistent) index row.
         candidates.update({found[0].story_id: found for found in owners.values()})
-        return cls(owners, candidates, stamp)
+        for story_id in dict.fromkeys(homes.values()):
+            home = store.get_story(story_id)
+            if home is not None:
+                candidates[story_id] = home
+        return cls(owners, candidates, stamp, homes, dict(window.counts))
+
+    def window_for(self, group: _Group) -> dict[str, int] | None:
+        """The week counts a new story's creation is conditioned on: the weeks its items' candidates come from.
+
+        Two pollers firing in the same second each read no story for an event and would each start one;
+        with these counts in the condition, the second creation fails, re-reads, and joins the first.
+        """
+        if group.base is not None:
+            return None
+        lag = timedelta(days=RULE_LAG_DAYS)
+        days = {to_date(d) for d in [group.story.published, *(m.item.published for m in group.members)]}
+        weeks = {week_of((day + n * lag / 2).isoformat()) for day in days if day for n in (-2, -1, 0, 1, 2)}
+        return {w: self.counts[w] for w in sorted(weeks) if w in self.counts}
+
+    def created(self, story: Story) -> None:
+        """Count a story this batch created, so its next creations check against it."""
+        week = week_of(story.published)
+        if week in self.counts:
+            self.counts[week] += 1
 
     def place(self, analysis: Analysis) -> None:
         """Put an item into the group of its story: one of this batch's, a stored one, or a new one."""
-        story = self._owner(analysis) or find_story(self._stories(), analysis)
+        story = self._home(analysis) or self._owner(analysis) or find_story(self._stories(), analysis)
         if story is None:
             created = new_story(analysis, now=self.stamp)
             self.groups[created.story_id] = _Group(None, None, created, [analysis])
@@ -254,7 +354,7 @@ class _Batch:
 
     def follow(self, analysis: Analysis) -> bool:
         """Record an unlabelled item as a silent source of the story it clearly reports, if any."""
-        story = self._owner(analysis) or find_story(self._stories(), analysis)
+        story = self._home(analysis) or self._owner(analysis) or find_story(self._stories(), analysis)
         if story is None:
             return False
         group = self.groups.get(story.story_id)
@@ -263,6 +363,13 @@ class _Batch:
             group = self.groups[story.story_id] = _Group(base, rev, base)
         group.join(analysis, self.stamp)
         return True
+
+    def _home(self, analysis: Analysis) -> Story | None:
+        """The story an item updated in place already belongs to."""
+        story_id = self.homes.get(analysis.item.id, "")
+        if story_id in self.groups:
+            return self.groups[story_id].story
+        return self.candidates[story_id][0] if story_id in self.candidates else None
 
     def _owner(self, analysis: Analysis) -> Story | None:
         for key in analysis.keys:
@@ -279,7 +386,15 @@ class _Batch:
 
 
 def _persist(
-    group: _Group, store: StoryStore, report: IngestReport, *, stamp: str, ttl_days: int, texts: dict[str, RuleText]
+    group: _Group,
+    store: StoryStore,
+    report: IngestReport,
+    *,
+    stamp: str,
+    ttl_days: int,
+    previous: dict[str, str],
+    batch: _Batch,
+    texts: dict[str, RuleText],
 ) -> None:
     """Write a group as one transaction; on any conflict, fall back to one item at a time."""
     story = with_entries(group.final(), group.members, texts)
@@ -292,16 +407,22 @@ def _persist(
                 new_keys=group.new_keys(),
                 labels=[m.classification.labels for m in group.members],
                 ttl_days=ttl_days,
+                replacing={m.item.id: previous[m.item.id] for m in group.members if m.item.id in previous},
+                window=batch.window_for(group),
             )
         except (ItemAlreadyStored, StoryChanged):
             logger.info("story or item changed concurrently, storing one by one", extra={"story_id": story.story_id})
         else:
+            if group.base is None:
+                batch.created(story)
             report.stored += len(group.members)
             report.count(story, group.base)
             report.story_of.update({m.item.id: story.story_id for m in group.members})
             return
     for member in group.members:
-        _store_one(member, store, report, stamp=stamp, ttl_days=ttl_days, texts=texts)
+        _store_one(
+            member, store, report, stamp=stamp, ttl_days=ttl_days, previous=previous, homes=batch.homes, texts=texts
+        )
 
 
 def _store_one(
@@ -311,12 +432,23 @@ def _store_one(
     *,
     stamp: str,
     ttl_days: int,
+    previous: dict[str, str],
+    homes: dict[str, str],
     texts: dict[str, RuleText],
 ) -> None:
     """Store one item after a conflict: read its story afresh and retry while others keep changing it."""
+    item_id = analysis.item.id
     for _attempt in range(_MAX_ATTEMPTS):
-        batch = _Batch.read(store, [analysis], stamp)
-        batch.place(analysis)
+        batch = _Batch.read(store, [analysis], stamp, homes)
+        if analysis.relevant:
+            batch.place(analysis)
+        elif not batch.follow(analysis):  # an unlabelled follower whose story moved away: remember it only
+            stored = (previous[item_id], homes.get(item_id, "")) if item_id in previous else None
+            if store.mark_seen(analysis.item, replacing=stored):
+                report.irrelevant += 1
+            else:
+                report.already_seen += 1
+            return
         (group,) = batch.groups.values()
         story = with_entries(group.final(), group.members, texts)
         try:
@@ -327,6 +459,8 @@ def _store_one(
                 new_keys=group.new_keys(),
                 labels=[analysis.classification.labels],
                 ttl_days=ttl_days,
+                replacing={item_id: previous[item_id]} if item_id in previous else {},
+                window=batch.window_for(group),
             )
         except ItemAlreadyStored:
             report.already_seen += 1
