@@ -110,7 +110,7 @@ eval: install  ## Classification and clustering on the training sets and the fro
 	@echo "== stories, held-out (frozen; never tuned on)"
 	@$(BIN)/exportwatch cluster-eval tests/fixtures/heldout/stories.jsonl
 	@echo "== screening, pairs built from real Entity List names and aliases"
-	@$(BIN)/python -m exportwatch_cli.screening tests/fixtures/screening/pairs.jsonl
+	@$(BIN)/python -m exportwatch_cli.watchlist_files tests/fixtures/screening/pairs.jsonl
 
 cost: install  ## The monthly AWS bill, modelled from the calls the handlers make on moto (docs/cost.md)
 	@$(BIN)/python bench/cost.py 2>/dev/null | grep -v '^{"level'
