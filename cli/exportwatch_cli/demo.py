@@ -117,7 +117,8 @@ def local_stack(
             "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing",
             "AWS_DEFAULT_REGION": REGION, "AWS_REGION": REGION,
         }))  # fmt: skip
-        stack.enter_context(mock_aws())
+        # Keep boto3's default session (and the service models it has loaded) from one stack to the next.
+        stack.enter_context(mock_aws(config={"core": {"reset_boto3_session": False}}))
         server = stack.enter_context(SampleServer(routes if routes is not None else sample_routes()))
         dynamodb = boto3.client("dynamodb", region_name=REGION)
         sns = boto3.client("sns", region_name=REGION)

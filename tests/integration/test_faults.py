@@ -273,22 +273,25 @@ def run(seed: int | None, *, hostile: bool = False) -> Outcome:
             )
         stack.server.routes = {path: faults.http(route) for path, route in stack.server.routes.items()}
         boto3.DEFAULT_SESSION.events.register_first("before-send.*.*", faults.before_send)
-        # notify's retries come after the failed invocation ended: its in-progress records have expired
-        context = FakeLambdaContext(remaining_millis=1)
-        dead: list[list[dict[str, Any]]] = []
-        # Phase 1: the samples. Phase 2: the TGL rule is published, so the seeds' story becomes
-        # official (version 2: one update that must arrive once too).
-        _poll_until_settled(stack, faults, context, dead, seed, {*feeds, *REGISTER_SOURCES}, racing=hostile)
-        stack.server.routes["/api/v1/documents.json"] = faults.http(Route(OFFICIAL_TGL, "application/json"))
-        _poll_until_settled(stack, faults, context, dead, seed, {"federal_register:documents"}, racing=hostile)
-        before = _count(stack.inbox())
-        if dead:  # the operator replays what failed every retry (the faults are over by then)
-            send, idempotency = idempotent_sender(
-                clients.sns(), os.environ["ALERTS_TOPIC_ARN"], clients.dynamodb(), "exportwatch-demo"
-            )
-            idempotency.register_lambda_context(OutsideLambda(millis=1))
-            replay(Store(clients.dynamodb(), "exportwatch-demo"), send, since="2000-01-01")
-        after = _count(stack.inbox())
+        try:
+            # notify's retries come after the failed invocation ended: its in-progress records have expired
+            context = FakeLambdaContext(remaining_millis=1)
+            dead: list[list[dict[str, Any]]] = []
+            # Phase 1: the samples. Phase 2: the TGL rule is published, so the seeds' story becomes
+            # official (version 2: one update that must arrive once too).
+            _poll_until_settled(stack, faults, context, dead, seed, {*feeds, *REGISTER_SOURCES}, racing=hostile)
+            stack.server.routes["/api/v1/documents.json"] = faults.http(Route(OFFICIAL_TGL, "application/json"))
+            _poll_until_settled(stack, faults, context, dead, seed, {"federal_register:documents"}, racing=hostile)
+            before = _count(stack.inbox())
+            if dead:  # the operator replays what failed every retry (the faults are over by then)
+                send, idempotency = idempotent_sender(
+                    clients.sns(), os.environ["ALERTS_TOPIC_ARN"], clients.dynamodb(), "exportwatch-demo"
+                )
+                idempotency.register_lambda_context(OutsideLambda(millis=1))
+                replay(Store(clients.dynamodb(), "exportwatch-demo"), send, since="2000-01-01")
+            after = _count(stack.inbox())
+        finally:  # boto3's session outlives the stack: the next schedule brings its own faults
+            boto3.DEFAULT_SESSION.events.unregister("before-send.*.*", faults.before_send)
     received = {name: before[name] + after[name] for name in before}
     return Outcome(before, received, len(dead), faults.injected)
 

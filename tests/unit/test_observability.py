@@ -13,6 +13,7 @@ from tests.helpers import ROOT
 
 
 def published(metrics: SelectiveMetrics, capsys: pytest.CaptureFixture[str]) -> set[str]:
+    metrics.clear_metrics()  # Powertools metrics share one set across instances: start from none
     metrics.add_metric(name="FeedsPolled", unit=MetricUnit.Count, value=3)
     metrics.add_metric(name="SourceFailureStreak", unit=MetricUnit.Count, value=1)
     metrics.flush_metrics()

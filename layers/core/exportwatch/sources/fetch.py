@@ -264,8 +264,12 @@ class _PinnedHTTPHandler(urllib.request.HTTPHandler):
         return self.do_open(connection, req)
 
 
+@functools.cache
 def _tls_context() -> ssl.SSLContext:
-    """The default verifying context (as http.client makes it), with sockets that keep the deadline."""
+    """The default verifying context (as http.client makes it), with sockets that keep the deadline.
+
+    Made once per container: loading the trust store costs more than many a fetch.
+    """
     context = ssl.create_default_context()
     context.set_alpn_protocols(["http/1.1"])
     context.sslsocket_class = _DeadlineSSLSocket
