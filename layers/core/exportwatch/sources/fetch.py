@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import http.client
 import ipaddress
+import os
 import random
 import socket
 import ssl
@@ -264,12 +265,17 @@ class _PinnedHTTPHandler(urllib.request.HTTPHandler):
         return self.do_open(connection, req)
 
 
-@functools.cache
 def _tls_context() -> ssl.SSLContext:
     """The default verifying context (as http.client makes it), with sockets that keep the deadline.
 
-    Made once per container: loading the trust store costs more than many a fetch.
+    Made once per trust store (``SSL_CERT_FILE``, ``SSL_CERT_DIR``), so once per container: loading
+    the trust store costs more than many a fetch.
     """
+    return _tls_context_for(os.environ.get("SSL_CERT_FILE", ""), os.environ.get("SSL_CERT_DIR", ""))
+
+
+@functools.cache
+def _tls_context_for(_cafile: str, _capath: str) -> ssl.SSLContext:
     context = ssl.create_default_context()
     context.set_alpn_protocols(["http/1.1"])
     context.sslsocket_class = _DeadlineSSLSocket
