@@ -172,11 +172,22 @@ class Gazetteer:
         found: dict[int, None] = {}
         resume = 0
         # A name starts with a capital or a digit: only there does a walk down the trie begin.
-        for start in (m.start() for m in _NAME_START.finditer(text)):
+        root = self._root
+        for capital in _NAME_START.finditer(text):
+            start = capital.start()
             if start < resume:
                 continue
-            node, best = self._root, None
-            for match in _WORD.finditer(lowered, start):
+            first = _WORD.match(lowered, start)
+            if first is None:
+                continue
+            token = _SPELLING.get(first.group(), first.group()) if spelled else first.group()
+            node = root.get(token)
+            if node is None:  # most capitalised words start no listed name: no walk
+                continue
+            best = None
+            if _END in node and (_CAPS not in node or text[start : first.end()].isupper()):
+                best = (first.end(), int(node[_END]))
+            for match in _WORD.finditer(lowered, first.end()):
                 token = _SPELLING.get(match.group(), match.group()) if spelled else match.group()
                 child = node.get(token)
                 if child is None:
