@@ -5,39 +5,18 @@ Logic is unit-tested on ``MemoryStore``; these checks are what make that stand-i
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
-from datetime import UTC, datetime
 
-import boto3
 import pytest
-from moto import mock_aws
 
-from exportwatch.aws.store import Store
 from exportwatch.models import FeedState, Item
 from exportwatch.ports import ItemAlreadyStored, StoryChanged, week_of
 from exportwatch.stories.cluster import analyse, new_story
 from exportwatch.stories.ingest import ingest
-from exportwatch_cli.local import create_table, load_template
-from exportwatch_cli.memory import MemoryStore
-from tests.helpers import CORPUS, ROOT, read_jsonl
+from tests.contract.conftest import clock
+from tests.helpers import CORPUS, read_jsonl
 
 NOW = "2019-11-22T12:00:00+00:00"
-
-
-def clock() -> datetime:
-    return datetime(2019, 11, 22, 12, tzinfo=UTC)
-
-
-@pytest.fixture(params=["memory", "dynamodb"])
-def store(request: pytest.FixtureRequest) -> Iterator[Store | MemoryStore]:
-    if request.param == "memory":
-        yield MemoryStore()
-        return
-    with mock_aws():
-        client = boto3.client("dynamodb", region_name="us-east-1")
-        create_table(client, load_template(ROOT / "template.yaml"), "contract")
-        yield Store(client, "contract", now=clock)
 
 
 def seeds() -> list[Item]:

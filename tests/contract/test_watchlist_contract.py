@@ -2,29 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import UTC, datetime
-
-import boto3
-import pytest
-from moto import mock_aws
-
 from exportwatch.aws.store import Store
-from exportwatch_cli.local import create_table, load_template
 from exportwatch_cli.memory import MemoryStore
 from exportwatch_cli.screening import Counterparty
-from tests.helpers import ROOT
-
-
-@pytest.fixture(params=["memory", "dynamodb"])
-def store(request: pytest.FixtureRequest) -> Iterator[Store | MemoryStore]:
-    if request.param == "memory":
-        yield MemoryStore()
-        return
-    with mock_aws():
-        client = boto3.client("dynamodb", region_name="us-east-1")
-        create_table(client, load_template(ROOT / "template.yaml"), "contract")
-        yield Store(client, "contract", now=lambda: datetime(2026, 11, 28, tzinfo=UTC))
 
 
 def parties(count: int, suffix: str = "") -> list[Counterparty]:

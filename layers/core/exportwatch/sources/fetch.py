@@ -225,7 +225,9 @@ def _pinned_socket(
     return sock
 
 
-class _PinnedHTTPConnection(http.client.HTTPConnection):
+class _Pinned:
+    """What a connection needs to connect only to a checked address, within the fetch's deadline."""
+
     def __init__(
         self, *args: Any, allow_loopback: bool = False, deadline: _Deadline | None = None, **kwargs: Any
     ) -> None:
@@ -233,18 +235,13 @@ class _PinnedHTTPConnection(http.client.HTTPConnection):
         self.allow_loopback = allow_loopback
         self.deadline = deadline
 
+
+class _PinnedHTTPConnection(_Pinned, http.client.HTTPConnection):
     def connect(self) -> None:
         self.sock = _pinned_socket(self.host, self.port, self.timeout, "http", self.allow_loopback, self.deadline)
 
 
-class _PinnedHTTPSConnection(http.client.HTTPSConnection):
-    def __init__(
-        self, *args: Any, allow_loopback: bool = False, deadline: _Deadline | None = None, **kwargs: Any
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        self.allow_loopback = allow_loopback
-        self.deadline = deadline
-
+class _PinnedHTTPSConnection(_Pinned, http.client.HTTPSConnection):
     def connect(self) -> None:
         sock = _pinned_socket(self.host, self.port, self.timeout, "https", self.allow_loopback, self.deadline)
         self.sock = self._context.wrap_socket(sock, server_hostname=self.host)  # type: ignore[attr-defined]
