@@ -10,11 +10,11 @@ import argparse
 import csv
 import json
 import os
-import re
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
+
+from exportwatch_cli.jsonlines import json_lines
 
 EXIT_USAGE = 2
 
@@ -32,40 +32,6 @@ def _open(path: str) -> IO[str]:
         raise CliError(f"cannot read {path}: {exc.strerror}") from exc
 
 
-_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
-
-
-def _json_lines(stream: IO[str]) -> Iterator[tuple[int, Any, str | None]]:
-    r"""Yield (line number, value, error) for each non-blank line.
-
-    A line that is not JSON, nests too deeply for the parser, or escapes a lone UTF-16 surrogate
-    (``"\ud800"``: no character, and unprintable as UTF-8) is an error on its line; the next lines go on.
-    """
-    for number, line in enumerate(stream, start=1):
-        if not line.strip():
-            continue
-        try:
-            value = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield number, None, f"line {number}: not JSON ({exc.msg})"
-            continue
-        except RecursionError:
-            yield number, None, f"line {number}: JSON nested too deeply"
-            continue
-        if _SURROGATE_ESCAPE.search(line) and not _encodable(value):
-            yield number, None, f"line {number}: a string holds a lone surrogate escape (not a character)"
-            continue
-        yield number, value, None
-
-
-def _encodable(value: Any) -> bool:
-    try:
-        json.dumps(value, ensure_ascii=False).encode("utf-8")
-    except (UnicodeEncodeError, RecursionError):
-        return False
-    return True
-
-
 def _emit(data: dict[str, Any]) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
 
@@ -76,7 +42,7 @@ def cmd_classify(args: argparse.Namespace) -> int:
     from exportwatch.models import InputError, Item
 
     with _open(args.file) as stream:
-        for number, data, error in _json_lines(stream):
+        for number, data, error in json_lines(stream):
             ident = data.get("id") if isinstance(data, dict) else None
             if error is None:
                 try:
@@ -96,7 +62,7 @@ def _read_items(path: str) -> list[tuple[int, Any, str | None]]:
     from exportwatch.models import InputError, Item
 
     with _open(path) as stream:
-        rows = list(_json_lines(stream))
+        rows = list(json_lines(stream))
     items: list[tuple[int, Any, str | None]] = []
     for number, data, error in rows:
         if error is None:
@@ -127,7 +93,7 @@ def cmd_cluster_eval(args: argparse.Namespace) -> int:
     from exportwatch_cli.evaluate import cluster_by_ingestion, pairwise_scores
 
     with _open(args.file) as stream:
-        rows = list(_json_lines(stream))
+        rows = list(json_lines(stream))
     bad = [error or f"line {number}: not a JSON object" for number, data, error in rows if not isinstance(data, dict)]
     if bad:
         raise CliError(f"{len(bad)} unusable line(s), e.g. {bad[0]}")
@@ -195,7 +161,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     records = []
     for path in args.files:
         with _open(path) as stream:
-            for _number, data, error in _json_lines(stream):
+            for _number, data, error in json_lines(stream):
                 if error is not None or not isinstance(data, dict):
                     raise CliError(f"{path}: {error or 'not an object'}")
                 records.append(data)

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import IO, Any
 
+from exportwatch_cli.jsonlines import json_lines
 from exportwatch_cli.screening import DEFAULT_THRESHOLD, Counterparty, Index, Listed, Match
 
 MAX_ROWS = 1_000_000
@@ -48,13 +49,9 @@ def read_watchlist(stream: IO[str]) -> list[Counterparty]:
 def read_entries(stream: IO[str]) -> list[Listed]:
     """JSON lines shaped as ``exportwatch entries`` prints them; every line must be an object with a name."""
     listed = []
-    for number, line in enumerate(stream, start=1):
-        if not line.strip():
-            continue
-        try:
-            data = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise WatchlistError(f"entries line {number}: not JSON ({exc.msg})") from exc
+    for number, data, error in json_lines(stream):
+        if error is not None:
+            raise WatchlistError(f"entries {error}")
         if not isinstance(data, dict) or not isinstance(data.get("name"), str) or not data["name"].strip():
             raise WatchlistError(f"entries line {number}: an object with a 'name' is expected")
         aliases = data.get("aliases") or []
