@@ -1,0 +1,136 @@
+"""Polling the Entity List itself: fetch (conditional) -> snapshot -> diff against the last -> stories.
+
+Why: a safety net for an Entity List rule the classifier missed. Once a day the list is fetched with the
+bounded fetcher, remembering the source's ETag and Last-Modified in its feed state, so an unchanged list
+costs one conditional request. The first snapshot only primes (nothing is alerted: every entry would be
+"new"). Later, each change joins the story of its rule or makes its own (``stories.list_changes``).
+
+Order of writes: the changes' stories first, then the snapshot, then the cursor. A crash in between makes the
+next poll diff against the older snapshot again; the repeated changes are the same items, found stored, so
+nothing is alerted twice and nothing is lost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, datetime
+
+from aws_lambda_powertools import Logger
+
+from exportwatch.entity_list.diff import REMOVE, by_rule, diff
+from exportwatch.entity_list.snapshot import ListFormatError, parse_csl_csv, snapshot_of
+from exportwatch.models import FeedState
+from exportwatch.ports import ItemTooLarge, ListStore, StoreError
+from exportwatch.sources.fetch import FetchError, Response
+from exportwatch.sources.poll import PollReport, SourceOutcome, _failed
+from exportwatch.stories.list_changes import ingest_list_changes
+
+logger = Logger(child=True)
+SOURCE_NAME = "entity_list"
+CSL_URL = "https://data.trade.gov/downloadable_consolidated_screening_list/v1/consolidated.csv"
+LIST_MAX_BYTES = 40 * 1024 * 1024  # the whole CSL CSV is about 17 MB (every US list); the Entity List part ~1 MB
+LIST_TIMEOUT = 90.0  # seconds for the whole download
+MAX_REMOVED_SHARE = 0.2  # a list that lost more than this share of its entries at once is a broken download
+
+
+class ImplausibleChange(Exception):
+    """The new list would remove too much at once: more likely a broken source than a rule."""
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def poll_entity_list(
+    url: str,
+    store: ListStore,
+    *,
+    fetcher: Callable[..., Response],
+    now: Callable[[], datetime] = _utc_now,
+    ttl_days: int = 400,
+) -> PollReport:
+    """Poll the list at ``url`` once: prime, do nothing (unchanged), or store its changes as stories."""
+    report = PollReport()
+    state = store.feed_state(url)
+    try:
+        outcome = _poll(url, state, store, report, fetcher=fetcher, now=now, ttl_days=ttl_days)
+    except (FetchError, ListFormatError, ImplausibleChange, ItemTooLarge) as exc:
+        reason = (
+            exc.reason
+            if isinstance(exc, FetchError)
+            else "parse_error"
+            if isinstance(exc, ListFormatError)
+            else "implausible_change"
+            if isinstance(exc, ImplausibleChange)
+            else "item_too_large"
+        )
+        _failed(SOURCE_NAME, state, store, report, reason, exc)
+        return report
+    except StoreError:
+        raise  # the table is failing: fail the invocation, the next schedule retries
+    except Exception as exc:  # a bug the list's data triggers: counted as this source's failure, alarmed on
+        logger.exception("list source failed on an unexpected error")
+        _failed(SOURCE_NAME, state, store, report, "internal", exc)
+        return report
+    report.sources.append(outcome)
+    return report
+
+
+def _poll(
+    url: str,
+    state: FeedState,
+    store: ListStore,
+    report: PollReport,
+    *,
+    fetcher: Callable[..., Response],
+    now: Callable[[], datetime],
+    ttl_days: int,
+) -> SourceOutcome:
+    recovered = state.failures > 0
+    response = fetcher(
+        url,
+        etag=state.etag,
+        last_modified=state.last_modified,
+        accept="text/csv, text/plain;q=0.5, */*;q=0.1",
+        max_bytes=LIST_MAX_BYTES,
+        total_timeout=LIST_TIMEOUT,
+        budget=LIST_TIMEOUT * 2,
+    )
+    if response.not_modified:
+        if recovered:
+            store.put_feed_state(replace(state, failures=0, last_error=""))
+        return SourceOutcome(SOURCE_NAME, "unchanged", recovered=recovered)
+    entries = parse_csl_csv(response.body)
+    if not entries:
+        raise ListFormatError("the list has no Entity List rows")
+    stamp = now().isoformat(timespec="seconds")
+    snapshot = snapshot_of(entries, source=url, taken=stamp)
+    previous = store.list_snapshot(url)
+    status, count = "ok", 0
+    if previous is None:
+        logger.info("first list snapshot stored: primes, alerts nothing", extra={"entries": len(entries)})
+        store.put_list_snapshot(snapshot)
+    elif previous.digest == snapshot.digest:
+        status = "unchanged"
+    else:
+        changed = diff(previous, snapshot)
+        removed = sum(e.action == REMOVE for e in changed)
+        if removed > MAX_REMOVED_SHARE * len(previous.entries):
+            raise ImplausibleChange(f"{removed} of {len(previous.entries)} entries would be removed at once")
+        changes = by_rule(changed, previous)
+        report.ingest.add(
+            ingest_list_changes(changes, store, source=url, url=url, now=lambda: stamp, ttl_days=ttl_days)
+        )
+        store.put_list_snapshot(snapshot)
+        count = len(changed)
+    store.put_feed_state(
+        FeedState(
+            url=url,
+            etag=response.etag,
+            last_modified=response.last_modified,
+            failures=0,
+            last_success=stamp,
+        )
+    )
+    return SourceOutcome(SOURCE_NAME, status, items=count, recovered=recovered)
