@@ -14,9 +14,9 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from exportwatch import settings
 from exportwatch.aws import clients
 from exportwatch.aws.store import Store
-from exportwatch.entity_list.poll import poll_entity_list
+from exportwatch.entity_list.poll import poll_entity_list, record_list_poll
 from exportwatch.observability import handler, metrics
-from exportwatch.sources.poll import deployment_options, record_poll, report_json
+from exportwatch.sources.poll import deployment_options, report_json
 
 
 @handler
@@ -30,5 +30,5 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         fetcher=options["fetcher"],
         ttl_days=config.item_ttl_days,
     )
-    record_poll(metrics, report)
-    return report_json(report)
+    record_list_poll(metrics, report)
+    return {**report_json(report), "stories_extended": report.ingest.stories_extended}

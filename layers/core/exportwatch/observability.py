@@ -30,7 +30,9 @@ class MaskingFormatter(LambdaPowertoolsFormatter):
         return mask(super().format(record))
 
 
-ALARMED_METRICS = frozenset({"SourceFailureStreak"})  # template.yaml's SourceFailingAlarm
+# template.yaml's SourceFailingAlarm, and EntityListFailingAlarm (the daily list source, alarmed apart so
+# that its once-a-day streak does not flap the alarm of the sources polled every few minutes)
+ALARMED_METRICS = frozenset({"SourceFailureStreak", "EntityListFailureStreak"})
 
 
 class SelectiveMetrics(Metrics):

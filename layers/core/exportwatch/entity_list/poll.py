@@ -16,7 +16,8 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from aws_lambda_powertools import Logger
+from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.metrics import MetricUnit
 
 from exportwatch.entity_list.diff import REMOVE, by_rule, diff
 from exportwatch.entity_list.snapshot import ListFormatError, parse_csl_csv, snapshot_of
@@ -134,3 +135,16 @@ def _poll(
         )
     )
     return SourceOutcome(SOURCE_NAME, status, items=count, recovered=recovered)
+
+
+def record_list_poll(metrics: Metrics, report: PollReport) -> None:
+    """Count a list poll: its outcome, the entries changed, the stories made or joined, the failure streak.
+
+    Not ``sources.poll.record_poll``: the list is polled daily, and its streak in ``SourceFailureStreak`` (whose
+    alarm looks at 15-minute periods of the frequent pollers) would raise that alarm and clear it a period later.
+    ``EntityListFailureStreak`` has a daily alarm of its own.
+    """
+    metrics.add_metric(name="EntityListFailureStreak", unit=MetricUnit.Count, value=report.worst_streak)
+    metrics.add_metric(name="EntityListChanged", unit=MetricUnit.Count, value=sum(s.items for s in report.sources))
+    metrics.add_metric(name="StoriesCreated", unit=MetricUnit.Count, value=len(report.ingest.stories_created))
+    metrics.add_metric(name="StoriesExtended", unit=MetricUnit.Count, value=len(report.ingest.stories_extended))

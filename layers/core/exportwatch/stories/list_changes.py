@@ -105,17 +105,16 @@ def _new_story(change: ListChange, item: Item, stamp: str) -> Story:
         title=item.title,
         labels=labels,
         severity="medium" if {e.action for e in entries} == {REVISE} else "high",
-        entities=tuple(e.name for e in entries),
+        entities=(),  # the entries name them (and are the alert's filter values); a second list would repeat them
         countries=countries,
         dates={},
-        evidence=(Evidence(labels[0], item.title),),
+        evidence=(Evidence(labels[0], f"Seen on the list at {item.url} on {item.published}"),),
         sources=(_source(item),),
         keys=keys,
         first_seen=stamp,
         last_seen=stamp,
         published=item.published,
         official=True,  # the list is the regulation's own table (Supplement No. 4 to part 744)
-        summary=item.title,
         entries=entries,
         entries_total=len(entries),
     )
