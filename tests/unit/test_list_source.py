@@ -10,6 +10,7 @@ import csv
 import io
 import random
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -17,7 +18,7 @@ import pytest
 from exportwatch.entity_list.diff import ADD, REMOVE, REVISE, ListChange, by_rule, diff
 from exportwatch.entity_list.poll import poll_entity_list
 from exportwatch.entity_list.snapshot import ListFormatError, entry_key, parse_csl_csv, snapshot_of
-from exportwatch.models import Entry, ListSnapshot, Story
+from exportwatch.models import Entry, ListSnapshot, Story, StoryItem
 from exportwatch.sources.fetch import FetchError, Response
 from exportwatch.stories.list_changes import headline, ingest_list_changes
 from exportwatch_cli.memory import MemoryStore
@@ -256,12 +257,29 @@ def test_a_change_joins_a_recent_rule_story_naming_its_entries_when_no_citation_
     # Given a rule story (from public inspection: no citation yet) whose entries name the parties
     store = MemoryStore()
     (change,) = the_change(RULE_2021_27406)
-    rule = rule_story(keys=("pi:2021-27406",), entries=tuple(Entry(ADD, e.name, e.country) for e in change.entries[:3]))
+    rule = replace(
+        rule_story(keys=("pi:2021-27406",), entries=tuple(Entry(ADD, e.name, e.country) for e in change.entries[:3])),
+        sources=(StoryItem("pi:2021-27406", "Addition", "", "federal_register", "2026-12-01", "public_inspection"),),
+    )
     store.save_many([], rule, previous_rev=None, new_keys=rule.keys, labels=[])
     # When
     report = ingest_list_changes([change], store, source=URL, url=URL, now=stamp)
     # Then it joins that story
     assert report.stories_extended == ["s-rule"] and len(store.stories) == 1
+
+
+def test_a_later_change_to_parties_the_list_added_alerts_on_its_own() -> None:
+    # Given a story the list made when it added 87 FR 20299's entries
+    store = MemoryStore()
+    (added,) = the_change(RUSSIA_2022)
+    ingest_list_changes([added], store, source=URL, url=URL, now=stamp)
+    # When one of them is revised later, with no new citation (an alias added)
+    first = added.entries[0]
+    revised = ListChange("", (replace(first, action=REVISE, aliases=(*first.aliases, "New Alias")),))
+    report = ingest_list_changes([revised], store, source=URL, url=URL, now=stamp)
+    # Then it is a story (and an alert) of its own, not a silent source of the earlier one
+    assert len(report.stories_created) == 1 and not report.stories_extended
+    assert len(store.stories) == 2
 
 
 # ---------------------------------------------------------------- polling
@@ -326,3 +344,15 @@ def test_a_fetch_failure_counts_towards_the_alarm() -> None:
     store = MemoryStore()
     report = poll_entity_list(URL, store, fetcher=down, now=clock)
     assert report.sources[0].reason == "server_error" and report.worst_streak == 1
+
+
+def test_with_no_snapshot_the_list_is_fetched_whole_even_if_validators_are_remembered() -> None:
+    # Given a source whose validators are remembered but whose snapshot is gone
+    store, source = MemoryStore(), Source(rows(before_both))
+    poll_entity_list(URL, store, fetcher=source, now=clock)
+    store.snapshots.clear()
+    # When polled
+    report = poll_entity_list(URL, store, fetcher=source, now=clock)
+    # Then it asked unconditionally and primed again (no alert)
+    assert source.calls[-1]["etag"] == "" and report.sources[0].status == "ok"
+    assert store.list_snapshot(URL) is not None and not store.stories

@@ -89,10 +89,11 @@ def _poll(
     ttl_days: int,
 ) -> SourceOutcome:
     recovered = state.failures > 0
+    previous = store.list_snapshot(url)
     response = fetcher(
         url,
-        etag=state.etag,
-        last_modified=state.last_modified,
+        etag=state.etag if previous else "",  # no snapshot (yet, or any more): the whole list is needed
+        last_modified=state.last_modified if previous else "",
         accept="text/csv, text/plain;q=0.5, */*;q=0.1",
         max_bytes=LIST_MAX_BYTES,
         total_timeout=LIST_TIMEOUT,
@@ -107,7 +108,6 @@ def _poll(
         raise ListFormatError("the list has no Entity List rows")
     stamp = now().isoformat(timespec="seconds")
     snapshot = snapshot_of(entries, source=url, taken=stamp)
-    previous = store.list_snapshot(url)
     status, count = "ok", 0
     if previous is None:
         logger.info("first list snapshot stored: primes, alerts nothing", extra={"entries": len(entries)})

@@ -75,17 +75,23 @@ def _names(change: ListChange) -> set[str]:
 
 
 def _rule_story(change: ListChange, store: StoryStore, day: str) -> Versioned | None:
-    """The story of the change's rule: the owner of its citation, else a recent Entity List story naming them."""
+    """The story of the change's rule: the owner of its citation, else a recent rule story naming its entries.
+
+    By names, only a story a rule or a report made: a story the list made earlier (an addition) is not the
+    home of a later change to the same parties (a revision), which must alert on its own.
+    """
     if change.citation:
         owner = store.stories_for_keys([f"cite:{change.citation}"]).get(f"cite:{change.citation}")
         if owner is not None:
             return owner
     names = _names(change)
-    first = (date.fromisoformat(day) - timedelta(days=NAME_MATCH_DAYS)).isoformat()
+    start = date.fromisoformat(day)
+    first, last = (start - timedelta(days=NAME_MATCH_DAYS)).isoformat(), (start + timedelta(days=7)).isoformat()
     found = [
         (len(names & {entity_key(n) for n in (*story.entities, *(e.name for e in story.entries))}), story.story_id)
-        for story, _rev in store.stories_published(first, day)
+        for story, _rev in store.stories_published(first, last)
         if any(label.startswith("entity_list.") for label in story.labels)
+        and any(source.source != LIST_SOURCE for source in story.sources)
     ]
     best = max((f for f in found if f[0]), default=None)
     return store.get_story(best[1]) if best else None
