@@ -16,7 +16,7 @@ from exportwatch_cli.demo import LocalStack, local_stack
 from exportwatch_cli.local import Route, load_handler
 from tests.helpers import ROOT
 from tests.integration.test_rule_entries import TEXTS, _empty, _published
-from tests.unit.test_list_source import OLD, RULE_2021_27406, RUSSIA_2022, before_both, cites, rows
+from tests.unit.test_list_source import ECFR, OLD, RULE_2021_27406, RUSSIA_2022, before_both, cites, part_744, rows
 
 LIST_PATH = "/list/consolidated.csv"
 
@@ -108,3 +108,27 @@ def test_list_changes_alert_once_on_their_own_and_join_their_rules_story_silentl
         # Then nothing either
         assert fifth["sources"][0]["status"] == "unchanged" and not fifth["stories_created"]
         assert all(not messages for messages in stack.inbox().values())
+
+
+def test_the_ecfr_versioner_api_as_the_source_primes_then_alerts_an_added_row(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Given the eCFR versioner API on loopback, serving part 744 before the Zhipu row
+    part = "/api/versioner/v1/full/2026-06-16/title-15.xml"
+    routes: dict[str, Any] = {
+        "/api/versioner/v1/titles.json": Route((ECFR / "titles.json").read_bytes(), "application/json"),
+        part: Route(part_744(without_zhipu=True), "application/xml"),
+    }
+    with local_stack(routes) as stack:
+        monkeypatch.setenv("ENTITY_LIST_SOURCE", stack.server.base + "/api/versioner/v1")
+        clients.clear_caches()
+        # When polled twice: before, and after the row was added (titles.json changed with it)
+        first = poll_list(stack)
+        routes[part] = Route(part_744(without_zhipu=False), "application/xml")
+        routes["/api/versioner/v1/titles.json"] = Route((ECFR / "titles.json").read_bytes() + b" ", "application/json")
+        second = poll_list(stack)
+        # Then the first primed, the second alerted once, naming the row
+        assert first["sources"][0]["status"] == "ok" and not first["stories_created"]
+        assert len(second["stories_created"]) == 1
+        (alert,) = stack.inbox()["compliance-team"]
+        assert alert["subject"] == "List updated: 1 entry added under China (90 FR 4619)"
+        assert [e["name"] for e in alert["entries"]] == ["Beijing Zhipu Huazhang Technology Co., Ltd."]
+        assert (part + "?part=744", "") in [(path, h.get("if-none-match", "")) for path, h in stack.server.requests]

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 import pytest
 
 from exportwatch.entity_list.diff import ADD, REMOVE, REVISE, ListChange, by_rule, diff
+from exportwatch.entity_list.ecfr import current_day, parse_supplement_4
 from exportwatch.entity_list.poll import poll_entity_list
 from exportwatch.entity_list.snapshot import ListFormatError, entry_key, parse_csl_csv, snapshot_of
 from exportwatch.models import Entry, ListSnapshot, Story, StoryItem
@@ -356,3 +357,83 @@ def test_with_no_snapshot_the_list_is_fetched_whole_even_if_validators_are_remem
     # Then it asked unconditionally and primed again (no alert)
     assert source.calls[-1]["etag"] == "" and report.sources[0].status == "ok"
     assert store.list_snapshot(URL) is not None and not store.stories
+
+
+# ---------------------------------------------------------------- the eCFR versioner API as the source
+
+ECFR = FIXTURES / "entity_list" / "ecfr"
+VERSIONER = "https://ecfr.example/api/versioner/v1"
+ZHIPU = "<TR><TD>CHINA, PEOPLE'S REPUBLIC OF</TD><TD>Beijing Zhipu"
+
+
+def part_744(*, without_zhipu: bool) -> bytes:
+    """The assembled part 744 XML, or the same before the Zhipu row was added (China's heading moves down)."""
+    text = (ECFR / "title-15-part-744.xml").read_text(encoding="utf-8")
+    if without_zhipu:
+        start = text.index(ZHIPU)
+        end = text.index("</TR>", start) + len("</TR>")
+        china = "<TR><TD>CHINA, PEOPLE'S REPUBLIC OF</TD><TD>China Electronics"
+        text = text[:start] + text[end:].replace("<TR><TD></TD><TD>China Electronics", china, 1)
+    return text.encode()
+
+
+class Versioner:
+    """The eCFR versioner API: titles.json (304 to its own ETag) and part 744 on the day it names."""
+
+    def __init__(self, part: bytes) -> None:
+        self.part = part
+        self.urls: list[str] = []
+
+    def __call__(self, url: str, **kwargs: object) -> Response:
+        self.urls.append(url)
+        if url == f"{VERSIONER}/titles.json":
+            body = (ECFR / "titles.json").read_bytes()
+            etag = f'"{hash(body + self.part)}"'
+            status = 304 if kwargs.get("etag") == etag else 200
+            return Response(url, status, b"" if status == 304 else body, {"etag": etag})
+        assert url == f"{VERSIONER}/full/2026-06-16/title-15.xml?part=744"
+        return Response(url, 200, self.part, {})
+
+
+def test_supplement_4_rows_are_entries_with_their_country_and_no_reserved_row() -> None:
+    entries = parse_supplement_4(part_744(without_zhipu=False))
+    assert [(e.name[:24], e.country) for e in entries] == [
+        ("Fazal Rahim Farid", "Afghanistan"),
+        ("Zurmat Construction Comp", "Afghanistan"),
+        ("Beijing Zhipu Huazhang T", "China"),
+        ("China Electronics Techno", "China"),
+        ("Huawei Technologies Co.,", "China"),
+        ("Murat Peker", "Turkey"),
+    ]
+    assert entries[2].aliases == ("Zhipu AI", "Beijing Knowledge Atlas Technology Co., Ltd.")
+    assert current_day((ECFR / "titles.json").read_bytes()) == "2026-06-16"
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (b"<html>maintenance</html>", "no Supplement No. 4"),
+        (b'<DIV9 N="Supplement No. 4 to Part 744"></DIV9>', "no entries"),
+    ],
+)
+def test_an_ecfr_answer_without_the_list_is_a_one_line_error(body: bytes, message: str) -> None:
+    with pytest.raises(ListFormatError, match=message):
+        parse_supplement_4(body)
+    with pytest.raises(ListFormatError, match="no up_to_date_as_of"):
+        current_day(b'{"titles": [{"number": 15, "up_to_date_as_of": "current"}]}')
+
+
+def test_the_ecfr_source_primes_then_alerts_an_added_row_under_its_citation() -> None:
+    store = MemoryStore()
+    # Given the list before the Zhipu row, polled once (primes), then unchanged (titles.json answers 304)
+    before = Versioner(part_744(without_zhipu=True))
+    poll_entity_list(VERSIONER, store, fetcher=before, now=clock)
+    unchanged = poll_entity_list(VERSIONER, store, fetcher=before, now=clock)
+    assert unchanged.sources[0].status == "unchanged" and before.urls[-1].endswith("/titles.json")
+    # When the list adds the row
+    report = poll_entity_list(VERSIONER, store, fetcher=Versioner(part_744(without_zhipu=False)), now=clock)
+    # Then it is a story of its own, under the row's citation (its date dropped)
+    (story_id,) = report.ingest.stories_created
+    story, _rev = store.stories[story_id]
+    assert story.title == "List updated: 1 entry added under China (90 FR 4619)"
+    assert [e.name for e in story.entries] == ["Beijing Zhipu Huazhang Technology Co., Ltd."]

@@ -26,7 +26,8 @@ class Settings:
     allow_loopback: bool = False
     item_ttl_days: int = 400
     max_item_age_days: int = 14
-    # -- the Entity List itself as a source (entity_list.poll): the trade.gov Consolidated Screening List CSV
+    # -- the Entity List itself as a source (entity_list.poll): the trade.gov Consolidated Screening List CSV, or
+    # the eCFR versioner API's base URL (https://www.ecfr.gov/api/versioner/v1) for Supplement No. 4 itself
     entity_list_source: str = "https://data.trade.gov/downloadable_consolidated_screening_list/v1/consolidated.csv"
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from exportwatch.entity_list.snapshot import entry_key, normalized
+from exportwatch.entity_list.snapshot import entry_key, normalized, ordered_citations
 from exportwatch.models import Entry, ListSnapshot
 
 ADD, REMOVE, REVISE = "add", "remove", "revise"
@@ -29,7 +29,8 @@ class ListChange:
 
 
 def _citations(entry: Entry) -> list[str]:
-    return [c.strip() for c in (entry.citation or "").split(";") if c.strip()]
+    """An entry's citations, normalized ("87 FR 77505", dates and truncated ones dropped), oldest first."""
+    return ordered_citations([entry.citation or ""])
 
 
 def _said(entry: Entry) -> tuple[object, ...]:

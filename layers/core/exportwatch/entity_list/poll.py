@@ -1,6 +1,7 @@
 """Polling the Entity List itself: fetch (conditional) -> snapshot -> diff against the last -> stories.
 
-Why: a safety net for an Entity List rule the classifier missed. Once a day the list is fetched with the
+Why: a safety net for an Entity List rule the classifier missed. Once a day the list is fetched (the trade.gov
+Consolidated Screening List CSV, or Supplement No. 4 from the eCFR versioner API: ``entity_list.ecfr``) with the
 bounded fetcher, remembering the source's ETag and Last-Modified in its feed state, so an unchanged list
 costs one conditional request. The first snapshot only primes (nothing is alerted: every entry would be
 "new"). Later, each change joins the story of its rule or makes its own (``stories.list_changes``).
@@ -15,13 +16,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
+from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 
+from exportwatch.entity_list import ecfr
 from exportwatch.entity_list.diff import REMOVE, by_rule, diff
 from exportwatch.entity_list.snapshot import ListFormatError, parse_csl_csv, snapshot_of
-from exportwatch.models import FeedState
+from exportwatch.models import Entry, FeedState
 from exportwatch.ports import ItemTooLarge, ListStore, StoreError
 from exportwatch.sources.fetch import FetchError, Response
 from exportwatch.sources.poll import PollReport, SourceOutcome, _failed
@@ -90,20 +93,12 @@ def _poll(
 ) -> SourceOutcome:
     recovered = state.failures > 0
     previous = store.list_snapshot(url)
-    response = fetcher(
-        url,
-        etag=state.etag if previous else "",  # no snapshot (yet, or any more): the whole list is needed
-        last_modified=state.last_modified if previous else "",
-        accept="text/csv, text/plain;q=0.5, */*;q=0.1",
-        max_bytes=LIST_MAX_BYTES,
-        total_timeout=LIST_TIMEOUT,
-        budget=LIST_TIMEOUT * 2,
-    )
-    if response.not_modified:
+    # No snapshot (yet, or any more): the whole list is needed, whatever validators are remembered.
+    response, entries = _load(url, state if previous else FeedState(url=url), fetcher)
+    if entries is None:
         if recovered:
             store.put_feed_state(replace(state, failures=0, last_error=""))
         return SourceOutcome(SOURCE_NAME, "unchanged", recovered=recovered)
-    entries = parse_csl_csv(response.body)
     if not entries:
         raise ListFormatError("the list has no Entity List rows")
     stamp = now().isoformat(timespec="seconds")
@@ -135,6 +130,24 @@ def _poll(
         )
     )
     return SourceOutcome(SOURCE_NAME, status, items=count, recovered=recovered)
+
+
+def _load(url: str, state: FeedState, fetcher: Callable[..., Response]) -> tuple[Response, list[Entry] | None]:
+    """Fetch the list (conditionally) and read its entries; None when the source said it has not changed.
+
+    A CSL CSV is one conditional request. The eCFR versioner API is two: ``titles.json`` (conditional: the
+    response whose validators are remembered) for the day title 15 is current to, then part 744 on that day.
+    """
+    bounded: dict[str, Any] = {"max_bytes": LIST_MAX_BYTES, "total_timeout": LIST_TIMEOUT, "budget": LIST_TIMEOUT * 2}
+    validators = {"etag": state.etag, "last_modified": state.last_modified}
+    if not ecfr.is_versioner(url):
+        response = fetcher(url, **validators, accept="text/csv, text/plain;q=0.5, */*;q=0.1", **bounded)
+        return response, None if response.not_modified else parse_csl_csv(response.body)
+    titles = fetcher(ecfr.titles_url(url), **validators, accept="application/json")
+    if titles.not_modified:
+        return titles, None
+    part = fetcher(ecfr.part_url(url, ecfr.current_day(titles.body)), accept="application/xml", **bounded)
+    return titles, ecfr.parse_supplement_4(part.body)
 
 
 def record_list_poll(metrics: Metrics, report: PollReport) -> None:

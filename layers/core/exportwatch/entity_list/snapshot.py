@@ -59,7 +59,7 @@ def _split_list(cell: str) -> list[str]:
     return values
 
 
-def _ordered_citations(cells: Iterable[str]) -> list[str]:
+def ordered_citations(cells: Iterable[str]) -> list[str]:
     """Every citation of the cells, oldest first (by volume and page), each once."""
     found = citations(cells)
     return sorted(found, key=lambda c: tuple(int(n) for n in c.split(" FR ")))
@@ -84,7 +84,7 @@ class _Party:
             addresses=tuple(sorted(self.addresses.values(), key=normalized)),
             license_requirement=" | ".join(sorted(self.requirements.values())) or None,
             license_policy=" | ".join(sorted(self.policies.values())) or None,
-            citation="; ".join(_ordered_citations(self.notices)) or None,
+            citation="; ".join(ordered_citations(self.notices)) or None,
         )
 
 
