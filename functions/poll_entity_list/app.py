@@ -14,7 +14,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from exportwatch import settings
 from exportwatch.aws import clients
 from exportwatch.aws.store import Store
-from exportwatch.entity_list.poll import poll_entity_list, record_list_poll
+from exportwatch.entity_list.poll import poll_entity_list, raise_if_failing, record_list_poll
 from exportwatch.observability import handler, metrics
 from exportwatch.sources.poll import deployment_options, report_json
 
@@ -31,4 +31,5 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         ttl_days=config.item_ttl_days,
     )
     record_list_poll(metrics, report)
+    raise_if_failing(report)  # two failed daily polls in a row: the poll DLQ's alarm says so
     return {**report_json(report), "stories_extended": report.ingest.stories_extended}

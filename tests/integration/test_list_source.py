@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from exportwatch.aws import clients
+from exportwatch.entity_list.poll import ListSourceFailing
 from exportwatch_cli.demo import LocalStack, local_stack
 from exportwatch_cli.local import Route, load_handler
 from tests.helpers import ROOT
@@ -132,3 +133,21 @@ def test_the_ecfr_versioner_api_as_the_source_primes_then_alerts_an_added_row(mo
         assert alert["subject"] == "List updated: 1 entry added under China (90 FR 4619)"
         assert [e["name"] for e in alert["entries"]] == ["Beijing Zhipu Huazhang Technology Co., Ltd."]
         assert (part + "?part=744", "") in [(path, h.get("if-none-match", "")) for path, h in stack.server.requests]
+
+
+def test_two_failed_daily_polls_in_a_row_fail_the_invocation_and_alert_nobody(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Given a list source that answers 404 (moved, say)
+    with local_stack({}) as stack:
+        monkeypatch.setenv("ENTITY_LIST_SOURCE", stack.server.base + LIST_PATH)
+        clients.clear_caches()
+        handler = load_handler(ROOT, "poll_entity_list")
+        # When the first daily poll fails, it is counted and the invocation succeeds
+        first = handler.lambda_handler({}, stack.context)
+        assert first["sources"][0] == {
+            "source": "entity_list", "status": "failed", "items": 0, "reason": "http_error", "failures": 1
+        }  # fmt: skip
+        # When the second fails too, the invocation fails (to the poll dead-letter queue, whose alarm says so)
+        with pytest.raises(ListSourceFailing, match="2 polls in a row: http_error"):
+            handler.lambda_handler({}, stack.context)
+        # and nobody was alerted
+        assert not stack.reader.events() and all(not m for m in stack.inbox().values())

@@ -17,7 +17,7 @@ import pytest
 
 from exportwatch.entity_list.diff import ADD, REMOVE, REVISE, ListChange, by_rule, diff
 from exportwatch.entity_list.ecfr import current_day, parse_supplement_4
-from exportwatch.entity_list.poll import poll_entity_list
+from exportwatch.entity_list.poll import ListSourceFailing, poll_entity_list, raise_if_failing
 from exportwatch.entity_list.snapshot import ListFormatError, entry_key, parse_csl_csv, snapshot_of
 from exportwatch.models import Entry, ListSnapshot, Story, StoryItem
 from exportwatch.sources.fetch import FetchError, Response
@@ -338,13 +338,23 @@ def test_a_broken_list_fails_the_source_and_keeps_the_snapshot(later: bytes, rea
     assert not store.stories and store.list_snapshot(URL) == kept
 
 
-def test_a_fetch_failure_counts_towards_the_alarm() -> None:
+def test_the_second_failed_daily_poll_in_a_row_fails_the_invocation() -> None:
     def down(url: str, **_kwargs: object) -> Response:
         raise FetchError(url, "server_error", "503")
 
     store = MemoryStore()
-    report = poll_entity_list(URL, store, fetcher=down, now=clock)
-    assert report.sources[0].reason == "server_error" and report.worst_streak == 1
+    # Given a first failed poll: counted, not raised (one bad day of a public server is not an incident)
+    first = poll_entity_list(URL, store, fetcher=down, now=clock)
+    assert first.sources[0].reason == "server_error" and first.worst_streak == 1
+    raise_if_failing(first)
+    # When the next daily poll fails too
+    second = poll_entity_list(URL, store, fetcher=down, now=clock)
+    # Then the invocation fails (the poll dead-letter queue's alarm says so)
+    with pytest.raises(ListSourceFailing, match="failed 2 polls in a row: server_error"):
+        raise_if_failing(second)
+    # and a success resets the streak
+    poll_entity_list(URL, store, fetcher=Source(rows(before_both)), now=clock)
+    assert store.feed_state(URL).failures == 0
 
 
 def test_with_no_snapshot_the_list_is_fetched_whole_even_if_validators_are_remembered() -> None:

@@ -30,9 +30,7 @@ class MaskingFormatter(LambdaPowertoolsFormatter):
         return mask(super().format(record))
 
 
-# template.yaml's SourceFailingAlarm, and EntityListFailingAlarm (the daily list source, alarmed apart so
-# that its once-a-day streak does not flap the alarm of the sources polled every few minutes)
-ALARMED_METRICS = frozenset({"SourceFailureStreak", "EntityListFailureStreak"})
+ALARMED_METRICS = frozenset({"SourceFailureStreak"})  # template.yaml's SourceFailingAlarm
 
 
 class SelectiveMetrics(Metrics):
