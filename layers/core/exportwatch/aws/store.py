@@ -742,7 +742,7 @@ class Store:
     def list_snapshot(self, source: str) -> ListSnapshot | None:
         """The last snapshot of a list source: its head, then its chunks in one batch read.
 
-        Why DynamoDB and not S3: the snapshot is small once gzipped (the 2022 list, 1,972 entries: 121 KB; the
+        Why DynamoDB and not S3: the snapshot is small once gzipped (the 2022 list, 1,972 entries: 120 KB; the
         whole list of today about twice that), it is written only when the list changed, and the table is
         already encrypted, backed up and granted to the poller; a bucket would add a resource, its key policy,
         its logging and a second IAM grant for the same pennies.
