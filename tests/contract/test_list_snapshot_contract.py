@@ -6,13 +6,15 @@ from __future__ import annotations
 import random
 
 import boto3
+from moto import mock_aws
 
 from exportwatch.aws import store as dynamodb_store
 from exportwatch.aws.store import Store
 from exportwatch.entity_list.snapshot import parse_csl_csv, snapshot_of
 from exportwatch.models import Entry, ListSnapshot
+from exportwatch_cli.local import create_table, load_template
 from exportwatch_cli.memory import MemoryStore
-from tests.helpers import FIXTURES
+from tests.helpers import FIXTURES, ROOT
 
 URL = "https://lists.example/consolidated.csv"
 ENTRIES = parse_csl_csv((FIXTURES / "entity_list" / "csl" / "el_csl_2022_subset.csv").read_bytes())
@@ -50,12 +52,7 @@ def test_a_snapshot_round_trips_whole_and_is_replaced_whole(store: Store | Memor
 
 
 def test_replacing_a_snapshot_leaves_only_its_own_chunks() -> None:
-    # Given the DynamoDB store (on moto, as the contract fixture makes it) with small chunks
-    from moto import mock_aws
-
-    from exportwatch_cli.local import create_table, load_template
-    from tests.helpers import ROOT
-
+    # Given the DynamoDB store (on moto, as the contract fixture makes it)
     with mock_aws():
         client = boto3.client("dynamodb", region_name="us-east-1")
         create_table(client, load_template(ROOT / "template.yaml"), "chunks")
