@@ -199,8 +199,12 @@ def test_the_aws_managed_mode_has_no_key_and_still_encrypts_what_holds_data(temp
 
 
 def test_pollers_cannot_write_the_senders_idempotency_records(template: dict[str, Any]) -> None:
-    extra = {"PollFeedsFunction": set(), "PollFederalRegisterFunction": {"DOC#*"}}  # DOC#: rule texts read
-    for name in ("PollFeedsFunction", "PollFederalRegisterFunction"):
+    extra = {
+        "PollFeedsFunction": set(),
+        "PollFederalRegisterFunction": {"DOC#*"},  # DOC#: rule texts read
+        "PollEntityListFunction": {"LIST#*"},  # LIST#: the list's snapshot
+    }
+    for name in extra:
         (statement,) = [
             s
             for _n, s in _statements({"Resources": {name: template["Resources"][name]}})
@@ -220,7 +224,7 @@ def test_schedules_run_as_a_role_that_can_dead_letter_into_the_encrypted_queue(t
         for event in r["Properties"].get("Events", {}).values()
         if event["Type"] == "ScheduleV2"
     ]
-    assert len(schedules) == 4
+    assert len(schedules) == 5
     assert all(s["RoleArn"] == {"Fn::GetAtt": ["SchedulerRole", "Arn"]} for s in schedules)
     assert all(s["DeadLetterConfig"]["Arn"] == {"Fn::GetAtt": ["PollDLQ", "Arn"]} for s in schedules)
     statements = resources["SchedulerRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
@@ -297,7 +301,21 @@ def test_lambdas_own_retries_of_scheduled_runs_are_what_docs_reliability_says(de
         if r["Type"] == "AWS::Lambda::EventInvokeConfig"
     }
     assert configs == {
-        "PollFeedsFunction": 0, "PollFederalRegisterFunction": 0, "RemindFunction": 2, "DigestFunction": 2
+        "PollFeedsFunction": 0, "PollFederalRegisterFunction": 0, "RemindFunction": 2, "DigestFunction": 2,
+        "PollEntityListFunction": 0,
     }  # fmt: skip
     text = (ROOT / "docs" / "reliability.md").read_text(encoding="utf-8")
     assert "Lambda's own asynchronous retries" in text
+
+
+def test_the_list_poller_deletes_only_its_own_snapshot_chunks(template: dict[str, Any]) -> None:
+    # The one delete any poller may make: the old chunks of the Entity List snapshot, nothing else
+    function = resolve(template["Resources"]["PollEntityListFunction"], customer_key=True)
+    statements = _statements({"Resources": {"P": function}})
+    deletes = [
+        s
+        for _n, s in statements
+        if "dynamodb:DeleteItem" in (s["Action"] if isinstance(s["Action"], list) else [s["Action"]])
+    ]
+    assert len(deletes) == 1
+    assert deletes[0]["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"] == [store.LIST_PREFIX + "*"]

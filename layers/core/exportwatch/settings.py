@@ -26,6 +26,9 @@ class Settings:
     allow_loopback: bool = False
     item_ttl_days: int = 400
     max_item_age_days: int = 14
+    # -- the Entity List itself as a source (entity_list.poll): the trade.gov Consolidated Screening List CSV, or
+    # the eCFR versioner API's base URL (https://www.ecfr.gov/api/versioner/v1) for Supplement No. 4 itself
+    entity_list_source: str = "https://data.trade.gov/downloadable_consolidated_screening_list/v1/consolidated.csv"
 
 
 def _required(name: str) -> str:
@@ -73,4 +76,5 @@ def load() -> Settings:
         allow_loopback=os.environ.get("EXPORTWATCH_ALLOW_LOOPBACK", "") == "1",
         item_ttl_days=_int("ITEM_TTL_DAYS", Settings.item_ttl_days),
         max_item_age_days=_int("MAX_ITEM_AGE_DAYS", Settings.max_item_age_days),
+        entity_list_source=os.environ.get("ENTITY_LIST_SOURCE", "").strip() or Settings.entity_list_source,
     )

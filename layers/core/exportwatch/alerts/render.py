@@ -230,8 +230,15 @@ def _who(story: Story) -> str:
     return f"Parties ({where})" if where else ""
 
 
+def _from_the_list(story: Story) -> bool:
+    """A story the Entity List itself made (no rule story existed): its title says what changed on the list."""
+    return bool(story.sources) and all(s.source == "entity_list" for s in story.sources)
+
+
 def headline(story: Story) -> str:
     """What happened, in one line."""
+    if _from_the_list(story) and story.title:
+        return one_line(story.title, max_chars=200)
     who = _who(story)
     parts = []
     labels = set(story.labels)
@@ -261,6 +268,8 @@ def _status(story: Story) -> str:
         )
     if any(s.stage == "public_inspection" for s in story.sources):
         return "On Federal Register public inspection; not yet published"
+    if _from_the_list(story):
+        return "Seen on the Entity List itself; its Federal Register rule was not found"
     return "Reported in the news; not yet confirmed in the Federal Register"
 
 
@@ -365,7 +374,8 @@ def _entry_lines(story: Story, *, full: bool) -> list[str]:
     if not full:
         counts = ", ".join(f"{country} {len(entries)}" for country, entries in by_country.items())
         return [f"Entries named by the rule: {total} ({counts}), as listed in the first alert.{link}"]
-    lines = [f"Entries named by the rule ({total}):{link}"]
+    named = "Entries changed on the Entity List" if _from_the_list(story) else "Entries named by the rule"
+    lines = [f"{named} ({total}):{link}"]
     shown = 0
     for country, entries in by_country.items():
         lines.append(f"{country} ({len(entries)}):")
