@@ -11,12 +11,15 @@ from __future__ import annotations
 from exportwatch_cli.evaluate import Evaluation, LabelScore, evaluate
 from tests.helpers import FIXTURES, corpus, read_jsonl
 
-MACRO_F1_FLOOR = 0.97
+# Retrained with news_wider.jsonl (178 harder ledes) in the corpus: macro-F1 0.966 with no false alarm or miss
+# (a linear model no longer fits every training item's label exactly); the floor follows it down from 0.97.
+MACRO_F1_FLOOR = 0.96
 FALSE_ALARM_CEILING = 0.01
 MISS_CEILING = 0.01
-# Measured on the shipped classifier: macro-F1 0.724, false alarms 13.8 % (18 of 130), misses 8.1 % (16 of 198).
-HELDOUT_MACRO_F1_FLOOR = 0.72
-HELDOUT_FALSE_ALARM_CEILING = 0.14
+# Measured on the shipped classifier: macro-F1 0.741, false alarms 6.2 % (8 of 130), misses 8.1 % (16 of 198)
+# (before news_wider.jsonl joined training: 0.724, 13.8 %, 8.1 %).
+HELDOUT_MACRO_F1_FLOOR = 0.735
+HELDOUT_FALSE_ALARM_CEILING = 0.07
 HELDOUT_MISS_CEILING = 0.09
 
 
