@@ -374,7 +374,10 @@ def cmd_replay(args: argparse.Namespace) -> int:
         raise CliError(str(exc)) from exc
     if not config.alerts_topic_arn:
         raise CliError("environment variable ALERTS_TOPIC_ARN is required")
-    send, idempotency = idempotent_sender(clients.sns(), config.alerts_topic_arn, clients.dynamodb(), config.table_name)
+    send, idempotency = idempotent_sender(
+        clients.sns(), config.alerts_topic_arn, clients.dynamodb(), config.table_name,
+        chat_topic_arn=config.chat_topic_arn,
+    )  # fmt: skip
     idempotency.register_lambda_context(OutsideLambda())  # type: ignore[arg-type]
     sqs = clients.sqs() if args.queue_url else None
     report = replay(
