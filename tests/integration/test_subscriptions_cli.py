@@ -38,6 +38,9 @@ def test_subscribe_list_and_unsubscribe_round_trip(topic_arn: str, capsys: pytes
     )
     assert code == 0
     licences_sub = out.split("\t")[0]
+    attributes = boto3.client("sns").get_subscription_attributes(SubscriptionArn=licences_sub)["Attributes"]
+    assert attributes["FilterPolicyScope"] == "MessageAttributes" and attributes["RawMessageDelivery"] == "true"
+    assert json.loads(attributes["FilterPolicy"]) == {"labels": ["license.decision"], "severity": ["high", "medium"]}
     assert _run(capsys, "subscribe", "--sqs", digest_arn, "--digest")[0] == 0
     assert _run(capsys, "subscribe", "--sms", "+15551234567", "--entities", "Huawei Technologies Co.; SMIC")[0] == 0
     # Then the listing shows each, the phone partly hidden, the filters in words
