@@ -157,18 +157,39 @@ def test_function_policies_name_their_actions_and_resources(template: dict[str, 
         assert statement["Resource"] != "*", name
 
 
-def resolve(value: Any, customer_key: bool) -> Any:
-    """The template as CloudFormation deploys it in one encryption mode: Fn::If taken, AWS::NoValue dropped."""
+def resolve(value: Any, customer_key: bool, chat: bool = True) -> Any:
+    """The template as CloudFormation deploys it in one encryption (and chat) mode: Fn::If taken, NoValue dropped."""
     if isinstance(value, dict):
         if set(value) == {"Fn::If"}:
             condition, yes, no = value["Fn::If"]
-            assert condition == "UseCustomerKey", condition
-            return resolve(yes if customer_key else no, customer_key)
-        resolved = {k: resolve(v, customer_key) for k, v in value.items()}
+            chosen = {"UseCustomerKey": customer_key, "HasChat": chat}[condition]
+            return resolve(yes if chosen else no, customer_key, chat)
+        resolved = {k: resolve(v, customer_key, chat) for k, v in value.items()}
         return {k: v for k, v in resolved.items() if v != {"Ref": "AWS::NoValue"}}
     if isinstance(value, list):
-        return [resolve(v, customer_key) for v in value if resolve(v, customer_key) != {"Ref": "AWS::NoValue"}]
+        values = [resolve(v, customer_key, chat) for v in value]
+        return [v for v in values if v != {"Ref": "AWS::NoValue"}]
     return value
+
+
+@pytest.mark.parametrize("chat", [True, False], ids=["chat", "no-chat"])
+def test_the_senders_publish_to_the_chat_topic_only_when_there_is_one(template: dict[str, Any], chat: bool) -> None:
+    # Given the template with ChatNotifications enabled or not
+    assert template["Parameters"]["ChatNotifications"]["Default"] == "disabled"
+    assert (
+        template["Resources"]["ChatTopic"]["Condition"] == template["Outputs"]["ChatTopicArn"]["Condition"] == "HasChat"
+    )
+    resolved = resolve(template, customer_key=True, chat=chat)
+    # Then the senders are told the topic, and may publish to it, exactly when it exists
+    env = resolved["Globals"]["Function"]["Environment"]["Variables"]
+    assert env["CHAT_TOPIC_ARN"] == ({"Ref": "ChatTopic"} if chat else "")
+    publishers = {
+        name for name, statement in _statements(resolved) if statement.get("Resource") == {"Ref": "ChatTopic"}
+    }
+    assert publishers == ({"NotifyFunction", "RemindFunction", "DigestFunction"} if chat else set())
+    for name, statement in _statements(resolved):
+        if statement.get("Resource") == {"Ref": "ChatTopic"}:
+            assert statement["Action"] == "sns:Publish", name
 
 
 def references(value: Any, name: str) -> bool:

@@ -18,6 +18,7 @@ class Settings:
 
     table_name: str
     alerts_topic_arn: str = ""
+    chat_topic_arn: str = ""  # set when the stack has a chat topic (Amazon Q Developer in chat applications)
     feed_urls: tuple[str, ...] = ()
     federal_register_base: str = "https://www.federalregister.gov/api/v1"
     federal_register_agency: str = "industry-and-security-bureau"
@@ -68,6 +69,7 @@ def load() -> Settings:
     return Settings(
         table_name=_required("TABLE_NAME"),
         alerts_topic_arn=os.environ.get("ALERTS_TOPIC_ARN", ""),
+        chat_topic_arn=os.environ.get("CHAT_TOPIC_ARN", ""),
         feed_urls=_list("FEED_URLS"),
         federal_register_base=os.environ.get("FEDERAL_REGISTER_BASE", Settings.federal_register_base).rstrip("/"),
         federal_register_agency=os.environ.get("FEDERAL_REGISTER_AGENCY", Settings.federal_register_agency),
