@@ -5,11 +5,13 @@ On moto and loopback HTTP, through the real handlers. The rule on public inspect
 withdrawn. Its withdrawal is built in the shape of a real withdrawal on the API's public-inspection list,
 tests/fixtures/federal_register/public_inspection/2017-00854-withdrawn.json (APHIS, January 2017): the same
 document number, an editorial note saying so, null ``filed_at`` and ``publication_date``, a new PDF time.
+When the list no longer shows it, ``public-inspection-documents/{number}.json`` still answers with that shape.
 """
 
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from exportwatch_cli.demo import local_stack
@@ -101,3 +103,51 @@ def test_a_document_first_seen_already_withdrawn_alerts_nobody() -> None:
         # Then the withdrawal is remembered and nobody is told of a rule that will not be
         assert result["federal_register"]["irrelevant"] == 1
         assert all(messages == [] for messages in stack.inbox().values())
+
+
+def test_a_withdrawal_the_list_no_longer_shows_is_found_by_looking_the_document_up() -> None:
+    # Given two BIS documents on public inspection for yesterday's issue, alerted
+    yesterday = (datetime.now(UTC).date() - timedelta(days=1)).isoformat()
+    kept = {**ON_INSPECTION, "publication_date": yesterday}
+    late = {
+        **kept,
+        "document_number": "2021-27407",
+        "title": "Revision of Entries on the Entity List",
+        "html_url": "https://www.federalregister.gov/public-inspection/2021-27407/revision-of-entries",
+    }
+    routes: dict[str, Any] = {
+        "/feeds/news.xml": EMPTY_FEED,
+        "/api/v1/documents.json": NOTHING,
+        "/api/v1/public-inspection-documents/current.json": _list(kept, late),
+        # what the API keeps of each document once it has left the list
+        f"/api/v1/public-inspection-documents/{NUMBER}.json": _one({**WITHDRAWN}),
+        "/api/v1/public-inspection-documents/2021-27407.json": _one(late),  # not withdrawn: published late, say
+    }
+    with local_stack(routes) as stack:
+        stack.poll()
+        assert len(stack.inbox()["compliance-team"]) == 2
+        # When the day passed while the poller was down: the list no longer shows them, and nothing was published
+        routes["/api/v1/public-inspection-documents/current.json"] = _list()
+        stack.server.requests.clear()
+        stack.poll()
+        # Then each is looked up once, and only the withdrawn one sends its update
+        assert sorted(_lookups(stack.server.requests)) == ["2021-27406", "2021-27407"]
+        (update,) = stack.inbox()["compliance-team"]
+        assert update["subject"].startswith("UPDATE: Withdrawn before publication: ")
+        # When the list changes again: the withdrawn one is not looked up any more, and nothing is sent
+        routes["/api/v1/public-inspection-documents/current.json"] = _list({**kept, "agencies": []})
+        stack.server.requests.clear()
+        stack.poll()
+        assert _lookups(stack.server.requests) == ["2021-27407"]
+        assert all(messages == [] for messages in stack.inbox().values())
+
+
+def _one(doc: dict[str, Any]) -> Route:
+    return Route(json.dumps(doc).encode(), "application/json")
+
+
+def _lookups(requests: list[tuple[str, dict[str, str]]]) -> list[str]:
+    prefix = "/api/v1/public-inspection-documents/"
+    return [
+        path[len(prefix) : -len(".json")] for path, _ in requests if path.startswith(prefix) and "current" not in path
+    ]

@@ -9,6 +9,8 @@ from typing import Any
 from exportwatch.alerts.render import render
 from exportwatch.models import Item
 from exportwatch.sources.federal_register import parse_documents
+from exportwatch.sources.fetch import FetchError, Response
+from exportwatch.sources.unpublished import unlisted_withdrawals
 from exportwatch.sources.withdrawals import is_withdrawn
 from exportwatch.stories.ingest import ingest
 from exportwatch_cli.memory import MemoryStore
@@ -91,3 +93,26 @@ def test_a_withdrawal_of_a_published_or_unknown_document_changes_no_story() -> N
     # Then both are remembered, and no story changes
     assert report.irrelevant == 2 and report.stories_updated == []
     assert store.stories[story_id][0].version == 1
+
+
+def test_lookups_skip_listed_documents_and_stop_when_the_api_fails() -> None:
+    # Given three documents due today whose stories are still unpublished, one of them still on the list
+    store = MemoryStore()
+    today = NOW.date().isoformat()
+    docs = [{**_on_inspection(f"2021-2740{n}"), "publication_date": today} for n in (6, 7, 8)]
+    for doc in docs:
+        doc["html_url"] = f"https://www.federalregister.gov/public-inspection/{doc['document_number']}/x"
+    ingest(_listed(*docs), store, now=lambda: NOW)
+    asked: list[str] = []
+
+    def fetcher(url: str, **_kwargs: Any) -> Response:
+        asked.append(url.rsplit("/", 1)[-1])
+        if len(asked) == 1:
+            return Response(url, 200, json.dumps(_withdrawn(docs[0])).encode())
+        raise FetchError(url, "timeout")
+
+    # When they are looked up
+    found = unlisted_withdrawals(store, fetcher=fetcher, base="https://api.example", now=NOW, listed={"2021-27408"})
+    # Then the listed one is not asked for, the failure ends the lookups, and the withdrawal is found
+    assert asked == ["2021-27406.json", "2021-27407.json"]
+    assert [item.id for item in found] == ["wd:2021-27406"]

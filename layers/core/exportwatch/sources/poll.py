@@ -26,6 +26,7 @@ from exportwatch.sources import federal_register
 from exportwatch.sources.feeds import ParseError, parse_feed
 from exportwatch.sources.fetch import FetchError, Response, fetch
 from exportwatch.sources.silence import Notify, SilenceWatch
+from exportwatch.sources.unpublished import unlisted_withdrawals
 from exportwatch.stories.ingest import IngestPolicy, IngestReport, OutOfTime, TextReader, ingest
 
 logger = Logger(child=True)
@@ -241,6 +242,7 @@ def poll_federal_register(
     """
     report = PollReport()
     watch = SilenceWatch(ops, url=base)
+    listed: set[str] = set()  # the agency's documents on today's public-inspection list
     texts = functools.partial(read_rule_text, store=store, fetcher=fetcher, base=base, now=now)
 
     def load_documents(state: FeedState) -> tuple[Response | None, list[Item], str]:
@@ -275,6 +277,7 @@ def poll_federal_register(
         items, _next, problems = federal_register.parse_documents(
             response.body, agency=agency, stage="public_inspection", feed="public_inspection"
         )
+        listed.update(item.document_number for item in items)
         return response, items, "; ".join(problems)[:300]
 
     def documents_policy(state: FeedState) -> IngestPolicy | None:
@@ -291,7 +294,15 @@ def poll_federal_register(
     for name, load, chosen in sources:
         if not _out_of_time(name, report, deadline):
             _poll_source(name, store, report, load, policy=chosen, now=now, texts=texts, deadline=deadline, watch=watch)
-
+    changed = any(s.name == "federal_register:public_inspection" and s.status == "ok" for s in report.sources)
+    if changed and (deadline is None or time.monotonic() + SOURCE_BUDGET < deadline):
+        # Documents off the list and still unpublished are looked up for a withdrawal the list no longer shows.
+        withdrawn = unlisted_withdrawals(store, fetcher=fetcher, base=base, now=now(), listed=listed, deadline=deadline)
+        if withdrawn:
+            try:
+                report.ingest.add(ingest(withdrawn, store, policy=policy, now=now, deadline=deadline))
+            except OutOfTime:
+                logger.warning("withdrawals not stored: the invocation ran out of time; the next poll looks again")
     return report
 
 
