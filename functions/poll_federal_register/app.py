@@ -11,6 +11,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from exportwatch import settings
 from exportwatch.aws import clients
+from exportwatch.aws.ops import ops_topic
 from exportwatch.aws.store import Store
 from exportwatch.observability import handler, metrics
 from exportwatch.sources.poll import deployment_options, poll_federal_register, record_poll, report_json
@@ -25,6 +26,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         config.federal_register_agency,
         Store(clients.dynamodb(), config.table_name),
         lookback_days=config.lookback_days,
+        ops=ops_topic(clients.sns, config.ops_topic_arn),
         **deployment_options(config, context.get_remaining_time_in_millis()),
     )
     record_poll(metrics, report)

@@ -100,6 +100,15 @@ def test_feed_state_round_trips(store) -> None:
     store.put_feed_state(state)
     assert store.feed_state("https://example.com/feed") == state
     assert store.feed_state("https://example.com/other") == FeedState(url="https://example.com/other")
+    # what the silence watch keeps round-trips too (tuples of minutes, timestamps)
+    silent = FeedState(
+        url="https://example.com/quiet",
+        last_new="2026-03-01T10:00:00+00:00",
+        intervals=(1440, 2880, 60),
+        silent_since="2026-03-09T10:00:00+00:00",
+    )
+    store.put_feed_state(silent)
+    assert store.feed_state("https://example.com/quiet") == silent
 
 
 def test_ingesting_the_seeds_twice_stores_them_once(store) -> None:

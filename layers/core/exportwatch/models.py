@@ -215,6 +215,10 @@ class StoryItem:
     stage: str
 
 
+WITHDRAWN = "withdrawn before publication"
+"""The change a story's update names when its public-inspection document is withdrawn (``stories.withdrawals``)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Story:
     """One real-world event and every item that reported it.
@@ -265,7 +269,12 @@ class RuleText:
 
 @dataclass(frozen=True, slots=True)
 class FeedState:
-    """What the poller remembers of one source between polls."""
+    """What the poller remembers of one source between polls.
+
+    ``last_new`` (when it last delivered an item not seen before), ``intervals`` (minutes between its
+    last deliveries, oldest first) and ``silent_since`` (when its silence was reported to operations; ''
+    while it delivers) let ``sources.silence`` tell a silent source from a quiet one.
+    """
 
     url: str
     etag: str = ""
@@ -273,6 +282,9 @@ class FeedState:
     failures: int = 0
     last_success: str = ""
     last_error: str = ""
+    last_new: str = ""
+    intervals: tuple[int, ...] = ()
+    silent_since: str = ""
 
 
 @dataclass(frozen=True, slots=True)

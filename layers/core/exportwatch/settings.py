@@ -19,6 +19,7 @@ class Settings:
     table_name: str
     alerts_topic_arn: str = ""
     chat_topic_arn: str = ""  # set when the stack has a chat topic (Amazon Q Developer in chat applications)
+    ops_topic_arn: str = ""  # operations messages (a source gone silent, and back); '' only logs them
     feed_urls: tuple[str, ...] = ()
     federal_register_base: str = "https://www.federalregister.gov/api/v1"
     federal_register_agency: str = "industry-and-security-bureau"
@@ -70,6 +71,7 @@ def load() -> Settings:
         table_name=_required("TABLE_NAME"),
         alerts_topic_arn=os.environ.get("ALERTS_TOPIC_ARN", ""),
         chat_topic_arn=os.environ.get("CHAT_TOPIC_ARN", ""),
+        ops_topic_arn=os.environ.get("OPS_TOPIC_ARN", ""),
         feed_urls=_list("FEED_URLS"),
         federal_register_base=os.environ.get("FEDERAL_REGISTER_BASE", Settings.federal_register_base).rstrip("/"),
         federal_register_agency=os.environ.get("FEDERAL_REGISTER_AGENCY", Settings.federal_register_agency),

@@ -17,7 +17,7 @@ from typing import Any
 from exportwatch.classify.dates import to_date
 from exportwatch.classify.parties import entity_key
 from exportwatch.countries import name_of
-from exportwatch.models import Entry, Story
+from exportwatch.models import WITHDRAWN, Entry, Story
 from exportwatch.text import UCS2_SEGMENT, one_line, plain_text, sms_text
 
 SUBJECT_MAX = 99
@@ -267,6 +267,10 @@ def _status(story: Story) -> str:
         return (
             "Official: published in the Federal Register (" + ", ".join(s.id.split(":", 1)[-1] for s in official) + ")"
         )
+    withdrawn = [s for s in story.sources if s.stage == "withdrawn"]
+    if withdrawn:
+        numbers = ", ".join(s.id.split(":", 1)[-1] for s in withdrawn)
+        return f"Withdrawn from Federal Register public inspection before publication ({numbers}); it will not publish"
     if any(s.stage == "public_inspection" for s in story.sources):
         return "On Federal Register public inspection; not yet published"
     if _from_the_list(story):
@@ -279,7 +283,8 @@ def render(story: Story, *, kind: str | None = None) -> Alert:
     kind = kind or ("new" if story.version == 1 else "update")
     head = headline(story)
     update_note = "; ".join(c for c in story.changes if c != "new")
-    prefix = "UPDATE: " if kind == "update" else ""
+    lead = "Withdrawn before publication: " if kind == "update" and WITHDRAWN in story.changes else ""
+    prefix = f"UPDATE: {lead}" if kind == "update" else ""
     subject = one_line(prefix + head, max_chars=SUBJECT_MAX)
     severity = story.severity or "low"
     countries = [name_of(c) for c in story.countries]
@@ -317,7 +322,7 @@ def render(story: Story, *, kind: str | None = None) -> Alert:
         "You receive this because your exportwatch subscription's filter matches it.",
     ]
     email = plain_text("\n".join(lines), max_chars=EMAIL_MAX)
-    sms_head = f"{'UPDATE ' if kind == 'update' else ''}{severity.upper()}: {head}"
+    sms_head = f"{'UPDATE ' if kind == 'update' else ''}{severity.upper()}: {lead}{head}"
     tail = f" ({len(story.sources)} src)" if len(story.sources) > 1 else ""
     link = sms_link(story)
     sms = (

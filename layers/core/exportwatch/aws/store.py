@@ -622,6 +622,9 @@ class Store:
             failures=int(data.get("failures", 0)),
             last_success=str(data.get("last_success", "")),
             last_error=str(data.get("last_error", "")),
+            last_new=str(data.get("last_new", "")),
+            intervals=tuple(int(n) for n in data.get("intervals", ())),
+            silent_since=str(data.get("silent_since", "")),
         )
 
     def put_feed_state(self, state: FeedState) -> None:
@@ -639,6 +642,9 @@ class Store:
                         "failures": state.failures,
                         "last_success": state.last_success,
                         "last_error": state.last_error,
+                        "last_new": state.last_new,
+                        "intervals": list(state.intervals),
+                        "silent_since": state.silent_since,
                     }
                 ),
             )

@@ -16,6 +16,7 @@ from typing import Any
 
 from exportwatch.models import Item
 from exportwatch.sources.urls import safe_url
+from exportwatch.sources.withdrawals import is_withdrawn
 from exportwatch.text import plain_text
 
 DOCUMENT_FIELDS: tuple[str, ...] = (
@@ -85,6 +86,8 @@ def document_item(doc: dict[str, Any], *, stage: str = "published", feed: str = 
         When the document has no valid document number or title.
     """
     number = str(doc.get("document_number") or "").strip()
+    if stage == "public_inspection" and is_withdrawn(doc):
+        stage = "withdrawn"  # one item per withdrawal (no filing version): it updates the document's story once
     if not _DOC_NUMBER.match(number):
         raise ResponseError(f"document without a valid document_number: {number!r}")
     title = plain_text(str(doc.get("title") or doc.get("toc_doc") or doc.get("toc_subject") or ""), max_chars=1000)
@@ -102,7 +105,7 @@ def document_item(doc: dict[str, Any], *, stage: str = "published", feed: str = 
     return Item(
         # A public-inspection document filed again (a corrected PDF) is a new item of the same story, so its
         # text is read again; the same filing seen on two days' lists stays one item.
-        id=("fr:" if stage == "published" else "pi:") + number + (f"@{version}" if version else ""),
+        id={"published": "fr:", "withdrawn": "wd:"}.get(stage, "pi:") + number + (f"@{version}" if version else ""),
         title=title,
         text=abstract,
         source="federal_register",

@@ -25,6 +25,8 @@ from exportwatch.settings import Settings
 from exportwatch.sources import federal_register
 from exportwatch.sources.feeds import ParseError, parse_feed
 from exportwatch.sources.fetch import FetchError, Response, fetch
+from exportwatch.sources.silence import Notify, SilenceWatch
+from exportwatch.sources.unpublished import unlisted_withdrawals
 from exportwatch.stories.ingest import IngestPolicy, IngestReport, OutOfTime, TextReader, ingest
 
 logger = Logger(child=True)
@@ -77,8 +79,10 @@ def _poll_source(
     now: Callable[[], datetime],
     texts: TextReader | None = None,
     deadline: float | None = None,
+    watch: SilenceWatch | None = None,
 ) -> None:
     state = store.feed_state(name)
+    watch = watch or SilenceWatch()
     try:
         response, items, warning = load(state)
         unchanged = response is not None and response.not_modified
@@ -112,22 +116,23 @@ def _poll_source(
     if recovered:
         logger.info("source recovered", extra={"source": name, "after_failures": state.failures})
     if ingested is None:
-        if recovered:
-            store.put_feed_state(replace(state, failures=0, last_error=""))
+        watched = watch.update(name, state, 0, now())
+        if recovered or watched != state:
+            store.put_feed_state(replace(watched, failures=0, last_error=""))
         report.sources.append(SourceOutcome(name, "unchanged", recovered=recovered))
         return
     if warning:
         logger.warning("source parsed with recovery", extra={"source": name, "warning": warning})
     report.ingest.add(ingested)
-    store.put_feed_state(
-        FeedState(
-            url=name,
-            etag=response.etag if response else "",
-            last_modified=response.last_modified if response else "",
-            failures=0,
-            last_success=now().isoformat(timespec="seconds"),
-        )
+    saved = replace(
+        state,
+        etag=response.etag if response else "",
+        last_modified=response.last_modified if response else "",
+        failures=0,
+        last_success=now().isoformat(timespec="seconds"),
+        last_error="",
     )
+    store.put_feed_state(watch.update(name, saved, ingested.received - ingested.already_seen, now()))
     report.sources.append(SourceOutcome(name, "ok", items=len(items), recovered=recovered, warning=warning))
 
 
@@ -165,9 +170,14 @@ def poll_feeds(
     policy: IngestPolicy | None = None,
     now: Callable[[], datetime] = _utc_now,
     deadline: float | None = None,
+    ops: Notify | None = None,
 ) -> PollReport:
-    """Poll news feeds; an unchanged feed costs one conditional request and one state read."""
+    """Poll news feeds; an unchanged feed costs one conditional request and one state read.
+
+    ``ops`` is told when a feed goes silent and when it delivers again (``sources.silence``).
+    """
     report = PollReport()
+    watch = SilenceWatch(ops)
     # Start at a different feed each hour: a slow feed early in the list cannot starve the same others.
     start = int(now().timestamp() // 3600) % len(urls) if urls else 0
     for url in [*urls[start:], *urls[:start]]:
@@ -188,7 +198,7 @@ def poll_feeds(
             )
             return response, list(parsed.items), parsed.warning
 
-        _poll_source(url, store, report, load, policy=policy, now=now, deadline=deadline)
+        _poll_source(url, store, report, load, policy=policy, now=now, deadline=deadline, watch=watch)
     return report
 
 
@@ -222,13 +232,17 @@ def poll_federal_register(
     policy: IngestPolicy | None = None,
     now: Callable[[], datetime] = _utc_now,
     deadline: float | None = None,
+    ops: Notify | None = None,
 ) -> PollReport:
     """Poll the agency's recent documents and today's public inspection list.
 
     A new Entity List document's full text is read (once per version) before its story is written, so the
-    alert names the parties.
+    alert names the parties. ``ops`` is told when the API has given no document of the agency for many
+    business days, and when it gives one again (``sources.silence``).
     """
     report = PollReport()
+    watch = SilenceWatch(ops, url=base)
+    listed: set[str] = set()  # the agency's documents on today's public-inspection list
     texts = functools.partial(read_rule_text, store=store, fetcher=fetcher, base=base, now=now)
 
     def load_documents(state: FeedState) -> tuple[Response | None, list[Item], str]:
@@ -263,6 +277,7 @@ def poll_federal_register(
         items, _next, problems = federal_register.parse_documents(
             response.body, agency=agency, stage="public_inspection", feed="public_inspection"
         )
+        listed.update(item.document_number for item in items)
         return response, items, "; ".join(problems)[:300]
 
     def documents_policy(state: FeedState) -> IngestPolicy | None:
@@ -278,8 +293,16 @@ def poll_federal_register(
     )
     for name, load, chosen in sources:
         if not _out_of_time(name, report, deadline):
-            _poll_source(name, store, report, load, policy=chosen, now=now, texts=texts, deadline=deadline)
-
+            _poll_source(name, store, report, load, policy=chosen, now=now, texts=texts, deadline=deadline, watch=watch)
+    changed = any(s.name == "federal_register:public_inspection" and s.status == "ok" for s in report.sources)
+    if changed and (deadline is None or time.monotonic() + SOURCE_BUDGET < deadline):
+        # Documents off the list and still unpublished are looked up for a withdrawal the list no longer shows.
+        withdrawn = unlisted_withdrawals(store, fetcher=fetcher, base=base, now=now(), listed=listed, deadline=deadline)
+        if withdrawn:
+            try:
+                report.ingest.add(ingest(withdrawn, store, policy=policy, now=now, deadline=deadline))
+            except OutOfTime:
+                logger.warning("withdrawals not stored: the invocation ran out of time; the next poll looks again")
     return report
 
 

@@ -20,6 +20,7 @@ from exportwatch.models import Item, RuleText, Story
 from exportwatch.ports import ItemAlreadyStored, StoreError, StoryChanged, StoryStore, Versioned, week_of
 from exportwatch.stories.bounds import bound
 from exportwatch.stories.cluster import LATE_DAYS, RULE_LAG_DAYS, Analysis, analyse, find_story, merge, new_story
+from exportwatch.stories.withdrawals import record_withdrawals
 
 logger = Logger(child=True)
 _MAX_ATTEMPTS = 5
@@ -118,6 +119,8 @@ def ingest(
     policy = policy or IngestPolicy()
     report = IngestReport(received=len(items))
     items = [_plausible(item, now()) for item in items]
+    withdrawn = [item for item in items if item.stage == "withdrawn"]  # updates a known story, never starts one
+    items = [item for item in items if item.stage != "withdrawn"]
     unique = list({item.id: item for item in items}.values())
     stored = store.stored_items([item.id for item in unique])
     # An item stored with another fingerprint was updated in place (a teaser, then the full text): it is
@@ -178,6 +181,9 @@ def ingest(
                 batch=batch,
                 texts=read,
             )
+    if withdrawn:
+        _check(deadline)
+        record_withdrawals(withdrawn, store, report, stamp=stamp, ttl_days=policy.ttl_days)
     return report
 
 
