@@ -326,8 +326,8 @@ def render(story: Story, *, kind: str | None = None) -> Alert:
     tail = f" ({len(story.sources)} src)" if len(story.sources) > 1 else ""
     link = sms_link(story)
     sms = (
-        _entries_sms(story, f"{severity.upper()}: Entity List")
-        if story.entries and kind == "new" and rule_document(story)
+        _entries_sms(story, f"{severity.upper()}: Entity List", link)
+        if story.entries and kind == "new"
         else sms_with_link(sms_head, link, suffix=tail)
     )
     first_url = next((s.url for s in story.sources if s.url), "")
@@ -402,15 +402,15 @@ def _entry_lines(story: Story, *, full: bool) -> list[str]:
     return lines
 
 
-def _entries_sms(story: Story, head: str) -> str:
-    """The count, as many names as fit, and the rule's short link, in one segment."""
-    document = rule_document(story)
-    link = f" {FR_SHORT_LINK}{document}" if document else ""
+def _entries_sms(story: Story, head: str, link: str) -> str:
+    """The count, as many names as fit, and the one link (the rule's short link, else the list's), in one segment."""
+    link = f" {link}" if link else ""
     total = story.entries_total or len(story.entries)
     actions = Counter(ACTION_WORDS.get(entry.action, entry.action) for entry in story.entries)
     if total > len(story.entries):  # the record was cut: count what the rule named
         actions = Counter({next(iter(actions), "changed"): total})
-    text = sms_text(f"{head}, " + ", ".join(f"{n} {verb}" for verb, n in actions.items()), max_chars=80)
+    room = min(80, SMS_MAX - len(link) - len(f" +{total}"))  # a long list URL leaves less room for the count
+    text = sms_text(f"{head}, " + ", ".join(f"{n} {verb}" for verb, n in actions.items()), max_chars=room)
     names = [sms_text(entry.name, max_chars=60) for entry in story.entries] if total > 1 else []
     listed = 0
     for name in names:

@@ -312,6 +312,26 @@ def _evidence_line(model: trained.Model, label: str, per_line: list[set[str]]) -
     return max(range(len(per_line)), key=lambda index: (scores[index], -index))
 
 
+# A removal or revision the model proposes without the rules must at least be stated: its verb somewhere in
+# what was read. "Addition of Entities to the Entity List" shares most words with rules that also revise
+# entries, but states no revision; an alert saying "entries revised" on its strength would be wrong.
+_STATED = {
+    REMOVAL: re.compile(r"remov|delet|delist|lift|drop|rescind|take[sn]? off|took off|eas(?:e|ed|es|ing)\b", re.I),
+    # docs/labels.md: entries changed, or a change to listed entities as a class (affiliates, a foreign direct
+    # product designation, a release of technology).
+    REVISION: re.compile(
+        r"revis|modif|amend|correct|updat|chang|clarif|renam|affiliat|owne[dr]|ownership|foreign direct product"
+        r"|footnote|release of technology|expan|extend|appl(?:y|ies|ied)\b",
+        re.I,
+    ),
+}
+
+
+def _stated(label: str, lines: Iterable[str]) -> bool:
+    cue = _STATED.get(label)
+    return cue is None or any(cue.search(line) for line in lines)
+
+
 def _severity(labels: Iterable[str], entities: Iterable[str], watched: frozenset[str]) -> str | None:
     labels = set(labels)
     if not labels:
@@ -351,6 +371,9 @@ def classify(item: Item, *, watched: frozenset[str] = frozenset(), reading: Read
         return Classification()
     ruled = rule_evidence(item, scope)
     decided = model.decide(chances, ruled)
+    unstated = [label for label in decided if label not in ruled and not _stated(label, read_by_model)]
+    if len(unstated) < len(decided):
+        decided = [label for label in decided if label not in unstated]
     if not decided:
         return Classification()
     found = {label: ruled[label] if label in ruled else _evidence_line(model, label, per_line) for label in decided}
