@@ -197,7 +197,7 @@ def cmd_entries(args: argparse.Namespace) -> int:
 
 def cmd_screen(args: argparse.Namespace) -> int:
     """A watchlist CSV against listed parties (``entries`` JSON lines) -> one JSON line per match."""
-    from exportwatch_cli.screening import Index
+    from exportwatch.screening import Index
     from exportwatch_cli.watchlist_files import WatchlistError, read_entries, read_watchlist
 
     if args.watchlist == "-" and args.entries == "-":
@@ -233,7 +233,7 @@ def _watchlist_store() -> Any:
 def cmd_watchlist(args: argparse.Namespace) -> int:
     """Import, list or remove watchlists; an import can be screened against a list snapshot at once."""
     from exportwatch.ports import WATCHLIST_NAME, StoreError
-    from exportwatch_cli.screening import Index
+    from exportwatch.screening import Index
     from exportwatch_cli.watchlist_files import WatchlistError, describe, read_snapshot, read_watchlist
 
     name = getattr(args, "name", "")

@@ -15,8 +15,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import IO, Any
 
+from exportwatch.screening import DEFAULT_THRESHOLD, Counterparty, Index, Listed, Match
 from exportwatch_cli.jsonlines import json_lines
-from exportwatch_cli.screening import DEFAULT_THRESHOLD, Counterparty, Index, Listed, Match
 
 MAX_ROWS = 1_000_000
 
