@@ -234,7 +234,14 @@ def cmd_watchlist(args: argparse.Namespace) -> int:
     """Import, list or remove watchlists; an import can be screened against a list snapshot at once."""
     from exportwatch.ports import WATCHLIST_NAME, StoreError
     from exportwatch.screening import Index
-    from exportwatch_cli.watchlist_files import WatchlistError, describe, read_snapshot, read_watchlist
+    from exportwatch_cli.watchlist_files import (
+        BUNDLED_SNAPSHOT,
+        WatchlistError,
+        describe,
+        read_bundled,
+        read_snapshot,
+        read_watchlist,
+    )
 
     name = getattr(args, "name", "")
     if name and not WATCHLIST_NAME.fullmatch(name):
@@ -245,16 +252,16 @@ def cmd_watchlist(args: argparse.Namespace) -> int:
                 raise CliError("--threshold must be above 0 and at most 1")
             with _open(args.file) as stream:
                 counterparties = read_watchlist(stream)
-            listed = read_snapshot(args.snapshot) if args.snapshot else None
+            listed = read_snapshot(args.snapshot) if args.snapshot else read_bundled()
+            snapshot = Path(args.snapshot).name if args.snapshot else BUNDLED_SNAPSHOT
             info = _watchlist_store().put_watchlist(name, counterparties, threshold=args.threshold)
             print(f"watchlist '{info.name}': {info.count:,} counterparties stored (threshold {info.threshold})")
-            if listed is not None:
-                matches = Index(listed).screen_all(counterparties, info.threshold)
-                found = len({id(m.counterparty) for m in matches})
-                print(f"{found} of your {info.count:,} counterparties are on the Entity List today "
-                      f"(snapshot {Path(args.snapshot).name}, {len(listed):,} listed parties)")  # fmt: skip
-                for match in matches:
-                    print("  " + describe(match))
+            matches = Index(listed).screen_all(counterparties, info.threshold)
+            found = len({id(m.counterparty) for m in matches})
+            print(f"{found} of your {info.count:,} counterparties are on the Entity List today "
+                  f"(snapshot {snapshot}, {len(listed):,} listed parties)")  # fmt: skip
+            for match in matches:
+                print("  " + describe(match))
         elif args.action == "list":
             for info in _watchlist_store().watchlists():
                 print(f"{info.name}\t{info.count} counterparties\tthreshold {info.threshold}\timported {info.imported}")
@@ -373,7 +380,11 @@ def build_parser() -> argparse.ArgumentParser:
     imports.add_argument("name", metavar="NAME")
     imports.add_argument("file", metavar="FILE.csv")
     imports.add_argument("--threshold", type=float, default=0.85, help="lowest score that is a match (default 0.85)")
-    imports.add_argument("--snapshot", default="", help="screen it now against a list snapshot (CSL CSV or entries)")
+    imports.add_argument(
+        "--snapshot",
+        default="",
+        help="screen it now against this list snapshot (CSL CSV or entries); default: the bundled snapshot",
+    )
     actions.add_parser("list", help="the stored watchlists")
     removes = actions.add_parser("remove", help="delete a watchlist")
     removes.add_argument("name", metavar="NAME")

@@ -451,11 +451,12 @@ def _watchlist_email(matches: Sequence[WatchlistMatch], total: int, email: str) 
 
 
 def _watchlist_sms(match: WatchlistMatch, more: int, sms: str) -> str:
-    """The match first, then the alert's SMS; a link that ended the SMS still ends it."""
+    """The match first (who, your ref, the score), then the alert's SMS; a link that ended the SMS still ends it."""
     body, _, link = sms.rpartition(" ")
     if not link.startswith(("https://", "http://")):
         body, link = sms, ""
-    lead = f"Watchlist '{match.watchlist}': {match.counterparty} = listed '{match.matched}' {match.score:.2f}"
+    ref = f" ({match.reference})" if match.reference else ""
+    lead = f"Watchlist '{match.watchlist}': {sms_text(match.counterparty, max_chars=40)}{ref} listed {match.score:.2f}"
     lead += f" +{more}" if more else ""
     tail = f" {link}" if link else ""
     return sms_text(f"{lead}. {body}", max_chars=SMS_MAX - len(tail)) + tail
