@@ -79,7 +79,7 @@ def test_a_rule_adding_a_customer_alerts_the_customers_watchlist_subscriber_once
             "'Huahai Communication International Co., Ltd.' (alias), score 1.00; your ref C-1042"
         )
         assert alert["email"].split("\n", 1)[0] == lead
-        assert "entry 'HMN International Co., Ltd'; why: same name" in alert["email"]
+        assert "(alias of the entry 'HMN International Co., Ltd', same name)" in alert["email"]
         assert alert["severity"] == "high"
         assert alert["subject"].startswith("Watchlist 'customers': Huahai Communication International Company")
         assert alert["sms"].startswith("Watchlist 'customers': Huahai Communication International")
@@ -105,3 +105,19 @@ def test_a_rule_adding_a_customer_alerts_the_customers_watchlist_subscriber_once
     matched = [json.loads(line) for line in logs.splitlines() if '"story matches watchlists"' in line]
     assert [line["watchlists"] for line in matched] == [["customers"]] and matched[0]["matches"] == 1
     assert not [word for word in CONFIDENTIAL if word in logs]
+
+
+def test_the_demo_imports_a_sample_watchlist_and_shows_a_match(capsys: pytest.CaptureFixture[str]) -> None:
+    # Given / When the demo runs
+    from exportwatch_cli.demo import run_demo
+
+    run_demo()
+    out = capsys.readouterr().out
+    # Then the compliance team's Huawei e-mail leads with the sample customer it names
+    assert out.startswith("Watchlist 'customers' imported: 3 sample counterparties")
+    assert (
+        "Subject: Watchlist 'customers': Huawei Technologies Co. Ltd. · Licenses granted for sales to Huawei…\n\n"
+        "Matches your watchlist 'customers': Huawei Technologies Co. Ltd. (as 'Huawei') ↔ listed 'Huawei' (name), "
+        "score 1.00; your ref C-1042\n"
+    ) in out
+    assert out.count("Matches your watchlist") == 1

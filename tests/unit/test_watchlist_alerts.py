@@ -65,7 +65,7 @@ def test_the_alert_leads_with_the_match_in_email_sms_subject_and_json() -> None:
         "Matches your watchlist 'customers': Huahai Communication International Company Limited ↔ listed "
         "'Huahai Communication International Co., Ltd.' (alias), score 0.96; your ref C-1042"
     )
-    assert "entry 'HMN International Co., Ltd'; why: same name, legal form differs" in led.email
+    assert "(alias of the entry 'HMN International Co., Ltd', same name, legal form differs)" in led.email
     assert led.email.endswith(alert.email)
     # and the SMS and the subject start with it, within their limits, the rule's link still last
     assert led.sms.startswith("Watchlist 'customers': Huahai Communication International")

@@ -442,8 +442,8 @@ def _watchlist_email(matches: Sequence[WatchlistMatch], total: int, email: str) 
     lines = []
     for match in matches[:WATCHLIST_LINES_MAX]:
         lines.append(watchlist_line(match))
-        entry = f"entry '{match.party}'; " if match.matched != match.party else ""
-        lines.append(f"  {entry}why: {match.reason}")
+        entry = f"of the entry '{match.party}', " if match.matched != match.party else ""
+        lines.append(f"({match.kind} {entry}{match.reason})")
     shown = min(len(matches), WATCHLIST_LINES_MAX)
     if total > shown:
         lines.append(f"... and {total - shown} more matches (the JSON alert lists up to {WATCHLIST_MATCHES_MAX}).")
