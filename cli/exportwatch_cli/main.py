@@ -302,6 +302,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
     from exportwatch.aws import clients
     from exportwatch.aws.sender import OutsideLambda, idempotent_sender
     from exportwatch.aws.store import Store
+    from exportwatch.screening.watchlists import WatchlistScreener
     from exportwatch_cli.replay import replay
 
     try:
@@ -313,9 +314,9 @@ def cmd_replay(args: argparse.Namespace) -> int:
     send, idempotency = idempotent_sender(clients.sns(), config.alerts_topic_arn, clients.dynamodb(), config.table_name)
     idempotency.register_lambda_context(OutsideLambda())  # type: ignore[arg-type]
     sqs = clients.sqs() if args.queue_url else None
-    report = replay(
-        Store(clients.dynamodb(), config.table_name), send, since=args.since, sqs=sqs, queue_url=args.queue_url
-    )
+    store = Store(clients.dynamodb(), config.table_name)
+    screener = WatchlistScreener(store)
+    report = replay(store, send, since=args.since, sqs=sqs, queue_url=args.queue_url, screener=screener)
     _emit(
         {
             "stories_checked": report.stories_checked,

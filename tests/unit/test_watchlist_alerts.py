@@ -10,12 +10,14 @@ from exportwatch.alerts.render import (
     SMS_MAX,
     SUBJECT_MAX,
     WATCHLIST_MATCHES_MAX,
+    Alert,
     render,
     with_watchlist_matches,
 )
 from exportwatch.models import Counterparty, Entry, Story, WatchlistMatch
 from exportwatch.screening.watchlists import WatchlistScreener, screen_story, story_parties
 from exportwatch_cli.memory import MemoryStore
+from exportwatch_cli.replay import replay
 from tests.unit.test_render import seeds_story
 
 # A real entry of rule 2021-27406 (86 FR 71557), with its listed alias.
@@ -150,3 +152,17 @@ def test_watchlists_are_listed_once_per_batch_and_read_again_only_when_reimporte
     screener.new_batch()
     # Then a removed watchlist no longer screens
     assert screener.screen(rule_story()) == [] and screener.batch_matches == 0
+
+
+def test_a_replayed_alert_is_screened_as_notify_would_have_screened_it() -> None:
+    # Given a story never sent, and a watchlist naming its entry's alias
+    store = MemoryStore()
+    story = replace(rule_story(), last_seen="2021-12-16T14:00:00+00:00")
+    store.stories[story.story_id] = (story, 1)
+    store.put_watchlist("customers", [CUSTOMER], threshold=0.85)
+    sent: list[Alert] = []
+    # When it is replayed
+    replay(store, lambda alert: sent.append(alert) or "id", since="2021-12-16", screener=WatchlistScreener(store))
+    # Then the alert leads with the match
+    assert [a.watchlist_matches[0].counterparty for a in sent] == [CUSTOMER.name]
+    assert sent[0].severity == "high" and "watchlists" in sent[0].attributes()

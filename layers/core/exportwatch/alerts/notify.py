@@ -23,6 +23,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from exportwatch.alerts.render import Alert, Sender, render, with_watchlist_matches
 from exportwatch.aws.store import PK, STORY_PREFIX, story_from_record
+from exportwatch.models import Story
 from exportwatch.screening.watchlists import WatchlistScreener
 
 logger = Logger(child=True)
@@ -45,6 +46,11 @@ def alert_for(record: dict[str, Any], screener: WatchlistScreener | None = None)
         old_version = int(old_image.get("version", {}).get("N", "0"))
         if story.version <= old_version:
             return None  # another article, nothing material
+    return screened_alert(story, screener)
+
+
+def screened_alert(story: Story, screener: WatchlistScreener | None) -> Alert:
+    """The story's alert; high severity and led by the match when it names a watchlist's counterparty."""
     matches = screener.screen(story) if screener is not None else []
     if matches:
         return with_watchlist_matches(render(replace(story, severity="high")), matches)
