@@ -24,9 +24,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     """Publish the alerts the batch's story records call for."""
     send = sender_for(context)
     metrics.add_metric(name="StreamRecords", unit=MetricUnit.Count, value=len(event.get("Records", [])))
-    screener = default_screener()
-    response = process_stream(event, context, send, screener)
-    metrics.add_metric(name="WatchlistMatches", unit=MetricUnit.Count, value=screener.batch_matches)
+    response = process_stream(event, context, send, default_screener())
     metrics.add_metric(
         name="StreamRecordsFailed", unit=MetricUnit.Count, value=len(response.get("batchItemFailures", []))
     )

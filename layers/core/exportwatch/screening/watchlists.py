@@ -77,12 +77,10 @@ class WatchlistScreener:
         self._store = store
         self._cache: dict[str, tuple[WatchlistInfo, list[Counterparty]]] = {}
         self._current: list[tuple[WatchlistInfo, list[Counterparty]]] | None = None
-        self.batch_matches = 0  # matches found since ``new_batch`` (a count: the handler's metric)
 
     def new_batch(self) -> None:
         """Forget which watchlists exist: the next screen reads the list of lists again (one Query)."""
         self._current = None
-        self.batch_matches = 0
 
     def _watchlists(self) -> list[tuple[WatchlistInfo, list[Counterparty]]]:
         if self._current is None:
@@ -105,7 +103,6 @@ class WatchlistScreener:
         """The story's matches against every stored watchlist (logged as watchlist names and counts only)."""
         watchlists = self._watchlists()
         matches = screen_story(story, watchlists)
-        self.batch_matches += len(matches)
         if matches:
             names = sorted({m.watchlist for m in matches})
             logger.info(
