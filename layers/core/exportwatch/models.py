@@ -316,3 +316,18 @@ class WatchlistMatch:
             "reference": self.reference or None, "party": self.party, "matched": self.matched, "kind": self.kind,
             "score": round(self.score, 3), "why": self.reason,
         }  # fmt: skip
+
+
+# ---------------------------------------------------------------- the Entity List itself as a source
+@dataclass(frozen=True, slots=True)
+class ListSnapshot:
+    """The Entity List as one poll of its source read it: one entry per party and country.
+
+    ``digest`` is a hash of the entries (not of the bytes fetched): a source that re-serves the same list
+    with a new ETag or in another row order yields the same digest, and the poll does nothing.
+    """
+
+    source: str
+    taken: str
+    digest: str
+    entries: tuple[Entry, ...]
