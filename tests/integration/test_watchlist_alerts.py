@@ -82,8 +82,8 @@ def test_a_rule_adding_a_customer_alerts_the_customers_watchlist_subscriber_once
         assert "(alias of the entry 'HMN International Co., Ltd', same name)" in alert["email"]
         assert alert["severity"] == "high"
         assert alert["subject"].startswith("Watchlist 'customers': Huahai Communication International Company")
-        assert alert["sms"].startswith("Watchlist 'customers': Huahai Communication International")
-        assert "(C-1042) listed 1.00. HIGH: Entity List, 40 added" in alert["sms"]
+        assert alert["sms"].startswith("Watchlist 'customers': Huahai Communication...")
+        assert "(C-1042) listed. HIGH: Entity List, 40 added" in alert["sms"]
         assert len(alert["sms"]) <= 160 and alert["sms"].endswith(" https://www.federalregister.gov/d/2021-27406")
         assert alert["watchlist_matches"] == [
             {

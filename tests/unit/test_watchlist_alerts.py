@@ -70,8 +70,8 @@ def test_the_alert_leads_with_the_match_in_email_sms_subject_and_json() -> None:
     assert "(alias of the entry 'HMN International Co., Ltd', same name, legal form differs)" in led.email
     assert led.email.endswith(alert.email)
     # and the SMS and the subject start with it, within their limits, the rule's link still last
-    assert led.sms.startswith("Watchlist 'customers': Huahai Communication International")
-    assert "(C-1042) listed 0.96. HIGH: Entity List, 1 added" in led.sms
+    assert led.sms.startswith("Watchlist 'customers': Huahai Communication...")
+    assert "(C-1042) listed. HIGH: Entity List, 1 added" in led.sms
     assert len(led.sms) <= SMS_MAX and led.sms.endswith(" https://www.federalregister.gov/d/2021-27406")
     assert led.subject.startswith("Watchlist 'customers': Huahai") and len(led.subject) <= SUBJECT_MAX
     assert led.severity == "high" and led.dedup_key == alert.dedup_key

@@ -503,11 +503,11 @@ def _watchlist_email(matches: Sequence[WatchlistMatch], total: int, email: str) 
 
 
 def _watchlist_sms(match: WatchlistMatch, more: int, alert: Alert) -> str:
-    """The match first (who, your ref, the score), then the alert's SMS text, then its one link, whole."""
+    """The match first (who and your ref; the e-mail has the score), then the alert's SMS text and its one link."""
     link = f" {alert.link}" if alert.link else ""
     body = alert.sms.removesuffix(link) if link else alert.sms
     ref = f" ({match.reference})" if match.reference else ""
-    lead = f"Watchlist '{match.watchlist}': {sms_text(match.counterparty, max_chars=40)}{ref} listed {match.score:.2f}"
+    lead = f"Watchlist '{match.watchlist}': {sms_text(match.counterparty, max_chars=32)}{ref} listed"
     return sms_with_link(lead + (f" +{more}" if more else "") + f". {body}", alert.link)
 
 
