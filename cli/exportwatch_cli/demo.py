@@ -201,6 +201,7 @@ def run_demo(*, as_json: bool = False) -> int:
     """Run two polling rounds and print what every sample subscriber received."""
     out = sys.stdout
     with local_stack(chat=not as_json) as stack:
+        import_sample_watchlist(None if as_json else out)
         first = stack.poll()
         inbox = stack.inbox()
         chat = stack.chat()
@@ -229,6 +230,23 @@ def write_chat(out: Any, notifications: list[dict[str, Any]]) -> None:
         content = notification["content"]
         out.write(f"*{content['title']}*\n{content['description']}\n")
         out.write(f"keywords: {', '.join(content['keywords'])}\n" + "-" * 78 + "\n")
+
+
+def import_sample_watchlist(out: Any) -> None:
+    """Store the sample customer watchlist in the local table, as ``exportwatch watchlist import`` would.
+
+    notify screens every alert against it: the Huawei story then leads with the match.
+    """
+    import boto3
+
+    from exportwatch.aws.store import Store
+    from exportwatch_cli.watchlist_files import read_watchlist
+
+    with (resources.files("exportwatch_cli") / "samples" / "customers.csv").open(encoding="utf-8") as stream:
+        rows = read_watchlist(stream)
+    info = Store(boto3.client("dynamodb", region_name=REGION), TABLE).put_watchlist("customers", rows, threshold=0.85)
+    if out is not None:
+        out.write(f"Watchlist '{info.name}' imported: {info.count} sample counterparties (samples/customers.csv)\n")
 
 
 def write_inbox(out: Any, inbox: dict[str, list[dict[str, Any]]], *, as_json: bool = False) -> None:

@@ -198,7 +198,7 @@ def cmd_entries(args: argparse.Namespace) -> int:
 
 def cmd_screen(args: argparse.Namespace) -> int:
     """A watchlist CSV against listed parties (``entries`` JSON lines) -> one JSON line per match."""
-    from exportwatch_cli.screening import Index
+    from exportwatch.screening import Index
     from exportwatch_cli.watchlist_files import WatchlistError, read_entries, read_watchlist
 
     if args.watchlist == "-" and args.entries == "-":
@@ -304,8 +304,15 @@ def cmd_subscriptions(args: argparse.Namespace) -> int:
 def cmd_watchlist(args: argparse.Namespace) -> int:
     """Import, list or remove watchlists; an import can be screened against a list snapshot at once."""
     from exportwatch.ports import WATCHLIST_NAME, StoreError
-    from exportwatch_cli.screening import Index
-    from exportwatch_cli.watchlist_files import WatchlistError, describe, read_snapshot, read_watchlist
+    from exportwatch.screening import Index
+    from exportwatch_cli.watchlist_files import (
+        BUNDLED_SNAPSHOT,
+        WatchlistError,
+        describe,
+        read_bundled,
+        read_snapshot,
+        read_watchlist,
+    )
 
     name = getattr(args, "name", "")
     if name and not WATCHLIST_NAME.fullmatch(name):
@@ -316,16 +323,16 @@ def cmd_watchlist(args: argparse.Namespace) -> int:
                 raise CliError("--threshold must be above 0 and at most 1")
             with _open(args.file) as stream:
                 counterparties = read_watchlist(stream)
-            listed = read_snapshot(args.snapshot) if args.snapshot else None
+            listed = read_snapshot(args.snapshot) if args.snapshot else read_bundled()
+            snapshot = Path(args.snapshot).name if args.snapshot else BUNDLED_SNAPSHOT
             info = _watchlist_store(args.stack).put_watchlist(name, counterparties, threshold=args.threshold)
             print(f"watchlist '{info.name}': {info.count:,} counterparties stored (threshold {info.threshold})")
-            if listed is not None:
-                matches = Index(listed).screen_all(counterparties, info.threshold)
-                found = len({id(m.counterparty) for m in matches})
-                print(f"{found} of your {info.count:,} counterparties are on the Entity List today "
-                      f"(snapshot {Path(args.snapshot).name}, {len(listed):,} listed parties)")  # fmt: skip
-                for match in matches:
-                    print("  " + describe(match))
+            matches = Index(listed).screen_all(counterparties, info.threshold)
+            found = len({id(m.counterparty) for m in matches})
+            print(f"{found} of your {info.count:,} counterparties are on the Entity List today "
+                  f"(snapshot {snapshot}, {len(listed):,} listed parties)")  # fmt: skip
+            for match in matches:
+                print("  " + describe(match))
         elif args.action == "list":
             for info in _watchlist_store(args.stack).watchlists():
                 print(f"{info.name}\t{info.count} counterparties\tthreshold {info.threshold}\timported {info.imported}")
@@ -366,6 +373,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
     from exportwatch.aws import clients
     from exportwatch.aws.sender import OutsideLambda, idempotent_sender
     from exportwatch.aws.store import Store
+    from exportwatch.screening.watchlists import WatchlistScreener
     from exportwatch_cli.replay import replay
 
     try:
@@ -380,9 +388,9 @@ def cmd_replay(args: argparse.Namespace) -> int:
     )  # fmt: skip
     idempotency.register_lambda_context(OutsideLambda())  # type: ignore[arg-type]
     sqs = clients.sqs() if args.queue_url else None
-    report = replay(
-        Store(clients.dynamodb(), config.table_name), send, since=args.since, sqs=sqs, queue_url=args.queue_url
-    )
+    store = Store(clients.dynamodb(), config.table_name)
+    screener = WatchlistScreener(store)
+    report = replay(store, send, since=args.since, sqs=sqs, queue_url=args.queue_url, screener=screener)
     _emit(
         {
             "stories_checked": report.stories_checked,
@@ -447,7 +455,11 @@ def build_parser() -> argparse.ArgumentParser:
     imports.add_argument("name", metavar="NAME")
     imports.add_argument("file", metavar="FILE.csv")
     imports.add_argument("--threshold", type=float, default=0.85, help="lowest score that is a match (default 0.85)")
-    imports.add_argument("--snapshot", default="", help="screen it now against a list snapshot (CSL CSV or entries)")
+    imports.add_argument(
+        "--snapshot",
+        default="",
+        help="screen it now against this list snapshot (CSL CSV or entries); default: the bundled snapshot",
+    )
     listing = actions.add_parser("list", help="the stored watchlists")
     removes = actions.add_parser("remove", help="delete a watchlist")
     removes.add_argument("name", metavar="NAME")

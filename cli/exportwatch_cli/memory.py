@@ -151,7 +151,7 @@ class MemoryStore:
 
     def put_watchlist(self, name: str, counterparties: Sequence[Counterparty], *, threshold: float) -> WatchlistInfo:
         """Store a watchlist, replacing one of that name."""
-        info = WatchlistInfo(name, len(counterparties), threshold, datetime.now(UTC).isoformat(timespec="seconds"))
+        info = WatchlistInfo(name, len(counterparties), threshold, datetime.now(UTC).isoformat(timespec="microseconds"))
         self.lists[name] = (info, list(counterparties))
         return info
 

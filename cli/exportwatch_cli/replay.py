@@ -16,8 +16,10 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 
-from exportwatch.alerts.render import Sender, render
+from exportwatch.alerts.notify import screened_alert
+from exportwatch.alerts.render import Sender
 from exportwatch.ports import StoryReader
+from exportwatch.screening.watchlists import WatchlistScreener
 
 logger = Logger(child=True)
 
@@ -52,13 +54,22 @@ def failed_batches(sqs: Any, queue_url: str) -> list[tuple[str, dict[str, Any]]]
             found.append((message["ReceiptHandle"], body.get("DDBStreamBatchInfo", body)))
 
 
-def replay(reader: StoryReader, send: Sender, *, since: str, sqs: Any = None, queue_url: str = "") -> ReplayReport:
+def replay(
+    reader: StoryReader,
+    send: Sender,
+    *,
+    since: str,
+    sqs: Any = None,
+    queue_url: str = "",
+    screener: WatchlistScreener | None = None,
+) -> ReplayReport:
     """Send every recent story's current version that was never published, then clear the failure queue.
 
     A version at or below the story's send marker (written after each publish, kept 400 days) was
     delivered: it is skipped even once its 16-day send record has expired. A story whose send fails
     is reported and the others go on; the queue's messages are deleted only if every send succeeded,
-    so a failed replay can be run again.
+    so a failed replay can be run again. With a ``screener``, each alert is screened against the
+    watchlists as notify would have screened it.
     """
     report = ReplayReport()
     pending = failed_batches(sqs, queue_url) if sqs is not None and queue_url else []
@@ -72,7 +83,7 @@ def replay(reader: StoryReader, send: Sender, *, since: str, sqs: Any = None, qu
             report.already_sent.append(name)
             continue
         try:
-            send(render(story))
+            send(screened_alert(story, screener))
         except Exception as exc:  # one refused story must not leave the others unsent
             logger.exception("replay: send failed", extra={"story_id": story.story_id, "version": story.version})
             report.failed.append({"story": name, "error": f"{type(exc).__name__}: {exc}"[:300]})

@@ -12,11 +12,12 @@ import re
 import sys
 from collections import Counter
 from collections.abc import Iterable
+from importlib import resources
 from pathlib import Path
 from typing import IO, Any
 
+from exportwatch.screening import DEFAULT_THRESHOLD, Counterparty, Index, Listed, Match
 from exportwatch_cli.jsonlines import json_lines
-from exportwatch_cli.screening import DEFAULT_THRESHOLD, Counterparty, Index, Listed, Match
 
 MAX_ROWS = 1_000_000
 
@@ -95,6 +96,21 @@ def read_snapshot(path: str) -> list[Listed]:
             return read_csl(stream) if path.lower().endswith(".csv") else read_entries(stream)
     except OSError as exc:
         raise WatchlistError(f"cannot read {path}: {exc.strerror}") from exc
+
+
+BUNDLED_SNAPSHOT = "the bundled list snapshot (exportwatch/entity_list/listed_names.tsv)"
+
+
+def read_bundled() -> list[Listed]:
+    """The list snapshot the layer's gazetteer holds: every listed name with its aliases and countries.
+
+    What ``watchlist import`` screens against when no ``--snapshot`` is given: a snapshot of the list, so a
+    party listed since it was taken is found by rule-time screening, not here.
+    """
+    from exportwatch.entity_list.gazetteer import read_listed
+
+    with (resources.files("exportwatch.entity_list") / "listed_names.tsv").open(encoding="utf-8") as lines:
+        return [Listed(entry.name, entry.aliases, " ".join(entry.countries)) for entry in read_listed(lines)]
 
 
 def describe(match: Match) -> str:

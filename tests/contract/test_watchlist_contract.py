@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from exportwatch.aws.store import Store
+from exportwatch.screening import Counterparty
 from exportwatch_cli.memory import MemoryStore
-from exportwatch_cli.screening import Counterparty
 
 
 def parties(count: int, suffix: str = "") -> list[Counterparty]:

@@ -59,3 +59,22 @@ def test_watchlist_bad_input_exits_2(table: str, tmp_path, capsys, argv: list[st
     (tmp_path / "c.csv").write_text(CUSTOMERS, encoding="utf-8")
     code = main([a.replace("{csv}", str(tmp_path / "c.csv")) for a in argv])
     assert code == 2 and message in capsys.readouterr().err
+
+
+def test_watchlist_import_without_a_snapshot_screens_against_the_bundled_list(table: str, tmp_path, capsys) -> None:
+    # Given a customer file holding a listed party under one of its listed aliases, and an unlisted one
+    (tmp_path / "customers.csv").write_text(
+        "name,reference\nHuahai Communication International Company Limited,C-1042\nAcme Widgets Ltd,C-9\n",
+        encoding="utf-8",
+    )
+    # When it is imported with no --snapshot
+    code = main(["watchlist", "import", "customers", str(tmp_path / "customers.csv")])
+    # Then the list snapshot bundled with the package screens it: the listed customer is reported, with its entry
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "1 of your 2 counterparties are on the Entity List today (snapshot the bundled list snapshot" in out
+    assert (
+        "Huahai Communication International Company Limited <-> listed 'Huahai Communication International Co., "
+        "Ltd.' (alias), score 1.00, entry 'HMN International Co., Ltd'; your ref C-1042" in out
+    )
+    assert "Acme" not in out

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
+from exportwatch.screening import Counterparty, Index, Listed, analyse, score_names
 from exportwatch_cli.main import main
-from exportwatch_cli.screening import Counterparty, Index, Listed, analyse, score_names
 from exportwatch_cli.watchlist_files import evaluate_pairs
 from tests.helpers import ROOT
 

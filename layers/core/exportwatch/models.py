@@ -297,6 +297,39 @@ class Counterparty:
     reference: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class WatchlistMatch:
+    """One counterparty of a watchlist found among a story's parties, with the name that matched and why."""
+
+    watchlist: str
+    counterparty: str
+    via: str  # the counterparty's name or alias that matched
+    reference: str
+    party: str  # the story's party (an entry's name, or a party named in news)
+    matched: str  # the party's name or alias that matched
+    score: float
+    why: str
+
+    @property
+    def kind(self) -> str:
+        """Which of the party's names matched: ``name``, ``alias``, ``acronym in the name`` ..."""
+        return self.why.split(" '", 1)[0] if "': " in self.why else ("name" if self.matched == self.party else "alias")
+
+    @property
+    def reason(self) -> str:
+        """Why the names agree, in words ("same name, legal form differs")."""
+        return self.why.split("': ", 1)[-1]
+
+    def to_json(self) -> dict[str, object]:
+        """The ``watchlist_matches`` item of the JSON alert."""
+        alias = self.via if self.via != self.counterparty else None
+        return {
+            "watchlist": self.watchlist, "counterparty": self.counterparty, "counterparty_alias": alias,
+            "reference": self.reference or None, "party": self.party, "matched": self.matched, "kind": self.kind,
+            "score": round(self.score, 3), "why": self.reason,
+        }  # fmt: skip
+
+
 # ---------------------------------------------------------------- the Entity List itself as a source
 @dataclass(frozen=True, slots=True)
 class ListSnapshot:

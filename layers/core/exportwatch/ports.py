@@ -167,7 +167,7 @@ class WatchlistInfo:
     name: str
     count: int
     threshold: float
-    imported: str
+    imported: str  # ISO time to the microsecond: notify's cached rows are read again when it changes
 
 
 class WatchlistStore(Protocol):

@@ -10,14 +10,14 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 from exportwatch.classify.dates import to_date
 from exportwatch.classify.parties import entity_key
 from exportwatch.countries import name_of
-from exportwatch.models import WITHDRAWN, Entry, Story
+from exportwatch.models import WITHDRAWN, Entry, Story, WatchlistMatch
 from exportwatch.text import UCS2_SEGMENT, one_line, plain_text, sms_text
 
 SUBJECT_MAX = 99
@@ -59,6 +59,8 @@ class Alert:
     entries: tuple[Entry, ...] = ()  # the parties the rule names, every one (the JSON body carries them)
     entries_total: int = 0
     link: str = ""  # the one link an SMS or chat message carries (``sms_link``)
+    watchlist_matches: tuple[WatchlistMatch, ...] = ()  # counterparties of stored watchlists the story names
+    watchlist_matches_total: int = 0
 
     @property
     def dedup_key(self) -> str:
@@ -115,9 +117,10 @@ class Alert:
     def attributes(self) -> dict[str, dict[str, str]]:
         """Message attributes that subscription filter policies match on.
 
-        Five attributes (raw SQS delivery takes at most 10). ``entities`` lists every party's key: a
-        ``String.Array`` has no limit on its values, only the message's 256 KB, which ``size`` counts
-        (a story names at most ``stories.bounds.MAX_NAMES`` parties).
+        At most seven attributes (raw SQS delivery takes at most 10). ``entities`` lists every party's
+        key: a ``String.Array`` has no limit on its values, only the message's 256 KB, which ``size``
+        counts (a story names at most ``stories.bounds.MAX_NAMES`` parties). ``watchlists`` names the
+        matched watchlists, never their counterparties (``watchlist_attribute``).
         """
         attrs = {
             "labels": {"DataType": "String.Array", "StringValue": json.dumps(list(self.labels))},
@@ -130,6 +133,7 @@ class Alert:
             attrs["entities"] = {"DataType": "String.Array", "StringValue": json.dumps(keys, ensure_ascii=False)}
         if self.countries:
             attrs["countries"] = {"DataType": "String.Array", "StringValue": json.dumps(list(self.countries))}
+        attrs.update(watchlist_attribute(self.watchlist_matches))
         return attrs
 
     def to_json(self) -> dict[str, Any]:
@@ -140,6 +144,8 @@ class Alert:
             "countries": list(self.countries), "official": self.official, "email": self.email, "sms": self.sms,
             "default": self.default, "entries": [entry.to_json() for entry in self.entries],
             "entries_total": self.entries_total or len(self.entries),
+            "watchlist_matches": [match.to_json() for match in self.watchlist_matches],
+            "watchlist_matches_total": self.watchlist_matches_total or len(self.watchlist_matches),
         }  # fmt: skip
 
 
@@ -458,3 +464,79 @@ def sms_with_link(text: str, link: str, *, suffix: str = "") -> str:
         room = UCS2_SEGMENT - (len(link) + 1 if link else 0) - len(suffix)
         body = body if len(body) <= room else body[: max(room - 3, 1)].rstrip() + "..."
     return body + suffix + (f" {link}" if link else "")
+
+
+# ---------------------------------------------------------------- watchlist matches
+# The alert leads with the counterparties it names (screening.watchlists finds them).
+
+WATCHLIST_MATCHES_MAX = 100  # matches carried by one alert (e-mail and JSON); the total is always given
+WATCHLIST_LINES_MAX = 20  # matches written out in the e-mail
+
+
+def watchlist_attribute(matches: Sequence[WatchlistMatch]) -> dict[str, dict[str, str]]:
+    """The ``watchlists`` attribute: the matched watchlists' names (never a counterparty's), or nothing."""
+    names = sorted({match.watchlist for match in matches})
+    if not names:
+        return {}
+    return {"watchlists": {"DataType": "String.Array", "StringValue": json.dumps(names, ensure_ascii=False)}}
+
+
+def watchlist_line(match: WatchlistMatch) -> str:
+    """One match as the alert's lead: the watchlist, who, the listed name that matched, the score, the ref.
+
+    "Matches your watchlist 'customers': Acme Trading Co. ↔ listed 'ACME Trading Company Limited'
+    (alias), score 0.96; your ref C-1042".
+    """
+    via = f" (as '{match.via}')" if match.via != match.counterparty else ""
+    line = (
+        f"Matches your watchlist '{match.watchlist}': {match.counterparty}{via} ↔ listed '{match.matched}' "
+        f"({match.kind}), score {match.score:.2f}"
+    )
+    return line + (f"; your ref {match.reference}" if match.reference else "")
+
+
+def _watchlist_email(matches: Sequence[WatchlistMatch], total: int, email: str) -> str:
+    lines = []
+    for match in matches[:WATCHLIST_LINES_MAX]:
+        lines.append(watchlist_line(match))
+        entry = f"of the entry '{match.party}', " if match.matched != match.party else ""
+        lines.append(f"({match.kind} {entry}{match.reason})")
+    shown = min(len(matches), WATCHLIST_LINES_MAX)
+    if total > shown:
+        lines.append(f"... and {total - shown} more matches (the JSON alert lists up to {WATCHLIST_MATCHES_MAX}).")
+    return plain_text("\n".join([*lines, "", email]), max_chars=EMAIL_MAX)
+
+
+def _watchlist_sms(match: WatchlistMatch, more: int, alert: Alert) -> str:
+    """The match first (who and your ref; the e-mail has the score), then the alert's SMS text and its one link."""
+    link = f" {alert.link}" if alert.link else ""
+    body = alert.sms.removesuffix(link) if link else alert.sms
+    ref = f" ({match.reference})" if match.reference else ""
+    lead = f"Watchlist '{match.watchlist}': {sms_text(match.counterparty, max_chars=32)}{ref} listed"
+    return sms_with_link(lead + (f" +{more}" if more else "") + f". {body}", alert.link)
+
+
+def with_watchlist_matches(alert: Alert, matches: Sequence[WatchlistMatch]) -> Alert:
+    """The alert led by its watchlist matches: subject, e-mail's first lines, SMS and default body.
+
+    Severity is high whatever the story's (render the story as high, so the e-mail's severity line
+    agrees). Unchanged when there is no match.
+    """
+    if not matches:
+        return alert
+    kept = tuple(matches[:WATCHLIST_MATCHES_MAX])
+    first, more = kept[0], len(matches) - 1
+    names = "', '".join(sorted({m.watchlist for m in matches}))
+    plural = "s" if "', '" in names else ""
+    who = first.counterparty + (f" +{more}" if more else "")
+    lead = one_line(watchlist_line(first), max_chars=300) + (f" (+{more})" if more else "")
+    return replace(
+        alert,
+        severity="high",
+        subject=one_line(f"Watchlist{plural} '{names}': {who} · {alert.subject}", max_chars=SUBJECT_MAX),
+        email=_watchlist_email(kept, len(matches), alert.email),
+        sms=_watchlist_sms(first, more, alert),
+        default=f"{lead} · {alert.default}",
+        watchlist_matches=kept,
+        watchlist_matches_total=len(matches),
+    )

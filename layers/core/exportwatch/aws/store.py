@@ -693,7 +693,7 @@ class Store:
                 for k, c in zip(keys, chunks, strict=True)
             ]  # fmt: skip
         )
-        info = WatchlistInfo(name, len(counterparties), threshold, self._now().isoformat(timespec="seconds"))
+        info = WatchlistInfo(name, len(counterparties), threshold, self._now().isoformat(timespec="microseconds"))
         with _table_errors("PutItem"):
             self.client.put_item(
                 TableName=self.table,

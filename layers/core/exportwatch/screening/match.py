@@ -36,10 +36,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from rapidfuzz.distance import Indel
-
 from exportwatch.models import Counterparty
-from exportwatch_cli.screening.normalize import FILLERS, PLACE_WEIGHT, Name, analyse, run_sound, skeleton, weight
+from exportwatch.screening.normalize import FILLERS, PLACE_WEIGHT, Name, analyse, run_sound, skeleton, weight
 
 __all__ = ["DEFAULT_THRESHOLD", "Counterparty", "Index", "Listed", "Match", "score_names"]
 
@@ -103,6 +101,14 @@ class Match:
         return data
 
 
+@lru_cache(maxsize=1)
+def _indel() -> Any:
+    """The Indel distance, imported on first use: the notify handler's cold start pays for rapidfuzz only to screen."""
+    from rapidfuzz.distance import Indel
+
+    return Indel
+
+
 @lru_cache(maxsize=262144)
 def _similar(a: str, b: str) -> float:
     """How alike two words are, 0..1 (cached: the same list words recur across every counterparty)."""
@@ -119,9 +125,10 @@ def _similar(a: str, b: str) -> float:
     if len(short) < 5:
         return 1.0 if len(a) > 2 and skeleton(a) == skeleton(b) else 0.0
     cutoff = _TOKEN_SIMILAR - 0.01  # rapidfuzz drops a score equal to its cutoff; the caller compares exactly
+    indel = _indel()
     return max(
-        Indel.normalized_similarity(a, b, score_cutoff=cutoff),
-        Indel.normalized_similarity(skeleton(a), skeleton(b), score_cutoff=cutoff),
+        indel.normalized_similarity(a, b, score_cutoff=cutoff),
+        indel.normalized_similarity(skeleton(a), skeleton(b), score_cutoff=cutoff),
     )
 
 
