@@ -214,7 +214,7 @@ def look_back_from(state: FeedState, now: datetime, lookback_days: int) -> date:
 
 def poll_federal_register(
     base: str,
-    agency: str,
+    agency: str | Sequence[str],
     store: StateStore,
     *,
     fetcher: Fetcher,
@@ -223,7 +223,7 @@ def poll_federal_register(
     now: Callable[[], datetime] = _utc_now,
     deadline: float | None = None,
 ) -> PollReport:
-    """Poll the agency's recent documents and today's public inspection list.
+    """Poll the agencies' recent documents and today's public inspection list (``agency``: one slug or several).
 
     A new Entity List document's full text is read (once per version) before its story is written, so the
     alert names the parties.
