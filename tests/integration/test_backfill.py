@@ -9,12 +9,14 @@ import functools
 import io
 import json
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import boto3
 import pytest
+from botocore.stub import Stubber
 
+from exportwatch.aws import clients
 from exportwatch.aws.store import Store
 from exportwatch.sources.fetch import fetch
 from exportwatch_cli.backfill import BackfillError, date_slices, run_backfill
@@ -197,6 +199,46 @@ def test_the_command_reads_the_table_from_the_environment_and_prints_a_summary(
     # and a bad range is one line, exit 2
     assert main(["backfill", "--since", "2020-03-01", "--until", "2019-01-01"]) == 2
     assert capsys.readouterr().err.strip() == "exportwatch backfill: --since 2020-03-01 is after --until 2019-01-01"
+
+
+def test_with_a_stack_the_table_and_agencies_come_from_the_deployment(
+    stack: LocalStack, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a deployed stack whose TableName output is the local table and which watches the State Department
+    # (CloudFormation's answers, as botocore validates them; moto's CloudFormation needs extras not installed)
+    monkeypatch.delenv("TABLE_NAME")
+    cloudformation = clients.cloudformation()  # the command's client (one per process), answering from the stubs
+    stubber = Stubber(cloudformation)
+    deployed = {
+        "StackName": "exportwatch",
+        "CreationTime": datetime(2026, 11, 1, tzinfo=UTC),
+        "StackStatus": "UPDATE_COMPLETE",
+        "Parameters": [{"ParameterKey": "FederalRegisterAgencies", "ParameterValue": STATE}],
+        "Outputs": [{"OutputKey": "TableName", "OutputValue": TABLE}],
+    }
+    stubber.add_response("describe_stacks", {"Stacks": [deployed]}, {"StackName": "exportwatch"})
+    stubber.add_client_error(
+        "describe_stacks",
+        "ValidationError",
+        "Stack with id missing does not exist",
+        expected_params={"StackName": "missing"},
+    )
+    stubber.activate()
+    base = f"{stack.server.base}/api/v1"
+    # When
+    code = main(["backfill", "--stack", "exportwatch", "--since", "2018-01-01", "--base", base, "--pause", "0"])
+    # Then the State Department's documents went into the stack's table
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert f"state-department, into {TABLE}" in out
+    assert {row["pk"]["S"] for row in table_rows("ITEM#")} == {
+        "ITEM#fr:2018-21422",
+        "ITEM#fr:2020-00574",
+        "ITEM#fr:2022-04867",
+    }
+    # and a stack that does not exist is one line, exit 2
+    assert main(["backfill", "--stack", "missing", "--since", "2018-01-01", "--base", base]) == 2
+    assert capsys.readouterr().err.startswith("exportwatch backfill: cannot read stack 'missing':")
 
 
 def test_date_slices_cover_the_range_once_in_order() -> None:
