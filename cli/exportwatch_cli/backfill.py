@@ -226,8 +226,21 @@ def run_backfill(
     return report
 
 
-def stack_target(stack: str, cloudformation: Any) -> tuple[str, tuple[str, ...]]:
-    """The table (output ``TableName``) and agencies (parameter ``FederalRegisterAgencies``) of a deployed stack."""
+@dataclass(frozen=True, slots=True)
+class Target:
+    """Where a backfill writes and what it asks for: a table, the agencies, the parties that raise severity."""
+
+    table: str
+    agencies: tuple[str, ...]
+    watched: tuple[str, ...]
+
+
+def _split(text: str) -> tuple[str, ...]:
+    return tuple(v.strip() for v in text.split(",") if v.strip())
+
+
+def stack_target(stack: str, cloudformation: Any) -> Target:
+    """A deployed stack's table (output ``TableName``), agencies and watched parties (its parameters)."""
     try:
         (described,) = cloudformation.describe_stacks(StackName=stack)["Stacks"]
     except Exception as exc:  # botocore's ClientError and friends: the CLI says it in one line
@@ -236,8 +249,8 @@ def stack_target(stack: str, cloudformation: Any) -> tuple[str, tuple[str, ...]]
     if not outputs.get("TableName"):
         raise BackfillError(f"stack {stack!r} has no TableName output: is it an exportwatch stack?")
     parameters = {p["ParameterKey"]: p.get("ParameterValue", "") for p in described.get("Parameters", [])}
-    agencies = tuple(a.strip() for a in parameters.get("FederalRegisterAgencies", "").split(",") if a.strip())
-    return outputs["TableName"], agencies
+    agencies = _split(parameters.get("FederalRegisterAgencies", ""))
+    return Target(outputs["TableName"], agencies, _split(parameters.get("WatchedEntities", "")))
 
 
 def parse_day(text: str, what: str) -> date:
@@ -282,15 +295,14 @@ def backfill_command(
     if pause < 0:
         raise BackfillError("--pause must be 0 or more seconds")
     try:
-        agencies = settings.agencies()
-        table = ""
         if stack:
-            table, deployed = stack_target(stack, clients.cloudformation())
-            agencies = deployed or agencies
+            deployed = stack_target(stack, clients.cloudformation())
+            target = Target(deployed.table, deployed.agencies or settings.agencies(), deployed.watched)
         else:
-            table = settings.load().table_name
+            target = Target(settings.load().table_name, settings.agencies(), settings.load().watched_entities)
     except settings.SettingsError as exc:
         raise BackfillError(f"{exc} (or give --stack NAME)") from exc
+    table, agencies = target.table, target.agencies
     base = api_base(base)
     fetcher = functools.partial(
         fetch,
@@ -308,7 +320,7 @@ def backfill_command(
             base=base,
             fetcher=fetcher,
             pause=pause,
-            watched=_list_env("WATCHED_ENTITIES"),
+            watched=target.watched,
             restart=restart,
             err=err,
         )
@@ -325,7 +337,3 @@ def backfill_command(
             f"{summary['already_seen']} already stored, {summary['irrelevant']} not relevant; no alert sent\n"
         )
     return 0
-
-
-def _list_env(name: str) -> tuple[str, ...]:
-    return tuple(v.strip() for v in os.environ.get(name, "").split(",") if v.strip())

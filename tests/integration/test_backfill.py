@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import io
 import json
+import urllib.parse
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from typing import Any
@@ -16,6 +17,7 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
+from exportwatch import aws
 from exportwatch.aws import clients
 from exportwatch.aws.store import Store
 from exportwatch.sources.fetch import fetch
@@ -245,3 +247,18 @@ def test_date_slices_cover_the_range_once_in_order() -> None:
     slices = date_slices(date(2024, 1, 1), date(2024, 3, 5), days=31)
     assert [s.key for s in slices] == ["2024-01-01..2024-01-31", "2024-02-01..2024-03-02", "2024-03-03..2024-03-05"]
     assert slices[1].halves()[0].last.isoformat() == "2024-02-16"
+
+
+def test_the_poller_asks_for_every_agency_configured(
+    stack: LocalStack, api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given two agencies configured, the way the template passes them
+    monkeypatch.setenv("FEDERAL_REGISTER_AGENCIES", f"{BIS},{STATE}")
+    aws.clear_caches()  # the settings are read once per container
+    # When the Federal Register poller runs
+    report = stack.handlers["poll_federal_register"].lambda_handler({}, stack.context)
+    # Then one query names both agencies
+    assert [s["status"] for s in report["sources"]] == ["ok", "ok"]
+    (asked,) = api.register.served
+    query = urllib.parse.parse_qs(urllib.parse.urlsplit(asked).query)
+    assert query["conditions[agencies][]"] == [BIS, STATE]
