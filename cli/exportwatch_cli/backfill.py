@@ -120,9 +120,13 @@ class Polite:
             self._last = time.monotonic()
 
 
-def job_name(base: str, agencies: Sequence[str], since: date, until: date) -> str:
-    """The checkpoint's name: the same command (API, agencies, range) resumes the same job."""
-    what = json.dumps([base, sorted(agencies), since.isoformat(), until.isoformat()])
+def job_name(base: str, agencies: Sequence[str], since: date) -> str:
+    """The checkpoint's name: the same API, agencies and first day resume the same job.
+
+    Not the last day: slices are cut from ``since``, so a later ``--until`` (today, tomorrow) keeps every
+    finished slice and asks only for the days after them.
+    """
+    what = json.dumps([base, sorted(agencies), since.isoformat()])
     return "backfill-" + hashlib.sha256(what.encode()).hexdigest()[:16]
 
 
@@ -166,13 +170,13 @@ def run_backfill(
     polite = Polite(fetcher or functools.partial(fetch, allow_loopback=False), pause, sleep)
     texts = functools.partial(read_rule_text, store=store, fetcher=polite, base=base, now=now)
     policy = IngestPolicy(watched=watch_keys(tuple(watched)), max_age_days=0, ttl_days=ttl_days, quiet=True)
-    job = job_name(base, agencies, since, until)
+    job = job_name(base, agencies, since)
     report = BackfillReport(job=job)
     saved = None if restart else store.checkpoint(job)
     done: list[str] = list(saved.get("done", [])) if saved else []
     resume_slice, resume_url = (str(saved.get("slice", "")), str(saved.get("next", ""))) if saved else ("", "")
     report.resumed_at = resume_slice or (done[-1] if done else "")
-    if saved and saved.get("complete"):
+    if saved and saved.get("complete") == until.isoformat():
         err.write(f"exportwatch backfill: {since} to {until} was loaded already (--restart to load it again)\n")
         return report
     pending = [s for s in date_slices(since, until, slice_days) if s.key not in done]
@@ -184,7 +188,7 @@ def run_backfill(
 
     while pending:
         part = pending.pop(0)
-        url = resume_url if part.key == resume_slice and resume_url else ""
+        url = resume_url if part.key == resume_slice and _same_origin(resume_url, base) else ""
         first_page = not url
         url = url or federal_register.documents_url(
             base, agencies, part.first, until=part.last, per_page=per_page, order="oldest"
@@ -198,7 +202,8 @@ def run_backfill(
                     "run the same command again to resume"
                 ) from exc
             if first_page and _count(response.body) > RESULT_CAP and part.first < part.last:
-                pending[:0] = part.halves()  # more than the API serves for one query: ask for each half
+                # More than the API serves for one query: ask for each half (not those a stopped run finished).
+                pending[:0] = [half for half in part.halves() if half.key not in done]
                 total += 1
                 break
             first_page = False
@@ -208,7 +213,7 @@ def run_backfill(
                 )
             except federal_register.ResponseError as exc:
                 raise BackfillError(f"not an API answer at {part.key}: {exc}; run again to resume") from exc
-            if next_url and urllib.parse.urlsplit(next_url)[:2] != urllib.parse.urlsplit(base)[:2]:
+            if next_url and not _same_origin(next_url, base):
                 raise BackfillError(f"next_page_url leaves {base}: not followed (at {part.key})")
             report.ingest.add(ingest(items, store, policy=policy, now=now, texts=texts))
             report.pages += 1
@@ -222,8 +227,13 @@ def run_backfill(
             save(slice="", next="")
             show(len(done), total, f"{part.key}: {report.documents} documents, {report.ingest.stored} stored")
     report.requests = polite.requests
-    save(slice="", next="", complete=True)
+    save(slice="", next="", complete=until.isoformat())
     return report
+
+
+def _same_origin(url: str, base: str) -> bool:
+    """Whether ``url`` is on the API's scheme and host (its own pagination never leaves them)."""
+    return bool(url) and urllib.parse.urlsplit(url)[:2] == urllib.parse.urlsplit(base)[:2]
 
 
 @dataclass(frozen=True, slots=True)

@@ -149,7 +149,22 @@ def test_a_slice_matching_more_than_the_api_serves_is_halved_until_each_part_fit
     assert ("2022-03-01", "2022-03-01") in read and ("2022-03-02", "2022-03-02") in read
     covered = {day for a, b in read for day in api.per_day if a <= day <= b}
     assert covered == set(api.per_day) and report.documents == 3
-    assert store.checkpoint(report.job)["complete"] is True
+    assert store.checkpoint(report.job)["complete"] == "2022-03-31"
+
+
+def test_a_later_until_asks_only_for_the_days_not_loaded_yet() -> None:
+    # Given January and February loaded
+    api = Api({"2022-01-10": 1, "2022-02-10": 1, "2022-03-10": 1})
+    store = MemoryStore()
+    options: dict[str, Any] = {"since": date(2022, 1, 1), "agencies": ("state-department",), "fetcher": api, "pause": 0}
+    run_backfill(store, until=date(2022, 2, 28), **options)
+    asked_before = len(api.asked)
+    # When the same backfill runs a month later
+    report = run_backfill(store, until=date(2022, 3, 31), **options)
+    # Then it asks only for the slices after January (February's was cut short by the first --until)
+    assert api.asked[asked_before:] == [("2022-02-01", "2022-03-03"), ("2022-03-04", "2022-03-31")]
+    # and what February's document gave the first run is not stored again
+    assert (report.documents, report.ingest.already_seen, report.ingest.irrelevant) == (2, 1, 1)
 
 
 def test_requests_are_paced_by_the_pause() -> None:
