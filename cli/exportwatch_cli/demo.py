@@ -78,6 +78,7 @@ class LocalStack:
     queues: dict[str, str]
     server: SampleServer
     context: FakeLambdaContext = field(default_factory=FakeLambdaContext)
+    chat_queue: str = ""  # a team channel on the chat topic, when the stack has one (``chat=True``)
 
     def poll(self) -> dict[str, Any]:
         """Run both pollers once (as their schedules would), then deliver the stream to notify."""
@@ -98,6 +99,10 @@ class LocalStack:
         """What each subscriber received since the last look."""
         return {name: drain(self.sqs, url) for name, url in self.queues.items()}
 
+    def chat(self) -> list[dict[str, Any]]:
+        """What the team channel on the chat topic received since the last look (custom notifications)."""
+        return drain(self.sqs, self.chat_queue) if self.chat_queue else []
+
 
 @contextmanager
 def local_stack(
@@ -105,6 +110,7 @@ def local_stack(
     *,
     extra_env: dict[str, str] | None = None,
     subscribers: tuple[Subscriber, ...] = SUBSCRIBERS,
+    chat: bool = False,
 ) -> Iterator[LocalStack]:
     """Start moto, the sample server and the handlers; yields a :class:`LocalStack`."""
     import boto3
@@ -126,6 +132,10 @@ def local_stack(
         stream_arn = create_table(dynamodb, template, TABLE)
         topic_arn = create_topic(sns, template, "exportwatch-demo-alerts")
         queues = {s.name: subscribe_queue(sns, sqs, topic_arn, s.name, s.filter_policy) for s in subscribers}
+        chat_env, chat_queue = {}, ""
+        if chat:  # the stack with ChatNotifications=enabled: a chat topic, and a channel subscribed to it
+            chat_topic = create_topic(sns, template, "exportwatch-demo-chat", logical_id="ChatTopic")
+            chat_env, chat_queue = {"CHAT_TOPIC_ARN": chat_topic}, subscribe_queue(sns, sqs, chat_topic, "team", None)
         env = {
             "TABLE_NAME": TABLE, "ALERTS_TOPIC_ARN": topic_arn,
             "FEED_URLS": f"{server.base}/feeds/news.xml", "FEDERAL_REGISTER_BASE": f"{server.base}/api/v1",
@@ -134,7 +144,7 @@ def local_stack(
             "POWERTOOLS_LOG_LEVEL": os.environ.get("EXPORTWATCH_DEMO_LOG_LEVEL", "CRITICAL"),
             "WATCHED_ENTITIES": "", "LOOKBACK_DAYS": "3",
             "MAX_ITEM_AGE_DAYS": "0",  # the samples are real reports of 2019: no age limit locally
-            **(extra_env or {}),
+            **chat_env, **(extra_env or {}),
         }  # fmt: skip
         stack.enter_context(environment(env))
         aws.clear_caches()
@@ -149,7 +159,7 @@ def local_stack(
             "dynamodbstreams", region_name=REGION, endpoint_url=f"https://streams.dynamodb.{REGION}.amazonaws.com"
         )
         reader = StreamReader(streams, stream_arn, patterns=source["patterns"], batch_size=source["batch_size"])
-        yield LocalStack(handlers, reader, sqs, queues, server)
+        yield LocalStack(handlers, reader, sqs, queues, server, chat_queue=chat_queue)
 
 
 def received(subscriber: Subscriber, message: dict[str, Any]) -> dict[str, Any]:
@@ -190,9 +200,10 @@ def _summary(result: dict[str, Any]) -> str:
 def run_demo(*, as_json: bool = False) -> int:
     """Run two polling rounds and print what every sample subscriber received."""
     out = sys.stdout
-    with local_stack() as stack:
+    with local_stack(chat=not as_json) as stack:
         first = stack.poll()
         inbox = stack.inbox()
+        chat = stack.chat()
         second = stack.poll()
         again = stack.inbox()
         base = stack.server.base
@@ -204,7 +215,20 @@ def run_demo(*, as_json: bool = False) -> int:
     out.write("Poll 2 (same sources again)\n" + _summary(second) + "\n")
     out.write(f"  new messages after poll 2: {sum(len(v) for v in again.values())}\n")
     write_inbox(out, inbox)
+    write_chat(out, chat)
     return 0
+
+
+def write_chat(out: Any, notifications: list[dict[str, Any]]) -> None:
+    """Print what a Slack or Teams channel shows of each custom notification (README, "Subscribe")."""
+    out.write(
+        f"\n{'=' * 78}\nteam-channel (Slack or Teams, through Amazon Q Developer in chat applications; "
+        f"wants every alert): {len(notifications)} message(s)\n{'=' * 78}\n"
+    )
+    for notification in notifications:
+        content = notification["content"]
+        out.write(f"*{content['title']}*\n{content['description']}\n")
+        out.write(f"keywords: {', '.join(content['keywords'])}\n" + "-" * 78 + "\n")
 
 
 def write_inbox(out: Any, inbox: dict[str, list[dict[str, Any]]], *, as_json: bool = False) -> None:

@@ -1,6 +1,7 @@
 """The ``exportwatch`` command line (contract in docs/architecture.md; outside checks rely on it).
 
-demo, classify, cluster, parse-feed, eval, entries, screen, watchlist, replay. JSON lines in and out; bad input
+demo, classify, cluster, parse-feed, eval, entries, screen, watchlist, subscribe, unsubscribe, subscriptions,
+replay. JSON lines in and out; bad input
 lines get an error object, unusable input a one-line error on stderr and exit 2.
 """
 
@@ -218,16 +219,86 @@ def cmd_screen(args: argparse.Namespace) -> int:
     return 0
 
 
-def _watchlist_store() -> Any:
-    """The deployed (or local moto) table named by TABLE_NAME, as a watchlist store."""
+def _watchlist_store(stack: str = "") -> Any:
+    """The deployed stack's table (``--stack``: its TableName output) or the one TABLE_NAME names."""
     from exportwatch import settings
     from exportwatch.aws import clients
     from exportwatch.aws.store import Store
 
     try:
-        return Store(clients.dynamodb(), settings.load().table_name)
+        return Store(clients.dynamodb(), _stack_output(stack, "TableName") if stack else settings.load().table_name)
     except settings.SettingsError as exc:
+        raise CliError(f"{exc} (or give --stack NAME)") from exc
+
+
+def _stack_output(stack: str, key: str) -> str:
+    """One output of the deployed stack, read with CloudFormation's DescribeStacks."""
+    import boto3
+
+    from exportwatch.aws.clients import RETRIES
+    from exportwatch_cli.subscriptions import SubscriptionError, stack_output
+
+    try:
+        return stack_output(boto3.client("cloudformation", config=RETRIES), stack, key)
+    except SubscriptionError as exc:
         raise CliError(str(exc)) from exc
+
+
+def _alerts_topic(stack: str) -> str:
+    """The alerts topic: the stack's AlertsTopicArn output, else ALERTS_TOPIC_ARN (the local moto stack's)."""
+    topic = _stack_output(stack, "AlertsTopicArn") if stack else os.environ.get("ALERTS_TOPIC_ARN", "").strip()
+    if not topic:
+        raise CliError("give --stack NAME (the deployed stack) or set ALERTS_TOPIC_ARN")
+    return topic
+
+
+def cmd_subscribe(args: argparse.Namespace) -> int:
+    """Subscribe one endpoint to the alerts, with its filters as an SNS filter policy."""
+    from exportwatch.aws import clients
+    from exportwatch_cli import subscriptions as subs
+
+    try:
+        where = subs.endpoint(email=args.email, sms=args.sms, sqs=args.sqs, https=args.https)
+        rules = subs.policy(
+            subs.filters(
+                labels=args.labels, min_severity=args.min_severity, countries=args.countries,
+                entities=args.entities, watchlist=args.watchlist, digest=args.digest,
+            )
+        )  # fmt: skip
+    except subs.SubscriptionError as exc:
+        raise CliError(str(exc)) from exc
+    arn = subs.subscribe(clients.sns(), _alerts_topic(args.stack), where, rules)
+    print(f"{arn}\t{where.protocol}\t{subs.mask(where.protocol, where.address)}\t{subs.describe(rules)}")
+    if where.protocol in ("email", "https"):
+        print(f"exportwatch: the {where.protocol} endpoint must confirm the subscription first", file=sys.stderr)
+    if where.protocol == "sqs":
+        print(
+            "exportwatch: the queue's policy must let sns.amazonaws.com send messages from the topic", file=sys.stderr
+        )
+    return 0
+
+
+def cmd_unsubscribe(args: argparse.Namespace) -> int:
+    """Remove one subscription of the alerts topic."""
+    from exportwatch.aws import clients
+    from exportwatch_cli import subscriptions as subs
+
+    try:
+        subs.unsubscribe(clients.sns(), _alerts_topic(args.stack), args.arn)
+    except subs.SubscriptionError as exc:
+        raise CliError(str(exc)) from exc
+    print(f"unsubscribed {args.arn}")
+    return 0
+
+
+def cmd_subscriptions(args: argparse.Namespace) -> int:
+    """List the alerts topic's subscriptions: endpoint (partly hidden) and filter in words."""
+    from exportwatch.aws import clients
+    from exportwatch_cli import subscriptions as subs
+
+    for sub in subs.listed(clients.sns(), _alerts_topic(args.stack)):
+        print(f"{sub.arn}\t{sub.protocol}\t{sub.endpoint}\t{sub.filter}")
+    return 0
 
 
 def cmd_watchlist(args: argparse.Namespace) -> int:
@@ -246,7 +317,7 @@ def cmd_watchlist(args: argparse.Namespace) -> int:
             with _open(args.file) as stream:
                 counterparties = read_watchlist(stream)
             listed = read_snapshot(args.snapshot) if args.snapshot else None
-            info = _watchlist_store().put_watchlist(name, counterparties, threshold=args.threshold)
+            info = _watchlist_store(args.stack).put_watchlist(name, counterparties, threshold=args.threshold)
             print(f"watchlist '{info.name}': {info.count:,} counterparties stored (threshold {info.threshold})")
             if listed is not None:
                 matches = Index(listed).screen_all(counterparties, info.threshold)
@@ -256,9 +327,9 @@ def cmd_watchlist(args: argparse.Namespace) -> int:
                 for match in matches:
                     print("  " + describe(match))
         elif args.action == "list":
-            for info in _watchlist_store().watchlists():
+            for info in _watchlist_store(args.stack).watchlists():
                 print(f"{info.name}\t{info.count} counterparties\tthreshold {info.threshold}\timported {info.imported}")
-        elif not _watchlist_store().remove_watchlist(name):
+        elif not _watchlist_store(args.stack).remove_watchlist(name):
             raise CliError(f"no watchlist named '{name}'")
         else:
             print(f"watchlist '{name}' removed")
@@ -323,7 +394,10 @@ def cmd_replay(args: argparse.Namespace) -> int:
         raise CliError(str(exc)) from exc
     if not config.alerts_topic_arn:
         raise CliError("environment variable ALERTS_TOPIC_ARN is required")
-    send, idempotency = idempotent_sender(clients.sns(), config.alerts_topic_arn, clients.dynamodb(), config.table_name)
+    send, idempotency = idempotent_sender(
+        clients.sns(), config.alerts_topic_arn, clients.dynamodb(), config.table_name,
+        chat_topic_arn=config.chat_topic_arn,
+    )  # fmt: skip
     idempotency.register_lambda_context(OutsideLambda())  # type: ignore[arg-type]
     sqs = clients.sqs() if args.queue_url else None
     report = replay(
@@ -403,15 +477,41 @@ def build_parser() -> argparse.ArgumentParser:
     imports.add_argument("file", metavar="FILE.csv")
     imports.add_argument("--threshold", type=float, default=0.85, help="lowest score that is a match (default 0.85)")
     imports.add_argument("--snapshot", default="", help="screen it now against a list snapshot (CSL CSV or entries)")
-    actions.add_parser("list", help="the stored watchlists")
+    listing = actions.add_parser("list", help="the stored watchlists")
     removes = actions.add_parser("remove", help="delete a watchlist")
     removes.add_argument("name", metavar="NAME")
+    for action in (imports, listing, removes):
+        action.add_argument("--stack", default="", help="the deployed stack's name (its TableName output)")
     watchlist.set_defaults(func=cmd_watchlist)
+    _subscription_parsers(sub)
     replay = sub.add_parser("replay", help="re-send alerts that failed every retry (idempotent), clear the DLQ")
     replay.add_argument("--since", required=True, help="stories changed on or after this ISO date")
     replay.add_argument("--queue-url", default="", help="the NotifyFailureQueueUrl stack output")
     replay.set_defaults(func=cmd_replay)
     return parser
+
+
+def _subscription_parsers(sub: Any) -> None:
+    """``subscribe``, ``unsubscribe`` and ``subscriptions`` (README, "Subscribe")."""
+    stack_help = "the deployed stack's name (its AlertsTopicArn output); default: ALERTS_TOPIC_ARN"
+    subscribe = sub.add_parser("subscribe", help="subscribe one endpoint to the alerts, with filters")
+    where = subscribe.add_mutually_exclusive_group(required=True)
+    where.add_argument("--email", default="", metavar="ADDR", help="an e-mail address (it must confirm)")
+    where.add_argument("--sms", default="", metavar="NUMBER", help="a phone number in E.164 form (+15551234567)")
+    where.add_argument("--sqs", default="", metavar="ARN", help="an SQS queue ARN (raw delivery of the JSON alert)")
+    where.add_argument("--https", default="", metavar="URL", help="an https:// endpoint (it must confirm)")
+    subscribe.add_argument("--labels", default="", help="comma-separated labels, e.g. entity_list.addition")
+    subscribe.add_argument("--min-severity", default="", choices=["low", "medium", "high"], help="lowest severity")
+    subscribe.add_argument("--countries", default="", help="comma-separated ISO codes, e.g. CN,RU")
+    subscribe.add_argument("--entities", default="", help="party names, comma- (or ';'-) separated")
+    subscribe.add_argument("--watchlist", default="", metavar="NAME", help="alerts matching this watchlist only")
+    subscribe.add_argument("--digest", action="store_true", help="the daily digest only")
+    unsubscribe = sub.add_parser("unsubscribe", help="remove one subscription of the alerts topic")
+    unsubscribe.add_argument("arn", metavar="ARN")
+    listing = sub.add_parser("subscriptions", help="the alerts topic's subscriptions and their filters in words")
+    for parser, func in ((subscribe, cmd_subscribe), (unsubscribe, cmd_unsubscribe), (listing, cmd_subscriptions)):
+        parser.add_argument("--stack", default="", help=stack_help)
+        parser.set_defaults(func=func)
 
 
 def main(argv: list[str] | None = None) -> int:

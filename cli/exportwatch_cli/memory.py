@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from exportwatch.models import Counterparty, FeedState, Item, RuleText, Story
+from exportwatch.models import Counterparty, FeedState, Item, ListSnapshot, RuleText, Story
 from exportwatch.ports import (
     ItemAlreadyStored,
     Stored,
@@ -40,6 +40,7 @@ class MemoryStore:
     weeks: dict[str, int] = field(default_factory=dict)
     checkpoints: dict[str, str] = field(default_factory=dict)
     writes: int = 0
+    snapshots: dict[str, ListSnapshot] = field(default_factory=dict)
 
     def seen(self, item_ids: Sequence[str]) -> set[str]:
         """Which of the ids are stored."""
@@ -177,3 +178,12 @@ class MemoryStore:
     def remove_watchlist(self, name: str) -> bool:
         """Delete a watchlist; False when there was none of that name."""
         return self.lists.pop(name, None) is not None
+
+    # ------------------------------------------------------------ the Entity List itself as a source
+    def list_snapshot(self, source: str) -> ListSnapshot | None:
+        """The last snapshot of a list source, or None."""
+        return self.snapshots.get(source)
+
+    def put_list_snapshot(self, snapshot: ListSnapshot) -> None:
+        """Replace a list source's snapshot."""
+        self.snapshots[snapshot.source] = snapshot

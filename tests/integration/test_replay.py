@@ -149,6 +149,6 @@ def test_replay_command_exits_non_zero_when_a_story_fails(monkeypatch: pytest.Mo
     failed = ReplayReport(stories_checked=2, sent_or_confirmed=["s-b@1"], failed=[{"story": "s-a@1", "error": "x"}])
     monkeypatch.setenv("ALERTS_TOPIC_ARN", "arn:aws:sns:us-east-1:123456789012:t")
     monkeypatch.setattr("exportwatch_cli.replay.replay", lambda *a, **k: failed)
-    monkeypatch.setattr("exportwatch.aws.sender.idempotent_sender", lambda *a: (lambda alert: "", mock.Mock()))
+    monkeypatch.setattr("exportwatch.aws.sender.idempotent_sender", lambda *a, **k: (lambda alert: "", mock.Mock()))
     # When the command runs, Then it says so and exits 1
     assert cli.main(["replay", "--since", "2019-01-01"]) == 1

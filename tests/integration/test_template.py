@@ -157,18 +157,39 @@ def test_function_policies_name_their_actions_and_resources(template: dict[str, 
         assert statement["Resource"] != "*", name
 
 
-def resolve(value: Any, customer_key: bool) -> Any:
-    """The template as CloudFormation deploys it in one encryption mode: Fn::If taken, AWS::NoValue dropped."""
+def resolve(value: Any, customer_key: bool, chat: bool = True) -> Any:
+    """The template as CloudFormation deploys it in one encryption (and chat) mode: Fn::If taken, NoValue dropped."""
     if isinstance(value, dict):
         if set(value) == {"Fn::If"}:
             condition, yes, no = value["Fn::If"]
-            assert condition == "UseCustomerKey", condition
-            return resolve(yes if customer_key else no, customer_key)
-        resolved = {k: resolve(v, customer_key) for k, v in value.items()}
+            chosen = {"UseCustomerKey": customer_key, "HasChat": chat}[condition]
+            return resolve(yes if chosen else no, customer_key, chat)
+        resolved = {k: resolve(v, customer_key, chat) for k, v in value.items()}
         return {k: v for k, v in resolved.items() if v != {"Ref": "AWS::NoValue"}}
     if isinstance(value, list):
-        return [resolve(v, customer_key) for v in value if resolve(v, customer_key) != {"Ref": "AWS::NoValue"}]
+        values = [resolve(v, customer_key, chat) for v in value]
+        return [v for v in values if v != {"Ref": "AWS::NoValue"}]
     return value
+
+
+@pytest.mark.parametrize("chat", [True, False], ids=["chat", "no-chat"])
+def test_the_senders_publish_to_the_chat_topic_only_when_there_is_one(template: dict[str, Any], chat: bool) -> None:
+    # Given the template with ChatNotifications enabled or not
+    assert template["Parameters"]["ChatNotifications"]["Default"] == "disabled"
+    assert (
+        template["Resources"]["ChatTopic"]["Condition"] == template["Outputs"]["ChatTopicArn"]["Condition"] == "HasChat"
+    )
+    resolved = resolve(template, customer_key=True, chat=chat)
+    # Then the senders are told the topic, and may publish to it, exactly when it exists
+    env = resolved["Globals"]["Function"]["Environment"]["Variables"]
+    assert env["CHAT_TOPIC_ARN"] == ({"Ref": "ChatTopic"} if chat else "")
+    publishers = {
+        name for name, statement in _statements(resolved) if statement.get("Resource") == {"Ref": "ChatTopic"}
+    }
+    assert publishers == ({"NotifyFunction", "RemindFunction", "DigestFunction"} if chat else set())
+    for name, statement in _statements(resolved):
+        if statement.get("Resource") == {"Ref": "ChatTopic"}:
+            assert statement["Action"] == "sns:Publish", name
 
 
 def references(value: Any, name: str) -> bool:
@@ -199,8 +220,12 @@ def test_the_aws_managed_mode_has_no_key_and_still_encrypts_what_holds_data(temp
 
 
 def test_pollers_cannot_write_the_senders_idempotency_records(template: dict[str, Any]) -> None:
-    extra = {"PollFeedsFunction": set(), "PollFederalRegisterFunction": {"DOC#*"}}  # DOC#: rule texts read
-    for name in ("PollFeedsFunction", "PollFederalRegisterFunction"):
+    extra = {
+        "PollFeedsFunction": set(),
+        "PollFederalRegisterFunction": {"DOC#*"},  # DOC#: rule texts read
+        "PollEntityListFunction": {"LIST#*"},  # LIST#: the list's snapshot
+    }
+    for name in extra:
         (statement,) = [
             s
             for _n, s in _statements({"Resources": {name: template["Resources"][name]}})
@@ -220,7 +245,7 @@ def test_schedules_run_as_a_role_that_can_dead_letter_into_the_encrypted_queue(t
         for event in r["Properties"].get("Events", {}).values()
         if event["Type"] == "ScheduleV2"
     ]
-    assert len(schedules) == 4
+    assert len(schedules) == 5
     assert all(s["RoleArn"] == {"Fn::GetAtt": ["SchedulerRole", "Arn"]} for s in schedules)
     assert all(s["DeadLetterConfig"]["Arn"] == {"Fn::GetAtt": ["PollDLQ", "Arn"]} for s in schedules)
     statements = resources["SchedulerRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
@@ -297,7 +322,21 @@ def test_lambdas_own_retries_of_scheduled_runs_are_what_docs_reliability_says(de
         if r["Type"] == "AWS::Lambda::EventInvokeConfig"
     }
     assert configs == {
-        "PollFeedsFunction": 0, "PollFederalRegisterFunction": 0, "RemindFunction": 2, "DigestFunction": 2
+        "PollFeedsFunction": 0, "PollFederalRegisterFunction": 0, "RemindFunction": 2, "DigestFunction": 2,
+        "PollEntityListFunction": 0,
     }  # fmt: skip
     text = (ROOT / "docs" / "reliability.md").read_text(encoding="utf-8")
     assert "Lambda's own asynchronous retries" in text
+
+
+def test_the_list_poller_deletes_only_its_own_snapshot_chunks(template: dict[str, Any]) -> None:
+    # The one delete any poller may make: the old chunks of the Entity List snapshot, nothing else
+    function = resolve(template["Resources"]["PollEntityListFunction"], customer_key=True)
+    statements = _statements({"Resources": {"P": function}})
+    deletes = [
+        s
+        for _n, s in statements
+        if "dynamodb:DeleteItem" in (s["Action"] if isinstance(s["Action"], list) else [s["Action"]])
+    ]
+    assert len(deletes) == 1
+    assert deletes[0]["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"] == [store.LIST_PREFIX + "*"]

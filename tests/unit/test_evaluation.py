@@ -11,13 +11,16 @@ from __future__ import annotations
 from exportwatch_cli.evaluate import Evaluation, LabelScore, evaluate
 from tests.helpers import FIXTURES, corpus, read_jsonl
 
-MACRO_F1_FLOOR = 0.97
+# Retrained with news_wider.jsonl (178 harder ledes) in the corpus: macro-F1 0.960 with no false alarm or miss
+# (a linear model no longer fits every training item's label exactly); the floor follows it down from 0.97.
+MACRO_F1_FLOOR = 0.955
 FALSE_ALARM_CEILING = 0.01
 MISS_CEILING = 0.01
-# Measured on the shipped classifier: macro-F1 0.724, false alarms 13.8 % (18 of 130), misses 8.1 % (16 of 198).
-HELDOUT_MACRO_F1_FLOOR = 0.72
-HELDOUT_FALSE_ALARM_CEILING = 0.14
-HELDOUT_MISS_CEILING = 0.09
+# Measured on the shipped classifier: macro-F1 0.740, false alarms 9.2 % (12 of 130), misses 7.1 % (14 of 198)
+# (before news_wider.jsonl joined training: 0.724, 13.8 %, 8.1 %).
+HELDOUT_MACRO_F1_FLOOR = 0.735
+HELDOUT_FALSE_ALARM_CEILING = 0.10
+HELDOUT_MISS_CEILING = 0.08
 
 
 def test_corpus_is_large_real_and_has_hard_negatives() -> None:

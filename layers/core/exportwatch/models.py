@@ -286,3 +286,18 @@ class Counterparty:
     aliases: tuple[str, ...] = ()
     country: str = ""
     reference: str = ""
+
+
+# ---------------------------------------------------------------- the Entity List itself as a source
+@dataclass(frozen=True, slots=True)
+class ListSnapshot:
+    """The Entity List as one poll of its source read it: one entry per party and country.
+
+    ``digest`` is a hash of the entries (not of the bytes fetched): a source that re-serves the same list
+    with a new ETag or in another row order yields the same digest, and the poll does nothing.
+    """
+
+    source: str
+    taken: str
+    digest: str
+    entries: tuple[Entry, ...]

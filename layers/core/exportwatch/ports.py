@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
-from exportwatch.models import Counterparty, FeedState, Item, RuleText, Story
+from exportwatch.models import Counterparty, FeedState, Item, ListSnapshot, RuleText, Story
 
 
 class StoreError(Exception):
@@ -184,3 +184,18 @@ class WatchlistStore(Protocol):
 
     def remove_watchlist(self, name: str) -> bool:
         """Delete a watchlist; False when there was none of that name."""
+
+
+# ---------------------------------------------------------------- the Entity List itself as a source
+class ListSnapshotStore(Protocol):
+    """The last Entity List snapshot of a source, what the next poll is diffed against."""
+
+    def list_snapshot(self, source: str) -> ListSnapshot | None:
+        """The last snapshot stored for a source, or None before the first poll."""
+
+    def put_list_snapshot(self, snapshot: ListSnapshot) -> None:
+        """Replace a source's snapshot; a reader sees the old one or the new one, never a mix."""
+
+
+class ListStore(StateStore, ListSnapshotStore, Protocol):
+    """What the list poller needs: ingestion, the source's state and the snapshot."""

@@ -19,6 +19,7 @@ class Settings:
 
     table_name: str
     alerts_topic_arn: str = ""
+    chat_topic_arn: str = ""  # set when the stack has a chat topic (Amazon Q Developer in chat applications)
     feed_urls: tuple[str, ...] = ()
     federal_register_base: str = "https://www.federalregister.gov/api/v1"
     federal_register_agencies: tuple[str, ...] = ("industry-and-security-bureau",)
@@ -27,6 +28,9 @@ class Settings:
     allow_loopback: bool = False
     item_ttl_days: int = 400
     max_item_age_days: int = 14
+    # -- the Entity List itself as a source (entity_list.poll): the trade.gov Consolidated Screening List CSV, or
+    # the eCFR versioner API's base URL (https://www.ecfr.gov/api/versioner/v1) for Supplement No. 4 itself
+    entity_list_source: str = "https://data.trade.gov/downloadable_consolidated_screening_list/v1/consolidated.csv"
 
     @property
     def federal_register_agency(self) -> str:
@@ -87,6 +91,7 @@ def load() -> Settings:
     return Settings(
         table_name=_required("TABLE_NAME"),
         alerts_topic_arn=os.environ.get("ALERTS_TOPIC_ARN", ""),
+        chat_topic_arn=os.environ.get("CHAT_TOPIC_ARN", ""),
         feed_urls=_list("FEED_URLS"),
         federal_register_base=os.environ.get("FEDERAL_REGISTER_BASE", Settings.federal_register_base).rstrip("/"),
         federal_register_agencies=agencies(),
@@ -95,4 +100,5 @@ def load() -> Settings:
         allow_loopback=os.environ.get("EXPORTWATCH_ALLOW_LOOPBACK", "") == "1",
         item_ttl_days=_int("ITEM_TTL_DAYS", Settings.item_ttl_days),
         max_item_age_days=_int("MAX_ITEM_AGE_DAYS", Settings.max_item_age_days),
+        entity_list_source=os.environ.get("ENTITY_LIST_SOURCE", "").strip() or Settings.entity_list_source,
     )

@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, timedelta
 
-from exportwatch.alerts.render import EMAIL_MAX, LABEL_NAMES, SMS_MAX, SUBJECT_MAX, Alert, headline
+from exportwatch.alerts.render import EMAIL_MAX, LABEL_NAMES, SUBJECT_MAX, Alert, headline, sms_link, sms_with_link
 from exportwatch.models import Story
-from exportwatch.text import one_line, plain_text, sms_text
+from exportwatch.text import one_line, plain_text
 
 _SOURCES_SHOWN = 12
 
@@ -45,12 +45,13 @@ def render_digest(stories: Iterable[Story], day: str) -> Alert | None:
         if len(story.sources) > _SOURCES_SHOWN:
             lines.append(f"  - and {len(story.sources) - _SOURCES_SHOWN} more")
         lines.append("")
+    link = sms_link(ranked[0])  # the SMS's one link: the most severe story's
     subject = one_line(f"exportwatch digest {day}: {len(ranked)} stories", max_chars=SUBJECT_MAX)
     # No labels and low severity: label- and severity-filtered subscriptions (the SMS one) skip the
     # digest; unfiltered ones, and filters on kind = digest, get it.
     return Alert(
         story_id=f"digest-{day}", version=1, kind="digest", subject=subject,
         email=plain_text("\n".join(lines), max_chars=EMAIL_MAX),
-        sms=sms_text(f"exportwatch {day}: {len(ranked)} stories changed; see the e-mail digest", max_chars=SMS_MAX),
-        default=subject, labels=(), severity="low", entities=(), countries=(), official=False,
+        sms=sms_with_link(f"exportwatch {day}: {len(ranked)} stories changed (digest by e-mail); top:", link),
+        default=subject, labels=(), severity="low", entities=(), countries=(), official=False, link=link,
     )  # fmt: skip

@@ -12,10 +12,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from exportwatch.alerts.render import SMS_MAX, SUBJECT_MAX, Alert, primary_parties, render
+from exportwatch.alerts.render import SUBJECT_MAX, Alert, primary_parties, render, sms_with_link
 from exportwatch.classify.dates import to_date
 from exportwatch.models import Story
-from exportwatch.text import one_line, sms_text
+from exportwatch.text import one_line
 
 THRESHOLDS: tuple[int, ...] = (14, 7, 1)
 
@@ -72,7 +72,7 @@ def render_reminder(reminder: Reminder) -> Alert:
         base,
         kind="reminder",
         subject=one_line(f"Reminder: {head}", max_chars=SUBJECT_MAX),
-        sms=sms_text(f"REMINDER: {head}", max_chars=SMS_MAX),
+        sms=sms_with_link(f"REMINDER: {head}", base.link),
         default=one_line(f"Reminder: {head}", max_chars=300),
         email=email,
         occasion=f"remind-{reminder.expires.isoformat()}-{reminder.threshold}d",

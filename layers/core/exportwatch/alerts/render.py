@@ -18,7 +18,7 @@ from exportwatch.classify.dates import to_date
 from exportwatch.classify.parties import entity_key
 from exportwatch.countries import name_of
 from exportwatch.models import Entry, Story
-from exportwatch.text import one_line, plain_text, sms_text
+from exportwatch.text import UCS2_SEGMENT, one_line, plain_text, sms_text
 
 SUBJECT_MAX = 99
 SMS_MAX = 160
@@ -58,6 +58,7 @@ class Alert:
     occasion: str = ""  # what makes this message distinct from others of the story (a reminder's deadline)
     entries: tuple[Entry, ...] = ()  # the parties the rule names, every one (the JSON body carries them)
     entries_total: int = 0
+    link: str = ""  # the one link an SMS or chat message carries (``sms_link``)
 
     @property
     def dedup_key(self) -> str:
@@ -230,8 +231,15 @@ def _who(story: Story) -> str:
     return f"Parties ({where})" if where else ""
 
 
+def _from_the_list(story: Story) -> bool:
+    """A story the Entity List itself made (no rule story existed): its title says what changed on the list."""
+    return bool(story.sources) and all(s.source == "entity_list" for s in story.sources)
+
+
 def headline(story: Story) -> str:
     """What happened, in one line."""
+    if _from_the_list(story) and story.title:
+        return one_line(story.title, max_chars=200)
     who = _who(story)
     parts = []
     labels = set(story.labels)
@@ -261,6 +269,8 @@ def _status(story: Story) -> str:
         )
     if any(s.stage == "public_inspection" for s in story.sources):
         return "On Federal Register public inspection; not yet published"
+    if _from_the_list(story):
+        return "Seen on the Entity List itself; its Federal Register rule was not found"
     return "Reported in the news; not yet confirmed in the Federal Register"
 
 
@@ -309,10 +319,11 @@ def render(story: Story, *, kind: str | None = None) -> Alert:
     email = plain_text("\n".join(lines), max_chars=EMAIL_MAX)
     sms_head = f"{'UPDATE ' if kind == 'update' else ''}{severity.upper()}: {head}"
     tail = f" ({len(story.sources)} src)" if len(story.sources) > 1 else ""
+    link = sms_link(story)
     sms = (
         _entries_sms(story, f"{severity.upper()}: Entity List")
-        if story.entries and kind == "new"
-        else sms_text(sms_head, max_chars=SMS_MAX - len(tail)) + tail
+        if story.entries and kind == "new" and rule_document(story)
+        else sms_with_link(sms_head, link, suffix=tail)
     )
     first_url = next((s.url for s in story.sources if s.url), "")
     default = one_line(prefix + head, max_chars=300) + (f" {first_url}" if first_url else "")
@@ -331,6 +342,7 @@ def render(story: Story, *, kind: str | None = None) -> Alert:
         official=story.official,
         entries=story.entries,
         entries_total=story.entries_total or len(story.entries),
+        link=link,
     )
 
 
@@ -365,7 +377,8 @@ def _entry_lines(story: Story, *, full: bool) -> list[str]:
     if not full:
         counts = ", ".join(f"{country} {len(entries)}" for country, entries in by_country.items())
         return [f"Entries named by the rule: {total} ({counts}), as listed in the first alert.{link}"]
-    lines = [f"Entries named by the rule ({total}):{link}"]
+    named = "Entries changed on the Entity List" if _from_the_list(story) else "Entries named by the rule"
+    lines = [f"{named} ({total}):{link}"]
     shown = 0
     for country, entries in by_country.items():
         lines.append(f"{country} ({len(entries)}):")
@@ -402,3 +415,41 @@ def _entries_sms(story: Story, head: str) -> str:
             break
         text, listed = candidate, listed + 1
     return text + (f" +{total - listed}" if names and total > listed else "") + link
+
+
+# ---------------------------------------------------------------- SMS links
+# Every SMS carries exactly one short link, whole: the text is shortened around it, never the link.
+SMS_LINK_MAX = 120  # a longer link would leave the text no room (the Federal Register's is 43 characters)
+# Characters of the GSM 7-bit basic alphabet a URL may carry as they are; anything else is percent-encoded.
+_URL_SAFE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._/:?=&%#+,;@!$'()*")
+
+
+def _gsm_url(url: str) -> str:
+    """The URL in characters that cost one GSM septet each (others percent-encoded as UTF-8)."""
+    return "".join(c if c in _URL_SAFE else "".join(f"%{b:02X}" for b in c.encode()) for c in url)
+
+
+def sms_link(story: Story) -> str:
+    """The link an SMS (and a chat message) carries: the rule's Federal Register short link, else a source's.
+
+    ``https://www.federalregister.gov/d/<document number>`` when the story has a Federal Register
+    document, else the first source's link (the next one when it is too long to leave room for text).
+    """
+    document = rule_document(story)
+    if document:
+        return FR_SHORT_LINK + _gsm_url(document)
+    for source in story.sources:
+        link = _gsm_url(source.url) if source.url.startswith(("https://", "http://")) else ""
+        if link and len(link) <= SMS_LINK_MAX:
+            return link
+    return ""
+
+
+def sms_with_link(text: str, link: str, *, suffix: str = "") -> str:
+    """``text`` (shortened to fit), then ``suffix`` and the whole ``link``, in one SMS segment."""
+    room = SMS_MAX - (len(link) + 1 if link else 0) - len(suffix)
+    body = sms_text(text, max_chars=room)
+    if not body.isascii():  # UCS-2: the whole message within 70 characters, link included
+        room = UCS2_SEGMENT - (len(link) + 1 if link else 0) - len(suffix)
+        body = body if len(body) <= room else body[: max(room - 3, 1)].rstrip() + "..."
+    return body + suffix + (f" {link}" if link else "")

@@ -3,6 +3,10 @@
 Standard SNS topics cannot deduplicate (FIFO topics cannot deliver e-mail or SMS), so a send is
 recorded with Powertools idempotency, keyed by the alert's dedup key (story and version; a
 reminder adds its deadline and threshold; a digest its day), before it counts as done.
+
+When the stack has a chat topic (template parameter ``ChatNotifications``), each alert is also
+published there once, in the chat format (``alerts.chat``), under its own key (``...#chat``): a
+retry after the chat publish failed sends the chat message and not the alert again.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from aws_lambda_powertools.utilities.idempotency import (
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from exportwatch import settings
+from exportwatch.alerts.chat import chat_message
 from exportwatch.alerts.render import Alert, Sender
 from exportwatch.aws import clients
 from exportwatch.aws.store import IDEMPOTENCY_PK, PK, SK, TTL_ATTRIBUTE, Store
@@ -41,14 +46,14 @@ def publish(sns: Any, topic_arn: str, alert: Alert) -> str:
     return str(response["MessageId"])
 
 
-def idempotent_sender(sns: Any, topic_arn: str, dynamodb: Any, table_name: str) -> tuple[Sender, IdempotencyConfig]:
-    """A sender that publishes each message once (story and version, or reminder), whatever the retries."""
-    config = IdempotencyConfig(
-        event_key_jmespath="key",
-        expires_after_seconds=IDEMPOTENCY_SECONDS,
-        raise_on_no_idempotency_key=True,
-    )
-    persistence = DynamoDBPersistenceLayer(
+def publish_chat(sns: Any, topic_arn: str, alert: Alert) -> str:
+    """One publish to the chat topic: the custom-notification body, the same attributes to filter on."""
+    response = sns.publish(TopicArn=topic_arn, Message=chat_message(alert), MessageAttributes=alert.attributes())
+    return str(response["MessageId"])
+
+
+def _persistence(dynamodb: Any, table_name: str) -> DynamoDBPersistenceLayer:
+    return DynamoDBPersistenceLayer(
         table_name=table_name,
         key_attr=PK,
         sort_key_attr=SK,
@@ -56,6 +61,27 @@ def idempotent_sender(sns: Any, topic_arn: str, dynamodb: Any, table_name: str) 
         expiry_attr=TTL_ATTRIBUTE,
         boto3_client=dynamodb,
     )
+
+
+def idempotent_sender(
+    sns: Any, topic_arn: str, dynamodb: Any, table_name: str, *, chat_topic_arn: str = ""
+) -> tuple[Sender, IdempotencyConfig]:
+    """A sender that publishes each message once (story and version, or reminder), whatever the retries.
+
+    With ``chat_topic_arn``, each message is also published once to the chat topic, after the alert.
+    """
+    config = IdempotencyConfig(
+        event_key_jmespath="key",
+        expires_after_seconds=IDEMPOTENCY_SECONDS,
+        raise_on_no_idempotency_key=True,
+    )
+    persistence = _persistence(dynamodb, table_name)
+
+    @idempotent_function(
+        data_keyword_argument="payload", persistence_store=_persistence(dynamodb, table_name), config=config
+    )
+    def _send_chat(payload: dict[str, Any], alert: Alert) -> str:
+        return publish_chat(sns, chat_topic_arn, alert)
 
     @idempotent_function(data_keyword_argument="payload", persistence_store=persistence, config=config)
     def _send(payload: dict[str, Any], alert: Alert) -> str:
@@ -70,6 +96,8 @@ def idempotent_sender(sns: Any, topic_arn: str, dynamodb: Any, table_name: str) 
 
     def send(alert: Alert) -> str:
         message_id = str(_send(payload={"key": alert.dedup_key}, alert=alert))
+        if chat_topic_arn:
+            _send_chat(payload={"key": f"{alert.dedup_key}#chat"}, alert=alert)
         if alert.kind in STORY_KINDS and not alert.occasion:
             # After the send is recorded, and again on a retry (the record answers it): the marker outlives
             # the 16-day send record, so a later replay never sends this version again.
@@ -83,7 +111,10 @@ def idempotent_sender(sns: Any, topic_arn: str, dynamodb: Any, table_name: str) 
 def default_sender() -> tuple[Sender, IdempotencyConfig]:
     """The deployment's sender, made once per container from the settings and the shared clients."""
     config = settings.load()
-    return idempotent_sender(clients.sns(), config.alerts_topic_arn, clients.dynamodb(), config.table_name)
+    return idempotent_sender(
+        clients.sns(), config.alerts_topic_arn, clients.dynamodb(), config.table_name,
+        chat_topic_arn=config.chat_topic_arn,
+    )  # fmt: skip
 
 
 def sender_for(context: LambdaContext) -> Sender:

@@ -14,6 +14,8 @@ IDEMPOTENCY#...    <hash>      Powertools idempotency records of notify
 WATCHLISTS         <name>      a watchlist's name, size, threshold and import time
 WATCHLIST#<name>   ROWS#<n>    its counterparties, packed as JSON in chunks under 300 KB
 WEEK#<yyyy-Www>    WEEK        the stories first published that ISO week, and their count (new stories' lock)
+LIST#<url hash>    HEAD        the Entity List snapshot of a list source: its digest, count and chunk count
+LIST#<url hash>    CHUNK#<d>#n  the snapshot's entries, gzipped JSON cut in chunks under 300 KB (d: its digest)
 IDEMPOTENCY#...    <hash>      Powertools idempotency records of notify (16 days)
 IDEMPOTENCY#notify SENT#<id>   the highest version of a story published (replay sends only later ones)
 CHECKPOINT#<job>   STATE       how far a long job got (a backfill's finished date slices and next page URL)
@@ -42,7 +44,17 @@ from typing import Any
 from boto3.dynamodb.types import Binary, TypeDeserializer, TypeSerializer
 from botocore.exceptions import BotoCoreError, ClientError
 
-from exportwatch.models import Counterparty, Entry, Evidence, FeedState, Item, RuleText, Story, StoryItem
+from exportwatch.models import (
+    Counterparty,
+    Entry,
+    Evidence,
+    FeedState,
+    Item,
+    ListSnapshot,
+    RuleText,
+    Story,
+    StoryItem,
+)
 from exportwatch.ports import (
     ItemAlreadyStored,
     ItemTooLarge,
@@ -75,6 +87,7 @@ SENT_PREFIX = "SENT#"  # sort key of a story's send marker, under IDEMPOTENCY_PK
 SENT_TTL_DAYS = 400
 WATCHLISTS_PK, WATCHLIST_PREFIX, ROWS_PREFIX = "WATCHLISTS", "WATCHLIST#", "ROWS#"
 _CHUNK_BYTES = 300_000  # a DynamoDB item holds 400 KB
+LIST_PREFIX, CHUNK_PREFIX = "LIST#", "CHUNK#"  # the Entity List snapshot of a list source
 
 _ser, _de = TypeSerializer(), TypeDeserializer()
 
@@ -752,6 +765,71 @@ class Store:
             [{"DeleteRequest": {"Key": {PK: {"S": WATCHLIST_PREFIX + name}, SK: {"S": k}}}} for k in chunks]
         )
         return "Attributes" in response
+
+    # ------------------------------------------------------------ the Entity List itself as a source
+    def list_snapshot(self, source: str) -> ListSnapshot | None:
+        """The last snapshot of a list source: its head, then its chunks in one batch read.
+
+        Why DynamoDB and not S3: the snapshot is small once gzipped (the 2022 list, 1,972 entries: 120 KB; the
+        whole list of today about twice that), it is written only when the list changed, and the table is
+        already encrypted, backed up and granted to the poller; a bucket would add a resource, its key policy,
+        its logging and a second IAM grant for the same pennies.
+        """
+        with _table_errors("GetItem"):
+            head = self.client.get_item(
+                TableName=self.table, Key={PK: {"S": list_key(source)}, SK: {"S": "HEAD"}}, ConsistentRead=True
+            )
+        if "Item" not in head:
+            return None
+        data = _load(head["Item"])
+        keys = _chunk_keys(source, str(data["digest"]), int(data["chunks"]))
+        found = {row[SK]["S"]: row["data"]["B"] for row in self._batch_get(keys, ConsistentRead=True)}
+        if len(found) != len(keys):
+            raise StoreError(f"list snapshot is incomplete ({len(found)} of {len(keys)} chunks)")
+        packed = b"".join(found[key[SK]["S"]] for key in keys)
+        entries = tuple(Entry.from_json(e) for e in json.loads(gzip.decompress(packed).decode()))
+        return ListSnapshot(str(data["source"]), str(data["taken"]), str(data["digest"]), entries)
+
+    def put_list_snapshot(self, snapshot: ListSnapshot) -> None:
+        """Write the new chunks, then switch the head to them, then delete the old chunks.
+
+        The head is the commit point: a reader (or a crash) between two writes sees the old snapshot or the new
+        one, whole. Each chunk stays under 300 KB of a DynamoDB item's 400 KB. Written only when the list
+        changed: about 1 write unit per KB (some 250 for the whole list), a fraction of a cent a change.
+        """
+        packed = gzip.compress(
+            json.dumps([e.to_json() for e in snapshot.entries], ensure_ascii=False).encode(), mtime=0
+        )
+        pieces = [packed[i : i + _CHUNK_BYTES] for i in range(0, len(packed), _CHUNK_BYTES)] or [b""]
+        keys = _chunk_keys(snapshot.source, snapshot.digest, len(pieces))
+        with _table_errors("GetItem"):
+            old = self.client.get_item(
+                TableName=self.table, Key={PK: {"S": list_key(snapshot.source)}, SK: {"S": "HEAD"}}, ConsistentRead=True
+            ).get("Item")
+        for key, piece in zip(keys, pieces, strict=True):
+            with _table_errors("PutItem"):
+                self.client.put_item(TableName=self.table, Item={**key, "data": {"B": piece}})
+        head = {PK: list_key(snapshot.source), SK: "HEAD", "source": snapshot.source, "taken": snapshot.taken,
+                "digest": snapshot.digest, "chunks": len(pieces), "entries": len(snapshot.entries)}  # fmt: skip
+        with _table_errors("PutItem"):
+            self.client.put_item(TableName=self.table, Item=_dump(head))
+        if old is None:
+            return
+        previous = _load(old)
+        if str(previous["digest"]) == snapshot.digest:
+            return
+        for key in _chunk_keys(snapshot.source, str(previous["digest"]), int(previous["chunks"])):
+            with _table_errors("DeleteItem"):
+                self.client.delete_item(TableName=self.table, Key=key)
+
+
+def list_key(source: str) -> str:
+    """The partition of a list source's snapshot; a hash keeps its URL out of keys."""
+    return LIST_PREFIX + hashlib.sha256(source.encode()).hexdigest()[:32]
+
+
+def _chunk_keys(source: str, digest: str, chunks: int) -> list[dict[str, Any]]:
+    return [{PK: {"S": list_key(source)}, SK: {"S": f"{CHUNK_PREFIX}{digest}#{n:04d}"}} for n in range(chunks)]
 
 
 def _watchlist_info(data: dict[str, Any]) -> WatchlistInfo:
