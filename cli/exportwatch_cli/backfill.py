@@ -22,14 +22,14 @@ import os
 import sys
 import time
 import urllib.parse
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 from exportwatch.classify.parties import watch_keys
 from exportwatch.entity_list.documents import read_rule_text
-from exportwatch.ports import StoreError
+from exportwatch.ports import RuleTextStore, StoreError, StoryStore
 from exportwatch.sources import federal_register
 from exportwatch.sources.fetch import FetchError, Response, fetch
 from exportwatch.stories.ingest import IngestPolicy, IngestReport, ingest
@@ -41,6 +41,18 @@ SLICE_DAYS = 31
 PAUSE = 1.0  # seconds between two requests to the API: a backfill is a guest, not the poller
 MAX_RETRY_AFTER = 120.0  # a longer Retry-After stops the run (resumable) rather than hold it for hours
 ACCEPT = "application/json"
+
+
+class BackfillStore(StoryStore, RuleTextStore, Protocol):
+    """What a backfill needs of the table: ingestion's reads and writes, rule texts, and its checkpoint."""
+
+    def checkpoint(self, job: str) -> dict[str, Any] | None:
+        """The job's saved progress, or None."""
+        ...
+
+    def put_checkpoint(self, job: str, progress: Mapping[str, Any], *, ttl_days: int = 90) -> None:
+        """Save the job's progress."""
+        ...
 
 
 class BackfillError(Exception):
@@ -140,7 +152,7 @@ def _count(body: bytes) -> int:
 
 
 def run_backfill(
-    store: Any,
+    store: BackfillStore,
     *,
     since: date,
     until: date,
