@@ -173,3 +173,11 @@ def test_requests_are_paced_by_the_pause() -> None:
     polite("https://a/1")
     polite("https://a/2")
     assert len(waits) == 1 and 1.4 < waits[0] <= 1.5 and polite.requests == 2
+
+
+def test_public_inspection_without_bis_in_the_list_leaves_bis_documents_out() -> None:
+    bis = json.loads((FIXTURES / "federal_register" / "2023-25557.json").read_text())
+    bis = {k: v for k, v in bis.items() if k != "_provenance"}
+    body = json.dumps({"results": [bis, state_document("2020-00574")]}).encode()
+    state_only, _, _ = federal_register.parse_documents(body, agency=("state-department",), stage="public_inspection")
+    assert [item.document_number for item in state_only] == ["2020-00574"]

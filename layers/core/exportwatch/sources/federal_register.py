@@ -81,10 +81,11 @@ def _agency_names(raw: Any) -> tuple[str, ...]:
 
 def _is_agency(doc: dict[str, Any], agency: str | Sequence[str]) -> bool:
     slugs = _slugs(agency)
+    bis = "industry-and-security-bureau" in slugs  # BIS also by name: public inspection may give no slug
     for entry in doc.get("agencies") or []:
         if isinstance(entry, dict) and (
             entry.get("slug") in slugs
-            or "industry and security" in str(entry.get("name") or entry.get("raw_name") or "").lower()
+            or (bis and "industry and security" in str(entry.get("name") or entry.get("raw_name") or "").lower())
         ):
             return True
     return False
