@@ -427,7 +427,8 @@ def bench_backfill(count: int = 1000) -> None:
         "item-and-story transactions: "
         f"{elapsed / reading:.1f}x the time of only fetching and parsing the same pages; here, today: {elapsed:.1f} s "
         f"({report.documents / elapsed:.0f} documents/s, no pause between requests); peak memory: "
-        f"{peak / 2**20:.1f} MB allocated by the backfill (tracemalloc), {rss / scale:.0f} MB resident for the process"
+        f"{peak / 2**20:.1f} MB allocated at most by the backfill (tracemalloc; the bench process peaked at "
+        f"{rss / scale:.0f} MB resident, earlier benchmarks included)"
     )
 
 
