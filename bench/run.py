@@ -10,6 +10,12 @@
 6. Screening: 10,000 counterparties against 3,000 listed entries with 10,000 aliases, as a ratio of
    reading the two files (budget 50x); both lists generated with a fixed seed from real Entity List rows.
 7. Importing a 10,000-row watchlist into the table (on moto): seconds, here, today.
+8. Backfill: 1,000 Federal Register documents (recorded real ones, replicated with distinct numbers and
+   days) served on loopback and loaded through the real ingestion into the in-memory store that keeps the
+   table's contract, as a ratio of only fetching and parsing the same pages, with the peak memory. Not on
+   moto: moto deep-copies every table on each transaction, so its time grows with the square of the table
+   (about 60 s for the first 100 documents here) and would measure moto (tests/integration/test_backfill.py
+   runs the backfill on moto).
 
 This machine's speed drifts between runs: speeds are stated as ratios against a reference measured
 in the same run.
@@ -357,6 +363,76 @@ def bench_watchlist_import() -> None:
     )
 
 
+def _replicated_documents(count: int) -> list[dict[str, object]]:
+    """``count`` documents: the recorded real ones in turn, each with its own number and publication day."""
+    from datetime import date, timedelta
+
+    folder = ROOT / "tests" / "fixtures" / "federal_register"
+    recorded = [json.loads(path.read_text()) for path in sorted(folder.rglob("*.json"))]
+    documents = []
+    for n in range(count):
+        day = date(2021, 1, 1) + timedelta(days=n)
+        source = {k: v for k, v in recorded[n % len(recorded)].items() if k != "_provenance"}
+        documents.append({**source, "document_number": f"{day.year}-{90000 + n}", "publication_date": day.isoformat()})
+    return documents
+
+
+def bench_backfill(count: int = 1000) -> None:
+    import functools
+    import io
+    import resource
+    import tracemalloc
+    from datetime import date, timedelta
+
+    from exportwatch.sources import federal_register
+    from exportwatch.sources.fetch import fetch
+    from exportwatch_cli.backfill import PER_PAGE, date_slices, run_backfill
+    from exportwatch_cli.local import RecordedRegister, SampleServer
+    from exportwatch_cli.memory import MemoryStore
+
+    documents = _replicated_documents(count)
+    agencies = ("industry-and-security-bureau", "state-department")
+    since = date(2021, 1, 1)
+    until = since + timedelta(days=count - 1)
+    fetcher = functools.partial(fetch, allow_loopback=True)
+    register = RecordedRegister(documents)
+    with SampleServer({"/api/v1/documents.json": register}) as server:
+        base = f"{server.base}/api/v1"
+        # The reference: the same pages only fetched and parsed (what any backfill must at least do).
+        started = time.perf_counter()
+        parsed = 0
+        for part in date_slices(since, until):
+            url = federal_register.documents_url(base, agencies, part.first, until=part.last, per_page=PER_PAGE)
+            while url:
+                items, url, _problems = federal_register.parse_documents(fetcher(url).body, agency=agencies)
+                parsed += len(items)
+        reading = time.perf_counter() - started
+        store = MemoryStore()
+        started = time.perf_counter()
+        report = run_backfill(
+            store, since=since, until=until, agencies=agencies, base=base, fetcher=fetcher, pause=0.0, err=io.StringIO()
+        )
+        elapsed = time.perf_counter() - started
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        tracemalloc.start()  # a second run, into a fresh store, for the peak of what the backfill allocates
+        run_backfill(
+            MemoryStore(), since=since, until=until, agencies=agencies, base=base, fetcher=fetcher, pause=0.0,
+            err=io.StringIO(),
+        )  # fmt: skip
+        _current, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+    scale = 1024 if sys.platform != "darwin" else 1024 * 1024  # ru_maxrss: KiB on Linux, bytes on macOS
+    print(
+        f"backfill: {report.documents:,} documents ({parsed:,} read by the reference) in {report.requests} requests, "
+        f"{report.ingest.stored:,} stored in {len(report.ingest.stories_created):,} stories by {store.writes} "
+        "item-and-story transactions: "
+        f"{elapsed / reading:.1f}x the time of only fetching and parsing the same pages; here, today: {elapsed:.1f} s "
+        f"({report.documents / elapsed:.0f} documents/s, no pause between requests); peak memory: "
+        f"{peak / 2**20:.1f} MB allocated at most by the backfill (tracemalloc; the bench process peaked at "
+        f"{rss / scale:.0f} MB resident, earlier benchmarks included)"
+    )
+
+
 if __name__ == "__main__":
     bench_classify()
     bench_imports()
@@ -365,3 +441,4 @@ if __name__ == "__main__":
     bench_layer_size()
     bench_screening()
     bench_watchlist_import()
+    bench_backfill()

@@ -16,6 +16,7 @@ import hashlib
 import importlib.util
 import json
 import threading
+import urllib.parse
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -325,3 +326,54 @@ def environment(values: dict[str, str]) -> Iterator[None]:
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
+
+
+class RecordedRegister:
+    """The Federal Register API's ``documents.json`` search over recorded real documents, for loopback servers.
+
+    It honours what the pollers and the backfill ask: ``conditions[agencies][]`` (OR), the publication-date
+    range, ``order`` and ``per_page``, and pages through ``next_page_url`` as the API does. ``fault`` may
+    answer a request instead (a 429 with ``Retry-After``, a 503, an outage): it gets the request's number
+    (from 1) and path, and returns a route or None.
+    """
+
+    def __init__(
+        self,
+        documents: list[dict[str, Any]],
+        fault: Callable[[int, str], Route | None] | None = None,
+    ) -> None:
+        self.documents = documents
+        self.fault = fault
+        self.served: list[str] = []
+
+    def __call__(self, request: BaseHTTPRequestHandler) -> Route:
+        """Answer one request of ``/api/v1/documents.json``."""
+        self.served.append(request.path)
+        failed = self.fault(len(self.served), request.path) if self.fault else None
+        if failed is not None:
+            return failed
+        query = urllib.parse.parse_qs(urllib.parse.urlsplit(request.path).query)
+        agencies = set(query.get("conditions[agencies][]", []))
+        first = query.get("conditions[publication_date][gte]", [""])[0]
+        last = query.get("conditions[publication_date][lte]", ["9999-12-31"])[0]
+        found = [
+            doc
+            for doc in self.documents
+            if first <= doc["publication_date"] <= last
+            and (not agencies or agencies & {a.get("slug") for a in doc.get("agencies", [])})
+        ]
+        found.sort(
+            key=lambda d: (d["publication_date"], d["document_number"]), reverse=query.get("order") == ["newest"]
+        )
+        per_page = int(query.get("per_page", ["20"])[0])
+        page = int(query.get("page", ["1"])[0])
+        body: dict[str, Any] = {"count": len(found), "description": "recorded documents"}
+        if found:
+            body["results"] = found[(page - 1) * per_page : page * per_page]
+            body["total_pages"] = -(-len(found) // per_page)
+        if page * per_page < len(found):
+            parts = urllib.parse.urlsplit(request.path)
+            pairs = [(k, v) for k, v in urllib.parse.parse_qsl(parts.query) if k != "page"] + [("page", str(page + 1))]
+            host = request.headers.get("Host", "")  # the address the client used, as the API's own links do
+            body["next_page_url"] = f"http://{host}{parts.path}?{urllib.parse.urlencode(pairs)}"
+        return Route(json.dumps(body).encode(), "application/json")

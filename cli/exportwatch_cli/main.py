@@ -367,6 +367,26 @@ def cmd_preview(args: argparse.Namespace) -> int:
         raise CliError(str(exc)) from exc
 
 
+def cmd_backfill(args: argparse.Namespace) -> int:
+    """Federal Register history into the table: stories built as in production, no alert sent; resumable."""
+    from exportwatch_cli.backfill import BackfillError, backfill_command
+
+    try:
+        return backfill_command(
+            since=args.since,
+            until=args.until,
+            stack=args.stack,
+            base=args.base,
+            pause=args.pause,
+            restart=args.restart,
+            as_json=args.json,
+        )
+    except BackfillError as exc:
+        raise CliError(str(exc)) from exc
+    except KeyboardInterrupt as exc:
+        raise CliError("interrupted: what was loaded stays; run the same command again to resume") from exc
+
+
 def cmd_replay(args: argparse.Namespace) -> int:
     """Re-send recent stories' alerts that were never published, then clear the on-failure queue."""
     from exportwatch import settings
@@ -423,6 +443,15 @@ def build_parser() -> argparse.ArgumentParser:
     preview.add_argument("--base", default="", help="the Federal Register API base URL (default: the real one)")
     preview.add_argument("--json", action="store_true", help="one JSON line per message received")
     preview.set_defaults(func=cmd_preview)
+    backfill = sub.add_parser("backfill", help="Federal Register history into the table (no alert sent; resumable)")
+    backfill.add_argument("--since", required=True, help="first publication day, YYYY-MM-DD")
+    backfill.add_argument("--until", default="", help="last publication day, YYYY-MM-DD (default: today)")
+    backfill.add_argument("--stack", default="", help="a deployed stack (its TableName output); else TABLE_NAME")
+    backfill.add_argument("--base", default="", help="the Federal Register API base URL (default: the real one)")
+    backfill.add_argument("--pause", type=float, default=1.0, help="seconds between API requests (default 1)")
+    backfill.add_argument("--restart", action="store_true", help="ignore the saved progress and start over")
+    backfill.add_argument("--json", action="store_true", help="print the summary as one JSON line")
+    backfill.set_defaults(func=cmd_backfill)
     classify = sub.add_parser("classify", help="JSON lines in -> classifications out")
     classify.add_argument("file", nargs="?", default="-")
     classify.set_defaults(func=cmd_classify)

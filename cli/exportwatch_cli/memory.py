@@ -7,9 +7,11 @@ the contract suite in tests/contract runs the same checks against both.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from exportwatch.models import Counterparty, FeedState, Item, ListSnapshot, RuleText, Story
 from exportwatch.ports import (
@@ -36,6 +38,7 @@ class MemoryStore:
     sent: dict[str, int] = field(default_factory=dict)
     fingerprints: dict[str, str] = field(default_factory=dict)
     weeks: dict[str, int] = field(default_factory=dict)
+    checkpoints: dict[str, str] = field(default_factory=dict)
     writes: int = 0
     snapshots: dict[str, ListSnapshot] = field(default_factory=dict)
 
@@ -148,6 +151,14 @@ class MemoryStore:
     def sent_versions(self, story_ids: Sequence[str]) -> dict[str, int]:
         """Story id -> the highest version published (``sent`` is filled by the test that sends)."""
         return {sid: self.sent[sid] for sid in story_ids if sid in self.sent}
+
+    def checkpoint(self, job: str) -> dict[str, Any] | None:
+        """A long job's saved progress, or None."""
+        return dict(json.loads(self.checkpoints[job])) if job in self.checkpoints else None
+
+    def put_checkpoint(self, job: str, progress: Mapping[str, Any], *, ttl_days: int = 90) -> None:
+        """Save a long job's progress (as JSON, like the table: later changes to ``progress`` are not saved)."""
+        self.checkpoints[job] = json.dumps(progress, sort_keys=True)
 
     def put_watchlist(self, name: str, counterparties: Sequence[Counterparty], *, threshold: float) -> WatchlistInfo:
         """Store a watchlist, replacing one of that name."""

@@ -25,7 +25,7 @@ class PreviewError(Exception):
     """The real sources could not be reached: one line, naming the host."""
 
 
-def _progress(err: IO[str]) -> Callable[[int, int, str], None]:
+def progress(err: IO[str]) -> Callable[[int, int, str], None]:
     """A progress bar on a terminal, one line per step otherwise."""
 
     def show(step: int, steps: int, what: str) -> None:
@@ -39,6 +39,11 @@ def _progress(err: IO[str]) -> Callable[[int, int, str], None]:
         err.flush()
 
     return show
+
+
+def api_base(base: str = "") -> str:
+    """The API base URL: the one given, else ``EXPORTWATCH_FEDERAL_REGISTER_BASE``, else the real one."""
+    return (base or os.environ.get("EXPORTWATCH_FEDERAL_REGISTER_BASE") or FEDERAL_REGISTER_BASE).rstrip("/")
 
 
 def _unreachable(report: dict[str, Any], hosts: dict[str, str]) -> list[str]:
@@ -67,7 +72,7 @@ def run_preview(
         The Federal Register API (or every feed given) could not be reached.
     """
     out, err = out or sys.stdout, err or sys.stderr
-    base = (base or os.environ.get("EXPORTWATCH_FEDERAL_REGISTER_BASE") or FEDERAL_REGISTER_BASE).rstrip("/")
+    base = api_base(base)
     register_host = urllib.parse.urlsplit(base).hostname or base
     hosts = {
         "federal_register:documents": register_host,
@@ -82,7 +87,7 @@ def run_preview(
         # Real sources only, unless the caller opened the loopback door (tests replaying recordings).
         "EXPORTWATCH_ALLOW_LOOPBACK": "1" if os.environ.get("EXPORTWATCH_ALLOW_LOOPBACK") == "1" else "",
     }
-    show = _progress(err)
+    show = progress(err)
     with local_stack(routes={}, extra_env=env) as stack:
         show(0, 4, f"polling {len(feeds)} feed(s)")
         polled = {"feeds": stack.handlers["poll_feeds"].lambda_handler({}, stack.context)}

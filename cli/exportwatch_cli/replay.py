@@ -79,7 +79,7 @@ def replay(
     for story in stories:
         report.stories_checked += 1
         name = f"{story.story_id}@{story.version}"
-        if sent.get(story.story_id, 0) >= story.version:
+        if max(sent.get(story.story_id, 0), story.quiet_version) >= story.version:  # sent, or backfilled
             report.already_sent.append(name)
             continue
         try:

@@ -1,6 +1,7 @@
-"""Scheduled by EventBridge Scheduler: poll the Federal Register (BIS documents and public inspection).
+"""Scheduled by EventBridge Scheduler: poll the Federal Register (documents and public inspection).
 
-New or materially changed stories reach subscribers through the table's stream and ``notify``.
+The agencies watched are a list (``FederalRegisterAgencies``; BIS by default). New or materially changed
+stories reach subscribers through the table's stream and ``notify``.
 """
 
 from __future__ import annotations
@@ -19,11 +20,11 @@ from exportwatch.sources.poll import deployment_options, poll_federal_register, 
 
 @handler
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    """Poll the agency's recent documents and today's public inspection list."""
+    """Poll the agencies' recent documents and today's public inspection list."""
     config = settings.load()
     report = poll_federal_register(
         config.federal_register_base,
-        config.federal_register_agency,
+        config.federal_register_agencies,
         Store(clients.dynamodb(), config.table_name),
         lookback_days=config.lookback_days,
         ops=ops_topic(clients.sns, config.ops_topic_arn),

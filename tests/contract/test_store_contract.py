@@ -205,3 +205,30 @@ def test_a_new_story_is_created_only_if_no_story_was_created_on_the_days_read(st
     fresh = store.story_window("2020-06-01", "2020-06-09")
     assert [s.story_id for s, _rev in fresh.stories] == [story.story_id] and fresh.counts[week_of("2020-06-05")] == 1
     store.save_many([other_item], other, previous_rev=None, new_keys=[], labels=[()], window=fresh.counts)
+
+
+def test_a_job_checkpoint_reads_back_as_saved_and_the_last_save_wins(store) -> None:
+    # Given no checkpoint yet
+    assert store.checkpoint("backfill-1") is None
+    # When a job saves its progress twice
+    store.put_checkpoint("backfill-1", {"done": ["2020-01-01..2020-01-31"], "slice": "", "next": ""})
+    store.put_checkpoint("backfill-1", {"done": ["2020-01-01..2020-01-31"], "slice": "x", "next": "https://a/b?page=2"})
+    # Then the last one reads back, and another job has none
+    assert store.checkpoint("backfill-1") == {
+        "done": ["2020-01-01..2020-01-31"],
+        "slice": "x",
+        "next": "https://a/b?page=2",
+    }
+    assert store.checkpoint("backfill-2") is None
+
+
+def test_a_quiet_version_survives_the_table(store) -> None:
+    # Given a story written by a backfill (its version never to alert)
+    item, analysis, story = a_story()
+    quiet = replace(story, quiet_version=story.version)
+    store.save_many(
+        [item], quiet, previous_rev=None, new_keys=list(analysis.keys), labels=[analysis.classification.labels]
+    )
+    # Then it reads back quiet
+    found, _rev = store.get_story(story.story_id)
+    assert found.quiet_version == story.version == 1

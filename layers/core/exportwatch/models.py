@@ -249,6 +249,9 @@ class Story:
     entries: tuple[Entry, ...] = ()  # the parties its Entity List rule names, read from the rule's full text
     entries_source: str = ""  # the item whose text gave them (``pi:...`` is replaced by the published ``fr:...``)
     entries_total: int = 0  # how many the text named (more than ``entries`` when the record had to be cut)
+    # Versions up to this one were written by a backfill of history: recorded, never alerted. A later
+    # material change (a higher version) alerts as usual.
+    quiet_version: int = 0
 
 
 @dataclass(frozen=True, slots=True)

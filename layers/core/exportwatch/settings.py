@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import re
 from dataclasses import dataclass, field
 
 
@@ -22,7 +23,7 @@ class Settings:
     ops_topic_arn: str = ""  # operations messages (a source gone silent, and back); '' only logs them
     feed_urls: tuple[str, ...] = ()
     federal_register_base: str = "https://www.federalregister.gov/api/v1"
-    federal_register_agency: str = "industry-and-security-bureau"
+    federal_register_agencies: tuple[str, ...] = ("industry-and-security-bureau",)
     lookback_days: int = 3
     watched_entities: tuple[str, ...] = field(default_factory=tuple)
     allow_loopback: bool = False
@@ -31,6 +32,11 @@ class Settings:
     # -- the Entity List itself as a source (entity_list.poll): the trade.gov Consolidated Screening List CSV, or
     # the eCFR versioner API's base URL (https://www.ecfr.gov/api/versioner/v1) for Supplement No. 4 itself
     entity_list_source: str = "https://data.trade.gov/downloadable_consolidated_screening_list/v1/consolidated.csv"
+
+    @property
+    def federal_register_agency(self) -> str:
+        """The first agency polled (BIS unless configured otherwise)."""
+        return self.federal_register_agencies[0]
 
 
 def _required(name: str) -> str:
@@ -64,6 +70,22 @@ def _int(name: str, default: int) -> int:
         raise SettingsError(f"{name} must be an integer, got {raw!r}") from exc
 
 
+_AGENCY_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+def agencies() -> tuple[str, ...]:
+    """The Federal Register agency slugs to poll, BIS unless configured otherwise.
+
+    ``FEDERAL_REGISTER_AGENCIES`` (comma-separated or JSON), else the older single ``FEDERAL_REGISTER_AGENCY``.
+    A malformed slug is refused here: the API answers 400 to the whole query for one unknown slug.
+    """
+    found = _list("FEDERAL_REGISTER_AGENCIES") or _list("FEDERAL_REGISTER_AGENCY")
+    for slug in found:
+        if not _AGENCY_SLUG.fullmatch(slug):
+            raise SettingsError(f"{slug!r} is not a Federal Register agency slug (e.g. industry-and-security-bureau)")
+    return tuple(dict.fromkeys(found)) or Settings.federal_register_agencies
+
+
 @functools.cache
 def load() -> Settings:
     """Read the settings once per container."""
@@ -74,7 +96,7 @@ def load() -> Settings:
         ops_topic_arn=os.environ.get("OPS_TOPIC_ARN", ""),
         feed_urls=_list("FEED_URLS"),
         federal_register_base=os.environ.get("FEDERAL_REGISTER_BASE", Settings.federal_register_base).rstrip("/"),
-        federal_register_agency=os.environ.get("FEDERAL_REGISTER_AGENCY", Settings.federal_register_agency),
+        federal_register_agencies=agencies(),
         lookback_days=_int("LOOKBACK_DAYS", Settings.lookback_days),
         watched_entities=_list("WATCHED_ENTITIES"),
         allow_loopback=os.environ.get("EXPORTWATCH_ALLOW_LOOPBACK", "") == "1",

@@ -22,7 +22,12 @@ def digest_day(today: date) -> str:
 
 
 def render_digest(stories: Iterable[Story], day: str) -> Alert | None:
-    """One message summarizing the stories that changed on ``day``; None when nothing did."""
+    """One message summarizing the stories that changed on ``day``; None when nothing did.
+
+    Stories a backfill of history wrote (and nothing changed materially since) are left out: a backfill
+    is recorded, never announced, in the digest as in alerts.
+    """
+    stories = [story for story in stories if story.version > story.quiet_version]
     ranked = sorted(stories, key=lambda s: ({"high": 0, "medium": 1, "low": 2}.get(s.severity or "low", 3), s.story_id))
     if not ranked:
         return None

@@ -1,6 +1,7 @@
 """DynamoDB stream -> alerts on SNS, once per story version.
 
-A story record whose ``version`` went up (or a new story) is one alert. Sends are idempotent,
+A story record whose ``version`` went up (or a new story) is one alert, unless a backfill of history
+wrote that version (``quiet_version``): loading years of documents must not alert anyone. Sends are idempotent,
 keyed by story id and version (Powertools idempotency, records in the same table), so a batch
 retried after a partial failure, or a stream record delivered twice, publishes once. Failed
 records are reported back (partial batch response) and, after the retries, land in the
@@ -41,6 +42,8 @@ def alert_for(record: dict[str, Any], screener: WatchlistScreener | None = None)
     if not new_image.get(PK, {}).get("S", "").startswith(STORY_PREFIX):
         return None
     story, _ = story_from_record(new_image)
+    if story.version <= story.quiet_version:
+        return None  # written by a backfill of history: recorded, never alerted
     old_image = change.get("OldImage")
     if old_image:
         old_version = int(old_image.get("version", {}).get("N", "0"))

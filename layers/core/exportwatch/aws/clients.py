@@ -33,9 +33,16 @@ def sqs() -> Any:
     return boto3.client("sqs", config=RETRIES)
 
 
+@functools.cache
+def cloudformation() -> Any:
+    """CloudFormation client (the backfill command reads a deployed stack's table name and parameters)."""
+    return boto3.client("cloudformation", config=RETRIES)
+
+
 def clear_caches() -> None:
     """Forget cached clients and settings (tests, and the demo between moto sessions)."""
     dynamodb.cache_clear()
     sns.cache_clear()
     sqs.cache_clear()
+    cloudformation.cache_clear()
     settings.load.cache_clear()

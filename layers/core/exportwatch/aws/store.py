@@ -18,6 +18,7 @@ LIST#<url hash>    HEAD        the Entity List snapshot of a list source: its di
 LIST#<url hash>    CHUNK#<d>#n  the snapshot's entries, gzipped JSON cut in chunks under 300 KB (d: its digest)
 IDEMPOTENCY#...    <hash>      Powertools idempotency records of notify (16 days)
 IDEMPOTENCY#notify SENT#<id>   the highest version of a story published (replay sends only later ones)
+CHECKPOINT#<job>   STATE       how far a long job got (a backfill's finished date slices and next page URL)
 =================  ==========  ==============================================================
 
 "Seen" is enforced by conditional writes, not by reading first: an item and its story change
@@ -75,6 +76,7 @@ DEADLINE_PK = "DEADLINE"
 TTL_ATTRIBUTE = "expiration"
 ITEM_PREFIX, STORY_PREFIX, KEY_PREFIX, FEED_PREFIX, WEEK_PREFIX = "ITEM#", "STORY#", "KEY#", "FEED#", "WEEK#"
 DOC_PREFIX = "DOC#"
+CHECKPOINT_PREFIX = "CHECKPOINT#"
 # Entries travel gzipped in one binary attribute of the story (and of the text record): the story's stream image
 # then carries them to notify with no read, written in the same transaction as the story. About 100 bytes an
 # entry compressed; past this budget the last entries are left out and ``entries_total`` keeps the count.
@@ -174,6 +176,7 @@ def story_to_record(story: Story, *, rev: int) -> dict[str, Any]:
         "changes": list(story.changes), "signature": list(story.signature), "rev": rev,
         "summary": story.summary,
         "aliases": {name: list(forms) for name, forms in story.aliases.items()},
+        **({"quiet_version": story.quiet_version} if story.quiet_version else {}),
         **_entries_attributes(story),
     })  # fmt: skip
 
@@ -222,6 +225,7 @@ def story_from_record(record: dict[str, Any]) -> tuple[Story, int]:
         entries=unpack_entries(data.get("entries")),
         entries_source=str(data.get("entries_source", "")),
         entries_total=int(data.get("entries_total", 0)),
+        quiet_version=int(data.get("quiet_version", 0)),
     )
     return story, int(data.get("rev", 0))
 
@@ -647,6 +651,30 @@ class Store:
                         "silent_since": state.silent_since,
                     }
                 ),
+            )
+
+    def checkpoint(self, job: str) -> dict[str, Any] | None:
+        """A long job's saved progress (JSON), or None if it never saved any."""
+        with _table_errors("GetItem"):
+            response = self.client.get_item(
+                TableName=self.table, Key={PK: {"S": CHECKPOINT_PREFIX + job}, SK: {"S": "STATE"}}, ConsistentRead=True
+            )
+        found = _load(response.get("Item", {})).get("progress")
+        return dict(json.loads(str(found))) if found else None
+
+    def put_checkpoint(self, job: str, progress: Mapping[str, Any], *, ttl_days: int = 90) -> None:
+        """Save a long job's progress, next to the data it describes (a new table starts the job afresh)."""
+        with _table_errors("PutItem"):
+            self.client.put_item(
+                TableName=self.table,
+                Item=_dump(
+                    {
+                        PK: CHECKPOINT_PREFIX + job,
+                        SK: "STATE",
+                        "progress": json.dumps(progress, sort_keys=True),
+                        TTL_ATTRIBUTE: self._expiry(ttl_days),
+                    }
+                ),  # fmt: skip
             )
 
     def _batch_write(self, requests: list[dict[str, Any]]) -> None:

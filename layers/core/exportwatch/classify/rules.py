@@ -107,7 +107,8 @@ RULES: tuple[Rule, ...] = (
             r"\b(?:to|for)\s+(?:\w+\s+){0,2}existing\s+(?:entr(?:y|ies)|entities)\b",
             r"\bremov(?:e|es|ing)\s+(?:\w+\s+){0,2}(?:aliases|alias|addresses|address)\b",
         ),
-        veto=rx(_OTHER_LIST),
+        # Entries of another list: the State Department's Munitions List (ITAR) is other_export_control.
+        veto=rx(_OTHER_LIST, r"\bmunitions list\b|\bUSML\b"),
     ),
     Rule(
         DECISION,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 import urllib.parse
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
@@ -38,14 +38,27 @@ class ResponseError(ValueError):
     """A Federal Register API response that is not the documented shape."""
 
 
-def documents_url(base: str, agency: str, since: date, *, per_page: int = 100) -> str:
-    """The search for an agency's documents published on or after ``since``, newest first."""
-    params: list[tuple[str, str]] = [
-        ("conditions[agencies][]", agency),
-        ("conditions[publication_date][gte]", since.isoformat()),
-        ("order", "newest"),
-        ("per_page", str(per_page)),
-    ]
+def _slugs(agency: str | Sequence[str]) -> tuple[str, ...]:
+    return (agency,) if isinstance(agency, str) else tuple(agency)
+
+
+def documents_url(
+    base: str,
+    agency: str | Sequence[str],
+    since: date,
+    *,
+    until: date | None = None,
+    per_page: int = 100,
+    order: str = "newest",
+) -> str:
+    """The search for the agencies' documents published on or after ``since`` (and up to ``until``), newest first.
+
+    Several agencies are one query: the API ORs repeated ``conditions[agencies][]``.
+    """
+    params: list[tuple[str, str]] = [("conditions[agencies][]", slug) for slug in _slugs(agency)]
+    params += [("conditions[publication_date][gte]", since.isoformat())]
+    params += [("conditions[publication_date][lte]", until.isoformat())] if until else []
+    params += [("order", order), ("per_page", str(per_page))]
     params += [("fields[]", f) for f in DOCUMENT_FIELDS]
     return f"{base}/documents.json?{urllib.parse.urlencode(params)}"
 
@@ -67,11 +80,13 @@ def _agency_names(raw: Any) -> tuple[str, ...]:
     return tuple(names)
 
 
-def _is_agency(doc: dict[str, Any], agency: str) -> bool:
+def _is_agency(doc: dict[str, Any], agency: str | Sequence[str]) -> bool:
+    slugs = _slugs(agency)
+    bis = "industry-and-security-bureau" in slugs  # BIS also by name: public inspection may give no slug
     for entry in doc.get("agencies") or []:
         if isinstance(entry, dict) and (
-            entry.get("slug") == agency
-            or "industry and security" in str(entry.get("name") or entry.get("raw_name") or "").lower()
+            entry.get("slug") in slugs
+            or (bis and "industry and security" in str(entry.get("name") or entry.get("raw_name") or "").lower())
         ):
             return True
     return False
@@ -132,14 +147,14 @@ def _pi_version(doc: dict[str, Any]) -> str:
 
 
 def parse_documents(
-    body: bytes, *, agency: str, stage: str = "published", feed: str = ""
+    body: bytes, *, agency: str | Sequence[str], stage: str = "published", feed: str = ""
 ) -> tuple[list[Item], str, list[str]]:
     """Parse a ``documents.json`` or public-inspection response.
 
     Returns
     -------
     tuple
-        The items of ``agency``, the ``next_page_url`` ('' at the end) and one message per
+        The items of ``agency`` (one slug or several), the ``next_page_url`` ('' at the end) and one message per
         document that could not be used (the others are kept).
 
     Raises

@@ -224,7 +224,7 @@ def look_back_from(state: FeedState, now: datetime, lookback_days: int) -> date:
 
 def poll_federal_register(
     base: str,
-    agency: str,
+    agency: str | Sequence[str],
     store: StateStore,
     *,
     fetcher: Fetcher,
@@ -234,7 +234,7 @@ def poll_federal_register(
     deadline: float | None = None,
     ops: Notify | None = None,
 ) -> PollReport:
-    """Poll the agency's recent documents and today's public inspection list.
+    """Poll the agencies' recent documents and today's public inspection list (``agency``: one slug or several).
 
     A new Entity List document's full text is read (once per version) before its story is written, so the
     alert names the parties. ``ops`` is told when the API has given no document of the agency for many

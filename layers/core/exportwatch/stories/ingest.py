@@ -71,12 +71,14 @@ class IngestPolicy:
 
     ``watched`` parties make an item high severity; items published more than ``max_age_days``
     before they are first seen are remembered and never alert (0: no limit); stored items and
-    their keys expire after ``ttl_days``.
+    their keys expire after ``ttl_days``. ``quiet`` (a backfill of history) builds stories as usual but
+    records the versions it writes as never to alert (``Story.quiet_version``).
     """
 
     watched: frozenset[str] = frozenset()
     max_age_days: int = 0
     ttl_days: int = 400
+    quiet: bool = False
 
 
 def _utc_now() -> datetime:
@@ -180,6 +182,7 @@ def ingest(
                 previous=previous,
                 batch=batch,
                 texts=read,
+                quiet=policy.quiet,
             )
     if withdrawn:
         _check(deadline)
@@ -401,9 +404,10 @@ def _persist(
     previous: dict[str, str],
     batch: _Batch,
     texts: dict[str, RuleText],
+    quiet: bool = False,
 ) -> None:
     """Write a group as one transaction; on any conflict, fall back to one item at a time."""
-    story = with_entries(group.final(), group.members, texts)
+    story = _quieted(with_entries(group.final(), group.members, texts), quiet)
     if len(group.members) <= _MAX_GROUP:
         try:
             store.save_many(
@@ -427,8 +431,21 @@ def _persist(
             return
     for member in group.members:
         _store_one(
-            member, store, report, stamp=stamp, ttl_days=ttl_days, previous=previous, homes=batch.homes, texts=texts
+            member,
+            store,
+            report,
+            stamp=stamp,
+            ttl_days=ttl_days,
+            previous=previous,
+            homes=batch.homes,
+            texts=texts,
+            quiet=quiet,
         )
+
+
+def _quieted(story: Story, quiet: bool) -> Story:
+    """The story with the version about to be written marked as never to alert, when ``quiet``."""
+    return replace(story, quiet_version=story.version) if quiet else story
 
 
 def _store_one(
@@ -441,6 +458,7 @@ def _store_one(
     previous: dict[str, str],
     homes: dict[str, str],
     texts: dict[str, RuleText],
+    quiet: bool = False,
 ) -> None:
     """Store one item after a conflict: read its story afresh and retry while others keep changing it."""
     item_id = analysis.item.id
@@ -456,7 +474,7 @@ def _store_one(
                 report.already_seen += 1
             return
         (group,) = batch.groups.values()
-        story = with_entries(group.final(), group.members, texts)
+        story = _quieted(with_entries(group.final(), group.members, texts), quiet)
         try:
             store.save_many(
                 [analysis.item],
