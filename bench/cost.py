@@ -54,6 +54,12 @@ ASSUMED = {
     "log_kb_per_invocation": 1.5,
     "kms_requests_per_invocation": 2,  # data keys are cached by the services; a conservative count
     "table_gb": 0.05,
+    # poll_entity_list (EntityListSchedule rate(1 day), MemorySize 1024): a 17 MB download and 2,000 rows parsed
+    # (0.5 s measured); the snapshot read is about 60 read units (README "The Entity List itself").
+    "list_polls_per_month": 30,
+    "seconds_per_list_poll": 10.0,
+    "list_memory_gb": 1.0,
+    "list_rru_per_poll": 60,
 }
 METRICS = {"all": 13, "alarms": 1}  # custom metric names published (see test_observability)
 
@@ -148,6 +154,9 @@ def monthly(scenario: Scenario, phases: dict[str, Phase], alarms: int) -> dict[s
     wru += new.wru / items_in_demo * new_items
     invocations = feed_polls * (1 if scenario.feeds else 0) + register_polls + 2 * a["daily_runs_per_month"]
     invocations += a["alerts_per_month"]  # notify, about one invocation per alert
+    invocations += a["list_polls_per_month"]
+    rru += a["list_polls_per_month"] * a["list_rru_per_poll"]
+    list_gb_seconds = a["list_polls_per_month"] * a["seconds_per_list_poll"] * a["list_memory_gb"]
     seconds = (
         feed_polls * (a["seconds_per_poll"] + a["seconds_per_feed"] * scenario.feeds) * (1 if scenario.feeds else 0)
         + register_polls * (a["seconds_per_poll"] + 2 * a["seconds_per_feed"])
@@ -155,7 +164,8 @@ def monthly(scenario: Scenario, phases: dict[str, Phase], alarms: int) -> dict[s
     )
     publishes = a["alerts_per_month"] + a["daily_runs_per_month"]  # alerts and digests
     cost = {
-        "Lambda": seconds * a["memory_gb"] * PRICE["lambda_gb_second_arm"] + invocations * PRICE["lambda_request"],
+        "Lambda": (seconds * a["memory_gb"] + list_gb_seconds) * PRICE["lambda_gb_second_arm"]
+        + invocations * PRICE["lambda_request"],
         "DynamoDB": rru * PRICE["dynamodb_rru"]
         + wru * PRICE["dynamodb_wru"]
         + a["table_gb"] * PRICE["dynamodb_gb_month"],
