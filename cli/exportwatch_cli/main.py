@@ -231,6 +231,22 @@ def _watchlist_store(stack: str = "") -> Any:
         raise CliError(f"{exc} (or give --stack NAME)") from exc
 
 
+def _current_list(store: Any) -> tuple[list[Any], str]:
+    """The list as the stack's last poll of its source kept it, else the snapshot bundled with the layer."""
+    import os
+
+    from exportwatch.screening import Listed
+    from exportwatch.settings import Settings
+    from exportwatch_cli.watchlist_files import BUNDLED_SNAPSHOT, read_bundled
+
+    source = os.environ.get("ENTITY_LIST_SOURCE", "").strip() or Settings.entity_list_source
+    stored = store.list_snapshot(source)
+    if stored is None or not stored.entries:
+        return read_bundled(), BUNDLED_SNAPSHOT
+    listed = [Listed(entry.name, tuple(entry.aliases), entry.country) for entry in stored.entries]
+    return listed, f"the stack's list snapshot of {stored.taken[:10]}, from {source}"
+
+
 def _stack_output(stack: str, key: str) -> str:
     """One output of the deployed stack, read with CloudFormation's DescribeStacks."""
     import boto3
@@ -305,14 +321,7 @@ def cmd_watchlist(args: argparse.Namespace) -> int:
     """Import, list or remove watchlists; an import can be screened against a list snapshot at once."""
     from exportwatch.ports import WATCHLIST_NAME, StoreError
     from exportwatch.screening import Index
-    from exportwatch_cli.watchlist_files import (
-        BUNDLED_SNAPSHOT,
-        WatchlistError,
-        describe,
-        read_bundled,
-        read_snapshot,
-        read_watchlist,
-    )
+    from exportwatch_cli.watchlist_files import WatchlistError, describe, read_snapshot, read_watchlist
 
     name = getattr(args, "name", "")
     if name and not WATCHLIST_NAME.fullmatch(name):
@@ -323,9 +332,12 @@ def cmd_watchlist(args: argparse.Namespace) -> int:
                 raise CliError("--threshold must be above 0 and at most 1")
             with _open(args.file) as stream:
                 counterparties = read_watchlist(stream)
-            listed = read_snapshot(args.snapshot) if args.snapshot else read_bundled()
-            snapshot = Path(args.snapshot).name if args.snapshot else BUNDLED_SNAPSHOT
-            info = _watchlist_store(args.stack).put_watchlist(name, counterparties, threshold=args.threshold)
+            store = _watchlist_store(args.stack)
+            if args.snapshot:
+                listed, snapshot = read_snapshot(args.snapshot), Path(args.snapshot).name
+            else:
+                listed, snapshot = _current_list(store)
+            info = store.put_watchlist(name, counterparties, threshold=args.threshold)
             print(f"watchlist '{info.name}': {info.count:,} counterparties stored (threshold {info.threshold})")
             matches = Index(listed).screen_all(counterparties, info.threshold)
             found = len({id(m.counterparty) for m in matches})

@@ -78,3 +78,31 @@ def test_watchlist_import_without_a_snapshot_screens_against_the_bundled_list(ta
         "Ltd.' (alias), score 1.00, entry 'HMN International Co., Ltd'; your ref C-1042" in out
     )
     assert "Acme" not in out
+
+
+def test_watchlist_import_screens_against_the_list_the_stack_last_polled(
+    table: str, dynamodb: Any, tmp_path, capsys
+) -> None:
+    # Given the table holds the list as the Entity List poller kept it (real 2023 CSL rows: CETC 13)
+    from exportwatch.aws.store import Store
+    from exportwatch.entity_list.snapshot import parse_csl_csv, snapshot_of
+    from exportwatch.settings import Settings
+
+    rows = (ROOT / "tests" / "fixtures" / "entity_list" / "csl" / "el_csl_2023_cetc13_and_meu.csv").read_bytes()
+    source = Settings.entity_list_source
+    Store(dynamodb, "exportwatch-test").put_list_snapshot(snapshot_of(parse_csl_csv(rows), source=source, taken="2026-12-01T06:00"))
+    (tmp_path / "suppliers.csv").write_text(
+        "name,reference\nChina Electronics Technology Group Corporation 13th Research Institute,S-13\n"
+        "Acme Widgets Ltd,S-9\n",
+        encoding="utf-8",
+    )
+    # When a watchlist is imported with no --snapshot
+    code = main(["watchlist", "import", "suppliers", str(tmp_path / "suppliers.csv")])
+    # Then it is screened against that snapshot, not the bundled one
+    out = capsys.readouterr().out
+    assert code == 0
+    assert (
+        "1 of your 2 counterparties are on the Entity List today (snapshot the stack's list snapshot of 2026-12-01"
+        in out
+    )
+    assert "your ref S-13" in out and "Acme" not in out
