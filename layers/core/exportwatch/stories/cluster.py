@@ -24,7 +24,7 @@ from exportwatch.classify.sentences import Reading, read
 from exportwatch.models import Classification, Item, Story, StoryItem
 from exportwatch.sources.federal_register import citations
 from exportwatch.sources.urls import canonical_url
-from exportwatch.stories.words import counts_differ, fingerprint, listed_counts, similarity, union
+from exportwatch.stories.words import counts_differ, facts, fingerprint, listed_counts, similarity, union
 from exportwatch.text import one_line
 
 WINDOW_DAYS = 4
@@ -35,6 +35,20 @@ LATE_PARTY_TOPIC = 0.3  # a late report naming the story's party and action: spe
 LATE_TOPIC = 0.5  # a late report naming no party of the story: most specifics shared
 FOLLOW_TOPIC = 0.2  # an unlabelled item naming the story's party: this much of the story's words
 FOLLOW_UNNAMED_TOPIC = 0.25  # an unlabelled item naming none of its parties: more of them
+STRONG_TOPIC = 0.5  # within days, this much of the specifics shared joins even where the labels read differ
+DISTINCT_COUNT = 10  # "33 Chinese entities": a count this large, stated alike, names one list
+_LIST_ACTIONS = frozenset({"entity_list.addition", "entity_list.removal"})
+# The verbs of each action: an unlabelled reaction ("senators ask to suspend the Huawei licences") that
+# names a story's party and states its action reports that story, even in other words.
+_ACTIONS = {
+    "entity_list.addition": re.compile(r"entity list|blacklist|trade list|\badd(?:s|ed|ing|ition)?\b", re.I),
+    "entity_list.removal": re.compile(r"remov|delist|\blift|taken? off|took off", re.I),
+    "entity_list.revision": re.compile(r"revis|amend|entry|entries", re.I),
+    "license.decision": re.compile(r"licen[cs]|approv|denied|deny|revok", re.I),
+    "license.policy": re.compile(r"licen[cs]|rule|restrict|control", re.I),
+    "extension": re.compile(r"extend|extension|temporary general", re.I),
+    "other_export_control": re.compile(r"unverified|end.user|denial order|export ban|export privileges", re.I),
+}
 _STORY_PARTIES = 3
 _QUOTED_DOCUMENT = re.compile(r"\bFR\s+Doc(?:ument)?\.?\s*(?:No\.?\s*)?(\d{4}-\d{4,6})\b", re.IGNORECASE)
 _FOLLOW_HINT = re.compile(
@@ -158,10 +172,13 @@ def belongs(story: Story, analysis: Analysis) -> bool:
     item_parties, story_parties = analysis.parties, _story_parties(story)
     shared = item_parties & story_parties
     item_counts, story_counts = listed_counts(sig), listed_counts(story.signature)
+    # The same large count of listed parties ("33 Chinese entities") names one list, whoever each outlet
+    # leads with; the main parties an outlet names may differ then (one leads with SMIC, one with DJI).
+    same_count = any(n >= DISTINCT_COUNT for n in item_counts & story_counts)
     # Different parties named, or, naming none in common, different numbers of parties listed ("24
     # companies" against "38 affiliates"): a different action. Precision first: an outlet leading with
-    # SMIC and another leading with DJI, of one rule listing both, stay apart unless a key joins them.
-    conflict = bool(item_parties and story_parties and not shared) or (
+    # SMIC and another leading with DJI, of one rule listing both, stay apart unless a key or a count joins them.
+    conflict = (bool(item_parties and story_parties and not shared) and not same_count) or (
         not shared and counts_differ(item_counts, story_counts)
     )
     topic = similarity(sig, story.signature)
@@ -174,13 +191,19 @@ def belongs(story: Story, analysis: Analysis) -> bool:
         # story's action and share its specifics, more of them when it names none of its parties.
         if not (story_has_rule or item_is_rule) or not same_labels:
             return False
-        return topic >= (LATE_PARTY_TOPIC if shared else LATE_TOPIC)
-    if shared and (same_labels or topic >= SAME_TOPIC):
-        return True  # same named parties within days, reporting the same kind of action or in the same words
+        if item_is_rule and not story_has_rule and shared:
+            return True  # the first document of an announced action: its party and action (an order weeks on)
+        return same_count or topic >= (LATE_PARTY_TOPIC if shared else LATE_TOPIC)
+    if (shared or same_count) and (same_labels or topic >= SAME_TOPIC):
+        return True  # same named parties or list within days, reporting the same kind of action or in the same words
+    if topic >= STRONG_TOPIC:
+        return True  # most specifics shared within days: the labels read differ ("MEU List" as policy or other)
     if not same_labels:
         return False
+    # On words alone, an item and its story report the same list actions: "BIS adds 13 companies" beside
+    # that week's chip rule is another action in the same words, and so is the chip rule beside it.
     if topic >= SAME_TOPIC:
-        return True
+        return not (set(classification.labels) ^ set(story.labels)) & _LIST_ACTIONS
     # A rule's abstract rarely names the parties its news names: the one rule of that kind, in those
     # days, for the same countries, is the rule the news reports. Only a rule finding its news: news
     # that finds a rule story this way may be any other action of that week.
@@ -212,10 +235,19 @@ def _follows(story: Story, analysis: Analysis) -> bool:
     if counts_differ(listed_counts(analysis.signature), listed_counts(story.signature)):
         return False
     named = bool(analysis.parties & story_parties)
+    topic = similarity(analysis.signature, story.signature)
+    if named and apart <= WINDOW_DAYS and topic > 0 and _states_action(story, analysis):
+        return True  # a reaction naming the party and its action in those days, in its own words
     needed = FOLLOW_TOPIC if named else FOLLOW_UNNAMED_TOPIC
     if apart > WINDOW_DAYS:  # a write-up weeks after the rule: as for a labelled one
         needed = max(needed, LATE_PARTY_TOPIC if named else LATE_TOPIC)
-    return similarity(analysis.signature, story.signature) >= needed
+    return topic >= needed
+
+
+def _states_action(story: Story, analysis: Analysis) -> bool:
+    """Whether an item's title or lead states one of the story's actions (its verbs, ``_ACTIONS``)."""
+    text = f"{analysis.item.title} {analysis.summary}"
+    return any(cue.search(text) for label in story.labels if (cue := _ACTIONS.get(label)))
 
 
 def _main_parties(reading: Reading, classification: Classification) -> set[str]:
@@ -329,7 +361,7 @@ def merge(story: Story, analysis: Analysis, *, now: str) -> Story:
         evidence=tuple(evidence),
         sources=sources[:_MAX_SOURCES],
         keys=_merge_unique(story.keys, keys)[:200],
-        signature=union(story.signature, analysis.signature) if _anchored(story, analysis) else story.signature,
+        signature=union(story.signature, _joining_words(story, analysis)),
         last_seen=now,
         official=story.official or item.official,
         aliases=_merge_aliases(story.aliases, classification.aliases),
@@ -338,13 +370,20 @@ def merge(story: Story, analysis: Analysis, *, now: str) -> Story:
     )
 
 
+def _joining_words(story: Story, analysis: Analysis) -> tuple[int, ...]:
+    """What an item adds to its story's fingerprint: all of it if anchored, else its counts and days only."""
+    return analysis.signature if _anchored(story, analysis) else facts(analysis.signature)
+
+
 def _anchored(story: Story, analysis: Analysis) -> bool:
-    """Whether an item is tied to its story by more than words: a shared key or a named party.
+    """Whether an item is tied to its story by more than words: a shared key, a named party or a large count.
 
     Only such items add their words to the story's fingerprint; an item that joined on words alone
     adding its own would let the story drift, one paraphrase at a time, into the next event.
     """
-    return bool(set(analysis.keys) & set(story.keys)) or bool(analysis.parties & _story_parties(story))
+    if set(analysis.keys) & set(story.keys) or analysis.parties & _story_parties(story):
+        return True
+    return any(n >= DISTINCT_COUNT for n in listed_counts(analysis.signature) & listed_counts(story.signature))
 
 
 def _record(story: Story, analysis: Analysis, *, now: str) -> Story:
