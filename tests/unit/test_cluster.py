@@ -267,3 +267,16 @@ def test_a_reaction_naming_the_party_and_its_action_follows_in_its_own_words() -
     assert not followed.relevant and belongs(story, followed)
     assert merge(story, followed, now=NOW).version == story.version
     assert not joins(story, unrelated)
+
+
+def test_news_finds_the_one_rule_of_its_days_that_names_no_party() -> None:
+    # Given the June 2019 supercomputing rule, published with no abstract, and a report of it that day
+    (report,) = _stories_fixture("events.jsonl", 19)
+    title = "Addition of Entities to the Entity List and Revision of an Entry on the Entity List"
+    rule = _rule("2019-13245", title, "", "2019-06-24")
+    other = _rule("2019-13300", "Addition of Entities to the Entity List", "", "2019-06-25")
+    removal = _rule("2019-13400", "Removal of Certain Entities From the Entity List", "", "2019-06-24")
+    # When / Then: the one rule of its kind is the rule the news reports; of two, neither
+    assert not joins(start(rule), report)
+    assert find_story([start(rule), start(removal)], analyse(report)) == start(rule)
+    assert find_story([start(rule), start(other)], analyse(report)) is None

@@ -196,14 +196,15 @@ def belongs(story: Story, analysis: Analysis) -> bool:
         return same_count or topic >= (LATE_PARTY_TOPIC if shared else LATE_TOPIC)
     if (shared or same_count) and (same_labels or topic >= SAME_TOPIC):
         return True  # same named parties or list within days, reporting the same kind of action or in the same words
-    if topic >= STRONG_TOPIC:
+    # On words alone, an item and its story report the same list actions: "BIS adds 13 companies" beside
+    # that week's chip rule is another action in the same words, and so is the chip rule beside it.
+    same_list_actions = not (set(classification.labels) ^ set(story.labels)) & _LIST_ACTIONS
+    if topic >= STRONG_TOPIC and same_list_actions:
         return True  # most specifics shared within days: the labels read differ ("MEU List" as policy or other)
     if not same_labels:
         return False
-    # On words alone, an item and its story report the same list actions: "BIS adds 13 companies" beside
-    # that week's chip rule is another action in the same words, and so is the chip rule beside it.
-    if topic >= SAME_TOPIC:
-        return not (set(classification.labels) ^ set(story.labels)) & _LIST_ACTIONS
+    if topic >= SAME_TOPIC and same_list_actions:
+        return True
     # A rule's abstract rarely names the parties its news names: the one rule of that kind, in those
     # days, for the same countries, is the rule the news reports. Only a rule finding its news: news
     # that finds a rule story this way may be any other action of that week.
@@ -264,7 +265,8 @@ def _main_parties(reading: Reading, classification: Classification) -> set[str]:
 
 def find_story(candidates: Iterable[Story], analysis: Analysis) -> Story | None:
     """The story the analysed item belongs to: a shared key first, then the closest in time and text."""
-    matches = [s for s in candidates if belongs(s, analysis)]
+    candidates = list(candidates)
+    matches = [s for s in candidates if belongs(s, analysis)] or _the_bare_rule(candidates, analysis)
     if not matches:
         return None
     keys, published = set(analysis.keys), analysis.item.published
@@ -276,6 +278,35 @@ def find_story(candidates: Iterable[Story], analysis: Analysis) -> Story | None:
             -(_days_apart(published, s.published) or 0),
         ),
     )
+
+
+def _the_bare_rule(candidates: Iterable[Story], analysis: Analysis) -> list[Story]:
+    """The one rule story, naming no party, that news of those days reports: its only candidate, if unique.
+
+    A rule's title and abstract often name no party and share few words with its news ("Addition of
+    Entities to the Entity List"). News finding such a rule would be any action of that week, unless
+    the rule is the only one of its kind, for its countries, in those days.
+    """
+    if not analysis.relevant or analysis.item.source == "federal_register" or _document_numbers(analysis.keys):
+        return []
+    found = [s for s in candidates if _could_report(s, analysis)]
+    return found if len(found) == 1 else []
+
+
+def _could_report(story: Story, analysis: Analysis) -> bool:
+    """Whether news could report a rule story that names no party: same actions, days, countries and count."""
+    if story.entities or not all(s.source == "federal_register" for s in story.sources):
+        return False
+    labels, story_labels = set(analysis.classification.labels), set(story.labels)
+    if not labels & story_labels or (labels ^ story_labels) & _LIST_ACTIONS:
+        return False
+    apart = _apart(story, analysis.item)
+    if apart is None or apart > RULE_LAG_DAYS:
+        return False
+    countries, story_countries = set(analysis.classification.countries), set(story.countries)
+    if countries and story_countries and not countries & story_countries:
+        return False
+    return not counts_differ(listed_counts(analysis.signature), listed_counts(story.signature))
 
 
 def _source(item: Item) -> StoryItem:
