@@ -50,6 +50,14 @@ def test_pairwise_scores_count_pairs() -> None:
     assert (scores["pairs_tp"], scores["pairs_fn"], scores["pairs_fp"]) == (1, 2, 2)
 
 
+def test_missed_pairs_with_an_item_that_joined_no_story_are_counted_apart() -> None:
+    # Given gold {a,b,c}, where c joined no story (unlabelled) and a, b share one
+    scores = pairwise_scores(["x", "x", "c"], ["g", "g", "g"], unclustered=[False, False, True])
+    # Then both missed pairs are the classifier's
+    assert (scores["pairs_fn"], scores["pairs_fn_unclustered"]) == (2, 2)
+    assert pairwise_scores(["x", "y"], ["g", "g"])["pairs_fn_unclustered"] == 0
+
+
 def test_clustering_runs_the_ingestion_path() -> None:
     # Given the three seeds and an unrelated irrelevant item
     seeds = [Item.from_json(r) for r in read_jsonl(FIXTURES / "corpus" / "seeds.jsonl")]

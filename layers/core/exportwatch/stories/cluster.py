@@ -2,12 +2,18 @@
 
 An item joins a story when they share an identity key (Federal Register document number, quoted
 or its own, citation such as "84 FR 64018", canonical URL), or when, within a few days, they
-share a party and a label, or a label and enough of their distinctive words (``words``: weighted
-by rarity, with the number of parties listed and the days stated). An official story keeps
-collecting later write-ups that name its parties and action for ``LATE_DAYS``. Different parties,
-or different numbers of parties listed, are different actions; two Federal Register documents
-are never one story, except a correction, which joins the rule it cites without an alert.
-Unlabelled items never start a story but may follow one silently.
+share a party or the same large count of listed parties ("33 Chinese entities") and a label, or
+a label and enough of their distinctive words (``words``: weighted by rarity, with the number of
+parties listed and the days stated), or most of those words whatever labels were read. On words
+alone an item never brings or drops a list action (addition, removal): "BIS adds 13 companies"
+beside that week's chip rule is another action. News finds a rule that names no party when that
+rule is the only one of its kind, days, countries and count. An official story keeps collecting
+later write-ups that name its parties and action, or its count, for ``LATE_DAYS``; its first
+document may come that late after its news when it names the story's party and action.
+Different parties (unless the same large count names one list), or different numbers of parties
+listed, are different actions; two Federal Register documents are never one story, except a
+correction, which joins the rule it cites without an alert. Unlabelled items never start a story
+but may follow one silently: a reaction naming its party and stating its action in those days.
 """
 
 from __future__ import annotations
