@@ -266,6 +266,12 @@ def cluster_by_ingestion(items: Sequence[Item]) -> list[str]:
     as daily polls would deliver them. An item that is not relevant joins no story in production;
     here it gets a story id of its own (it would never alert).
     """
+    story_of = stories_by_ingestion(items)
+    return [story_of.get(item.id) or story_id_for(item.id) for item in items]
+
+
+def stories_by_ingestion(items: Sequence[Item]) -> dict[str, str]:
+    """The story each item joined through ingestion, by item id; an item that joined none is absent."""
     store = MemoryStore()
     story_of: dict[str, str] = {}
     by_day: dict[str, list[Item]] = {}
@@ -275,27 +281,34 @@ def cluster_by_ingestion(items: Sequence[Item]) -> list[str]:
     for day in sorted(by_day, key=lambda d: d or "~"):
         noon = datetime.fromisoformat(day or last).replace(hour=12, tzinfo=UTC)
         story_of.update(ingest(by_day[day], store, now=_clock(noon)).story_of)
-    return [story_of.get(item.id) or story_id_for(item.id) for item in items]
+    return story_of
 
 
-def pairwise_scores(predicted: Sequence[str], gold: Sequence[str]) -> dict[str, float | int]:
+def pairwise_scores(
+    predicted: Sequence[str], gold: Sequence[str], *, unclustered: Sequence[bool] = ()
+) -> dict[str, float | int]:
     """Pairwise precision and recall of a clustering against gold story keys.
 
-    A pair of items is a true positive when both clusterings put them together.
+    A pair of items is a true positive when both clusterings put them together. ``unclustered`` marks
+    the items that joined no story (unlabelled: production never clusters them); the missed pairs with
+    such an item are counted apart, as what the classifier costs rather than the clusterer.
     """
-    tp = fp = fn = 0
+    tp = fp = fn = fn_unclustered = 0
+    alone = list(unclustered) or [False] * len(predicted)
     for i in range(len(predicted)):
         for j in range(i + 1, len(predicted)):
             same_predicted, same_gold = predicted[i] == predicted[j], gold[i] == gold[j]
             tp += same_predicted and same_gold
             fp += same_predicted and not same_gold
             fn += same_gold and not same_predicted
+            fn_unclustered += same_gold and not same_predicted and (alone[i] or alone[j])
     precision = tp / (tp + fp) if tp + fp else 1.0
     recall = tp / (tp + fn) if tp + fn else 1.0
     return {
         "pairs_tp": tp,
         "pairs_fp": fp,
         "pairs_fn": fn,
+        "pairs_fn_unclustered": fn_unclustered,
         "precision": round(precision, 4),
         "recall": round(recall, 4),
         "items": len(predicted),

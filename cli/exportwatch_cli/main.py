@@ -91,7 +91,8 @@ def cmd_cluster(args: argparse.Namespace) -> int:
 def cmd_cluster_eval(args: argparse.Namespace) -> int:
     """Items with a gold ``story`` key -> pairwise precision and recall of the clustering."""
     from exportwatch.models import InputError, Item
-    from exportwatch_cli.evaluate import cluster_by_ingestion, pairwise_scores
+    from exportwatch.stories.cluster import story_id_for
+    from exportwatch_cli.evaluate import pairwise_scores, stories_by_ingestion
 
     with _open(args.file) as stream:
         rows = list(json_lines(stream))
@@ -108,14 +109,20 @@ def cmd_cluster_eval(args: argparse.Namespace) -> int:
         items = [Item.from_json(r) for r in records]
     except InputError as exc:
         raise CliError(str(exc)) from exc
-    scores = pairwise_scores(cluster_by_ingestion(items), [str(r["story"]) for r in records])
+    story_of = stories_by_ingestion(items)
+    scores = pairwise_scores(
+        [story_of.get(item.id) or story_id_for(item.id) for item in items],
+        [str(r["story"]) for r in records],
+        unclustered=[item.id not in story_of for item in items],
+    )
     if args.json:
         _emit(scores)
     else:
         print(
             f"pairwise precision {scores['precision']:.3f}, recall {scores['recall']:.3f} over {scores['items']} "
             f"items: {scores['gold_stories']} gold stories, {scores['predicted_stories']} predicted "
-            f"(pairs: {scores['pairs_tp']} right, {scores['pairs_fp']} wrongly joined, {scores['pairs_fn']} missed)"
+            f"(pairs: {scores['pairs_tp']} right, {scores['pairs_fp']} wrongly joined, {scores['pairs_fn']} missed, "
+            f"{scores['pairs_fn_unclustered']} of them with an item that joined no story)"
         )
     return 0
 

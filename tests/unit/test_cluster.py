@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from exportwatch.models import Item, Story
 from exportwatch.stories.cluster import analyse, belongs, find_story, merge, new_story
-from tests.helpers import CORPUS, read_jsonl
+from tests.helpers import CORPUS, FIXTURES, read_jsonl
 
 NOW = "2019-11-22T12:00:00+00:00"
 
@@ -216,3 +216,67 @@ def test_lists_of_different_sizes_without_a_common_party_are_two_actions() -> No
     )
     # Then
     assert not joins(start(huawei), scs)
+
+
+def _stories_fixture(name: str, *lines: int) -> list[Item]:
+    """Items of a stories training set, by their line number (1-based)."""
+    rows = read_jsonl(FIXTURES / "stories" / name)
+    return [Item.from_json(rows[n - 1]) for n in lines]
+
+
+def test_the_same_large_count_joins_outlets_that_lead_with_different_parties() -> None:
+    # Given two reports of the 33 listings of May 2020: one names Huawei first, the other CloudMinds
+    first, second = _stories_fixture("train_extra.jsonl", 42, 41)
+    other_list = Item(
+        id="c",
+        title="CloudMinds among 11 Chinese companies on US trade blacklist",
+        text="The Commerce Department added 11 Chinese companies, CloudMinds among them, to the Entity List.",
+        published=second.published,
+    )
+    story = start(first)
+    # When / Then: one list of 33, whoever each leads with; a list of 11 is another action
+    assert analyse(first).parties != analyse(second).parties
+    assert joins(story, second)
+    assert not joins(story, other_list)
+
+
+def test_on_words_alone_a_listing_does_not_join_that_weeks_chip_rule() -> None:
+    # Given the October 2023 chip rule, and the 13 Entity List additions of the next day in similar words
+    rule_news, listing = _stories_fixture("train_extra.jsonl", 14, 17)
+    # When / Then: neither joins the other's story
+    assert not joins(start(rule_news), listing)
+    assert not joins(start(listing), rule_news)
+
+
+def test_a_reaction_naming_the_party_and_its_action_follows_in_its_own_words() -> None:
+    # Given the November 2019 Huawei story as its reports built it, and the senators' letter in other words
+    reports = _stories_fixture("events.jsonl", 34, 35, 36, 37, 38, 39, 40, 41, 42)
+    story = start(reports[0])
+    for item in reports[1:]:
+        story = merge(story, analyse(item), now=NOW)
+    (letter,) = _stories_fixture("events.jsonl", 43)
+    unrelated = Item(
+        id="u",
+        title="Huawei says the US export ban cut its phone shipments",
+        text="Huawei said its smartphone shipments fell after the US blacklisting, and it would rely on its own chips.",
+        published="2019-11-21",
+    )
+    # When
+    followed = analyse(letter)
+    # Then the letter follows silently; a report naming Huawei but none of the story's actions does not
+    assert not followed.relevant and belongs(story, followed)
+    assert merge(story, followed, now=NOW).version == story.version
+    assert not joins(story, unrelated)
+
+
+def test_news_finds_the_one_rule_of_its_days_that_names_no_party() -> None:
+    # Given the June 2019 supercomputing rule, published with no abstract, and a report of it that day
+    (report,) = _stories_fixture("events.jsonl", 19)
+    title = "Addition of Entities to the Entity List and Revision of an Entry on the Entity List"
+    rule = _rule("2019-13245", title, "", "2019-06-24")
+    other = _rule("2019-13300", "Addition of Entities to the Entity List", "", "2019-06-25")
+    removal = _rule("2019-13400", "Removal of Certain Entities From the Entity List", "", "2019-06-24")
+    # When / Then: the one rule of its kind is the rule the news reports; of two, neither
+    assert not joins(start(rule), report)
+    assert find_story([start(rule), start(removal)], analyse(report)) == start(rule)
+    assert find_story([start(rule), start(other)], analyse(report)) is None

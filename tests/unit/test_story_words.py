@@ -5,6 +5,7 @@ from __future__ import annotations
 from exportwatch.stories.words import (
     counts,
     counts_differ,
+    facts,
     fingerprint,
     fold,
     listed_counts,
@@ -83,3 +84,21 @@ def test_a_bare_title_shares_nothing_worth_counting() -> None:
     story = fingerprint("Commerce adds Kaspersky affiliates in Russia to the Entity List", "2024-06-24")
     # Then the generic words alone do not make them one event
     assert similarity(bare, story) == 0.0
+
+
+def test_rough_numbers_and_references_are_not_counts() -> None:
+    # "more than 100" of the 140 listed in December 2024 would otherwise read as another list
+    assert counts("BIS also put more than 100 entities, most in China, on the Entity List") == set()
+    assert counts("new foreign direct product rules and Footnote 5 Entity List designations") == set()
+    assert counts("BIS added 140 entities") == {140}
+
+
+def test_facts_keep_counts_and_days_without_words() -> None:
+    # Given a report stating a count and a day
+    print_ = fingerprint("On June 24, 2021, BIS added five Chinese solar companies in Xinjiang", "2021-06-25")
+    # When
+    kept = facts(print_)
+    # Then its count and its day are kept, its words are not
+    assert listed_counts(kept) == {5}
+    assert 0 < len(kept) < len(print_)
+    assert similarity(kept, fingerprint("Xinjiang solar companies", "2021-06-25")) == 0.0

@@ -2,12 +2,18 @@
 
 An item joins a story when they share an identity key (Federal Register document number, quoted
 or its own, citation such as "84 FR 64018", canonical URL), or when, within a few days, they
-share a party and a label, or a label and enough of their distinctive words (``words``: weighted
-by rarity, with the number of parties listed and the days stated). An official story keeps
-collecting later write-ups that name its parties and action for ``LATE_DAYS``. Different parties,
-or different numbers of parties listed, are different actions; two Federal Register documents
-are never one story, except a correction, which joins the rule it cites without an alert.
-Unlabelled items never start a story but may follow one silently.
+share a party or the same large count of listed parties ("33 Chinese entities") and a label, or
+a label and enough of their distinctive words (``words``: weighted by rarity, with the number of
+parties listed and the days stated), or most of those words whatever labels were read. On words
+alone an item never brings or drops a list action (addition, removal): "BIS adds 13 companies"
+beside that week's chip rule is another action. News finds a rule that names no party when that
+rule is the only one of its kind, days, countries and count. An official story keeps collecting
+later write-ups that name its parties and action, or its count, for ``LATE_DAYS``; its first
+document may come that late after its news when it names the story's party and action.
+Different parties (unless the same large count names one list), or different numbers of parties
+listed, are different actions; two Federal Register documents are never one story, except a
+correction, which joins the rule it cites without an alert. Unlabelled items never start a story
+but may follow one silently: a reaction naming its party and stating its action in those days.
 """
 
 from __future__ import annotations
@@ -24,7 +30,7 @@ from exportwatch.classify.sentences import Reading, read
 from exportwatch.models import Classification, Item, Story, StoryItem
 from exportwatch.sources.federal_register import citations
 from exportwatch.sources.urls import canonical_url
-from exportwatch.stories.words import counts_differ, fingerprint, listed_counts, similarity, union
+from exportwatch.stories.words import counts_differ, facts, fingerprint, listed_counts, similarity, union
 from exportwatch.text import one_line
 
 WINDOW_DAYS = 4
@@ -35,6 +41,20 @@ LATE_PARTY_TOPIC = 0.3  # a late report naming the story's party and action: spe
 LATE_TOPIC = 0.5  # a late report naming no party of the story: most specifics shared
 FOLLOW_TOPIC = 0.2  # an unlabelled item naming the story's party: this much of the story's words
 FOLLOW_UNNAMED_TOPIC = 0.25  # an unlabelled item naming none of its parties: more of them
+STRONG_TOPIC = 0.5  # within days, this much of the specifics shared joins even where the labels read differ
+DISTINCT_COUNT = 10  # "33 Chinese entities": a count this large, stated alike, names one list
+_LIST_ACTIONS = frozenset({"entity_list.addition", "entity_list.removal"})
+# The verbs of each action: an unlabelled reaction ("senators ask to suspend the Huawei licences") that
+# names a story's party and states its action reports that story, even in other words.
+_ACTIONS = {
+    "entity_list.addition": re.compile(r"entity list|blacklist|trade list|\badd(?:s|ed|ing|ition)?\b", re.I),
+    "entity_list.removal": re.compile(r"remov|delist|\blift|taken? off|took off", re.I),
+    "entity_list.revision": re.compile(r"revis|amend|entry|entries", re.I),
+    "license.decision": re.compile(r"licen[cs]|approv|denied|deny|revok", re.I),
+    "license.policy": re.compile(r"licen[cs]|rule|restrict|control", re.I),
+    "extension": re.compile(r"extend|extension|temporary general", re.I),
+    "other_export_control": re.compile(r"unverified|end.user|denial order|export ban|export privileges", re.I),
+}
 _STORY_PARTIES = 3
 _QUOTED_DOCUMENT = re.compile(r"\bFR\s+Doc(?:ument)?\.?\s*(?:No\.?\s*)?(\d{4}-\d{4,6})\b", re.IGNORECASE)
 _FOLLOW_HINT = re.compile(
@@ -158,10 +178,13 @@ def belongs(story: Story, analysis: Analysis) -> bool:
     item_parties, story_parties = analysis.parties, _story_parties(story)
     shared = item_parties & story_parties
     item_counts, story_counts = listed_counts(sig), listed_counts(story.signature)
+    # The same large count of listed parties ("33 Chinese entities") names one list, whoever each outlet
+    # leads with; the main parties an outlet names may differ then (one leads with SMIC, one with DJI).
+    same_count = any(n >= DISTINCT_COUNT for n in item_counts & story_counts)
     # Different parties named, or, naming none in common, different numbers of parties listed ("24
     # companies" against "38 affiliates"): a different action. Precision first: an outlet leading with
-    # SMIC and another leading with DJI, of one rule listing both, stay apart unless a key joins them.
-    conflict = bool(item_parties and story_parties and not shared) or (
+    # SMIC and another leading with DJI, of one rule listing both, stay apart unless a key or a count joins them.
+    conflict = (bool(item_parties and story_parties and not shared) and not same_count) or (
         not shared and counts_differ(item_counts, story_counts)
     )
     topic = similarity(sig, story.signature)
@@ -174,12 +197,19 @@ def belongs(story: Story, analysis: Analysis) -> bool:
         # story's action and share its specifics, more of them when it names none of its parties.
         if not (story_has_rule or item_is_rule) or not same_labels:
             return False
-        return topic >= (LATE_PARTY_TOPIC if shared else LATE_TOPIC)
-    if shared and (same_labels or topic >= SAME_TOPIC):
-        return True  # same named parties within days, reporting the same kind of action or in the same words
+        if item_is_rule and not story_has_rule and shared:
+            return True  # the first document of an announced action: its party and action (an order weeks on)
+        return same_count or topic >= (LATE_PARTY_TOPIC if shared else LATE_TOPIC)
+    if (shared or same_count) and (same_labels or topic >= SAME_TOPIC):
+        return True  # same named parties or list within days, reporting the same kind of action or in the same words
+    # On words alone, an item and its story report the same list actions: "BIS adds 13 companies" beside
+    # that week's chip rule is another action in the same words, and so is the chip rule beside it.
+    same_list_actions = not (set(classification.labels) ^ set(story.labels)) & _LIST_ACTIONS
+    if topic >= STRONG_TOPIC and same_list_actions:
+        return True  # most specifics shared within days: the labels read differ ("MEU List" as policy or other)
     if not same_labels:
         return False
-    if topic >= SAME_TOPIC:
+    if topic >= SAME_TOPIC and same_list_actions:
         return True
     # A rule's abstract rarely names the parties its news names: the one rule of that kind, in those
     # days, for the same countries, is the rule the news reports. Only a rule finding its news: news
@@ -212,10 +242,19 @@ def _follows(story: Story, analysis: Analysis) -> bool:
     if counts_differ(listed_counts(analysis.signature), listed_counts(story.signature)):
         return False
     named = bool(analysis.parties & story_parties)
+    topic = similarity(analysis.signature, story.signature)
+    if named and apart <= WINDOW_DAYS and topic > 0 and _states_action(story, analysis):
+        return True  # a reaction naming the party and its action in those days, in its own words
     needed = FOLLOW_TOPIC if named else FOLLOW_UNNAMED_TOPIC
     if apart > WINDOW_DAYS:  # a write-up weeks after the rule: as for a labelled one
         needed = max(needed, LATE_PARTY_TOPIC if named else LATE_TOPIC)
-    return similarity(analysis.signature, story.signature) >= needed
+    return topic >= needed
+
+
+def _states_action(story: Story, analysis: Analysis) -> bool:
+    """Whether an item's title or lead states one of the story's actions (its verbs, ``_ACTIONS``)."""
+    text = f"{analysis.item.title} {analysis.summary}"
+    return any(cue.search(text) for label in story.labels if (cue := _ACTIONS.get(label)))
 
 
 def _main_parties(reading: Reading, classification: Classification) -> set[str]:
@@ -232,7 +271,8 @@ def _main_parties(reading: Reading, classification: Classification) -> set[str]:
 
 def find_story(candidates: Iterable[Story], analysis: Analysis) -> Story | None:
     """The story the analysed item belongs to: a shared key first, then the closest in time and text."""
-    matches = [s for s in candidates if belongs(s, analysis)]
+    candidates = list(candidates)
+    matches = [s for s in candidates if belongs(s, analysis)] or _the_bare_rule(candidates, analysis)
     if not matches:
         return None
     keys, published = set(analysis.keys), analysis.item.published
@@ -244,6 +284,35 @@ def find_story(candidates: Iterable[Story], analysis: Analysis) -> Story | None:
             -(_days_apart(published, s.published) or 0),
         ),
     )
+
+
+def _the_bare_rule(candidates: Iterable[Story], analysis: Analysis) -> list[Story]:
+    """The one rule story, naming no party, that news of those days reports: its only candidate, if unique.
+
+    A rule's title and abstract often name no party and share few words with its news ("Addition of
+    Entities to the Entity List"). News finding such a rule would be any action of that week, unless
+    the rule is the only one of its kind, for its countries, in those days.
+    """
+    if not analysis.relevant or analysis.item.source == "federal_register" or _document_numbers(analysis.keys):
+        return []
+    found = [s for s in candidates if _could_report(s, analysis)]
+    return found if len(found) == 1 else []
+
+
+def _could_report(story: Story, analysis: Analysis) -> bool:
+    """Whether news could report a rule story that names no party: same actions, days, countries and count."""
+    if story.entities or not all(s.source == "federal_register" for s in story.sources):
+        return False
+    labels, story_labels = set(analysis.classification.labels), set(story.labels)
+    if not labels & story_labels or (labels ^ story_labels) & _LIST_ACTIONS:
+        return False
+    apart = _apart(story, analysis.item)
+    if apart is None or apart > RULE_LAG_DAYS:
+        return False
+    countries, story_countries = set(analysis.classification.countries), set(story.countries)
+    if countries and story_countries and not countries & story_countries:
+        return False
+    return not counts_differ(listed_counts(analysis.signature), listed_counts(story.signature))
 
 
 def _source(item: Item) -> StoryItem:
@@ -329,7 +398,7 @@ def merge(story: Story, analysis: Analysis, *, now: str) -> Story:
         evidence=tuple(evidence),
         sources=sources[:_MAX_SOURCES],
         keys=_merge_unique(story.keys, keys)[:200],
-        signature=union(story.signature, analysis.signature) if _anchored(story, analysis) else story.signature,
+        signature=union(story.signature, _joining_words(story, analysis)),
         last_seen=now,
         official=story.official or item.official,
         aliases=_merge_aliases(story.aliases, classification.aliases),
@@ -338,13 +407,20 @@ def merge(story: Story, analysis: Analysis, *, now: str) -> Story:
     )
 
 
+def _joining_words(story: Story, analysis: Analysis) -> tuple[int, ...]:
+    """What an item adds to its story's fingerprint: all of it if anchored, else its counts and days only."""
+    return analysis.signature if _anchored(story, analysis) else facts(analysis.signature)
+
+
 def _anchored(story: Story, analysis: Analysis) -> bool:
-    """Whether an item is tied to its story by more than words: a shared key or a named party.
+    """Whether an item is tied to its story by more than words: a shared key, a named party or a large count.
 
     Only such items add their words to the story's fingerprint; an item that joined on words alone
     adding its own would let the story drift, one paraphrase at a time, into the next event.
     """
-    return bool(set(analysis.keys) & set(story.keys)) or bool(analysis.parties & _story_parties(story))
+    if set(analysis.keys) & set(story.keys) or analysis.parties & _story_parties(story):
+        return True
+    return any(n >= DISTINCT_COUNT for n in listed_counts(analysis.signature) & listed_counts(story.signature))
 
 
 def _record(story: Story, analysis: Analysis, *, now: str) -> Story:

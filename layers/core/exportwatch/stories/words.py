@@ -84,10 +84,21 @@ _MAX_WORD_WEIGHT = 240
 _COUNT_FLAG = 1 << 31  # a count is stored as its number with this bit, where a word has its hash
 
 
+# A number after these is no count of parties: a rough one ("more than 100 entities" of 140) or a
+# reference ("Footnote 5 Entity List designations", "Part 744").
+_NOT_A_COUNT = re.compile(
+    r"\b(?:more than|over|nearly|almost|about|around|roughly|some|at least|up to|fewer than|less than|"
+    r"footnote|supplement|part|section|no\.|number|tier|phase)\s+$"
+)
+
+
 def counts(text: str) -> set[int]:
     """The numbers of parties a text says were listed: "seven Chinese entities", "27 companies" -> {7, 27}."""
     found: set[int] = set()
-    for match in _COUNT.finditer(text.lower()):
+    lowered = text.lower()
+    for match in _COUNT.finditer(lowered):
+        if _NOT_A_COUNT.search(lowered, max(0, match.start() - 20), match.start()):
+            continue
         head, unit = match.group(1), match.group(2)
         number = int(head) if head.isdigit() else _NUMBERS[head] + (_UNITS[unit] if unit else 0)
         if number >= 3:  # "two companies" is too common to tell events apart
@@ -141,6 +152,15 @@ def _pack(weight_: int, word: str) -> int:
 
 def _unpack(values: Iterable[int]) -> dict[int, int]:
     return {v >> 8: v & 0xFF for v in values}
+
+
+def facts(values: Sequence[int]) -> tuple[int, ...]:
+    """The counts of listed parties and the stated days of a fingerprint, without its words.
+
+    A report that joined a story on words alone adds these (facts of the event, which paraphrase keeps)
+    but not its words, which could draw the story into the next event.
+    """
+    return tuple(v for v in values if v & 0xFF in (COUNT_WEIGHT, DATE_WEIGHT))
 
 
 def union(a: Sequence[int], b: Sequence[int]) -> tuple[int, ...]:
