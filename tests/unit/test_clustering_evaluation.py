@@ -26,7 +26,8 @@ FLOORS = {
     FIXTURES / "stories" / "train_extra.jsonl": (1.0, 0.68),
     # Measured with the gazetteer and the trained classifier merged in: 0.971 / 0.559 (never tuned on).
     # After retraining with news_wider.jsonl (no clustering change): 0.962 / 0.554, 8 wrong pairs instead of 6.
-    FIXTURES / "heldout" / "stories.jsonl": (0.96, 0.55),
+    # Issue 14's changes, made on the training sets only, measured here once: 0.977 / 0.587 (5 wrong pairs).
+    FIXTURES / "heldout" / "stories.jsonl": (0.97, 0.58),
 }
 
 
