@@ -290,7 +290,20 @@ def cmd_subscribe(args: argparse.Namespace) -> int:
         )  # fmt: skip
     except subs.SubscriptionError as exc:
         raise CliError(str(exc)) from exc
-    arn = subs.subscribe(clients.sns(), _alerts_topic(args.stack), where, rules)
+    topic = _alerts_topic(args.stack)
+    dlq = os.environ.get("SUBSCRIPTION_DLQ_ARN", "")
+    if args.stack:
+        try:
+            dlq = _stack_output(args.stack, "SubscriptionDLQArn")
+        except CliError:  # a stack deployed before the output existed
+            dlq = ""
+    arn = subs.subscribe(clients.sns(), topic, where, rules, dead_letter_arn=dlq.strip())
+    if not dlq.strip():
+        print(
+            "exportwatch: no dead-letter queue (give --stack NAME or set SUBSCRIPTION_DLQ_ARN): messages SNS cannot "
+            "deliver to this endpoint are dropped without an alarm",
+            file=sys.stderr,
+        )
     print(f"{arn}\t{where.protocol}\t{subs.mask(where.protocol, where.address)}\t{subs.describe(rules)}")
     if where.protocol in ("email", "https"):
         print(f"exportwatch: the {where.protocol} endpoint must confirm the subscription first", file=sys.stderr)
@@ -451,7 +464,8 @@ def cmd_replay(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for tests and docs)."""
-    parser = argparse.ArgumentParser(prog="exportwatch", description=__doc__.splitlines()[0] if __doc__ else "")
+    summary = (__doc__.splitlines()[0] if __doc__ else "").replace("``", "")  # plain text, not reST, in --help
+    parser = argparse.ArgumentParser(prog="exportwatch", description=summary)
     sub = parser.add_subparsers(dest="command", required=True)
     demo = sub.add_parser("demo", help="run the full pipeline locally on moto and print what subscribers got")
     demo.add_argument("--json", action="store_true", help="one JSON line per message received")
@@ -555,6 +569,22 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     except BrokenPipeError:
         return 0
+    except Exception as exc:
+        # No region, no credentials, an expired token, a denied call: one line that says what to set, not a
+        # traceback (botocore is imported only by the commands that talk to AWS).
+        if not type(exc).__module__.startswith("botocore"):
+            raise
+        print(f"exportwatch {args.command}: AWS: {exc}{_aws_hint(exc)}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def _aws_hint(exc: Exception) -> str:
+    name = type(exc).__name__
+    if name == "NoRegionError":
+        return " (set AWS_REGION, or AWS_PROFILE with a region, to the stack's region)"
+    if name in ("NoCredentialsError", "PartialCredentialsError", "ProfileNotFound"):
+        return " (set AWS_PROFILE or AWS credentials for the account that runs the stack)"
+    return ""
 
 
 if __name__ == "__main__":

@@ -197,11 +197,19 @@ def mask(protocol: str, address: str) -> str:
 # ---------------------------------------------------------------- on SNS
 
 
-def subscribe(sns: Any, topic_arn: str, where: Endpoint, rules: dict[str, list[str]]) -> str:
-    """Subscribe the endpoint with its filter policy; returns the subscription ARN (pending until confirmed)."""
+def subscribe(
+    sns: Any, topic_arn: str, where: Endpoint, rules: dict[str, list[str]], *, dead_letter_arn: str = ""
+) -> str:
+    """Subscribe the endpoint with its filter policy; returns the subscription ARN (pending until confirmed).
+
+    With ``dead_letter_arn`` (the stack's SubscriptionDLQ), messages SNS gives up delivering land there, where
+    the stack's alarm sees them, as for the subscriptions the template makes.
+    """
     attributes: dict[str, str] = {}
     if rules:
         attributes = {"FilterPolicyScope": "MessageAttributes", "FilterPolicy": json.dumps(rules)}
+    if dead_letter_arn:
+        attributes["RedrivePolicy"] = json.dumps({"deadLetterTargetArn": dead_letter_arn})
     if where.protocol == "sqs":  # the JSON alert itself, attributes and all (as the local stack subscribes queues)
         attributes["RawMessageDelivery"] = "true"
     response = sns.subscribe(

@@ -94,6 +94,7 @@ def test_without_a_topic_the_command_says_how_to_name_one(aws_mock: None, monkey
 STACK_TEMPLATE = {
     "Resources": {
         "AlertsTopic": {"Type": "AWS::SNS::Topic"},
+        "SubscriptionDLQ": {"Type": "AWS::SQS::Queue"},
         "Table": {
             "Type": "AWS::DynamoDB::Table",
             "Properties": {
@@ -106,7 +107,11 @@ STACK_TEMPLATE = {
             },
         },
     },
-    "Outputs": {"AlertsTopicArn": {"Value": {"Ref": "AlertsTopic"}}, "TableName": {"Value": {"Ref": "Table"}}},
+    "Outputs": {
+        "AlertsTopicArn": {"Value": {"Ref": "AlertsTopic"}},
+        "TableName": {"Value": {"Ref": "Table"}},
+        "SubscriptionDLQArn": {"Value": {"Fn::GetAtt": ["SubscriptionDLQ", "Arn"]}},
+    },
 }
 
 
@@ -130,6 +135,9 @@ def test_stack_names_the_topic_from_its_outputs(deployed: dict[str, str], capsys
     assert code == 0
     (sub,) = boto3.client("sns").list_subscriptions_by_topic(TopicArn=deployed["AlertsTopicArn"])["Subscriptions"]
     assert sub["Endpoint"] == "desk@example.com"
+    # with the stack's dead-letter queue, as the template's own subscriptions have
+    attributes = boto3.client("sns").get_subscription_attributes(SubscriptionArn=sub["SubscriptionArn"])["Attributes"]
+    assert json.loads(attributes["RedrivePolicy"]) == {"deadLetterTargetArn": deployed["SubscriptionDLQArn"]}
     listing = _run(capsys, "subscriptions", "--stack", "exportwatch")[1]
     assert listing.split("\t")[2:] == ["d***@example.com", "countries: China\n"]
 
