@@ -50,6 +50,16 @@ def cites(row: dict[str, str], citation: str) -> bool:
     return citation in row["federal_register_notice"]
 
 
+def reformatted(body: bytes) -> bytes:
+    """The same rows with every licence review policy re-worded, as a source that changed its format would."""
+    reader = csv.DictReader(io.StringIO(body.decode()))
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(reader.fieldnames or ()), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows({**row, "license_policy": f"Policy code {n}"} for n, row in enumerate(reader))
+    return out.getvalue().encode()
+
+
 def before_both(row: dict[str, str]) -> bool:
     """The list before 2021-27406 and 87 FR 20299: neither rule's rows."""
     return not cites(row, RULE_2021_27406) and not cites(row, RUSSIA_2022)
@@ -323,6 +333,7 @@ def test_first_poll_primes_then_unchanged_costs_a_conditional_request() -> None:
     [
         (rows(lambda r: False), "parse_error"),  # the header only: no Entity List rows
         (rows(lambda r: r["federal_register_notice"].strip() == RUSSIA_2022), "implausible_change"),
+        (reformatted(rows(before_both)), "implausible_change"),  # every entry "revised": the source's format moved
     ],
 )
 def test_a_broken_list_fails_the_source_and_keeps_the_snapshot(later: bytes, reason: str) -> None:

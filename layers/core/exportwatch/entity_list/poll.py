@@ -22,7 +22,7 @@ from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 
 from exportwatch.entity_list import ecfr
-from exportwatch.entity_list.diff import REMOVE, by_rule, diff
+from exportwatch.entity_list.diff import REMOVE, REVISE, by_rule, diff
 from exportwatch.entity_list.snapshot import ListFormatError, parse_csl_csv, snapshot_of
 from exportwatch.models import Entry, FeedState
 from exportwatch.ports import ItemTooLarge, ListStore, StoreError
@@ -36,6 +36,9 @@ CSL_URL = "https://data.trade.gov/downloadable_consolidated_screening_list/v1/co
 LIST_MAX_BYTES = 40 * 1024 * 1024  # the whole CSL CSV is about 17 MB (every US list); the Entity List part ~1 MB
 LIST_TIMEOUT = 90.0  # seconds for the whole download
 MAX_REMOVED_SHARE = 0.2  # a list that lost more than this share of its entries at once is a broken download
+# More than half the entries revised at once is a source that changed its format, not a rule: one alert listing
+# a thousand "revisions" would be the loudest false alarm the product could send.
+MAX_REVISED_SHARE = 0.5
 
 
 class ImplausibleChange(Exception):
@@ -114,6 +117,9 @@ def _poll(
         removed = sum(e.action == REMOVE for e in changed)
         if removed > MAX_REMOVED_SHARE * len(previous.entries):
             raise ImplausibleChange(f"{removed} of {len(previous.entries)} entries would be removed at once")
+        revised = sum(e.action == REVISE for e in changed)
+        if revised > MAX_REVISED_SHARE * len(previous.entries):
+            raise ImplausibleChange(f"{revised} of {len(previous.entries)} entries would be revised at once")
         changes = by_rule(changed, previous)
         report.ingest.add(
             ingest_list_changes(changes, store, source=url, url=url, now=lambda: stamp, ttl_days=ttl_days)
