@@ -209,3 +209,14 @@ def test_a_rule_that_amends_the_ear_is_a_revision_only_when_it_states_one(docume
     result = classify(Item.from_json(record))
     # Then it has exactly its gold labels: no "entries revised" alert on the strength of "amends"
     assert set(result.labels) == labels == set(record["labels"])
+
+
+def test_entries_of_another_list_are_not_entity_list_revisions() -> None:
+    # Given a real lede: the State Department's ITAR rule "updates seven country entries"
+    [record] = [
+        r for r in read_jsonl(CORPUS / "news_wider.jsonl") if "ddtc-issues-final-rule-amending-the-itar" in r["id"]
+    ]
+    # When
+    result = classify(Item.from_json(record))
+    # Then it is another agency's export control, not a change to Entity List entries
+    assert set(result.labels) == {"other_export_control"} == set(record["labels"])
