@@ -183,3 +183,40 @@ def test_news_ledes_of_the_kinds_rules_alone_got_wrong(url_part: str, labels: se
     # Then
     assert labels <= set(result.labels) if labels else not result.labels
     assert set(record["labels"]) >= labels
+
+
+FR_RULES = {
+    record["id"]: record
+    for name in ("federal_register_extra.jsonl", "dev.jsonl")
+    for record in read_jsonl(CORPUS / name)
+    if record.get("source") == "federal_register"
+}
+
+
+@pytest.mark.parametrize(
+    ("document", "labels"),
+    [
+        # "amends the EAR by removing one entity": every rule amends the EAR; that states no revision.
+        ("2023-25557", {"entity_list.removal"}),
+        ("2023-12726", {"entity_list.addition", "entity_list.removal"}),
+        ("2021-07400", {"entity_list.addition"}),
+    ],
+)
+def test_a_rule_that_amends_the_ear_is_a_revision_only_when_it_states_one(document: str, labels: set[str]) -> None:
+    # Given a real Federal Register rule that adds or removes entities and revises no entry
+    record = FR_RULES[document]
+    # When
+    result = classify(Item.from_json(record))
+    # Then it has exactly its gold labels: no "entries revised" alert on the strength of "amends"
+    assert set(result.labels) == labels == set(record["labels"])
+
+
+def test_entries_of_another_list_are_not_entity_list_revisions() -> None:
+    # Given a real lede: the State Department's ITAR rule "updates seven country entries"
+    [record] = [
+        r for r in read_jsonl(CORPUS / "news_wider.jsonl") if "ddtc-issues-final-rule-amending-the-itar" in r["id"]
+    ]
+    # When
+    result = classify(Item.from_json(record))
+    # Then it is another agency's export control, not a change to Entity List entries
+    assert set(result.labels) == {"other_export_control"} == set(record["labels"])

@@ -35,6 +35,8 @@ def test_screening_on_real_pairs_finds_97_percent_and_matches_at_most_2_percent_
         ("N.U.D.T.", "National University of Defense Technology"),
         ("PEOPLE'S GOVERNMENT OF XINJIANG", "People?s Government of Xinjiang"),
         ("Zhong Guan Cun Development Co", "Zhongguancun Development Co., Ltd."),
+        ("Huawei", "Huawei Technologies Co., Ltd."),  # a name written short drops a generic word only
+        ("Acme Intl Trading", "Acme International Trading Co"),  # an abbreviation is no other company
     ],
 )
 def test_score_same_party_written_differently_matches(counterparty: str, listed: str) -> None:
@@ -50,6 +52,10 @@ def test_score_same_party_written_differently_matches(counterparty: str, listed:
         ("Huawei Device Co., Ltd.", "Huawei Cloud Co., Ltd.", ""),
         ("Huawei Technologies Co., Ltd.", "Beijing Huawei Digital Technologies Co., Ltd.", ""),
         ("Huawei Chengdu Research Institute", "Huawei Hangzhou Research Institute", "different places"),
+        # Real listed names: companies of one group, each name with a word the other lacks
+        ("Huawei Technologies Co., Ltd.", "Huawei International Pte. Ltd.", "different companies of one group"),
+        ("Huawei Technologies Co., Ltd.", "Huawei International Co., Limited", "different companies of one group"),
+        ("Huawei Technologies Co., Ltd.", "Huawei Technologies Investment Co. Ltd.", "'investment'"),
         (
             "China Electronics Technology Group Corporation",
             "China Electronics Technology Group Corporation 13th Research Institute",
@@ -60,6 +66,22 @@ def test_score_same_party_written_differently_matches(counterparty: str, listed:
 def test_score_different_parties_stay_apart(counterparty: str, listed: str, reason: str) -> None:
     score, why = score_names(analyse(counterparty), analyse(listed))
     assert score < 0.85 and reason in why
+
+
+# A match's reason is what a screener reads to accept or dismiss it: nothing missing, nothing invented.
+REASONS = {
+    "Huawei | Huawei Technologies": "generic word 'technologies' in one name only",
+    "Huawei Technologies Co. Ltd. | Huawei Technology Co. Ltd.": "spelling differs",
+    "Technologies Huawei Co | Huawei Technologies Co., Ltd.": "same name, word order differs, legal form differs",
+    "Huawei Technologies Company Limited | Huawei Technologies Co., Ltd.": "same name",
+}
+
+
+@pytest.mark.parametrize("pair", REASONS)
+def test_score_says_every_real_difference_and_no_other(pair: str) -> None:
+    counterparty, listed = pair.split(" | ")
+    score, reason = score_names(analyse(counterparty), analyse(listed))
+    assert score >= 0.85 and reason == REASONS[pair]
 
 
 def test_index_uses_every_alias_and_says_which_matched() -> None:

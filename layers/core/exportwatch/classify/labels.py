@@ -318,10 +318,14 @@ def _evidence_line(model: trained.Model, label: str, per_line: list[set[str]]) -
 _STATED = {
     REMOVAL: re.compile(r"remov|delet|delist|lift|drop|rescind|take[sn]? off|took off|eas(?:e|ed|es|ing)\b", re.I),
     # docs/labels.md: entries changed, or a change to listed entities as a class (affiliates, a foreign direct
-    # product designation, a release of technology).
+    # product designation, a release of technology). Every rule "amends the EAR" and many say how it "applies";
+    # those verbs state a revision only with entries, names, addresses or licence terms as their object.
     REVISION: re.compile(
-        r"revis|modif|amend|correct|updat|chang|clarif|renam|affiliat|owne[dr]|ownership|foreign direct product"
-        r"|footnote|release of technology|expan|extend|appl(?:y|ies|ied)\b",
+        r"revis|modif|correct|renam|affiliat|owne[dr]|ownership|foreign(?:-produced)? direct product|footnote"
+        r"|release of technology"
+        r"|\b(?:amend|chang|updat|clarif|appl(?:y|ies|ied|ying)\b|expan|extend)\w*(?:(?!\bby\b)[^.;]){0,60}?"
+        r"\b(?:entr(?:y|ies)|entit(?:y|ies)\b(?! list)|names?|address(?:es)?|alias(?:es)?|licen[cs]e requirements?"
+        r"|review polic(?:y|ies))\b",
         re.I,
     ),
 }

@@ -249,6 +249,8 @@ RULES: tuple[Rule, ...] = (
         sentence=rx(
             r"\b(?:revis|modif|amend|correct|updat)\w*\s+(?:[\w-]+\s+){0,3}?(?:existing\s+)?(?:[\w-]+\s+)?entr(?:y|ies)\b"
         ),
+        # Entries of another list (the ITAR's country entries, the Munitions List) are other_export_control.
+        veto=rx(_OTHER_LIST, r"\bmunitions list\b|\bUSML\b|\bITAR\b"),
     ),
     Rule(
         DECISION,

@@ -16,7 +16,9 @@ How a pair of names is scored
    another ("... Chengdu Research Institute" / "... Hangzhou Research Institute"), is a different party;
    where both names describe the business and the descriptions differ ("Huawei Technologies" /
    "Huawei Technologies Investment", a subsidiary), the differing words weigh more (fillers such as
-   "International" or "General" excepted).
+   "International" or "General" excepted); where each name has a word the other lacks, other than one
+   naming the corporate shell ("Group", "Holding") or a variant of the other's ("Intl"/"International",
+   "Trade"/"Trading"), they are two companies of one group ("Huawei Technologies" / "Huawei International").
 5. A counterparty written as one word that spells the initials of a listed name ("NUDT") scores 0.9;
    not the other way round: a name whose initials happen to spell a listed acronym is not that party.
    Initials inside a name ("SANCO ME") count only beside a distinctive word that agrees as written.
@@ -37,7 +39,16 @@ from functools import lru_cache
 from typing import Any
 
 from exportwatch.models import Counterparty
-from exportwatch.screening.normalize import FILLERS, PLACE_WEIGHT, Name, analyse, run_sound, skeleton, weight
+from exportwatch.screening.normalize import (
+    CORPORATE,
+    FILLERS,
+    PLACE_WEIGHT,
+    Name,
+    analyse,
+    run_sound,
+    skeleton,
+    weight,
+)
 
 __all__ = ["DEFAULT_THRESHOLD", "Counterparty", "Index", "Listed", "Match", "score_names"]
 
@@ -46,6 +57,7 @@ _TOKEN_SIMILAR = 0.8 - 1e-9  # words of five letters or more this alike (Indel) 
 _ACRONYM_SCORE = 0.9
 _EXTRA_GENERIC = 0.35  # a generic word that differs where both names have some weighs half a distinctive one
 _INITIALS_WEIGHT = 0.999  # initials standing for words weigh as a distinctive word but never make a match alone
+_VARIANT_SIMILAR = 0.6  # words left over on both sides this alike in sound are one word's forms ("trade"/"trading")
 _PREFIX = 4
 
 
@@ -167,16 +179,18 @@ def _join_split_words(a: Name, b: Name) -> tuple[list[tuple[str, float]], list[t
 
 def _align(
     words_a: list[tuple[str, float]], words_b: list[tuple[str, float]]
-) -> tuple[float, bool, int, list[tuple[str, float]], list[tuple[str, float]]]:
+) -> tuple[float, bool, int, bool, list[tuple[str, float]], list[tuple[str, float]]]:
     """Pair each word of one name with its most similar free word of the other, in any order.
 
     Returns the matched weight (both sides, times the similarity), whether any pair was inexact, how
-    many distinctive words agree, and the words left over on each side.
+    many distinctive words agree, whether the agreeing words come in another order, and the words
+    left over on each side.
     """
     used: set[int] = set()
     matched = 0.0
     fuzzy = False
     agree = 0
+    last, reordered = -1, False
     left_a: list[tuple[str, float]] = []
     for token, weight_a in words_a:
         best, best_j = 0.0, -1
@@ -189,6 +203,8 @@ def _align(
                         break
         if best >= _TOKEN_SIMILAR:
             used.add(best_j)
+            reordered = reordered or best_j < last
+            last = best_j
             weight_b = words_b[best_j][1]
             matched += (weight_a + weight_b) * best
             fuzzy = fuzzy or best < 1.0
@@ -196,7 +212,35 @@ def _align(
         else:
             left_a.append((token, weight_a))
     left_b = [word for j, word in enumerate(words_b) if j not in used]
-    return matched, fuzzy, agree, left_a, left_b
+    return matched, fuzzy, agree, reordered, left_a, left_b
+
+
+def _variant(a: str, b: str) -> bool:
+    """Whether two words left unpaired are still forms of one word: an abbreviation or a near spelling."""
+    short, long = sorted((a, b), key=len)
+    if len(short) >= 3 and short[0] == long[0]:
+        rest = iter(long)
+        if all(letter in rest for letter in short):  # its letters in order: "intl" / "international"
+            return True
+    return bool(_indel().normalized_similarity(skeleton(a), skeleton(b)) >= _VARIANT_SIMILAR)
+
+
+def _group_words(left_a: list[tuple[str, float]], left_b: list[tuple[str, float]]) -> tuple[str, str] | None:
+    """A word only in each name that makes them two companies of one group, or None.
+
+    "Huawei Technologies" / "Huawei International": each has a word the other lacks. Words naming the
+    corporate shell ("Group", "Holding") are dropped like legal forms, and a word that is a variant of
+    one on the other side ("Intl" / "International") is no difference.
+    """
+    only_a = [t for t, _ in left_a if t not in CORPORATE]
+    only_b = [t for t, _ in left_b if t not in CORPORATE]
+    if not only_a or not only_b:
+        return None
+    unpaired_a = [t for t in only_a if not any(_variant(t, u) for u in only_b)]
+    unpaired_b = [u for u in only_b if not any(_variant(t, u) for t in only_a)]
+    if unpaired_a and unpaired_b:
+        return unpaired_a[0], unpaired_b[0]
+    return None
 
 
 def score_names(a: Name, b: Name) -> tuple[float, str]:
@@ -206,7 +250,7 @@ def score_names(a: Name, b: Name) -> tuple[float, str]:
     if len(a.tokens) == 1 and len(b.tokens) > 2 and len(a.tokens[0]) >= 3 and a.tokens[0] == b.initials:
         return _ACRONYM_SCORE, "acronym of the listed name"
     words_a, words_b = _join_split_words(a, b)
-    matched, fuzzy, agree, left_a, left_b = _align(words_a, words_b)
+    matched, fuzzy, agree, reordered, left_a, left_b = _align(words_a, words_b)
     total = sum(w for _, w in words_a) + sum(w for _, w in words_b)
     generic = (
         [t for t, w in left_a if w < PLACE_WEIGHT and t not in FILLERS],
@@ -228,25 +272,35 @@ def score_names(a: Name, b: Name) -> tuple[float, str]:
     places = [t for t, w in left_a if w == PLACE_WEIGHT], [t for t, w in left_b if w == PLACE_WEIGHT]
     if places[0] and places[1]:
         return min(score, 0.5), f"different places: {places[0][0]!r} / {places[1][0]!r}"
-    return score, _why(a, b, words_a, words_b, score, fuzzy, missing[0] or missing[1])
+    if score > 0.5:  # at or below, the cap would change nothing
+        apart = _group_words(left_a, left_b)
+        if apart:
+            return min(score, 0.5), f"different companies of one group: {apart[0]!r} / {apart[1]!r}"
+    return score, _why(a, b, words_a, words_b, score, fuzzy, reordered, left_a + left_b)
 
 
 def _why(
     a: Name, b: Name, words_a: list[tuple[str, float]], words_b: list[tuple[str, float]], score: float,
-    fuzzy: bool, extra: list[str],
+    fuzzy: bool, reordered: bool, extra: list[tuple[str, float]],
 ) -> str:  # fmt: skip
-    if score >= 0.999:
-        if len(words_a) != len(a.tokens) or len(words_b) != len(b.tokens):
-            return "same name, words joined differently"
-        return "same name" if not (a.forms ^ b.forms) else "same name, legal form differs"
-    reasons = []
+    """Every way the two names differ, in words: what a screener reads to accept or dismiss the match."""
+    joined = len(words_a) != len(a.tokens) or len(words_b) != len(b.tokens)
+    initials = any(w == _INITIALS_WEIGHT for _, w in (*words_a, *words_b))
+    reasons = ["same name"] if score >= 0.999 and not extra else []
     if fuzzy:
         reasons.append("spelling differs")
-    if extra:
-        reasons.append(f"extra word {extra[0]!r}")
-    if not extra and len(words_a) != len(words_b):
-        reasons.append("generic words or places differ")
-    return ", ".join(reasons) or "word order differs"
+    if initials:
+        reasons.append("initials stand for words")
+    elif joined:
+        reasons.append("words joined differently")
+    for token, word_weight in extra:
+        kind = "word" if word_weight >= _INITIALS_WEIGHT else "place" if word_weight == PLACE_WEIGHT else "generic word"
+        reasons.append(f"{kind} {token!r} in one name only")
+    if reordered:
+        reasons.append("word order differs")
+    if a.forms ^ b.forms:
+        reasons.append("legal form differs")
+    return ", ".join(reasons) or "same words"
 
 
 @dataclass(slots=True)

@@ -97,6 +97,11 @@ FILLERS = frozenset(
     {"international", "intl", "global", "general", "group", "groups", "holding", "holdings", "worldwide", "overseas",
      "universal", "united", "company", "corporation", "enterprise", "enterprises", "co", "new", "first"}
 )  # fmt: skip
+# Fillers that name the corporate shell, like a legal form: "Huawei Group" / "Huawei Holding" may be one party.
+# The other fillers ("International", "Global") name a company of a group when both names differ by them.
+CORPORATE = frozenset(
+    {"group", "groups", "holding", "holdings", "company", "corporation", "enterprise", "enterprises", "co"}
+)
 # Distinctive enough to weigh in full though they look like business words in some lists.
 _PLACES_WORDS = """
 china chinese beijing shanghai shenzhen guangzhou guangdong tianjin chongqing chengdu wuhan xian hangzhou
