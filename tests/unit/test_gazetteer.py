@@ -66,3 +66,18 @@ def test_entity_recall_counts_an_alias_of_the_gold_party_as_found() -> None:
     # Then one of two gold parties found, the other never named by the text
     assert same_party("Semiconductor Manufacturing International Corporation", "SMIC")
     assert scores == {"recall": 0.5, "precision": 1.0, "gold": 2, "gold_in_text": 1, "recall_in_text": 1.0}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The UK and the US said the curbs would stay.",  # "Huawei Technologies (UK) Co., Ltd.": a place, not Huawei
+        "The IAEA said inspections would resume.",  # "... not under International Atomic Energy Agency (IAEA)"
+    ],
+)
+def test_a_place_or_a_trailing_part_in_parentheses_is_no_party(text: str) -> None:
+    # Given real list names that carry "(UK)" and "(IAEA)" in parentheses
+    # When a text names only the place or the agency
+    # Then no listed party is found, while the party's own acronym still is
+    assert find_parties(text) == []
+    assert find_parties("Commerce added SMIC to the list.") == ["SMIC"]

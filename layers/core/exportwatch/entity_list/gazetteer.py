@@ -95,12 +95,33 @@ def _forms(entry: Listed) -> Iterator[tuple[str, bool, int]]:
         yield listed, bool(_ACRONYM.fullmatch(listed)), 0
         groups = _PARENS.findall(listed)
         for group in groups:
-            if _ACRONYM.fullmatch(group.strip()):
+            if _ACRONYM.fullmatch(group.strip()) and _names_the_party(listed, group.strip()):
                 yield group.strip(), True, 0
         bare = _PARENS.sub("", listed).strip(" ,.")
         acronyms_only = all(_ACRONYM.fullmatch(group.strip()) for group in groups)
         yield bare, False, 0 if acronyms_only else 1
         yield bare.split(",", 1)[0], False, 2  # before a city suffix or the legal form's comma ("Co., Ltd.")
+
+
+# Places written in parentheses inside a name ("Huawei Technologies (UK) Co., Ltd."): not the party's acronym.
+_PLACES = frozenset({"UK", "US", "USA", "EU", "PRC", "UAE", "HK", "ROC", "HKSAR"} | {c.code for c in COUNTRIES})
+
+
+def _names_the_party(listed: str, acronym: str) -> bool:
+    """Whether an acronym in parentheses stands for the party, not a place or a trailing part of its name.
+
+    "Nuclear reactors ... not under International Atomic Energy Agency (IAEA)" lists the IAEA as what the
+    reactors are outside of; "Semiconductor Manufacturing International Corporation (SMIC)" is SMIC itself.
+    An acronym made of the initials of the words just before it, where those words are not the whole name,
+    abbreviates that trailing part.
+    """
+    if acronym in _PLACES:
+        return False
+    before = listed[: listed.find("(" + acronym)]
+    words = [w for w in re.findall(r"[A-Za-z][A-Za-z'-]*", before) if w.lower() not in _STOP]
+    letters = acronym.replace("&", "").replace("-", "")
+    tail = words[-len(letters) :] if len(words) >= len(letters) else []
+    return not (tail and len(tail) < len(words) and "".join(w[0] for w in tail).upper() == letters)
 
 
 _STOP = frozenset(_WORD.findall("of and for in on at to by the de la le du des del da di van von al el"))
