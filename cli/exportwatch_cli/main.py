@@ -331,7 +331,7 @@ def cmd_watchlist(args: argparse.Namespace) -> int:
     from exportwatch_cli.watchlist_files import WatchlistError, describe, read_snapshot, read_watchlist
 
     name = getattr(args, "name", "")
-    if name and not WATCHLIST_NAME.fullmatch(name):
+    if args.action != "list" and not WATCHLIST_NAME.fullmatch(name):
         raise CliError("a watchlist name is 1-64 letters, digits, '_', '.' or '-', starting with a letter or digit")
     try:
         if args.action == "import":
