@@ -279,7 +279,7 @@ def _status(story: Story) -> str:
         return f"Withdrawn from Federal Register public inspection before publication ({numbers}); it will not publish"
     if any(s.stage == "public_inspection" for s in story.sources):
         return "On Federal Register public inspection; not yet published"
-    if _from_the_list(story):
+    if any(s.source == "entity_list" for s in story.sources):  # the list made it, or confirmed the news
         return "Seen on the Entity List itself; its Federal Register rule was not found"
     return "Reported in the news; not yet confirmed in the Federal Register"
 
