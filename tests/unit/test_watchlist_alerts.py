@@ -213,3 +213,18 @@ def test_the_sms_lead_is_compact_and_leaves_the_headline_room_beside_a_long_link
     rule_alert = render(replace(rule_story(), severity="high"))
     ruled = with_watchlist_matches(rule_alert, matches)
     assert ruled.sms.endswith(" +1 more. " + rule_alert.sms) and len(ruled.sms) <= SMS_MAX
+
+
+def test_a_news_match_beside_a_news_link_names_the_counterparty_and_keeps_the_headline() -> None:
+    # Given a news story whose link is 71 characters, and a customer only the news named
+    link = "https://techxplore.com/news/2019-11-authorizes-firms-huawei-sanctions.html"
+    source = replace(seeds_story().sources[0], url=link)
+    story = replace(rule_story(), entries=(), entries_source="", sources=(source,), severity="high")
+    alert = render(story)
+    news = replace(match(counterparty="Microsoft Corporation"), basis="news", reference="C-77")
+    # When
+    led = with_watchlist_matches(alert, [news])
+    # Then the lead names the counterparty (shortened), and 40 characters or more of the alert's text follow
+    lead, shown = led.sms.removesuffix(f" {link}").split("... ", 1)
+    assert lead == "Watchlist (in news): Microsoft" and led.sms.endswith(f" {link}")  # the list's name gave way
+    assert len(shown) >= 40 and len(led.sms) <= SMS_MAX

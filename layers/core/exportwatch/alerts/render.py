@@ -528,15 +528,21 @@ def _watchlist_label(match: WatchlistMatch, names: str) -> str:
 def _sms_lead(match: WatchlistMatch, others: int, max_chars: int) -> str:
     """The SMS lead, "Watchlist 'customers': Acme Trading (C-1042) +1 more. ", within ``max_chars``.
 
-    The counterparty's name gives way first, so the reference and the count stay.
+    The counterparty is what the reader needs: the watchlist's name gives way first (shortened, then left
+    out), the reference with it, and the counterparty's name is shortened last.
     """
-    label = _watchlist_label(match, sms_text(match.watchlist, max_chars=24))
-    ref = f" ({sms_text(match.reference, max_chars=16)})" if match.reference else ""
     more = f" +{others} more" if others else ""
-    fixed = len(f"{label}: {ref}{more}. ")
-    name = sms_text(match.counterparty, max_chars=max(min(32, max_chars - fixed), 8))
+    for list_chars, ref_chars in ((24, 16), (12, 16), (12, 0), (0, 0)):
+        label = _watchlist_label(match, sms_text(match.watchlist, max_chars=list_chars)) if list_chars else ""
+        label = label or ("Watchlist" + ("" if match.listed else " (in news)"))
+        ref = f" ({sms_text(match.reference, max_chars=ref_chars)})" if match.reference and ref_chars else ""
+        room = max_chars - len(f"{label}: {ref}{more}. ")
+        if room >= 16:
+            break
+    name = sms_text(match.counterparty, max_chars=max(min(32, room), 8))
     lead = f"{label}: {name}{ref}{more}"
-    return (lead if len(lead) + 2 <= max_chars else sms_text(lead, max_chars=max_chars - 2)) + ". "
+    lead = lead if len(lead) + 2 <= max_chars else sms_text(lead, max_chars=max_chars - 2)
+    return lead + (" " if lead.endswith("...") else ". ")
 
 
 def _watchlist_sms(matches: Sequence[WatchlistMatch], alert: Alert) -> str:
@@ -553,7 +559,8 @@ def _watchlist_sms(matches: Sequence[WatchlistMatch], alert: Alert) -> str:
         update = alert.subject.startswith("UPDATE: ")
         body = f"{'UPDATE ' if update else ''}{alert.severity.upper()}: {alert.subject.removeprefix('UPDATE: ')}"
         link, room = "", SMS_MAX
-    lead = _sms_lead(matches[0], _counterparties(matches) - 1, room - min(SMS_HEADLINE_MIN, len(body)))
+    # a few characters more than the minimum: the text is shortened at a word, with "..."
+    lead = _sms_lead(matches[0], _counterparties(matches) - 1, room - min(SMS_HEADLINE_MIN + 5, len(body)))
     return sms_with_link(lead + body, link)
 
 
