@@ -309,7 +309,8 @@ def backfill_command(
     out = out or sys.stdout
     first = parse_day(since, "--since")
     today = datetime.now(UTC).date()
-    last = parse_day(until, "--until") if until else today
+    # Today's documents are the poller's: a backfill that took them would race it (and load them quietly).
+    last = parse_day(until, "--until") if until else today - timedelta(days=1)
     if first > last:
         raise BackfillError(f"--since {first} is after --until {last}")
     if last > today:

@@ -344,7 +344,7 @@ def cmd_watchlist(args: argparse.Namespace) -> int:
     from exportwatch_cli.watchlist_files import WatchlistError, describe, read_snapshot, read_watchlist
 
     name = getattr(args, "name", "")
-    if name and not WATCHLIST_NAME.fullmatch(name):
+    if args.action != "list" and not WATCHLIST_NAME.fullmatch(name):
         raise CliError("a watchlist name is 1-64 letters, digits, '_', '.' or '-', starting with a letter or digit")
     try:
         if args.action == "import":
@@ -478,7 +478,7 @@ def build_parser() -> argparse.ArgumentParser:
     preview.set_defaults(func=cmd_preview)
     backfill = sub.add_parser("backfill", help="Federal Register history into the table (no alert sent; resumable)")
     backfill.add_argument("--since", required=True, help="first publication day, YYYY-MM-DD")
-    backfill.add_argument("--until", default="", help="last publication day, YYYY-MM-DD (default: today)")
+    backfill.add_argument("--until", default="", help="last publication day, YYYY-MM-DD (default: yesterday, UTC)")
     backfill.add_argument("--stack", default="", help="a deployed stack (its TableName output); else TABLE_NAME")
     backfill.add_argument("--base", default="", help="the Federal Register API base URL (default: the real one)")
     backfill.add_argument("--pause", type=float, default=1.0, help="seconds between API requests (default 1)")

@@ -8,6 +8,7 @@ the contract suite in tests/contract runs the same checks against both.
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -17,6 +18,7 @@ from exportwatch.models import Counterparty, FeedState, Item, ListSnapshot, Rule
 from exportwatch.ports import (
     ItemAlreadyStored,
     Stored,
+    StoreError,
     StoryChanged,
     Versioned,
     WatchlistInfo,
@@ -34,7 +36,8 @@ class MemoryStore:
     keys: dict[str, str] = field(default_factory=dict)
     feeds: dict[str, FeedState] = field(default_factory=dict)
     texts: dict[str, RuleText] = field(default_factory=dict)
-    lists: dict[str, tuple[WatchlistInfo, list[Counterparty]]] = field(default_factory=dict)
+    lists: dict[str, tuple[WatchlistInfo, str]] = field(default_factory=dict)  # name -> head: info, import id
+    watchlist_rows: dict[tuple[str, str], list[Counterparty]] = field(default_factory=dict)  # (name, import id)
     sent: dict[str, int] = field(default_factory=dict)
     fingerprints: dict[str, str] = field(default_factory=dict)
     weeks: dict[str, int] = field(default_factory=dict)
@@ -161,23 +164,40 @@ class MemoryStore:
         self.checkpoints[job] = json.dumps(progress, sort_keys=True)
 
     def put_watchlist(self, name: str, counterparties: Sequence[Counterparty], *, threshold: float) -> WatchlistInfo:
-        """Store a watchlist, replacing one of that name."""
+        """Store a watchlist, replacing one of that name: rows of this import, then the head, then old rows."""
+        stale = [key for key in self.watchlist_rows if key[0] == name]
+        import_id = uuid.uuid4().hex[:16]
+        self.watchlist_rows[(name, import_id)] = list(counterparties)
         info = WatchlistInfo(name, len(counterparties), threshold, datetime.now(UTC).isoformat(timespec="microseconds"))
-        self.lists[name] = (info, list(counterparties))
+        self._switch_watchlist(info, import_id, 1)
+        for key in stale:
+            self.watchlist_rows.pop(key, None)
         return info
+
+    def _switch_watchlist(self, info: WatchlistInfo, import_id: str, chunks: int) -> None:
+        """Point the watchlist's head at an import whose rows are all written: the one write readers see."""
+        self.lists[info.name] = (info, import_id)
 
     def watchlists(self) -> list[WatchlistInfo]:
         """Every stored watchlist, by name."""
         return [self.lists[name][0] for name in sorted(self.lists)]
 
     def get_watchlist(self, name: str) -> tuple[WatchlistInfo, list[Counterparty]] | None:
-        """A watchlist and its counterparties, or None."""
-        found = self.lists.get(name)
-        return (found[0], list(found[1])) if found else None
+        """A watchlist and the counterparties of its head's import, or None."""
+        head = self.lists.get(name)
+        if head is None:
+            return None
+        rows = self.watchlist_rows.get((name, head[1]))
+        if rows is None:
+            raise StoreError(f"watchlist {name!r} is incomplete (its rows are missing)")
+        return head[0], list(rows)
 
     def remove_watchlist(self, name: str) -> bool:
-        """Delete a watchlist; False when there was none of that name."""
-        return self.lists.pop(name, None) is not None
+        """Delete a watchlist's head, then its rows; False when there was none of that name."""
+        found = self.lists.pop(name, None) is not None
+        for key in [key for key in self.watchlist_rows if key[0] == name]:
+            del self.watchlist_rows[key]
+        return found
 
     # ------------------------------------------------------------ the Entity List itself as a source
     def list_snapshot(self, source: str) -> ListSnapshot | None:

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
 from exportwatch.aws.store import Store
 from exportwatch.screening import Counterparty
 from exportwatch_cli.memory import MemoryStore
@@ -43,3 +48,89 @@ def test_watchlist_import_replaces_and_list_and_remove(store: Store | MemoryStor
     assert store.get_watchlist("customers") is None
     assert store.remove_watchlist("customers") is False
     assert [i.name for i in store.watchlists()] == ["suppliers"]
+
+
+class Crash(Exception):
+    """The import stopped (a Lambda timeout, a lost connection) at the moment the test chose."""
+
+
+def on_switch(store: Store | MemoryStore, hook: Callable[[], None]) -> Callable[[], None]:
+    """Call ``hook`` when a re-import is about to point the watchlist's head at its new rows; returns the undo.
+
+    In DynamoDB that moment is the PutItem of the head (``WATCHLISTS``, the list's name); in memory, the
+    assignment of the head.
+    """
+    if isinstance(store, MemoryStore):
+        switch = store._switch_watchlist
+
+        def hooked(*args: Any, **kwargs: Any) -> None:
+            hook()
+            switch(*args, **kwargs)
+
+        store._switch_watchlist = hooked  # type: ignore[method-assign]
+        return lambda: delattr(store, "_switch_watchlist")
+    client = store.client
+
+    class Client:
+        def __getattr__(self, name: str) -> Any:
+            return getattr(client, name)
+
+        def put_item(self, **kwargs: Any) -> Any:
+            if kwargs["Item"]["pk"]["S"] == "WATCHLISTS":
+                hook()
+            return client.put_item(**kwargs)
+
+    store.client = Client()
+    return lambda: setattr(store, "client", client)
+
+
+def test_a_reader_during_a_reimport_sees_the_old_list_whole(store: Store | MemoryStore) -> None:
+    # Given a watchlist of several chunks
+    old = parties(3000)
+    store.put_watchlist("customers", old, threshold=0.85)
+    seen: list[list[str]] = []
+
+    def read() -> None:
+        found = store.get_watchlist("customers")
+        assert found is not None
+        seen.append([p.name for p in found[1]])
+
+    on_switch(store, read)
+    # When it is imported again, and read while the new rows are written but the head not switched yet
+    new = parties(2500, "new")
+    store.put_watchlist("customers", new, threshold=0.9)
+    # Then that reader saw the old list, whole; afterwards the new one is read, whole
+    assert seen == [[p.name for p in old]]
+    found = store.get_watchlist("customers")
+    assert found is not None and found[1] == new and found[0].count == 2500
+
+
+def test_a_reimport_that_crashes_before_the_switch_leaves_the_old_list_intact(store: Store | MemoryStore) -> None:
+    # Given a watchlist of several chunks
+    old = parties(3000)
+    info = store.put_watchlist("customers", old, threshold=0.85)
+
+    def crash() -> None:
+        raise Crash()
+
+    undo = on_switch(store, crash)
+    # When a re-import crashes after writing its rows, before the head switched to them
+    with pytest.raises(Crash):
+        store.put_watchlist("customers", parties(2, "new"), threshold=0.9)
+    # Then the old list is read as it was
+    found = store.get_watchlist("customers")
+    assert found is not None and found == (info, old)
+    # and the next import that completes leaves only its own rows
+    undo()
+    store.put_watchlist("customers", parties(1, "next"), threshold=0.8)
+    found = store.get_watchlist("customers")
+    assert found is not None and [p.name for p in found[1]] == [p.name for p in parties(1, "next")]
+    if isinstance(store, MemoryStore):
+        assert list(store.watchlist_rows) == [("customers", store.lists["customers"][1])]
+    else:
+        rows = store.client.query(
+            TableName="contract",
+            KeyConditionExpression="pk = :pk",
+            ExpressionAttributeValues={":pk": {"S": "WATCHLIST#customers"}},
+        )["Items"]
+        assert len(rows) == 1

@@ -83,14 +83,14 @@ def test_a_rule_adding_a_customer_alerts_the_customers_watchlist_subscriber_once
         assert alert["severity"] == "high"
         assert alert["subject"].startswith("Watchlist 'customers': Huahai Communication International Company")
         assert alert["sms"].startswith("Watchlist 'customers': Huahai Communication...")
-        assert "(C-1042) listed. HIGH: Entity List, 40 added" in alert["sms"]
+        assert "(C-1042). HIGH: Entity List, 40 added" in alert["sms"]
         assert len(alert["sms"]) <= 160 and alert["sms"].endswith(" https://www.federalregister.gov/d/2021-27406")
         assert alert["watchlist_matches"] == [
             {
                 "watchlist": "customers", "counterparty": CUSTOMER.name, "counterparty_alias": None,
                 "reference": "C-1042", "party": "HMN International Co., Ltd",
                 "matched": "Huahai Communication International Co., Ltd.", "kind": "alias", "score": 1.0,
-                "why": "same name",
+                "why": "same name", "basis": "entry",
             }
         ]  # fmt: skip
         assert len(alert["entries"]) == 40  # the alert is still the rule's, every entry included
@@ -113,11 +113,12 @@ def test_the_demo_imports_a_sample_watchlist_and_shows_a_match(capsys: pytest.Ca
 
     run_demo()
     out = capsys.readouterr().out
-    # Then the compliance team's Huawei e-mail leads with the sample customer it names
+    # Then the compliance team's Huawei e-mail leads with the sample customer it names (named by the news: not
+    # called listed)
     assert out.startswith("Watchlist 'customers' imported: 3 sample counterparties")
     assert (
-        "Subject: Watchlist 'customers': Huawei Technologies Co. Ltd. · Licenses granted for sales to Huawei…\n\n"
-        "Matches your watchlist 'customers': Huawei Technologies Co. Ltd. (as 'Huawei') ↔ listed 'Huawei' (name), "
-        "score 1.00; your ref C-1042\n"
+        "Subject: Watchlist 'customers' (in news): Huawei Technologies Co. Ltd. · Licenses granted for sales to…\n\n"
+        "Matches your watchlist 'customers': Huawei Technologies Co. Ltd. (as 'Huawei') ↔ named in this story "
+        "'Huawei' (name), score 1.00; your ref C-1042\n"
     ) in out
     assert out.count("Matches your watchlist") == 1

@@ -51,14 +51,21 @@ def test_watchlist_import_screens_against_the_snapshot_then_lists_and_removes(
     ("argv", "message"),
     [
         (["watchlist", "import", "bad name", "x.csv"], "a watchlist name is"),
+        (["watchlist", "import", "", "{csv}"], "a watchlist name is"),  # empty: refused, not stored nameless
+        (["watchlist", "remove", ""], "a watchlist name is"),
         (["watchlist", "import", "customers", "missing.csv"], "cannot read"),
         (["watchlist", "import", "customers", "{csv}", "--snapshot", "missing.jsonl"], "cannot read"),
     ],
 )
-def test_watchlist_bad_input_exits_2(table: str, tmp_path, capsys, argv: list[str], message: str) -> None:
+def test_watchlist_bad_input_exits_2(
+    table: str, dynamodb: Any, tmp_path, capsys, argv: list[str], message: str
+) -> None:
     (tmp_path / "c.csv").write_text(CUSTOMERS, encoding="utf-8")
     code = main([a.replace("{csv}", str(tmp_path / "c.csv")) for a in argv])
-    assert code == 2 and message in capsys.readouterr().err
+    err = capsys.readouterr().err
+    # one line, exit 2, and nothing written
+    assert code == 2 and message in err and err.count("\n") == 1
+    assert not [r for r in dynamodb.scan(TableName="exportwatch-test")["Items"] if r["pk"]["S"].startswith("WATCHLIST")]
 
 
 def test_watchlist_import_without_a_snapshot_screens_against_the_bundled_list(table: str, tmp_path, capsys) -> None:
@@ -90,7 +97,9 @@ def test_watchlist_import_screens_against_the_list_the_stack_last_polled(
 
     rows = (ROOT / "tests" / "fixtures" / "entity_list" / "csl" / "el_csl_2023_cetc13_and_meu.csv").read_bytes()
     source = Settings.entity_list_source
-    Store(dynamodb, "exportwatch-test").put_list_snapshot(snapshot_of(parse_csl_csv(rows), source=source, taken="2026-12-01T06:00"))
+    Store(dynamodb, "exportwatch-test").put_list_snapshot(
+        snapshot_of(parse_csl_csv(rows), source=source, taken="2026-12-01T06:00")
+    )
     (tmp_path / "suppliers.csv").write_text(
         "name,reference\nChina Electronics Technology Group Corporation 13th Research Institute,S-13\n"
         "Acme Widgets Ltd,S-9\n",

@@ -8,7 +8,8 @@ from __future__ import annotations
 import json
 import urllib.parse
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date, datetime
+from importlib import resources
 from typing import Any
 
 import pytest
@@ -20,7 +21,9 @@ from exportwatch.aws.store import story_to_record
 from exportwatch.sources import federal_register
 from exportwatch.sources.fetch import Response
 from exportwatch.stories.cluster import analyse, new_story
+from exportwatch.stories.ingest import IngestPolicy, ingest
 from exportwatch_cli.backfill import RESULT_CAP, Polite, run_backfill
+from exportwatch_cli.main import main
 from exportwatch_cli.memory import MemoryStore
 from tests.helpers import FIXTURES
 
@@ -113,6 +116,61 @@ def test_the_digest_leaves_out_stories_only_a_backfill_wrote() -> None:
     story = new_story(analyse(item), now=NOW)
     assert render_digest([replace(story, quiet_version=1)], "2026-11-30") is None
     assert render_digest([replace(story, version=2, quiet_version=1)], "2026-11-30") is not None
+
+
+def _tgl_rule(stage: str) -> list[Any]:
+    """The 2026-17230 rule as the poller parses it: its public-inspection copy, or the published document."""
+    if stage == "public_inspection":
+        sample = json.loads((resources.files("exportwatch_cli") / "samples" / "public_inspection.json").read_text())
+        body = {"count": 1, "results": [r for r in sample["results"] if r["document_number"] == "2026-17230"]}
+    else:
+        data = json.loads((FIXTURES / "federal_register" / "2026-17230.json").read_text())
+        body = {"count": 1, "results": [{k: v for k, v in data.items() if k != "_provenance"}]}
+    items, _, _ = federal_register.parse_documents(
+        json.dumps(body).encode(), agency="industry-and-security-bureau", stage=stage
+    )
+    return items
+
+
+def _filed_day() -> datetime:
+    return datetime(2026, 8, 24, 14, tzinfo=UTC)
+
+
+def test_a_backfill_never_quiets_the_now_official_update_of_a_story_that_alerted() -> None:
+    # Given a rule on public inspection that the poller stored (version 1, alerted)
+    store = MemoryStore()
+    ingest(_tgl_rule("public_inspection"), store, now=_filed_day)
+    [(live, _rev)] = store.stories_published("2026-01-01", "2026-12-31")
+    assert (live.version, live.quiet_version, live.official) == (1, 0, False)
+    # When a backfill on the live stack stores its published document first (the "now official" update)
+    report = ingest(_tgl_rule("published"), store, now=_filed_day, policy=IngestPolicy(quiet=True))
+    # Then the update is written as the poller would write it: a new version that alerts
+    [(story, _rev)] = store.stories_published("2026-01-01", "2026-12-31")
+    assert report.stories_updated == [story.story_id]
+    assert (story.version, story.official) == (2, True) and story.version > story.quiet_version == 0
+
+
+def test_a_backfill_bumping_a_story_it_loaded_itself_stays_quiet() -> None:
+    # Given a story a backfill created (quiet)
+    store = MemoryStore()
+    ingest(_tgl_rule("public_inspection"), store, now=_filed_day, policy=IngestPolicy(quiet=True))
+    # When the same backfill then stores the published document (a material update of that story)
+    ingest(_tgl_rule("published"), store, now=_filed_day, policy=IngestPolicy(quiet=True))
+    # Then the new version is quiet too: history alerts no one
+    [(story, _rev)] = store.stories_published("2026-01-01", "2026-12-31")
+    assert story.version == 2 and story.quiet_version == 2
+
+
+def test_backfill_stops_at_yesterday_unless_told_so_the_poller_alone_takes_today(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # Given today's date (UTC) as the first day, and no --until
+    today = datetime.now(UTC).date().isoformat()
+    # When
+    code = main(["backfill", "--since", today])
+    # Then the range is empty (it ends yesterday): refused in one line before any table is touched
+    assert code == 2
+    assert capsys.readouterr().err.strip().startswith(f"exportwatch backfill: --since {today} is after --until ")
 
 
 class Api:

@@ -15,12 +15,14 @@ from datetime import UTC, datetime
 
 import pytest
 
+from exportwatch.alerts.render import render
 from exportwatch.entity_list.diff import ADD, REMOVE, REVISE, ListChange, by_rule, diff
 from exportwatch.entity_list.ecfr import current_day, parse_supplement_4
 from exportwatch.entity_list.poll import ListSourceFailing, poll_entity_list, raise_if_failing
 from exportwatch.entity_list.snapshot import ListFormatError, entry_key, parse_csl_csv, snapshot_of
-from exportwatch.models import Entry, ListSnapshot, Story, StoryItem
+from exportwatch.models import Entry, Item, ListSnapshot, Story, StoryItem
 from exportwatch.sources.fetch import FetchError, Response
+from exportwatch.stories.ingest import ingest
 from exportwatch.stories.list_changes import headline, ingest_list_changes
 from exportwatch_cli.memory import MemoryStore
 from tests.helpers import FIXTURES
@@ -219,7 +221,8 @@ def stamp() -> str:
 def rule_story(*, keys: tuple[str, ...], entries: tuple[Entry, ...] = ()) -> Story:
     return Story(
         story_id="s-rule", title="Addition of Certain Entities to the Entity List", labels=("entity_list.addition",),
-        severity="high", entities=(), countries=("CN",), dates={}, evidence=(), sources=(), keys=keys,
+        severity="high", entities=(), countries=("CN",), dates={}, evidence=(), keys=keys,
+        sources=(StoryItem("fr:2021-27406", "Addition", "", "federal_register", "2026-12-01", "published"),),
         first_seen="2026-12-01T12:00:00+00:00", last_seen="2026-12-01T12:00:00+00:00", published="2026-12-01",
         official=True, entries=entries,
     )  # fmt: skip
@@ -260,7 +263,7 @@ def test_a_change_joins_the_story_holding_its_citation_without_a_new_version() -
     assert report.stories_extended == ["s-rule"] and not report.stories_created
     story, rev = store.stories["s-rule"]
     assert story.version == 1 and rev == 2
-    assert [s.source for s in story.sources] == ["entity_list"]
+    assert [s.source for s in story.sources] == ["federal_register", "entity_list"]
     assert len(store.stories) == 1
 
 
@@ -291,6 +294,72 @@ def test_a_later_change_to_parties_the_list_added_alerts_on_its_own() -> None:
     # Then it is a story (and an alert) of its own, not a silent source of the earlier one
     assert len(report.stories_created) == 1 and not report.stories_extended
     assert len(store.stories) == 2
+
+
+SMIC = Entry(ADD, "Semiconductor Manufacturing International Corporation", "China", aliases=("SMIC",))
+
+
+def rumour(store: MemoryStore) -> Story:
+    """A news-only story that SMIC may be added (no Federal Register document), as the poller stores it."""
+    news = Item(
+        id="n1",
+        title="US weighs adding SMIC to Entity List, sources say",
+        text="The Commerce Department is considering adding Semiconductor Manufacturing International Corporation "
+        "(SMIC) to the Entity List, people familiar said.",
+        source="news",
+        url="https://example.com/n1",
+        published="2026-11-20",
+    )
+    (story_id,) = ingest([news], store, now=lambda: datetime(2026, 11, 20, 12, tzinfo=UTC)).stories_created
+    story, _rev = store.stories[story_id]
+    assert story.labels == ("entity_list.addition",) and not story.official and story.version == 1
+    return story
+
+
+def test_a_removal_never_hides_in_a_rumoured_addition_of_the_same_party() -> None:
+    # Given the news reporting that SMIC may be added
+    store = MemoryStore()
+    news = rumour(store)
+    # When the list shows SMIC removed (no citation: a removal leaves none)
+    report = ingest_list_changes(
+        [ListChange("", (replace(SMIC, action=REMOVE),))], store, source=URL, url=URL, now=stamp
+    )
+    # Then the removal is a story of its own, version 1 (it alerts), and the rumour is untouched
+    (story_id,) = report.stories_created
+    story, _rev = store.stories[story_id]
+    assert story.version == 1 and story.labels == ("entity_list.removal",)
+    assert store.stories[news.story_id][0] == news
+
+
+def test_an_addition_the_news_only_rumoured_alerts_once_as_now_on_the_list() -> None:
+    # Given the news reporting that SMIC may be added
+    store = MemoryStore()
+    news = rumour(store)
+    # When the list shows SMIC added (no citation known)
+    change = ListChange("", (SMIC,))
+    report = ingest_list_changes([change], store, source=URL, url=URL, now=stamp)
+    # Then the news story is confirmed: one version more (it alerts once), naming the entry
+    assert report.stories_updated == [news.story_id] and not report.stories_created
+    story, _rev = store.stories[news.story_id]
+    assert story.version == 2 and story.changes == ("now on the Entity List: 1 entry added under China",)
+    assert story.entries == (SMIC,) and story.sources[-1].source == "entity_list"
+    assert "Seen on the Entity List itself" in render(story).email
+    # and the same change seen again writes nothing
+    assert ingest_list_changes([change], store, source=URL, url=URL, now=stamp).already_seen == 1
+
+
+def test_a_removal_does_not_join_a_rule_story_that_only_added_the_party() -> None:
+    # Given a published rule that added parties (its story names them)
+    store = MemoryStore()
+    (change,) = the_change(RULE_2021_27406)
+    rule = rule_story(keys=("fr:2021-27406",), entries=change.entries[:3])
+    store.save_many([], rule, previous_rev=None, new_keys=rule.keys, labels=[])
+    # When the list later shows one of them removed
+    removed = ListChange("", (replace(change.entries[0], action=REMOVE),))
+    report = ingest_list_changes([removed], store, source=URL, url=URL, now=stamp)
+    # Then it alerts as a story of its own; the rule's story is unchanged
+    assert len(report.stories_created) == 1 and not report.stories_extended
+    assert store.stories["s-rule"][0] == rule
 
 
 # ---------------------------------------------------------------- polling

@@ -71,7 +71,7 @@ def test_the_alert_leads_with_the_match_in_email_sms_subject_and_json() -> None:
     assert led.email.endswith(alert.email)
     # and the SMS and the subject start with it, within their limits, the rule's link still last
     assert led.sms.startswith("Watchlist 'customers': Huahai Communication...")
-    assert "(C-1042) listed. HIGH: Entity List, 1 added" in led.sms
+    assert "(C-1042). HIGH: Entity List, 1 added" in led.sms
     assert len(led.sms) <= SMS_MAX and led.sms.endswith(" https://www.federalregister.gov/d/2021-27406")
     assert led.subject.startswith("Watchlist 'customers': Huahai") and len(led.subject) <= SUBJECT_MAX
     assert led.severity == "high" and led.dedup_key == alert.dedup_key
@@ -165,3 +165,66 @@ def test_a_replayed_alert_is_screened_as_notify_would_have_screened_it() -> None
     # Then the alert leads with the match
     assert [a.watchlist_matches[0].counterparty for a in sent] == [CUSTOMER.name]
     assert sent[0].severity == "high" and "watchlists" in sent[0].attributes()
+
+
+def test_a_counterparty_only_the_news_named_is_never_called_listed() -> None:
+    # Given a news story naming Huawei (no rule entry) and a customer of that name
+    story = replace(rule_story(), entries=(), entries_total=0, aliases={"Huawei": ("Huawei Technologies Co., Ltd.",)})
+    customer = Counterparty("HUAWEI TECHNOLOGIES CO LTD", (), "CN", "C-7")
+    info = MemoryStore().put_watchlist("customers", [customer], threshold=0.85)
+    # When it is screened and the alert led by the match
+    found = screen_story(story, [(info, [customer])])
+    led = with_watchlist_matches(render(replace(story, severity="high")), found)
+    # Then the match says the party was named in this story, in every body, and is still high severity
+    assert [m.basis for m in found] == ["news"]
+    assert led.email.split("\n", 1)[0].startswith(
+        "Matches your watchlist 'customers': HUAWEI TECHNOLOGIES CO LTD ↔ named in this story 'Huawei Technologies"
+    )
+    assert "listed '" not in led.email and "of the party named in the news 'Huawei'" in led.email
+    assert led.subject.startswith("Watchlist 'customers' (in news): HUAWEI")
+    assert led.sms.startswith("Watchlist 'customers' (in news): HUAWEI TECHNOLOGIES CO LTD (C-7). ")
+    assert json.loads(led.message_structure()["sqs"])["watchlist_matches"][0]["basis"] == "news"
+    assert led.severity == "high"
+    # and an entry's match is listed, with basis "entry", ahead of the news party's
+    both = screen_story(replace(story, entries=(HMN,), entries_total=1), [(info, [customer, CUSTOMER])])
+    assert [m.basis for m in both] == ["entry", "news"]
+
+
+def test_the_sms_lead_is_compact_and_leaves_the_headline_room_beside_a_long_link() -> None:
+    # Given a news story whose only link is 120 characters, and three matches of two counterparties
+    link = "https://example.com/" + "a" * 100
+    source = replace(seeds_story().sources[0], url=link)
+    story = replace(rule_story(), entries=(), entries_source="", sources=(source,), severity="high")
+    alert = render(story)
+    assert alert.link == link and len(link) == 120
+    other = match(counterparty="Acme Trading Co")
+    matches = [match(), replace(match(), matched=HMN.name, why="name: same name"), other]
+    # When
+    led = with_watchlist_matches(alert, matches)
+    # Then the lead names the first counterparty and counts the one other counterparty (not the matches)
+    assert led.sms.startswith("Watchlist 'customers': Huahai Communication... (C-1042) +1 more. ")
+    assert led.subject.startswith("Watchlist 'customers': Huahai Communication International Company Limited +1 ·")
+    # and at least 40 characters of the alert's own text follow it, within one SMS: a link that long leaves
+    # no room for both, so it is left to the e-mail
+    shown = led.sms.split(" +1 more. ", 1)[1]
+    assert len(shown) >= 40 and f"HIGH: {alert.subject}".startswith(shown.removesuffix("...")[:40])
+    assert len(led.sms) <= SMS_MAX and link not in led.sms and link in led.email
+    # and beside a Federal Register link (43 characters) the rule's whole SMS text and its link follow the lead
+    rule_alert = render(replace(rule_story(), severity="high"))
+    ruled = with_watchlist_matches(rule_alert, matches)
+    assert ruled.sms.endswith(" +1 more. " + rule_alert.sms) and len(ruled.sms) <= SMS_MAX
+
+
+def test_a_news_match_beside_a_news_link_names_the_counterparty_and_keeps_the_headline() -> None:
+    # Given a news story whose link is 71 characters, and a customer only the news named
+    link = "https://techxplore.com/news/2019-11-authorizes-firms-huawei-sanctions.html"
+    source = replace(seeds_story().sources[0], url=link)
+    story = replace(rule_story(), entries=(), entries_source="", sources=(source,), severity="high")
+    alert = render(story)
+    news = replace(match(counterparty="Microsoft Corporation"), basis="news", reference="C-77")
+    # When
+    led = with_watchlist_matches(alert, [news])
+    # Then the lead names the counterparty (shortened), and 40 characters or more of the alert's text follow
+    lead, shown = led.sms.removesuffix(f" {link}").split("... ", 1)
+    assert lead == "Watchlist (in news): Microsoft" and led.sms.endswith(f" {link}")  # the list's name gave way
+    assert len(shown) >= 40 and len(led.sms) <= SMS_MAX

@@ -312,6 +312,12 @@ class WatchlistMatch:
     matched: str  # the party's name or alias that matched
     score: float
     why: str
+    basis: str = "entry"  # "entry": the party is a rule's or the list's entry; "news": only news named it
+
+    @property
+    def listed(self) -> bool:
+        """Whether the party is an entry (a rule's or the list's), not a party only the news named."""
+        return self.basis == "entry"
 
     @property
     def kind(self) -> str:
@@ -329,7 +335,7 @@ class WatchlistMatch:
         return {
             "watchlist": self.watchlist, "counterparty": self.counterparty, "counterparty_alias": alias,
             "reference": self.reference or None, "party": self.party, "matched": self.matched, "kind": self.kind,
-            "score": round(self.score, 3), "why": self.reason,
+            "score": round(self.score, 3), "why": self.reason, "basis": self.basis,
         }  # fmt: skip
 
 

@@ -279,7 +279,7 @@ def _status(story: Story) -> str:
         return f"Withdrawn from Federal Register public inspection before publication ({numbers}); it will not publish"
     if any(s.stage == "public_inspection" for s in story.sources):
         return "On Federal Register public inspection; not yet published"
-    if _from_the_list(story):
+    if any(s.source == "entity_list" for s in story.sources):  # the list made it, or confirmed the news
         return "Seen on the Entity List itself; its Federal Register rule was not found"
     return "Reported in the news; not yet confirmed in the Federal Register"
 
@@ -482,14 +482,16 @@ def watchlist_attribute(matches: Sequence[WatchlistMatch]) -> dict[str, dict[str
 
 
 def watchlist_line(match: WatchlistMatch) -> str:
-    """One match as the alert's lead: the watchlist, who, the listed name that matched, the score, the ref.
+    """One match as the alert's lead: the watchlist, who, the story's name that matched, the score, the ref.
 
     "Matches your watchlist 'customers': Acme Trading Co. ↔ listed 'ACME Trading Company Limited'
-    (alias), score 0.96; your ref C-1042".
+    (alias), score 0.96; your ref C-1042". A party only the news named is "named in this story", never
+    "listed": a rumour is not a listing.
     """
     via = f" (as '{match.via}')" if match.via != match.counterparty else ""
+    where = "listed" if match.listed else "named in this story"
     line = (
-        f"Matches your watchlist '{match.watchlist}': {match.counterparty}{via} ↔ listed '{match.matched}' "
+        f"Matches your watchlist '{match.watchlist}': {match.counterparty}{via} ↔ {where} '{match.matched}' "
         f"({match.kind}), score {match.score:.2f}"
     )
     return line + (f"; your ref {match.reference}" if match.reference else "")
@@ -499,7 +501,8 @@ def _watchlist_email(matches: Sequence[WatchlistMatch], total: int, email: str) 
     lines = []
     for match in matches[:WATCHLIST_LINES_MAX]:
         lines.append(watchlist_line(match))
-        entry = f"of the entry '{match.party}', " if match.matched != match.party else ""
+        party = "the entry" if match.listed else "the party named in the news"
+        entry = f"of {party} '{match.party}', " if match.matched != match.party else ""
         lines.append(f"({match.kind} {entry}{match.reason})")
     shown = min(len(matches), WATCHLIST_LINES_MAX)
     if total > shown:
@@ -507,35 +510,80 @@ def _watchlist_email(matches: Sequence[WatchlistMatch], total: int, email: str) 
     return plain_text("\n".join([*lines, "", email]), max_chars=EMAIL_MAX)
 
 
-def _watchlist_sms(match: WatchlistMatch, more: int, alert: Alert) -> str:
-    """The match first (who and your ref; the e-mail has the score), then the alert's SMS text and its one link."""
-    link = f" {alert.link}" if alert.link else ""
-    body = alert.sms.removesuffix(link) if link else alert.sms
-    ref = f" ({match.reference})" if match.reference else ""
-    lead = f"Watchlist '{match.watchlist}': {sms_text(match.counterparty, max_chars=32)}{ref} listed"
-    return sms_with_link(lead + (f" +{more}" if more else "") + f". {body}", alert.link)
+SMS_HEADLINE_MIN = 40  # characters of the alert's own text a watchlist SMS always keeps after its lead
+_SMS_LEAD_MIN = 24  # "Watchlist 'x': Acme... " : below this the lead says nothing, and the link gives way
+
+
+def _counterparties(matches: Sequence[WatchlistMatch]) -> int:
+    """How many counterparties matched: one that matched three parties is one."""
+    return len({(m.watchlist, m.counterparty, m.reference) for m in matches})
+
+
+def _watchlist_label(match: WatchlistMatch, names: str) -> str:
+    """The watchlists' names ("Watchlist 'customers'"), marked "(in news)" when only news named the party."""
+    plural = "s" if "', '" in names else ""
+    return f"Watchlist{plural} '{names}'" + ("" if match.listed else " (in news)")
+
+
+def _sms_lead(match: WatchlistMatch, others: int, max_chars: int) -> str:
+    """The SMS lead, "Watchlist 'customers': Acme Trading (C-1042) +1 more. ", within ``max_chars``.
+
+    The counterparty is what the reader needs: the watchlist's name gives way first (shortened, then left
+    out), the reference with it, and the counterparty's name is shortened last.
+    """
+    more = f" +{others} more" if others else ""
+    for list_chars, ref_chars in ((24, 16), (12, 16), (12, 0), (0, 0)):
+        label = _watchlist_label(match, sms_text(match.watchlist, max_chars=list_chars)) if list_chars else ""
+        label = label or ("Watchlist" + ("" if match.listed else " (in news)"))
+        ref = f" ({sms_text(match.reference, max_chars=ref_chars)})" if match.reference and ref_chars else ""
+        room = max_chars - len(f"{label}: {ref}{more}. ")
+        if room >= 16:
+            break
+    name = sms_text(match.counterparty, max_chars=max(min(32, room), 8))
+    lead = f"{label}: {name}{ref}{more}"
+    lead = lead if len(lead) + 2 <= max_chars else sms_text(lead, max_chars=max_chars - 2)
+    return lead + (" " if lead.endswith("...") else ". ")
+
+
+def _watchlist_sms(matches: Sequence[WatchlistMatch], alert: Alert) -> str:
+    """The match first (who and your ref; the e-mail has the score), then the alert's SMS text and its one link.
+
+    At least ``SMS_HEADLINE_MIN`` characters of the alert's own text always follow the lead: a long news link
+    that would leave no room for them is left to the e-mail (which carries every link).
+    """
+    link = alert.link
+    body = alert.sms.removesuffix(f" {link}") if link else alert.sms
+    room = SMS_MAX - (len(link) + 1 if link else 0)
+    if link and room - SMS_HEADLINE_MIN < _SMS_LEAD_MIN:
+        # The alert's own SMS was cut to fit that link: its text again, whole, from the subject
+        update = alert.subject.startswith("UPDATE: ")
+        body = f"{'UPDATE ' if update else ''}{alert.severity.upper()}: {alert.subject.removeprefix('UPDATE: ')}"
+        link, room = "", SMS_MAX
+    # a few characters more than the minimum: the text is shortened at a word, with "..."
+    lead = _sms_lead(matches[0], _counterparties(matches) - 1, room - min(SMS_HEADLINE_MIN + 5, len(body)))
+    return sms_with_link(lead + body, link)
 
 
 def with_watchlist_matches(alert: Alert, matches: Sequence[WatchlistMatch]) -> Alert:
     """The alert led by its watchlist matches: subject, e-mail's first lines, SMS and default body.
 
     Severity is high whatever the story's (render the story as high, so the e-mail's severity line
-    agrees). Unchanged when there is no match.
+    agrees), whether the counterparty is an entry or a party news named: either way it is named in an
+    export-control action. Unchanged when there is no match.
     """
     if not matches:
         return alert
     kept = tuple(matches[:WATCHLIST_MATCHES_MAX])
-    first, more = kept[0], len(matches) - 1
+    first, more = kept[0], _counterparties(matches) - 1
     names = "', '".join(sorted({m.watchlist for m in matches}))
-    plural = "s" if "', '" in names else ""
     who = first.counterparty + (f" +{more}" if more else "")
     lead = one_line(watchlist_line(first), max_chars=300) + (f" (+{more})" if more else "")
     return replace(
         alert,
         severity="high",
-        subject=one_line(f"Watchlist{plural} '{names}': {who} · {alert.subject}", max_chars=SUBJECT_MAX),
+        subject=one_line(f"{_watchlist_label(first, names)}: {who} · {alert.subject}", max_chars=SUBJECT_MAX),
         email=_watchlist_email(kept, len(matches), alert.email),
-        sms=_watchlist_sms(first, more, alert),
+        sms=_watchlist_sms(kept, alert),
         default=f"{lead} · {alert.default}",
         watchlist_matches=kept,
         watchlist_matches_total=len(matches),

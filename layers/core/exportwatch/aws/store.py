@@ -11,8 +11,8 @@ KEY#<key>          KEY         document number / citation / URL -> story id
 FEED#<url hash>    STATE       ETag, Last-Modified and failure count of one source
 DOC#<doc number>   TEXT        the entries of a document's full text, and which version they came from
 IDEMPOTENCY#...    <hash>      Powertools idempotency records of notify
-WATCHLISTS         <name>      a watchlist's name, size, threshold and import time
-WATCHLIST#<name>   ROWS#<n>    its counterparties, packed as JSON in chunks under 300 KB
+WATCHLISTS         <name>      a watchlist's name, size, threshold, import time and the import its rows are
+WATCHLIST#<name>   ROWS#<import>#<n>  its counterparties, packed as JSON in chunks under 300 KB, one set per import
 WEEK#<yyyy-Www>    WEEK        the stories first published that ISO week, and their count (new stories' lock)
 LIST#<url hash>    HEAD        the Entity List snapshot of a list source: its digest, count and chunk count
 LIST#<url hash>    CHUNK#<d>#n  the snapshot's entries, gzipped JSON cut in chunks under 300 KB (d: its digest)
@@ -35,6 +35,7 @@ import base64
 import gzip
 import hashlib
 import json
+import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
@@ -699,22 +700,17 @@ class Store:
         return [row[SK]["S"] for row in rows]
 
     def put_watchlist(self, name: str, counterparties: Sequence[Counterparty], *, threshold: float) -> WatchlistInfo:
-        """Store a watchlist, replacing one of that name: rows first, then its entry in the list of lists."""
+        """Store a watchlist, replacing one of that name, so that a reader sees the old list or the new one whole.
+
+        The rows go under keys of this import (``ROWS#<import>#<n>``), then the list's head switches to that
+        import (one PutItem), then the rows of the imports before are deleted. Readers read only the rows of
+        the head's import: a crash before the switch leaves the old list as it was (the next import deletes
+        the stray rows), one after it leaves the new list and some old rows nobody reads.
+        """
         stale = set(self._watchlist_chunks(name))
-        chunks: list[str] = []
-        rows: list[list[Any]] = []
-        size = 0
-        for party in counterparties:
-            row = [party.name, list(party.aliases), party.country, party.reference]
-            row_bytes = len(json.dumps(row, ensure_ascii=False).encode())
-            if rows and size + row_bytes > _CHUNK_BYTES:
-                chunks.append(json.dumps(rows, ensure_ascii=False))
-                rows, size = [], 0
-            rows.append(row)
-            size += row_bytes + 1
-        if rows:
-            chunks.append(json.dumps(rows, ensure_ascii=False))
-        keys = [f"{ROWS_PREFIX}{n:05d}" for n in range(len(chunks))]
+        chunks = _watchlist_chunks_of(counterparties)
+        import_id = uuid.uuid4().hex[:16]
+        keys = _watchlist_row_keys(import_id, len(chunks))
         self._batch_write(
             [
                 {"PutRequest": {"Item": _dump({PK: WATCHLIST_PREFIX + name, SK: k, "rows": c})}}
@@ -722,12 +718,7 @@ class Store:
             ]  # fmt: skip
         )
         info = WatchlistInfo(name, len(counterparties), threshold, self._now().isoformat(timespec="microseconds"))
-        with _table_errors("PutItem"):
-            self.client.put_item(
-                TableName=self.table,
-                Item=_dump({PK: WATCHLISTS_PK, SK: name, "name": name, "count": info.count,
-                            "threshold": Decimal(str(threshold)), "imported": info.imported, "chunks": len(chunks)}),
-            )  # fmt: skip
+        self._switch_watchlist(info, import_id, len(chunks))
         self._batch_write(
             [
                 {"DeleteRequest": {"Key": {PK: {"S": WATCHLIST_PREFIX + name}, SK: {"S": k}}}}
@@ -735,6 +726,16 @@ class Store:
             ]  # fmt: skip
         )
         return info
+
+    def _switch_watchlist(self, info: WatchlistInfo, import_id: str, chunks: int) -> None:
+        """Point the watchlist's head at an import whose rows are all written: the one write readers see."""
+        with _table_errors("PutItem"):
+            self.client.put_item(
+                TableName=self.table,
+                Item=_dump({PK: WATCHLISTS_PK, SK: info.name, "name": info.name, "count": info.count,
+                            "threshold": Decimal(str(info.threshold)), "imported": info.imported,
+                            "import": import_id, "chunks": chunks}),
+            )  # fmt: skip
 
     def watchlists(self) -> list[WatchlistInfo]:
         """Every stored watchlist, by name (one Query)."""
@@ -744,12 +745,16 @@ class Store:
     def get_watchlist(self, name: str) -> tuple[WatchlistInfo, list[Counterparty]] | None:
         """A watchlist and its counterparties, or None."""
         with _table_errors("GetItem"):
-            meta = self.client.get_item(TableName=self.table, Key={PK: {"S": WATCHLISTS_PK}, SK: {"S": name}})
+            meta = self.client.get_item(
+                TableName=self.table, Key={PK: {"S": WATCHLISTS_PK}, SK: {"S": name}}, ConsistentRead=True
+            )
         if "Item" not in meta:
             return None
-        info = _watchlist_info(_load(meta["Item"]))
-        chunks = int(_load(meta["Item"]).get("chunks", 0))
-        keys = [{PK: {"S": WATCHLIST_PREFIX + name}, SK: {"S": f"{ROWS_PREFIX}{n:05d}"}} for n in range(chunks)]
+        head = _load(meta["Item"])
+        info = _watchlist_info(head)
+        row_keys = _watchlist_row_keys(str(head.get("import", "")), int(head.get("chunks", 0)))
+        keys = [{PK: {"S": WATCHLIST_PREFIX + name}, SK: {"S": k}} for k in row_keys]
+        chunks = len(keys)
         found = {row[SK]["S"]: row["rows"]["S"] for row in self._batch_get(keys, ConsistentRead=True)}
         if len(found) != chunks:
             raise StoreError(f"watchlist {name!r} is incomplete ({len(found)} of {chunks} chunks)")
@@ -836,6 +841,30 @@ def list_key(source: str) -> str:
 
 def _chunk_keys(source: str, digest: str, chunks: int) -> list[dict[str, Any]]:
     return [{PK: {"S": list_key(source)}, SK: {"S": f"{CHUNK_PREFIX}{digest}#{n:04d}"}} for n in range(chunks)]
+
+
+def _watchlist_chunks_of(counterparties: Sequence[Counterparty]) -> list[str]:
+    """A watchlist's rows packed as JSON, in chunks under ``_CHUNK_BYTES``, in order."""
+    chunks: list[str] = []
+    rows: list[list[Any]] = []
+    size = 0
+    for party in counterparties:
+        row = [party.name, list(party.aliases), party.country, party.reference]
+        row_bytes = len(json.dumps(row, ensure_ascii=False).encode())
+        if rows and size + row_bytes > _CHUNK_BYTES:
+            chunks.append(json.dumps(rows, ensure_ascii=False))
+            rows, size = [], 0
+        rows.append(row)
+        size += row_bytes + 1
+    if rows:
+        chunks.append(json.dumps(rows, ensure_ascii=False))
+    return chunks
+
+
+def _watchlist_row_keys(import_id: str, chunks: int) -> list[str]:
+    """The sort keys of an import's rows; a head written before imports had ids names ``ROWS#<n>``."""
+    prefix = f"{ROWS_PREFIX}{import_id}#" if import_id else ROWS_PREFIX
+    return [f"{prefix}{n:05d}" for n in range(chunks)]
 
 
 def _watchlist_info(data: dict[str, Any]) -> WatchlistInfo:

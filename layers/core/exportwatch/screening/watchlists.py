@@ -39,11 +39,13 @@ def screen_story(
 ) -> list[WatchlistMatch]:
     """Every counterparty of every watchlist that matches one of the story's parties, at its list's threshold.
 
-    Ordered by watchlist, then best score first.
+    Ordered by watchlist, then the matches of entries before those of parties only news named, best score
+    first. Each says which it is (``basis``): a counterparty named in a news story is not listed.
     """
     parties = story_parties(story)
     if not parties or not watchlists:
         return []
+    entries = {entry.name for entry in story.entries if entry.name}
     index = Index(parties)
     found: list[WatchlistMatch] = []
     for info, counterparties in watchlists:
@@ -57,10 +59,11 @@ def screen_story(
                 m.matched,
                 m.score,
                 m.why,
+                "entry" if m.listed.name in entries else "news",
             )  # fmt: skip
             for m in index.screen_all(counterparties, info.threshold)
         ]
-        found += sorted(matches, key=lambda m: -m.score)
+        found += sorted(matches, key=lambda m: (not m.listed, -m.score))
     return found
 
 

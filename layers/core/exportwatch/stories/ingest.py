@@ -72,7 +72,8 @@ class IngestPolicy:
     ``watched`` parties make an item high severity; items published more than ``max_age_days``
     before they are first seen are remembered and never alert (0: no limit); stored items and
     their keys expire after ``ttl_days``. ``quiet`` (a backfill of history) builds stories as usual but
-    records the versions it writes as never to alert (``Story.quiet_version``).
+    records the versions it writes as never to alert (``Story.quiet_version``), for the stories it creates and
+    those that were quiet already: a bump of a live story (one that alerted) still alerts.
     """
 
     watched: frozenset[str] = frozenset()
@@ -407,7 +408,7 @@ def _persist(
     quiet: bool = False,
 ) -> None:
     """Write a group as one transaction; on any conflict, fall back to one item at a time."""
-    story = _quieted(with_entries(group.final(), group.members, texts), quiet)
+    story = _quieted(with_entries(group.final(), group.members, texts), group.base, quiet)
     if len(group.members) <= _MAX_GROUP:
         try:
             store.save_many(
@@ -443,9 +444,16 @@ def _persist(
         )
 
 
-def _quieted(story: Story, quiet: bool) -> Story:
-    """The story with the version about to be written marked as never to alert, when ``quiet``."""
-    return replace(story, quiet_version=story.version) if quiet else story
+def _quieted(story: Story, base: Story | None, quiet: bool) -> Story:
+    """The story with the version about to be written marked as never to alert, when ``quiet`` may say so.
+
+    Only a story the quiet run creates, or one whose stored version is quiet already (history it loaded):
+    a backfill on a live stack that bumps a story which alerted (its "now official" update) must alert as the
+    poller would have, or that update reaches nobody.
+    """
+    if quiet and (base is None or base.quiet_version == base.version):
+        return replace(story, quiet_version=story.version)
+    return story
 
 
 def _store_one(
@@ -474,7 +482,7 @@ def _store_one(
                 report.already_seen += 1
             return
         (group,) = batch.groups.values()
-        story = _quieted(with_entries(group.final(), group.members, texts), quiet)
+        story = _quieted(with_entries(group.final(), group.members, texts), group.base, quiet)
         try:
             store.save_many(
                 [analysis.item],

@@ -1,10 +1,14 @@
 """A change of the Entity List itself -> the story of its rule (recorded, no second alert) or a story of its own.
 
 Why: the list is the safety net for a rule the classifier missed. When the rule's story exists (found by the
-Federal Register citation the changed entries carry, else by the names of its entries) the change is recorded
-in it as one more source and alerts nobody again. When none exists, the change makes its own story, version 1,
-whose write alerts through the table's stream like any other, with the changed entries as the story's
-entries (so the e-mail, SMS and JSON alerts name them).
+Federal Register citation the changed entries carry, else by the names of its entries) and it already told
+subscribers of this change (a Federal Register document, published or on public inspection, labelled with
+the change's actions) the change is recorded in it as one more source and alerts nobody again. A story only
+the news made ("US weighs adding X") that announced the same action is confirmed by the list: its version
+goes up ("now on the Entity List"), so it alerts once. Otherwise (no story, or one of another action: a
+rumoured addition is no home for a removal) the change makes its own story, version 1, whose write alerts
+through the table's stream like any other, with the changed entries as the story's entries (so the e-mail,
+SMS and JSON alerts name them).
 
 Each change is stored as one item whose id is a hash of what changed: a poll that repeats a diff (it crashed
 after the story write, before the snapshot write) finds the item stored and writes nothing.
@@ -87,14 +91,47 @@ def _rule_story(change: ListChange, store: StoryStore, day: str) -> Versioned | 
     names = _names(change)
     start = date.fromisoformat(day)
     first, last = (start - timedelta(days=NAME_MATCH_DAYS)).isoformat(), (start + timedelta(days=7)).isoformat()
+    labels = _labels(change)
     found = [
-        (len(names & {entity_key(n) for n in (*story.entities, *(e.name for e in story.entries))}), story.story_id)
+        (
+            len(names & {entity_key(n) for n in (*story.entities, *(e.name for e in story.entries))}),
+            _announced(story, labels),
+            _confirmed(story),
+            story.story_id,
+        )
         for story, _rev in store.stories_published(first, last)
         if any(label.startswith("entity_list.") for label in story.labels)
         and any(source.source != LIST_SOURCE for source in story.sources)
     ]
-    best = max((f for f in found if f[0]), default=None)
-    return store.get_story(best[1]) if best else None
+    # Of the stories naming its parties, one that announced its action, a rule's before a rumour's.
+    best = max((f for f in found if f[0]), key=lambda f: (f[1], f[2], f[0], f[3]), default=None)
+    return store.get_story(best[3]) if best else None
+
+
+def _confirmed(story: Story) -> bool:
+    """Whether a Federal Register document (published or on public inspection) is among the story's sources."""
+    return any(source.source == "federal_register" for source in story.sources)
+
+
+def _announced(story: Story, labels: Sequence[str]) -> bool:
+    """Whether the story already said what the change does: each of its actions is among the story's labels."""
+    return set(labels) <= set(story.labels)
+
+
+def _on_the_list(base: Story, change: ListChange, item: Item, stamp: str) -> Story:
+    """A news story the list confirms: one version more ("now on the Entity List"), with the changed entries."""
+    what = item.title.removeprefix("List updated: ")
+    entries = base.entries or change.entries
+    return replace(
+        base,
+        sources=(*base.sources, _source(item)),
+        keys=(*base.keys, item.id),
+        last_seen=stamp,
+        entries=entries,
+        entries_total=base.entries_total if base.entries else len(change.entries),
+        version=base.version + 1,
+        changes=(f"now on the Entity List: {what}",),
+    )
 
 
 def _source(item: Item) -> StoryItem:
@@ -158,14 +195,21 @@ def _store_change(
     labels = _labels(change)
     for _attempt in range(_MAX_ATTEMPTS):
         home = _rule_story(change, store, stamp[:10])
-        if home is None:
-            story, rev, base = _new_story(change, item, stamp), None, None
-            new_keys = list(story.keys)
-        else:
+        if home is not None and _announced(home[0], labels) and _confirmed(home[0]):
             base, rev = home
             # Recorded, not alerted: the version (what notify sends on) stays; the rule's entries stay.
             story = replace(base, sources=(*base.sources, _source(item)), keys=(*base.keys, item.id), last_seen=stamp)
             new_keys = [item.id]
+        elif home is not None and _announced(home[0], labels):
+            base, rev = home  # only the news had it: the list confirms it, and that alerts once
+            story, new_keys = _on_the_list(base, change, item, stamp), [item.id]
+        else:
+            # Its own story: no home, or one that announced another action. A citation another story owns
+            # stays that story's key.
+            story, rev, base = _new_story(change, item, stamp), None, None
+            owned = set(home[0].keys) if home is not None else set()
+            story = replace(story, keys=tuple(k for k in story.keys if k not in owned))
+            new_keys = list(story.keys)
         try:
             store.save_many(
                 [item],
@@ -174,7 +218,7 @@ def _store_change(
                 new_keys=new_keys,
                 labels=[labels],
                 ttl_days=ttl_days,
-                window={} if home is None else None,
+                window={} if base is None else None,
             )
         except ItemAlreadyStored:
             report.already_seen += 1
