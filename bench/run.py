@@ -131,7 +131,7 @@ def _import_ms(statement: str) -> float:
 def bench_imports() -> None:
     base = _import_ms("import boto3")
     print(f"import boto3 alone: {base:.0f} ms here, today (median of 7 fresh processes): the reference")
-    for name in ("poll_feeds", "poll_federal_register", "notify", "remind", "digest"):
+    for name in ("poll_feeds", "poll_federal_register", "poll_entity_list", "notify", "remind", "digest"):
         path = ROOT / "functions" / name / "app.py"
         spec = (
             "import importlib.util as u; s = u.spec_from_file_location('app', "
