@@ -29,9 +29,10 @@ def test_classify_names_malaysia_germany_and_georgia() -> None:
     assert find_countries("a German supplier and a Malaysian broker") == ["DE", "MY"]
 
 
-def test_a_surname_is_not_a_country() -> None:
-    # "Jordan" is left to its demonym: a congressman's name must not add a country
+def test_a_surname_or_a_chip_design_term_is_not_a_country() -> None:
+    # "Jordan" is left to its demonym (a congressman's name must not add a country), "DRC" to design rule checks
     assert find_countries("Rep. Jim Jordan asked the Commerce Department") == []
+    assert find_countries("EDA tools for layout and DRC are controlled") == []
     assert find_countries("a Jordanian trading company") == ["JO"]
 
 

@@ -137,7 +137,7 @@ COUNTRIES: tuple[Country, ...] = (
     Country("SN", "Senegal", ("senegal", "senegalese")),
     Country("ML", "Mali", ("mali", "malian")),
     Country("CF", "Central African Republic", ("central african republic",)),
-    Country("CD", "Democratic Republic of the Congo", ("democratic republic of the congo", "drc"),
+    Country("CD", "Democratic Republic of the Congo", ("democratic republic of the congo",),
             ("CONGO, DEMOCRATIC REPUBLIC OF THE",)),
     Country("AO", "Angola", ("angola", "angolan")),
     Country("ZW", "Zimbabwe", ("zimbabwe", "zimbabwean")),
