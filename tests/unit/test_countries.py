@@ -67,4 +67,3 @@ def test_a_list_made_story_headline_names_georgia_not_its_code() -> None:
     assert [e.country for e in by_name(change.entries, "SAEROS Safety ERO Company")] == ["Georgia"]
     title = headline(change)
     assert "Georgia" in title and "Malaysia" in title and " GE" not in title and " MY" not in title
-
