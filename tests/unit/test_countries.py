@@ -33,6 +33,14 @@ def test_a_surname_or_a_chip_design_term_is_not_a_country() -> None:
     # "Jordan" is left to its demonym (a congressman's name must not add a country), "DRC" to design rule checks
     assert find_countries("Rep. Jim Jordan asked the Commerce Department") == []
     assert find_countries("EDA tools for layout and DRC are controlled") == []
+
+
+def test_a_phrase_holding_a_countrys_word_names_no_country_and_a_demonym_its_own() -> None:
+    # The Australia Group is an export-control regime; New Mexico a US state; a North Korean is not South Korean
+    assert find_countries("controls to implement Australia Group decisions") == []
+    assert find_countries("Sandia National Laboratories in New Mexico, and Mexico") == ["MX"]
+    assert find_countries("North Korean hackers and South Korean chipmakers") == ["KP", "KR"]
+    assert find_countries("exports to Australia and Canada") == ["AU", "CA"]
     assert find_countries("a Jordanian trading company") == ["JO"]
 
 

@@ -25,7 +25,8 @@ COUNTRIES: tuple[Country, ...] = (
     Country("RU", "Russia", ("russia", "russian", "russian federation", "moscow"), ("RUSSIAN FEDERATION",)),
     Country("BY", "Belarus", ("belarus", "belarusian")),
     Country("IR", "Iran", ("iran", "iranian", "tehran"), ("IRAN, ISLAMIC REPUBLIC OF",)),
-    Country("KP", "North Korea", ("north korea", "dprk"), ("KOREA, DEMOCRATIC PEOPLE'S REPUBLIC OF", "KOREA, NORTH")),
+    Country("KP", "North Korea", ("north korea", "north korean", "dprk"),
+            ("KOREA, DEMOCRATIC PEOPLE'S REPUBLIC OF", "KOREA, NORTH")),
     Country("HK", "Hong Kong", ("hong kong",)),
     Country("PK", "Pakistan", ("pakistan", "pakistani")),
     Country("AE", "United Arab Emirates", ("united arab emirates", "uae"), ("U.A.E.", "UAE")),
@@ -38,7 +39,8 @@ COUNTRIES: tuple[Country, ...] = (
     Country("SG", "Singapore", ("singapore",)),
     Country("TW", "Taiwan", ("taiwan",)),
     Country("UA", "Ukraine", ("ukraine", "ukrainian")),
-    Country("KR", "South Korea", ("south korea", "korean"), ("KOREA, REPUBLIC OF", "REPUBLIC OF KOREA")),
+    Country("KR", "South Korea", ("south korea", "south korean", "korean"),
+            ("KOREA, REPUBLIC OF", "REPUBLIC OF KOREA")),
     Country("JP", "Japan", ("japan", "japanese")),
     Country("NL", "Netherlands", ("netherlands", "dutch")),
     # Europe
@@ -176,6 +178,12 @@ COUNTRIES: tuple[Country, ...] = (
     Country("MH", "Marshall Islands", ("marshall islands",)),
     Country("GB", "United Kingdom", (), ("U.K.", "UK")),
     Country("US", "United States"),
+)  # fmt: skip
+
+# Phrases that hold a country's word and name no country: matched first (the longest wins), then dropped.
+NOT_COUNTRIES = (
+    "australia group",  # the chemical and biological export-control regime
+    "new mexico", "georgia tech", "georgia institute of technology",  # a US state, a US university
 )  # fmt: skip
 
 BY_CODE = {country.code: country for country in COUNTRIES}
