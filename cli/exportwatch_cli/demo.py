@@ -10,9 +10,10 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler
 from importlib import resources
 from types import ModuleType
 from typing import Any
@@ -56,15 +57,39 @@ SUBSCRIBERS = (
 )
 
 
-def sample_routes() -> dict[str, Route]:
+RULE_TEXTS = {  # the sample rules' full texts, at the paths documents.json names
+    "/text/2021-27406.xml": ("2021-27406.xml", "application/xml; charset=utf-8"),
+    "/text/2023-25557.txt": ("2023-25557.txt", "text/plain; charset=utf-8"),
+}
+_TEXT_FIELDS = ("full_text_xml_url", "body_html_url", "raw_text_url")
+
+
+Routes = dict[str, Route | Callable[[BaseHTTPRequestHandler], Route]]
+
+
+def sample_routes() -> Routes:
     """The bundled sample sources, at the paths the pollers will ask for."""
     samples = resources.files("exportwatch_cli") / "samples"
+    documents = json.loads((samples / "documents.json").read_text(encoding="utf-8"))
+
+    def documents_route(request: BaseHTTPRequestHandler) -> Route:
+        """The search answer, its text URLs on this server (samples/documents.json gives them as paths)."""
+        address = request.server.server_address
+        base = f"http://{address[0]}:{address[1]}" if isinstance(address, tuple) else ""
+        results = [
+            {key: base + value if key in _TEXT_FIELDS and str(value).startswith("/") else value
+             for key, value in document.items()}
+            for document in documents["results"]
+        ]  # fmt: skip
+        return Route(json.dumps({**documents, "results": results}).encode(), "application/json")
+
     return {
         "/feeds/news.xml": Route((samples / "news.xml").read_bytes(), "application/rss+xml; charset=utf-8"),
-        "/api/v1/documents.json": Route((samples / "documents.json").read_bytes(), "application/json"),
+        "/api/v1/documents.json": documents_route,
         "/api/v1/public-inspection-documents/current.json": Route(
             (samples / "public_inspection.json").read_bytes(), "application/json"
         ),
+        **{path: Route((samples / name).read_bytes(), kind) for path, (name, kind) in RULE_TEXTS.items()},
     }
 
 
@@ -106,7 +131,7 @@ class LocalStack:
 
 @contextmanager
 def local_stack(
-    routes: dict[str, Route] | None = None,
+    routes: Routes | None = None,
     *,
     extra_env: dict[str, str] | None = None,
     subscribers: tuple[Subscriber, ...] = SUBSCRIBERS,

@@ -97,7 +97,7 @@ def test_poll_federal_register_queries_bis_and_keeps_only_bis_on_public_inspecti
     assert "conditions%5Bagencies%5D%5B%5D=industry-and-security-bureau" in query
     assert result["stored"] == 3  # two published rules + one BIS rule on public inspection; the FCC one dropped
     ids = {r["item_id"]["S"] for r in rows(ITEM_PREFIX)}
-    assert ids == {"fr:2025-19508", "fr:2023-25557", "pi:2026-17230"}
+    assert ids == {"fr:2021-27406", "fr:2023-25557", "pi:2026-17230"}
 
 
 def test_notify_publishes_the_sample_story_once(table, topic_arn, alert_inbox, load_event, lambda_context) -> None:

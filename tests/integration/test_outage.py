@@ -1,7 +1,7 @@
 """A Federal Register outage longer than the fixed look-back loses no rule (issue 10, item 3).
 
-The served document is the sample rule of cli/exportwatch_cli/samples/documents.json (90 FR 48193,
-https://www.federalregister.gov/d/2025-19508), re-dated into the outage; the server answers the
+The served document is the sample rule of cli/exportwatch_cli/samples/documents.json (86 FR 71557,
+https://www.federalregister.gov/d/2021-27406), re-dated into the outage; the server answers the
 API's `conditions[publication_date][gte]` as the Federal Register does.
 """
 

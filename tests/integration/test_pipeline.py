@@ -34,6 +34,17 @@ def test_entity_list_desk_gets_only_entity_list_changes() -> None:
     desk = inbox["entity-list-desk"]
     assert desk, "the sample Entity List rules must reach the Entity List desk"
     assert all({"entity_list.addition", "entity_list.removal", "entity_list.revision"} & set(m["labels"]) for m in desk)
+    # and the alerts name the entries, read from the rules' texts the sample server holds, grouped by country
+    addition = next(m for m in desk if m["subject"].endswith("added to the Entity List"))
+    assert addition["subject"] == "40 entries (China, Georgia, Malaysia, Turkey) added to the Entity List"
+    assert "Georgia (3):\n- added: Gensis Engineering" in addition["email"]
+    assert "- added: SAEROS Safety ERO Company; review policy: Presumption of denial" in addition["email"]
+    removal = next(m for m in desk if "2023-25557" in m["email"])
+    assert "- removed: Ministry of Public Security’s Institute of Forensic Science of China" in removal["email"]
+    sms = [m["sms"] for m in inbox["on-call-phone"] if "2021-27406" in m["sms"]]
+    assert sms == [
+        "HIGH: Entity List, 40 added: Academy of Military Medical Sciences +39 https://www.federalregister.gov/d/2021-27406"
+    ]
 
 
 def test_demo_json_lines_have_the_contract_shape() -> None:

@@ -83,10 +83,10 @@ def test_rows_of_one_party_become_one_entry_per_country_with_every_address() -> 
     entries = parse_csl_csv(SUBSET)
     # Then they are two entries, each holding its country's addresses
     migeotte = {e.country: e for e in by_name(entries, "Gunther Migeotte")}
-    assert set(migeotte) == {"ZA", "NO"}
-    assert len(migeotte["NO"].addresses) == 4
-    assert "Titangata 1, 1630, Fredrikstad, NO" in migeotte["NO"].addresses
-    assert migeotte["ZA"].citation == "75 FR 36516; 77 FR 58006"  # every citation of its rows, oldest first
+    assert set(migeotte) == {"South Africa", "Norway"}  # named, not left as the address's code
+    assert len(migeotte["Norway"].addresses) == 4
+    assert "Titangata 1, 1630, Fredrikstad, NO" in migeotte["Norway"].addresses
+    assert migeotte["South Africa"].citation == "75 FR 36516; 77 FR 58006"  # every citation of its rows, oldest first
     assert len(entries) == 77  # 80 rows; Migeotte's 5 rows are 2 entries
 
 

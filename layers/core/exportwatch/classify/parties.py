@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from exportwatch.countries import COUNTRIES
+from exportwatch.countries import COUNTRIES, NOT_COUNTRIES
 from exportwatch.entity_list.gazetteer import gazetteer
 
 # Parties that recur in export-control news; each maps spelled-out forms and aliases to one name.
@@ -195,14 +195,16 @@ _STOP_PARTIES = {"the", "commerce", "department", "the commerce", "federal regis
 
 # Matched against lower-cased text.
 _COUNTRY_OF = {word: country.code for country in COUNTRIES for word in country.words}
-_COUNTRY_RE = re.compile(r"\b(" + _trie(_COUNTRY_OF) + r")\b")
+_COUNTRY_RE = re.compile(r"\b(" + _trie([*_COUNTRY_OF, *NOT_COUNTRIES]) + r")\b")
 
 
 def find_countries(text: str) -> list[str]:
     """Return ISO 3166-1 alpha-2 codes of the countries named in ``text``, in order of mention."""
     codes: dict[str, None] = {}
     for match in _COUNTRY_RE.finditer(text.lower()):
-        codes.setdefault(_COUNTRY_OF[match.group(1)], None)
+        code = _COUNTRY_OF.get(match.group(1))  # None for "Australia Group", "New Mexico"
+        if code:
+            codes.setdefault(code, None)
     return list(codes)
 
 
