@@ -503,7 +503,7 @@ def _watchlist_email(matches: Sequence[WatchlistMatch], total: int, email: str) 
         lines.append(watchlist_line(match))
         party = "the entry" if match.listed else "the party named in the news"
         entry = f"of {party} '{match.party}', " if match.matched != match.party else ""
-        lines.append(f"({match.kind} {entry}{match.reason})")
+        lines.append(f"({match.kind} {entry}{match.reason})" if entry else f"({match.kind}: {match.reason})")
     shown = min(len(matches), WATCHLIST_LINES_MAX)
     if total > shown:
         lines.append(f"... and {total - shown} more matches (the JSON alert lists up to {WATCHLIST_MATCHES_MAX}).")
