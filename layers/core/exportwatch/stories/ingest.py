@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
+from typing import Any, Literal
 
 from aws_lambda_powertools import Logger
 
@@ -483,25 +484,40 @@ def _store_one(
             return
         (group,) = batch.groups.values()
         story = _quieted(with_entries(group.final(), group.members, texts), group.base, quiet)
-        try:
-            store.save_many(
-                [analysis.item],
-                story,
-                previous_rev=group.base_rev,
-                new_keys=group.new_keys(),
-                labels=[analysis.classification.labels],
-                ttl_days=ttl_days,
-                replacing={item_id: previous[item_id]} if item_id in previous else {},
-                window=batch.window_for(group),
-            )
-        except ItemAlreadyStored:
-            report.already_seen += 1
+        saved = save_one(
+            store,
+            analysis.item,
+            story,
+            group.base,
+            report,
+            previous_rev=group.base_rev,
+            new_keys=group.new_keys(),
+            labels=[analysis.classification.labels],
+            ttl_days=ttl_days,
+            replacing={item_id: previous[item_id]} if item_id in previous else {},
+            window=batch.window_for(group),
+        )
+        if saved != "retry":
             return
-        except StoryChanged:
-            logger.info("story changed concurrently, retrying", extra={"story_id": story.story_id})
-            continue
-        report.stored += 1
-        report.count(story, group.base)
-        report.story_of[analysis.item.id] = story.story_id
-        return
     raise StoreError(f"could not store item {analysis.item.id}: its story kept changing")
+
+
+def save_one(
+    store: StoryStore, item: Item, story: Story, base: Story | None, report: IngestReport, **save: Any
+) -> Literal["stored", "seen", "retry"]:
+    """Save one item with its story (``save`` as ``StoryStore.save_many`` takes it) and count the outcome.
+
+    "seen": another poller stored the item first; "retry": the story changed since it was read, read it afresh.
+    """
+    try:
+        store.save_many([item], story, **save)
+    except ItemAlreadyStored:
+        report.already_seen += 1
+        return "seen"
+    except StoryChanged:
+        logger.info("story changed concurrently, retrying", extra={"story_id": story.story_id})
+        return "retry"
+    report.stored += 1
+    report.count(story, base)
+    report.story_of[item.id] = story.story_id
+    return "stored"

@@ -28,10 +28,10 @@ from exportwatch.countries import COUNTRIES
 from exportwatch.entity_list.diff import ADD, REMOVE, REVISE, ListChange
 from exportwatch.entity_list.snapshot import entry_key
 from exportwatch.models import Evidence, Item, Story, StoryItem
-from exportwatch.ports import ItemAlreadyStored, StoreError, StoryChanged, StoryStore, Versioned
+from exportwatch.ports import StoreError, StoryStore, Versioned
 from exportwatch.stories.bounds import bound
 from exportwatch.stories.cluster import story_id_for
-from exportwatch.stories.ingest import IngestReport
+from exportwatch.stories.ingest import IngestReport, save_one
 
 logger = Logger(child=True)
 LIST_SOURCE = "entity_list"  # ``Item.source`` and ``StoryItem.source`` of a change seen on the list itself
@@ -210,25 +210,23 @@ def _store_change(
             owned = set(home[0].keys) if home is not None else set()
             story = replace(story, keys=tuple(k for k in story.keys if k not in owned))
             new_keys = list(story.keys)
-        try:
-            store.save_many(
-                [item],
-                bound(story),
-                previous_rev=rev,
-                new_keys=new_keys,
-                labels=[labels],
-                ttl_days=ttl_days,
-                window={} if base is None else None,
-            )
-        except ItemAlreadyStored:
-            report.already_seen += 1
-            return
-        except StoryChanged:
-            logger.info("story changed concurrently, retrying", extra={"story_id": story.story_id})
+        story = bound(story)
+        saved = save_one(
+            store,
+            item,
+            story,
+            base,
+            report,
+            previous_rev=rev,
+            new_keys=new_keys,
+            labels=[labels],
+            ttl_days=ttl_days,
+            window={} if base is None else None,
+        )
+        if saved == "retry":
             continue
-        report.stored += 1
-        report.count(story, base)
-        report.story_of[item.id] = story.story_id
+        if saved == "seen":
+            return
         logger.info(
             "list change stored",
             extra={"story_id": story.story_id, "joined": base is not None, "entries": len(change.entries)},
