@@ -27,7 +27,7 @@ from exportwatch.entity_list.snapshot import ListFormatError, parse_csl_csv, sna
 from exportwatch.models import Entry, FeedState
 from exportwatch.ports import ItemTooLarge, ListStore, StoreError
 from exportwatch.sources.fetch import FetchError, Response
-from exportwatch.sources.poll import PollReport, SourceOutcome, _failed
+from exportwatch.sources.poll import PollReport, SourceOutcome, _failed, failure_reason
 from exportwatch.stories.list_changes import ingest_list_changes
 
 logger = Logger(child=True)
@@ -43,6 +43,8 @@ MAX_REVISED_SHARE = 0.5
 
 class ImplausibleChange(Exception):
     """The new list would remove too much at once: more likely a broken source than a rule."""
+
+    reason = "implausible_change"
 
 
 def _utc_now() -> datetime:
@@ -63,16 +65,7 @@ def poll_entity_list(
     try:
         outcome = _poll(url, state, store, report, fetcher=fetcher, now=now, ttl_days=ttl_days)
     except (FetchError, ListFormatError, ImplausibleChange, ItemTooLarge) as exc:
-        reason = (
-            exc.reason
-            if isinstance(exc, FetchError)
-            else "parse_error"
-            if isinstance(exc, ListFormatError)
-            else "implausible_change"
-            if isinstance(exc, ImplausibleChange)
-            else "item_too_large"
-        )
-        _failed(SOURCE_NAME, state, store, report, reason, exc)
+        _failed(SOURCE_NAME, state, store, report, failure_reason(exc), exc)
         return report
     except StoreError:
         raise  # the table is failing: fail the invocation, the next schedule retries

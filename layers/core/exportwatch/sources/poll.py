@@ -97,14 +97,7 @@ def _poll_source(
         report.sources.append(SourceOutcome(name, "skipped", reason="out_of_time"))
         return
     except (FetchError, ParseError, federal_register.ResponseError, ItemTooLarge) as exc:
-        reason = (
-            exc.reason
-            if isinstance(exc, FetchError)
-            else "item_too_large"
-            if isinstance(exc, ItemTooLarge)
-            else "parse_error"
-        )
-        _failed(name, state, store, report, reason, exc)
+        _failed(name, state, store, report, failure_reason(exc), exc)
         return
     except StoreError:
         raise  # the table is failing for every source: fail the invocation, the next schedule retries
@@ -149,6 +142,18 @@ def _out_of_time(name: str, report: PollReport, deadline: float | None) -> bool:
     logger.warning("source skipped: the invocation is about to time out", extra={"source": name})
     report.sources.append(SourceOutcome(name, "skipped", reason="out_of_time"))
     return True
+
+
+def failure_reason(exc: Exception) -> str:
+    """The short code a source's failure is counted under (one mapping for every poller).
+
+    The fetcher's reason (or the error's own ``reason``), an item too large to store, else a response that
+    could not be read.
+    """
+    if isinstance(exc, ItemTooLarge):
+        return "item_too_large"
+    reason = getattr(exc, "reason", None)  # FetchError, and the list poller's ImplausibleChange, carry theirs
+    return reason if isinstance(reason, str) else "parse_error"
 
 
 def _failed(name: str, state: FeedState, store: StateStore, report: PollReport, reason: str, exc: Exception) -> None:
