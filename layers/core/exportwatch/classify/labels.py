@@ -47,6 +47,8 @@ from exportwatch.classify.rules import (
     REVISION,
     RULES,
     Rule,
+    holds_any,
+    need_words,
     rx,
 )
 from exportwatch.classify.sentences import Reading, plain, read
@@ -95,9 +97,22 @@ _STRONG_OFF = rx(
     r"\bvisas?\b|\bH-?1B\b|rip.and.replace|section 301|section 232|\bCFIUS\b|connected vehicle|"
     r"\bICTS\b|publicly traded securities|commerce ministry|ministry of commerce|\bMOFCOM\b|antidumping|countervailing"
 )
+# Every match of _STRONG_OFF holds one of these (of _WEAK_OFF, _EXPLAINER: the next ones): most news holds
+# none, and skips their searches.
+_STRONG_OFF_NEEDS = need_words(
+    "unreliable entit|uflpa|forced labor|tiktok|lng|natural gas|driver|driving licen|dmv|real id|browser extension|"
+    "chrome|tax|irs|legal entity|entity framework|e plate|music licen|liquor licen|gaming licen|broadcast licen|"
+    "spectrum licen|e deal|g deal|e agreement|g agreement|e fee|g fee|patent licen|source licen|file extension|"
+    "hair extension|extension cord|visa|1b|replace|section 301|section 232|cfius|connected vehicle|icts|"
+    "publicly traded securities|commerce ministry|ministry of commerce|mofcom|antidumping|countervailing"
+)
 _WEAK_OFF = rx(
     r"\btariffs?\b|\bFCC\b|federal communications commission|universal service fund|\bOFAC\b|office of foreign assets control|"
     r"\btreasury\b|specially designated nationals|\bSDN\b|pentagon|defense department|department of defense|\bDoD\b"
+)
+_WEAK_OFF_NEEDS = need_words(
+    "tariff|fcc|federal communications|universal service|ofac|foreign assets|treasury|specially designated|sdn|"
+    "pentagon|defense|dod"
 )
 _ANCHOR = rx(
     r"(?<!unreliable )entity list|\bBIS\b|bureau of industry|commerce department|department of commerce|"
@@ -112,6 +127,7 @@ _EXPLAINER = rx(
     r"\bhow to\b|\bwhat (?:it|they) (?:is|are)\b|^understanding\b|\boverview\b|\bremoval process\b|\bexplainer on how\b|"
     r"\bno (?:new |specific )?(?:listing |removal )?(?:action|listing|removal)s?\b[^.]{0,30}\breported\b"
 )
+_EXPLAINER_NEEDS = need_words("how to|what it|what they|understanding|overview|removal process|explainer|reported")
 
 # News sentences that only recall what happened before, not what this item reports.
 _BACKGROUND = rx(
@@ -174,8 +190,11 @@ def _is_background(sentence: str, match: re.Match[str], published: date | None) 
     return False
 
 
-def _off_topic(clause: str) -> bool:
-    return bool(_STRONG_OFF.search(clause)) or (bool(_WEAK_OFF.search(clause)) and not _ANCHOR.search(clause))
+def _off_topic(clause: str, strong: bool, weak: bool) -> bool:
+    """Whether a clause holds a false friend; ``strong``, ``weak``: whether the item holds any of its words."""
+    return (strong and bool(_STRONG_OFF.search(clause))) or (
+        weak and bool(_WEAK_OFF.search(clause)) and not _ANCHOR.search(clause)
+    )
 
 
 def _hit(
@@ -243,7 +262,8 @@ def _classify_fr(item: Item, lines: list[str]) -> dict[str, int]:
 # --- News ---------------------------------------------------------------------------------------------------
 
 
-def _news_evidence(rule: Rule, lines: list[str], published: date | None) -> int | None:
+def _news_evidence(rule: Rule, lines: list[str], published: date | None, off: tuple[bool, bool]) -> int | None:
+    """The index of the first line stating the rule's action; ``off`` as :func:`_off_topic` takes it."""
     if rule.sentence is None:
         return None
     needs_context = rule.label in (DECISION, POLICY, EXTENSION)
@@ -252,7 +272,7 @@ def _news_evidence(rule: Rule, lines: list[str], published: date | None) -> int 
             clause = _window(sentence, match)
             if rule.veto is not None and rule.veto.search(clause):
                 continue
-            if _off_topic(clause):
+            if _off_topic(clause, *off):
                 continue
             if _is_background(sentence, match, published):
                 continue
@@ -265,17 +285,19 @@ def _news_evidence(rule: Rule, lines: list[str], published: date | None) -> int 
 def _classify_news(item: Item, lines: list[str]) -> dict[str, int]:
     """Label -> index of the evidence in ``lines`` (headline first, then the first sentences)."""
     head = " ".join(lines[:3])
-    if _EXPLAINER.search(head):  # the head starts with the title: one search covers both
+    # The head starts with the title: one search covers both.
+    if holds_any(head, _EXPLAINER_NEEDS) and _EXPLAINER.search(head):
         return {}
-    if _STRONG_OFF.search(lines[0]) and not _ANCHOR.search(lines[0]):
+    lowered = " ".join(lines)
+    off = (holds_any(lowered, _STRONG_OFF_NEEDS), holds_any(lowered, _WEAK_OFF_NEEDS))
+    if off[0] and _STRONG_OFF.search(lines[0]) and not _ANCHOR.search(lines[0]):
         return {}
     published = to_date(item.published)
-    lowered = " ".join(lines)
     found: dict[str, int] = {}
     for rule in _NEWS_RULES:
         if rule.label in found or not rule.may_match(lowered):
             continue
-        evidence = _news_evidence(rule, lines, published)
+        evidence = _news_evidence(rule, lines, published, off)
         if evidence is not None:
             found[rule.label] = evidence
     addition = found.get(ADDITION)
