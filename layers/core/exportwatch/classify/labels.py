@@ -250,7 +250,7 @@ def _classify_fr(item: Item, lines: list[str]) -> dict[str, int]:
         if rule.sentence is None or rule.label in found or (rule.generic_only and framed):
             continue
         for index in own:
-            if _hit(rule.sentence, rule.veto, lines[index]):
+            if rule.may_match(lines[index]) and _hit(rule.sentence, rule.veto, lines[index]):
                 found[rule.label] = index
                 break
     if title and item.agencies and not any(_BIS_AGENCY.search(a) for a in item.agencies):
@@ -268,6 +268,8 @@ def _news_evidence(rule: Rule, lines: list[str], published: date | None, off: tu
         return None
     needs_context = rule.label in (DECISION, POLICY, EXTENSION)
     for index, sentence in enumerate(lines):
+        if not rule.may_match(sentence):  # a line holding none of the words the rule needs: no search
+            continue
         for match in rule.sentence.finditer(sentence):
             clause = _window(sentence, match)
             if rule.veto is not None and rule.veto.search(clause):
