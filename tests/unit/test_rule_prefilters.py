@@ -20,6 +20,8 @@ GATED = {
     "strong off-topic": (labels._STRONG_OFF, labels._STRONG_OFF_NEEDS),
     "weak off-topic": (labels._WEAK_OFF, labels._WEAK_OFF_NEEDS),
     "explainer": (labels._EXPLAINER, labels._EXPLAINER_NEEDS),
+    "out of scope (Federal Register)": (labels._FR_OUT, labels._FR_OUT_NEEDS),
+    "recall (Federal Register)": (labels._FR_RECALL, labels._FR_RECALL_NEEDS),
 }
 
 
@@ -91,3 +93,29 @@ def test_a_rules_matches_in_the_fixtures_hold_a_word_it_needs(index: int) -> Non
     for pattern in (rule.title, rule.sentence):
         if pattern is not None:
             assert _unheld(pattern, rule.needs, LINES) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "revocation of validated end-user authorizations",
+        "release of technology to certain entities on the entity list",
+        "standards-related activities and the export administration regulations",
+        "countries excluded from certain license exceptions",
+        "end-use and end-user based export controls",
+        "implementation of additional sanctions against russia",
+        "expansion of validated end user authorization",
+        "clarifications and corrections; organization of part 744",
+        "request for comments on the temporary general license",
+        "export privileges; temporary denial order",
+        "technical amendments to the export administration regulations: eccn 0y521",
+    ],
+)
+def test_a_rules_rarer_title_matches_hold_a_word_it_needs(text: str) -> None:
+    # Given a Federal Register title of a kind the fixtures hold few of
+    matched = [
+        (p, rule.needs) for rule in RULES if rule.needs for p in (rule.title, rule.sentence) if p and p.search(text)
+    ]
+    # Then some rule with needed words matches it, and each such match holds one of them
+    assert matched
+    assert all(_unheld(pattern, words, [text]) == [] for pattern, words in matched)

@@ -66,6 +66,13 @@ _FR_OUT = rx(
     r"chemical weapons convention|supply chain issues|\bpenalt(?:y|ies)\b|antiboycott|enforcement provisions|"
     r"forced labor|\bUFLPA\b"
 )
+# Every match of _FR_OUT holds one of these: most titles hold none, and skip its search.
+_FR_OUT_NEEDS = need_words(
+    "information collection|paperwork reduction|submission for omb|comment request|advisory committee|meeting|"
+    "sunshine act|public briefing|privacy act|system of records|section 232|section 301|tariff|import|proclamation|"
+    "antidumping|countervailing|information and communications technology|connected vehicles|"
+    "chemical weapons convention|supply chain issues|penalt|antiboycott|enforcement provisions|forced labor|uflpa"
+)
 _ENTITY_LIST = rx(r"\bentity list\b")
 # Keepers of other "blacklists" that news may not name in the sentence: the Pentagon's Chinese military companies.
 _OTHER_KEEPER = rx(r"defense department|department of defense|pentagon|\bDoD\b|military compan|section 12(?:37|60)")
@@ -78,15 +85,19 @@ _OWN_ACTION = rx(
     r"establish(?:es|ing)?|implement(?:s|ing)?)\b"
 )
 _CORRECTION = rx(r";\s*corrections?\s*$")
-# Abstract sentences that recall an earlier rule rather than state this document's action. Every match opens
-# with one of _FR_BACKGROUND_OPENINGS or holds one of _FR_BACKGROUND_WORDS: the cheap test first.
+# Abstract sentences that recall an earlier rule rather than state this document's action: those that open
+# with a date, and those that recall a rule or an addition. A dated opening counts after one of
+# _FR_BACKGROUND_OPENINGS or with one of _FR_BACKGROUND_WORDS; a recall needs one of _FR_RECALL_NEEDS.
 _FR_BACKGROUND_OPENINGS = ("on ", "in ", "between ", "before ", "since ", "effective ")
 _FR_BACKGROUND_WORDS = ("rule", "added", "previously")
-_FR_BACKGROUND = rx(
-    r"^(?:on|in|between|before|since|effective)\s+(?:[a-z]+\s+\d{1,2},\s+\d{4}|[a-z]+\s+(?:and\s+[a-z]+\s+)?\d{4})",
+_FR_DATED = rx(
+    r"(?:on|in|between|before|since|effective)\s+(?:[a-z]+\s+\d{1,2},\s+\d{4}|[a-z]+\s+(?:and\s+[a-z]+\s+)?\d{4})"
+)
+_FR_RECALL = rx(
     r"\bthat (?:final |interim final )?rule\b|\bpublished (?:in the federal register )?(?:a|an|the) (?:final |interim final )?rule\b",
     r"\b(?:were|was|had been) added\b|\bpreviously\b",
 )
+_FR_RECALL_NEEDS = need_words("that rule|that final rule|that interim final rule|published|added|previously")
 
 # News: what makes a sentence not about export controls, and the anchors that keep it about them.
 _STRONG_OFF = rx(
@@ -210,13 +221,16 @@ def _hit(
 
 
 def _fr_background(sentence: str) -> bool:
-    if not sentence.startswith(_FR_BACKGROUND_OPENINGS) and not any(w in sentence for w in _FR_BACKGROUND_WORDS):
-        return False
-    return bool(_FR_BACKGROUND.search(sentence))
+    # "rule", the word most abstracts hold, no longer sends every sentence through the recall alternation.
+    if _FR_DATED.match(sentence) and (
+        sentence.startswith(_FR_BACKGROUND_OPENINGS) or holds_any(sentence, _FR_BACKGROUND_WORDS)
+    ):
+        return True
+    return holds_any(sentence, _FR_RECALL_NEEDS) and bool(_FR_RECALL.search(sentence))
 
 
 def _fr_in_scope(item: Item, title: str, body: list[str]) -> bool:
-    if _FR_OUT.search(title):
+    if holds_any(title, _FR_OUT_NEEDS) and _FR_OUT.search(title):
         return False
     if item.agencies and not any(_BIS_AGENCY.search(a) for a in item.agencies) and not _EXPORT_TITLE.search(title):
         return False
@@ -240,7 +254,7 @@ def _classify_fr(item: Item, lines: list[str]) -> dict[str, int]:
     # An Entity List title frames the document even when it says no more than "Revisions to the Entity List".
     framed = bool(_ENTITY_LIST.search(title))
     for rule in rules:
-        if rule.title is not None and _hit(rule.title, rule.veto, title, whole=True):
+        if rule.title is not None and rule.may_match(title) and _hit(rule.title, rule.veto, title, whole=True):
             framed = True
             # A correction to added or removed entries revises those entries.
             label = REVISION if correction and rule.label in (ADDITION, REMOVAL) else rule.label

@@ -123,6 +123,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         DECISION,
         FR,
+        needs=need_words("validated end"),
         title=rx(r"\b(?:existing|revocation of|revoking|removals? from the)\s+validated end.?user\b"),
     ),
     Rule(
@@ -141,6 +142,10 @@ RULES: tuple[Rule, ...] = (
     Rule(
         POLICY,
         FR,
+        needs=need_words(
+            "licen|direct|sanctions|implementation of|expansion of|control|favorable treatment|user|countries excluded|"
+            "standards|entities on the entity list"
+        ),
         title=rx(
             r"\blicen[cs]e requirements?\b|\blicen[cs]e exceptions?\b|\blicen[cs]e (?:application )?(?:review )?polic(?:y|ies)\b",
             r"\bforeign[- ](?:produced[- ])?direct[- ]product\b",
@@ -161,6 +166,7 @@ RULES: tuple[Rule, ...] = (
         POLICY,
         FR,
         # A weak frame: item controls in a regime or Commerce Control List update are that update.
+        needs=need_words("controls on"),
         title=rx(r"\bcontrols on\b"),
         veto=rx(_REGIME),
     ),
@@ -181,6 +187,12 @@ RULES: tuple[Rule, ...] = (
     Rule(
         OTHER,
         FR,
+        needs=need_words(
+            "unverified list|uvl|military end|meu list|export privileges|denial order|wassenaar|australia group|"
+            "missile technology|mtcr|nuclear suppliers group|international traffic in arms|munitions list|"
+            "chemical and biological weapons|cbw|congressional notification|conforming |organization|clarification|"
+            "request for"
+        ),
         title=rx(
             r"\bunverified list\b|\bUVL\b|\bmilitary end.?user\s+(?:\(MEU\)\s+)?list\b|\bMEU list\b",
             r"\bdenial of export privileges\b|\bdenying export privileges\b|\btemporary denial order\b|\bdenial orders?\b",
@@ -196,6 +208,7 @@ RULES: tuple[Rule, ...] = (
         OTHER,
         FR,
         # Classifying items on the Commerce Control List; extending a temporary classification is an extension.
+        needs=need_words("commerce control list|export control classification number|eccn|0y521|technical amendment"),
         title=rx(
             r"commerce control list|export control classification number|\bECCNs?\b|0Y521|\btechnical amendments?\b"
         ),
