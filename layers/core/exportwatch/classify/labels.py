@@ -29,7 +29,7 @@ The shape of the rules:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 
 from exportwatch.classify import model as trained
@@ -374,6 +374,11 @@ def _stated(label: str, lines: Iterable[str]) -> bool:
     return cue is None or any(cue.search(line) for line in lines)
 
 
+def _acted_or_all(find: Callable[[str], list[str]], acted: str, text: str) -> list[str]:
+    """What ``find`` finds where the action is stated, else in the whole text (one search when they are one)."""
+    return find(acted) or (find(text) if text != acted else [])
+
+
 def _severity(labels: Iterable[str], entities: Iterable[str], watched: frozenset[str]) -> str | None:
     labels = set(labels)
     if not labels:
@@ -426,7 +431,7 @@ def classify(item: Item, *, watched: frozenset[str] = frozenset(), reading: Read
     acted = " ".join(dict.fromkeys([scope[0], *(scope[index] for index in found.values())]))
     scope = [sentence for sentence in scope if sentence]
     text = " ".join(scope)
-    entities = tuple(find_parties(acted) or find_parties(text))
+    entities = tuple(_acted_or_all(find_parties, acted, text))
     dates = find_dates(scope, item.published, extension=EXTENSION in found)
     if item.effective_on:
         dates["effective"] = item.effective_on
@@ -436,7 +441,7 @@ def classify(item: Item, *, watched: frozenset[str] = frozenset(), reading: Read
         labels=labels,
         severity=_severity(labels, entities, watched),
         entities=entities,
-        countries=tuple(find_countries(acted) or find_countries(text)),
+        countries=tuple(_acted_or_all(find_countries, acted, text)),
         dates=dates,
         evidence=evidence,
         aliases=find_aliases(text, entities),
