@@ -50,7 +50,8 @@ class Rule:
     ("criteria that may lead to additions", "removed from the Unverified List"). ``generic_only`` (Federal
     Register) lets sentences count only when no rule recognised the title: an abstract's passing mention of a
     licence exception does not turn a Wassenaar rule into a licence-policy change. ``needs`` lists lower-case
-    words of which every match contains one: an item with none of them skips the rule's regular expressions.
+    words of which every match contains one: an item, title or line with none of them skips the rule's regular
+    expressions.
     """
 
     label: str
