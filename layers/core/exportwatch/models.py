@@ -253,6 +253,11 @@ class Story:
     # material change (a higher version) alerts as usual.
     quiet_version: int = 0
 
+    @property
+    def withdrawn(self) -> bool:
+        """Its document was withdrawn from public inspection and never published: what it set is not in force."""
+        return not self.official and any(s.stage == "withdrawn" for s in self.sources)
+
 
 @dataclass(frozen=True, slots=True)
 class RuleText:
