@@ -16,11 +16,13 @@ from tests.helpers import FIXTURES, corpus, read_jsonl
 MACRO_F1_FLOOR = 0.955
 FALSE_ALARM_CEILING = 0.01
 MISS_CEILING = 0.01
-# Measured on the shipped classifier: macro-F1 0.740, false alarms 9.2 % (12 of 130), misses 7.1 % (14 of 198)
-# (before news_wider.jsonl joined training: 0.724, 13.8 %, 8.1 %).
-HELDOUT_MACRO_F1_FLOOR = 0.735
-HELDOUT_FALSE_ALARM_CEILING = 0.10
-HELDOUT_MISS_CEILING = 0.08
+# Measured on the shipped classifier, retrained with news_early.jsonl and news_late.jsonl (257 more ledes):
+# macro-F1 0.788, false alarms 3.8 % (5 of 130), misses 9.1 % (18 of 198). Before them: 0.740, 9.2 %, 7.1 %
+# (and before news_wider.jsonl: 0.724, 13.8 %, 8.1 %). The thresholds are chosen by cross-validation on the
+# training corpus alone; with more hard negatives there they traded misses for false alarms.
+HELDOUT_MACRO_F1_FLOOR = 0.785
+HELDOUT_FALSE_ALARM_CEILING = 0.04
+HELDOUT_MISS_CEILING = 0.095
 
 
 def test_corpus_is_large_real_and_has_hard_negatives() -> None:
