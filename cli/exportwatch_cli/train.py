@@ -247,7 +247,8 @@ def choose_sure(
     """
     untuned = [i for i, e in enumerate(rows) if e.untuned]
     best: tuple[float, float, Evaluation] | None = None
-    for sure in SURE:
+    # Below the gate's own threshold the gate is shut anyway: a lower value would only mislabel the model.
+    for sure in sorted({max(value, thresholds[None]) for value in SURE}):
         predictions = [decide(chances, thresholds, i, rows[i].ruled, sure) for i in untuned]
         result = score([rows[i] for i in untuned], predictions)
         if best is None or _objective(result) > best[0]:
