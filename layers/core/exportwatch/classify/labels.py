@@ -370,11 +370,13 @@ def classify(item: Item, *, watched: frozenset[str] = frozenset(), reading: Read
     model = trained.load()
     read_by_model = trained.scope(scope[0], scope[1:], item.source)
     per_line = [trained.line_features(line, title=index == 0) for index, line in enumerate(read_by_model)]
-    chances = model.chances(trained.item_features(per_line, item.source, item.agencies))
-    if not model.gate_open(chances):
-        return Classification()
+    features = trained.item_features(per_line, item.source, item.agencies)
+    chances = model.chances(features)
+    rules_suffice = trained.rules_suffice(features)
+    if not model.gate_open(chances) and not rules_suffice:
+        return Classification()  # the rules need not run: they could not label it
     ruled = rule_evidence(item, scope)
-    decided = model.decide(chances, ruled)
+    decided = model.decide(chances, ruled, rules_suffice=rules_suffice)
     unstated = [label for label in decided if label not in ruled and not _stated(label, read_by_model)]
     if len(unstated) < len(decided):
         decided = [label for label in decided if label not in unstated]
