@@ -34,7 +34,7 @@ from datetime import date
 
 from exportwatch.classify import model as trained
 from exportwatch.classify.dates import find_dates, to_date
-from exportwatch.classify.parties import entity_key, find_aliases, find_countries, find_parties, read_parties
+from exportwatch.classify.parties import entity_key, find_aliases, find_countries, read_parties
 from exportwatch.classify.rules import (
     ADDITION,
     DECISION,
@@ -432,10 +432,10 @@ def classify(item: Item, *, watched: frozenset[str] = frozenset(), reading: Read
     acted = [scope[0], *(scope[index] for index in found.values())]
     # ... and those the lede's other clauses name, unless the clause recalls the past; the rest only when they do not.
     told, rest = _lede(scope[1:], to_date(item.published), acted)
-    stated, listed = read_parties(". ".join(dict.fromkeys(acted)))
-    lede, lede_listed = read_parties(". ".join(told))
-    named = {entity_key(party): party for party in (*stated, *listed, *lede, *lede_listed)}
-    entities = tuple(named.values()) or tuple(find_parties(" ".join(rest)))
+    stated_text = ". ".join(dict.fromkeys(acted))
+    parties = read_parties(". ".join([stated_text, *told]), within=len(stated_text))
+    parties = parties if parties.named else read_parties(" ".join(rest), lists=False)
+    entities = tuple(parties.named)
     acted_text = " ".join(dict.fromkeys(acted))
     scope = [sentence for sentence in scope if sentence]
     text = " ".join(scope)
@@ -452,5 +452,5 @@ def classify(item: Item, *, watched: frozenset[str] = frozenset(), reading: Read
         dates=dates,
         evidence=evidence,
         aliases=find_aliases(text, entities),
-        stated=tuple(stated or lede or read_parties(" ".join(rest))[0]),
+        stated=tuple(parties.stated or parties.confirmed),
     )

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import NamedTuple
 
 from exportwatch.countries import COUNTRIES, NOT_COUNTRIES
 from exportwatch.entity_list.gazetteer import gazetteer, generic
@@ -136,26 +137,65 @@ def canonical_name(name: str) -> str | None:
 
 def find_parties(text: str) -> list[str]:
     """Return the parties named in ``text``, canonical and de-duplicated, in order of mention."""
-    named, listed = read_parties(text)
-    return [*named, *listed]
+    return read_parties(text).named
 
 
-def read_parties(text: str) -> tuple[list[str], list[str]]:
-    """The parties ``text`` names, confirmed ones first, then those only the shape of a list gives.
+class Parties(NamedTuple):
+    """The parties a text names, each list canonical and de-duplicated.
 
-    Confirmed: by the known table, the Entity List or a legal form. Listed: "airlines Aeroflot, Utair and Azur Air"
-    gives Utair and Azur Air. Each canonical and de-duplicated, in order of mention.
+    ``confirmed``: by the known table, the Entity List or a legal form; ``stated``: those of them in the text's first
+    ``within`` characters; ``named``: all, those in the first ``within`` characters first, confirmed before those only
+    the shape of a list gives ("airlines Aeroflot, Utair and Azur Air": Utair, Azur Air).
     """
+
+    stated: list[str]
+    confirmed: list[str]
+    named: list[str]
+
+
+_Found = list[tuple[int, str, str]]  # where a name starts, its key, the name
+
+
+def read_parties(text: str, within: int | None = None, *, lists: bool = True) -> Parties:
+    """The parties ``text`` names (see :class:`Parties`); ``within`` defaults to the whole text.
+
+    ``lists=False`` reads confirmed names only: text read for want of a better place (a story's later sentences)
+    is not worth the cost of reading lists.
+    """
+    within = len(text) if within is None else within
     text = _without_suppliers(text)
-    found: dict[str, str] = {}
-    starts: list[int] = []
+    confirmed = _confirmed(text)
+    if not lists:
+        return Parties(_unique(confirmed), _unique(confirmed), _unique(confirmed))
+    keys = {key for _start, key, _name in confirmed}
+    listed: _Found = []
+    for start, raw in [*_enumerations(text), *_listed_with(text, [start for start, _k, _n in confirmed])]:
+        name = canonical_name(raw) or raw
+        key = entity_key(name)
+        # "SK" read from "Samsung and SK hynix": the start of a name already found is no party of its own.
+        if key not in keys and not any(other.startswith(key + " ") for other in keys):
+            listed.append((start, key, name))
+    early = [found for found in (*confirmed, *listed) if found[0] < within]
+    late = [found for found in (*confirmed, *listed) if found[0] >= within]
+    stated = _unique(found for found in confirmed if found[0] < within)
+    return Parties(stated, _unique(confirmed), _unique([*early, *late]))
+
+
+def _unique(found: Iterable[tuple[int, str, str]]) -> list[str]:
+    names: dict[str, str] = {}
+    for _start, key, name in found:
+        names.setdefault(key, name)
+    return list(names.values())
+
+
+def _confirmed(text: str) -> _Found:
+    """Names the known table, the Entity List (every listed name and alias) or a legal form confirms."""
+    found: _Found = []
     for match in _KNOWN_RE.finditer(text.lower()):
         name = _ALIAS_TO_NAME[match.group(1)]
-        found.setdefault(name.lower(), name)
-        starts.append(match.start())
-    for start, _end, listed in gazetteer().spans(text):  # every listed name and alias, from the list itself
-        found.setdefault(entity_key(listed.name), listed.name)
-        starts.append(start)
+        found.append((match.start(), name.lower(), name))
+    for start, _end, listed in gazetteer().spans(text):
+        found.append((start, entity_key(listed.name), listed.name))
     if _LEGAL_FORM_HINT.search(text):
         for match in _LEGAL_NAME_RE.finditer(text):
             raw = match.group(1).strip().rstrip(",")
@@ -163,15 +203,8 @@ def read_parties(text: str) -> tuple[list[str], list[str]]:
             # "US Blacklists Chinese AI Company": a headline's capitals, not a name (no name starts "US" or "The").
             if canonical_name(raw) or len(key) < 3 or key in _STOP_PARTIES or raw.split()[0].lower() in _NOT_NAMES:
                 continue
-            found.setdefault(key, raw)
-    listed_only: dict[str, str] = {}
-    for raw in [*enumerated(text), *_listed_with(text, starts)]:
-        name = canonical_name(raw) or raw
-        key = entity_key(name)
-        # "SK" read from "Samsung and SK hynix": the start of a name already found is no party of its own.
-        if key not in found and not any(other.startswith(key + " ") for other in found):
-            listed_only.setdefault(key, name)
-    return list(found.values()), list(listed_only.values())
+            found.append((match.start(1), key, raw))
+    return found
 
 
 # Names listed after a noun for organisations or after a cue: "airlines Aeroflot, Utair and Azur Air", "36 firms
@@ -188,7 +221,7 @@ _DESCRIPTION = re.compile(
 )
 _CUE = r"(?:including|among them|among which|such as|led by)"
 # "US companies such as Nvidia", "American chipmakers": the suppliers an action hits, not the parties it names.
-_AMERICAN = re.compile(r"\b(?:U\.?S\.?|American)\s+(?:\w+\s+)?\w+$")
+_AMERICAN = re.compile(r"\b(?:U\.?S\.?|American)\s+(?:[\w-]+\s+)?$")  # just before the noun
 # A capitalised opener ("... Azur Air The US Department said") starts the next sentence, not more of the name.
 _OPENER = r"(?!(?:The|A|An|On|In|At|As|By|For|From|When|While|But|After|Before|It|Its|This|That|US|U\.S\.)\b)"
 _WORD = r"(?:[A-Z]|[a-z][A-Z])[\w&'.-]*"  # "iFlytek" too
@@ -225,18 +258,23 @@ def enumerated(text: str) -> list[str]:
     The list stops at the first item that is not a name ("airlines On June 24, the Bureau ..." lists nothing); after
     a bare comma ("three airlines, Nordwind, Pobeda and S7") only two or more names joined by "and" count.
     """
-    names: list[str] = []
+    return list(dict.fromkeys(name for _start, name in _enumerations(text)))
+
+
+def _enumerations(text: str) -> list[tuple[int, str]]:
+    names: list[tuple[int, str]] = []
     for start in _word_starts(text, _NOUN_STEMS):
         match = _AFTER_NOUN.match(text, start)
         if match and not _AMERICAN.search(text, max(0, start - 12), start):
             bare_comma = bool(match.group(1)) and not match.group(2)
-            names += _list_items(match.group(3), several=bare_comma)
+            names += [(start, name) for name in _list_items(match.group(3), several=bare_comma)]
     for start in _word_starts(text, _CUE_STEMS):
         match = _AFTER_CUE.match(text, start)
         before = _SENTENCE_END.split(text[max(0, start - 100) : start])[-1]
+        nouns = list(_ORG_NOUN_RE.finditer(before))
         # "24 companies ... in China, Hong Kong and the Cayman Islands, including": a comma, then the cue.
-        if match and before.endswith(", ") and _ORG_NOUN_RE.search(before) and not _AMERICAN.search(before):
-            names += _list_items(match.group(1))
+        if match and before.endswith(", ") and nouns and not _AMERICAN.search(before, 0, nouns[-1].start()):
+            names += [(start, name) for name in _list_items(match.group(1))]
     return names
 
 
@@ -271,13 +309,13 @@ def _without_suppliers(text: str) -> str:
 _SIBLINGS = re.compile(rf"{_NAME}(?:, (?:the )?{_NAME})*,? (?:and|&) (?:the )?{_NAME}")
 
 
-def _listed_with(text: str, starts: Iterable[int]) -> list[str]:
+def _listed_with(text: str, starts: Iterable[int]) -> list[tuple[int, str]]:
     """The names listed together with a known party, which leads the list ("Aeroflot, Utair and Azur Air")."""
-    names: list[str] = []
+    names: list[tuple[int, str]] = []
     for start in sorted(set(starts)):
         match = _SIBLINGS.match(text, start)
         if match:
-            names += _list_items(match.group(), several=True)
+            names += [(start, name) for name in _list_items(match.group(), several=True)]
     return names
 
 
