@@ -161,19 +161,16 @@ def _is_background(sentence: str, match: re.Match[str], published: date | None) 
     """Whether a match only recalls the past: a cue next to it, or an earlier date in its clause."""
     if _BACKGROUND.search(sentence, max(0, match.start() - 40), match.end() + 40):
         return True
-    return _dated_before(sentence[sentence.rfind(";", 0, match.start()) + 1 : match.end() + 40], published)
-
-
-def _dated_before(clause: str, published: date | None) -> bool:
-    """Whether a clause is dated before the item: an earlier year, or a month before last."""
     if published is None:
         return False
+    clause = sentence[sentence.rfind(";", 0, match.start()) + 1 : match.end() + 40]
     if any(int(year.group(1)) < published.year for year in _IN_YEAR.finditer(clause)):
         return True
     return any(_before_last_month(named.group(1), named.group(2), published) for named in _IN_MONTH.finditer(clause))
 
 
 def _before_last_month(month_name: str, year_digits: str | None, published: date) -> bool:
+    """Whether "in May" (of ``year_digits``, or of the item's year) is before the month before publication."""
     month = _MONTH_NUM[month_name.lower()]
     year = int(year_digits) if year_digits else published.year
     return year * 12 + month < published.year * 12 + published.month - 1
