@@ -433,6 +433,86 @@ def bench_backfill(count: int = 1000) -> None:
     )
 
 
+def _full_csl(target_bytes: int = 17 * 2**20) -> tuple[bytes, bytes]:
+    """A CSL download the size of the real one (about 17 MB): the real 2022 Entity List rows, then other lists'.
+
+    The real file's other lists (SDN, DPL, UVL, MEU ...) are not in the project; the same rows under another
+    list's ``source`` stand in for them, since the poller reads and drops every such row. The second download is
+    the first with the last 20 Entity List rows gone and 20 new ones: a rule's worth of change.
+    """
+    import csv
+    import io
+
+    path = ROOT / "tests" / "fixtures" / "screening" / "el_csl_snapshot_2022.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        fields = list(reader.fieldnames or ())
+        rows = list(reader)
+
+    def written(el_rows: list[dict[str, str]]) -> bytes:
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fields)
+        writer.writeheader()
+        writer.writerows(el_rows)
+        size, copy = out.tell(), 0
+        while size < target_bytes:
+            copy += 1
+            for row in rows:
+                writer.writerow({**row, "source": "Specially Designated Nationals (SDN) - Treasury Department",
+                                 "_id": f"{row['_id']}-{copy}"})  # fmt: skip
+            size = out.tell()
+        return out.getvalue().encode()
+
+    added = [{**row, "name": f"{row['name']} Trading Branch {n}", "_id": f"new-{n}"} for n, row in enumerate(rows[:20])]
+    return written(rows), written(rows[:-20] + added)
+
+
+def bench_entity_list_poll() -> None:
+    import csv
+    import functools
+    import io
+    import tracemalloc
+    from datetime import UTC, datetime
+
+    from exportwatch.entity_list.poll import poll_entity_list
+    from exportwatch.sources.fetch import fetch
+    from exportwatch_cli.local import Route, SampleServer
+    from exportwatch_cli.memory import MemoryStore
+
+    first, second = _full_csl()
+    body = {"now": first}
+    fetcher = functools.partial(fetch, allow_loopback=True)
+    clock = iter(datetime(2026, 1, day, 6, tzinfo=UTC) for day in range(1, 30))
+    with SampleServer({"/csl.csv": lambda _request: Route(body["now"], "text/csv")}) as server:
+        url = f"{server.base}/csl.csv"
+        # The reference: the same download fetched and read as CSV rows (what any poll of it must at least do).
+        started = time.perf_counter()
+        rows = sum(1 for _ in csv.DictReader(io.StringIO(fetcher(url, max_bytes=64 * 2**20).body.decode())))
+        reading = time.perf_counter() - started
+
+        def poll(store: MemoryStore) -> float:
+            began = time.perf_counter()
+            report = poll_entity_list(url, store, fetcher=fetcher, now=lambda: next(clock))
+            assert report.count("failed") == 0, report.sources
+            return time.perf_counter() - began
+
+        store = MemoryStore()
+        priming = poll(store)
+        body["now"] = second
+        changing = poll(store)
+        body["now"] = first
+        tracemalloc.start()  # the peak one changed download allocates: the function's memory must hold it
+        poll(store)
+        _current, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+    print(
+        f"entity list poll: a {len(first) / 2**20:.1f} MB CSL download ({rows:,} rows, 2,001 of them Entity List): "
+        f"first snapshot {priming / reading:.1f}x, a changed list (20 added, 20 removed) {changing / reading:.1f}x the "
+        f"time of fetching and reading the same CSV; here, today: {changing:.2f} s; peak memory {peak / 2**20:.0f} MB "
+        "allocated (tracemalloc) against the function's 1,024 MB"
+    )
+
+
 if __name__ == "__main__":
     bench_classify()
     bench_imports()
@@ -442,3 +522,4 @@ if __name__ == "__main__":
     bench_screening()
     bench_watchlist_import()
     bench_backfill()
+    bench_entity_list_poll()

@@ -198,8 +198,12 @@ def cmd_entries(args: argparse.Namespace) -> int:
 
     with _open(args.file) as stream:
         text = stream.read()
-    for entry in parse_entries(text):
+    entries = parse_entries(text)
+    for entry in entries:
         _emit(entry.to_json())
+    if not entries:
+        # Still exit 0 (no entries is an answer), but say so: an empty output must not read as a clean rule.
+        print(f"{args.file}: no Entity List entries found (not an Entity List rule's text?)", file=sys.stderr)
     return 0
 
 

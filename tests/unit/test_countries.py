@@ -42,6 +42,10 @@ def test_a_phrase_holding_a_countrys_word_names_no_country_and_a_demonym_its_own
     assert find_countries("North Korean hackers and South Korean chipmakers") == ["KP", "KR"]
     assert find_countries("exports to Australia and Canada") == ["AU", "CA"]
     assert find_countries("a Jordanian trading company") == ["JO"]
+    # Georgia the US state where the text says so; Georgia the country otherwise
+    assert find_countries("a distributor in Norcross, Georgia, shipped to Moscow") == ["RU"]
+    assert find_countries("indicted in the Northern District of Georgia for exports to Russia") == ["RU"]
+    assert find_countries("a freight forwarder in Georgia and Armenia") == ["GE", "AM"]
 
 
 def test_every_country_the_list_writes_an_address_under_has_a_name() -> None:

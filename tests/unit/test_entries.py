@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import json
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -287,6 +288,18 @@ def test_cli_prints_one_json_line_per_entry(capsys: pytest.CaptureFixture[str]) 
     lines = capsys.readouterr().out.splitlines()
     assert code == 0
     assert [list(json.loads(line)) for line in lines] == [CONTRACT_KEYS]
+
+
+def test_cli_says_on_stderr_when_a_text_holds_no_entries(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # Given a text that is not an Entity List rule
+    path = tmp_path / "notice.txt"
+    path.write_text("Notice of a public meeting of the Sensors and Instrumentation Technical Advisory Committee.")
+    # When
+    code = main(["entries", str(path)])
+    # Then stdout stays empty (the contract), and stderr says why
+    captured = capsys.readouterr()
+    assert code == 0 and captured.out == ""
+    assert "no Entity List entries found" in captured.err
 
 
 _FRAGMENTS = st.sampled_from(

@@ -8,6 +8,7 @@ import pytest
 from exportwatch.alerts.digest import render_digest
 from exportwatch.alerts.remind import due, render_reminder
 from exportwatch.alerts.render import SMS_MAX, SUBJECT_MAX
+from exportwatch.models import StoryItem
 from tests.unit.test_render import seeds_story
 
 
@@ -29,6 +30,36 @@ def test_a_deadline_enters_the_14_7_and_1_day_windows(today: str, threshold: int
     reminders = due([story], date.fromisoformat(today))
     # Then
     assert [r.threshold for r in reminders] == ([threshold] if threshold else [])
+
+
+def test_no_reminder_for_a_deadline_whose_document_was_withdrawn_unless_it_was_published() -> None:
+    # Given the seeds' story seen on public inspection, then withdrawn before publication
+    story = seeds_story()
+    on_inspection = replace(
+        story,
+        official=False,
+        sources=(StoryItem("pi:2020-01234", "TGL", "", "federal_register", "2020-02-01", "public_inspection"),),
+    )
+    withdrawn = replace(
+        on_inspection,
+        sources=(
+            *on_inspection.sources,
+            StoryItem("wd:2020-01234", "Withdrawn: TGL", "", "federal_register", "2020-02-02", "withdrawn"),
+        ),
+    )
+    published_later = replace(
+        withdrawn,
+        official=True,
+        sources=(
+            *withdrawn.sources,
+            StoryItem("fr:2020-01234", "TGL", "", "federal_register", "2020-02-03", "published"),
+        ),
+    )
+    today = date(2020, 2, 9)
+    # Then the deadline it set never took effect: no reminder, until a publication sets it after all
+    assert [r.threshold for r in due([on_inspection], today)] == [7]
+    assert due([withdrawn], today) == []
+    assert [r.threshold for r in due([published_later], today)] == [7]
 
 
 def test_reminder_says_what_runs_out_when_and_is_distinct_per_threshold() -> None:

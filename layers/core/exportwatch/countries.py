@@ -184,6 +184,12 @@ COUNTRIES: tuple[Country, ...] = (
 NOT_COUNTRIES = (
     "australia group",  # the chemical and biological export-control regime
     "new mexico", "georgia tech", "georgia institute of technology",  # a US state, a US university
+    # Georgia the US state, where the text says so: a city before it, "state of", a state body or company
+    "atlanta, georgia", "savannah, georgia", "augusta, georgia", "columbus, georgia", "macon, georgia",
+    "norcross, georgia", "alpharetta, georgia", "marietta, georgia", "state of georgia", "georgia state",
+    "university of georgia", "georgia power", "georgia-pacific", "georgia ports", "georgia's governor",
+    "georgia governor", "georgia department", "northern district of georgia", "southern district of georgia",
+    "middle district of georgia",
 )  # fmt: skip
 
 BY_CODE = {country.code: country for country in COUNTRIES}

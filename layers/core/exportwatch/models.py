@@ -183,6 +183,10 @@ class Classification:
     dates: dict[str, str] = field(default_factory=dict)
     evidence: tuple[Evidence, ...] = ()
     aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # The parties named where the action is stated (title and evidence), or all when those name none: what a
+    # story keeps and joins on. ``entities`` adds those the rest of the lede names ("... against Aeroflot, Utair
+    # and Azur Air"); joining on them would join stories through a party a lede mentions in passing.
+    stated: tuple[str, ...] = ()
 
     @property
     def relevant(self) -> bool:
@@ -252,6 +256,11 @@ class Story:
     # Versions up to this one were written by a backfill of history: recorded, never alerted. A later
     # material change (a higher version) alerts as usual.
     quiet_version: int = 0
+
+    @property
+    def withdrawn(self) -> bool:
+        """Its document was withdrawn from public inspection and never published: what it set is not in force."""
+        return not self.official and any(s.stage == "withdrawn" for s in self.sources)
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,7 +35,7 @@ def due(stories: Iterable[Story], today: date, thresholds: tuple[int, ...] = THR
     reminders = []
     for story in stories:
         expires = to_date(story.dates.get("expires", ""))
-        if expires is None:
+        if expires is None or story.withdrawn:  # a deadline set by a withdrawn document never took effect
             continue
         days_left = (expires - today).days
         if days_left < 0:

@@ -36,7 +36,7 @@ def pending(stories: list[Story]) -> list[str]:
     """Document numbers of stories started on public inspection and neither published nor withdrawn yet."""
     numbers: list[str] = []
     for story in stories:
-        if story.official or any(s.stage == "withdrawn" for s in story.sources):
+        if story.official or story.withdrawn:
             continue
         found = next((m.group(1) for s in story.sources if (m := _NUMBER.match(s.id))), "")
         if found:

@@ -265,7 +265,7 @@ def _main_parties(reading: Reading, classification: Classification) -> set[str]:
     in_title = {entity_key(p) for p in find_parties(reading.title) if canonical_name(p)}
     if in_title:
         return in_title
-    named = classification.entities or tuple(find_parties(reading.lead))
+    named = classification.stated or tuple(find_parties(reading.lead))
     return {entity_key(e) for e in named[:2]}
 
 
@@ -334,7 +334,7 @@ def new_story(analysis: Analysis, *, now: str) -> Story:
         title=item.title,
         labels=classification.labels,
         severity=classification.severity,
-        entities=classification.entities,
+        entities=classification.stated,
         countries=classification.countries,
         dates=dict(classification.dates),
         evidence=classification.evidence,
@@ -392,7 +392,7 @@ def merge(story: Story, analysis: Analysis, *, now: str) -> Story:
         summary=(analysis.summary or story.summary) if item.official and not story.official else story.summary,
         labels=story.labels + tuple(new_labels),
         severity=severity,
-        entities=_merge_unique(story.entities, classification.entities, key="entity"),
+        entities=_merge_unique(story.entities, classification.stated, key="entity"),
         countries=_merge_unique(story.countries, classification.countries),
         dates=dates,
         evidence=tuple(evidence),
