@@ -29,8 +29,18 @@ def test_an_acronym_and_the_full_name_lead_to_the_same_listed_entry() -> None:
         ("Its engineers said ITS was listed.", ["Innovative Technology Systems (ITS)"]),
         ("We honor the Global Trading Company deal in beijing.", []),
         ("sugon, in lower case, is not a name here", []),
+        ("(Hikmicro) was added.", ["Hangzhou Hikmicro Sensing Technology Co."]),
+        ("NotHikmicro and 7Hikmicro were added.", []),
     ],
-    ids=["alias", "british-spelling", "acronym-in-capitals-only", "generic-words", "lower-case"],
+    ids=[
+        "alias",
+        "british-spelling",
+        "acronym-in-capitals-only",
+        "generic-words",
+        "lower-case",
+        "after-a-mark",
+        "inside-a-word",
+    ],
 )
 def test_listed_names_are_found_only_as_names(text: str, expected: list[str]) -> None:
     assert [entry.name for entry in gazetteer().find(text)] == expected

@@ -29,7 +29,7 @@ The shape of the rules:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 
 from exportwatch.classify import model as trained
@@ -47,6 +47,8 @@ from exportwatch.classify.rules import (
     REVISION,
     RULES,
     Rule,
+    holds_any,
+    need_words,
     rx,
 )
 from exportwatch.classify.sentences import Reading, plain, read
@@ -64,6 +66,13 @@ _FR_OUT = rx(
     r"chemical weapons convention|supply chain issues|\bpenalt(?:y|ies)\b|antiboycott|enforcement provisions|"
     r"forced labor|\bUFLPA\b"
 )
+# Every match of _FR_OUT holds one of these: most titles hold none, and skip its search.
+_FR_OUT_NEEDS = need_words(
+    "information collection|paperwork reduction|submission for omb|comment request|advisory committee|meeting|"
+    "sunshine act|public briefing|privacy act|system of records|section 232|section 301|tariff|import|proclamation|"
+    "antidumping|countervailing|information and communications technology|connected vehicles|"
+    "chemical weapons convention|supply chain issues|penalt|antiboycott|enforcement provisions|forced labor|uflpa"
+)
 _ENTITY_LIST = rx(r"\bentity list\b")
 # Keepers of other "blacklists" that news may not name in the sentence: the Pentagon's Chinese military companies.
 _OTHER_KEEPER = rx(r"defense department|department of defense|pentagon|\bDoD\b|military compan|section 12(?:37|60)")
@@ -76,15 +85,19 @@ _OWN_ACTION = rx(
     r"establish(?:es|ing)?|implement(?:s|ing)?)\b"
 )
 _CORRECTION = rx(r";\s*corrections?\s*$")
-# Abstract sentences that recall an earlier rule rather than state this document's action. Every match opens
-# with one of _FR_BACKGROUND_OPENINGS or holds one of _FR_BACKGROUND_WORDS: the cheap test first.
+# Abstract sentences that recall an earlier rule rather than state this document's action: those that open
+# with a date, and those that recall a rule or an addition. A dated opening counts after one of
+# _FR_BACKGROUND_OPENINGS or with one of _FR_BACKGROUND_WORDS; a recall needs one of _FR_RECALL_NEEDS.
 _FR_BACKGROUND_OPENINGS = ("on ", "in ", "between ", "before ", "since ", "effective ")
 _FR_BACKGROUND_WORDS = ("rule", "added", "previously")
-_FR_BACKGROUND = rx(
-    r"^(?:on|in|between|before|since|effective)\s+(?:[a-z]+\s+\d{1,2},\s+\d{4}|[a-z]+\s+(?:and\s+[a-z]+\s+)?\d{4})",
+_FR_DATED = rx(
+    r"(?:on|in|between|before|since|effective)\s+(?:[a-z]+\s+\d{1,2},\s+\d{4}|[a-z]+\s+(?:and\s+[a-z]+\s+)?\d{4})"
+)
+_FR_RECALL = rx(
     r"\bthat (?:final |interim final )?rule\b|\bpublished (?:in the federal register )?(?:a|an|the) (?:final |interim final )?rule\b",
     r"\b(?:were|was|had been) added\b|\bpreviously\b",
 )
+_FR_RECALL_NEEDS = need_words("that rule|that final rule|that interim final rule|published|added|previously")
 
 # News: what makes a sentence not about export controls, and the anchors that keep it about them.
 _STRONG_OFF = rx(
@@ -95,9 +108,22 @@ _STRONG_OFF = rx(
     r"\bvisas?\b|\bH-?1B\b|rip.and.replace|section 301|section 232|\bCFIUS\b|connected vehicle|"
     r"\bICTS\b|publicly traded securities|commerce ministry|ministry of commerce|\bMOFCOM\b|antidumping|countervailing"
 )
+# Every match of _STRONG_OFF holds one of these (of _WEAK_OFF, _EXPLAINER: the next ones): most news holds
+# none, and skips their searches.
+_STRONG_OFF_NEEDS = need_words(
+    "unreliable entit|uflpa|forced labor|tiktok|lng|natural gas|driver|driving licen|dmv|real id|browser extension|"
+    "chrome|tax|irs|legal entity|entity framework|e plate|music licen|liquor licen|gaming licen|broadcast licen|"
+    "spectrum licen|e deal|g deal|e agreement|g agreement|e fee|g fee|patent licen|source licen|file extension|"
+    "hair extension|extension cord|visa|1b|replace|section 301|section 232|cfius|connected vehicle|icts|"
+    "publicly traded securities|commerce ministry|ministry of commerce|mofcom|antidumping|countervailing"
+)
 _WEAK_OFF = rx(
     r"\btariffs?\b|\bFCC\b|federal communications commission|universal service fund|\bOFAC\b|office of foreign assets control|"
     r"\btreasury\b|specially designated nationals|\bSDN\b|pentagon|defense department|department of defense|\bDoD\b"
+)
+_WEAK_OFF_NEEDS = need_words(
+    "tariff|fcc|federal communications|universal service|ofac|foreign assets|treasury|specially designated|sdn|"
+    "pentagon|defense|dod"
 )
 _ANCHOR = rx(
     r"(?<!unreliable )entity list|\bBIS\b|bureau of industry|commerce department|department of commerce|"
@@ -112,6 +138,7 @@ _EXPLAINER = rx(
     r"\bhow to\b|\bwhat (?:it|they) (?:is|are)\b|^understanding\b|\boverview\b|\bremoval process\b|\bexplainer on how\b|"
     r"\bno (?:new |specific )?(?:listing |removal )?(?:action|listing|removal)s?\b[^.]{0,30}\breported\b"
 )
+_EXPLAINER_NEEDS = need_words("how to|what it|what they|understanding|overview|removal process|explainer|reported")
 
 # News sentences that only recall what happened before, not what this item reports.
 _BACKGROUND = rx(
@@ -176,8 +203,11 @@ def _before_last_month(month_name: str, year_digits: str | None, published: date
     return year * 12 + month < published.year * 12 + published.month - 1
 
 
-def _off_topic(clause: str) -> bool:
-    return bool(_STRONG_OFF.search(clause)) or (bool(_WEAK_OFF.search(clause)) and not _ANCHOR.search(clause))
+def _off_topic(clause: str, strong: bool, weak: bool) -> bool:
+    """Whether a clause holds a false friend; ``strong``, ``weak``: whether the item holds any of its words."""
+    return (strong and bool(_STRONG_OFF.search(clause))) or (
+        weak and bool(_WEAK_OFF.search(clause)) and not _ANCHOR.search(clause)
+    )
 
 
 def _hit(
@@ -193,13 +223,16 @@ def _hit(
 
 
 def _fr_background(sentence: str) -> bool:
-    if not sentence.startswith(_FR_BACKGROUND_OPENINGS) and not any(w in sentence for w in _FR_BACKGROUND_WORDS):
-        return False
-    return bool(_FR_BACKGROUND.search(sentence))
+    # "rule", the word most abstracts hold, no longer sends every sentence through the recall alternation.
+    if _FR_DATED.match(sentence) and (
+        sentence.startswith(_FR_BACKGROUND_OPENINGS) or holds_any(sentence, _FR_BACKGROUND_WORDS)
+    ):
+        return True
+    return holds_any(sentence, _FR_RECALL_NEEDS) and bool(_FR_RECALL.search(sentence))
 
 
 def _fr_in_scope(item: Item, title: str, body: list[str]) -> bool:
-    if _FR_OUT.search(title):
+    if holds_any(title, _FR_OUT_NEEDS) and _FR_OUT.search(title):
         return False
     if item.agencies and not any(_BIS_AGENCY.search(a) for a in item.agencies) and not _EXPORT_TITLE.search(title):
         return False
@@ -223,7 +256,7 @@ def _classify_fr(item: Item, lines: list[str]) -> dict[str, int]:
     # An Entity List title frames the document even when it says no more than "Revisions to the Entity List".
     framed = bool(_ENTITY_LIST.search(title))
     for rule in rules:
-        if rule.title is not None and _hit(rule.title, rule.veto, title, whole=True):
+        if rule.title is not None and rule.may_match(title) and _hit(rule.title, rule.veto, title, whole=True):
             framed = True
             # A correction to added or removed entries revises those entries.
             label = REVISION if correction and rule.label in (ADDITION, REMOVAL) else rule.label
@@ -233,7 +266,7 @@ def _classify_fr(item: Item, lines: list[str]) -> dict[str, int]:
         if rule.sentence is None or rule.label in found or (rule.generic_only and framed):
             continue
         for index in own:
-            if _hit(rule.sentence, rule.veto, lines[index]):
+            if rule.may_match(lines[index]) and _hit(rule.sentence, rule.veto, lines[index]):
                 found[rule.label] = index
                 break
     if title and item.agencies and not any(_BIS_AGENCY.search(a) for a in item.agencies):
@@ -245,16 +278,19 @@ def _classify_fr(item: Item, lines: list[str]) -> dict[str, int]:
 # --- News ---------------------------------------------------------------------------------------------------
 
 
-def _news_evidence(rule: Rule, lines: list[str], published: date | None) -> int | None:
+def _news_evidence(rule: Rule, lines: list[str], published: date | None, off: tuple[bool, bool]) -> int | None:
+    """The index of the first line stating the rule's action; ``off`` as :func:`_off_topic` takes it."""
     if rule.sentence is None:
         return None
     needs_context = rule.label in (DECISION, POLICY, EXTENSION)
     for index, sentence in enumerate(lines):
+        if not rule.may_match(sentence):  # a line holding none of the words the rule needs: no search
+            continue
         for match in rule.sentence.finditer(sentence):
             clause = _window(sentence, match)
             if rule.veto is not None and rule.veto.search(clause):
                 continue
-            if _off_topic(clause):
+            if _off_topic(clause, *off):
                 continue
             if _is_background(sentence, match, published):
                 continue
@@ -267,17 +303,19 @@ def _news_evidence(rule: Rule, lines: list[str], published: date | None) -> int 
 def _classify_news(item: Item, lines: list[str]) -> dict[str, int]:
     """Label -> index of the evidence in ``lines`` (headline first, then the first sentences)."""
     head = " ".join(lines[:3])
-    if _EXPLAINER.search(head):  # the head starts with the title: one search covers both
+    # The head starts with the title: one search covers both.
+    if holds_any(head, _EXPLAINER_NEEDS) and _EXPLAINER.search(head):
         return {}
-    if _STRONG_OFF.search(lines[0]) and not _ANCHOR.search(lines[0]):
+    lowered = " ".join(lines)
+    off = (holds_any(lowered, _STRONG_OFF_NEEDS), holds_any(lowered, _WEAK_OFF_NEEDS))
+    if off[0] and _STRONG_OFF.search(lines[0]) and not _ANCHOR.search(lines[0]):
         return {}
     published = to_date(item.published)
-    lowered = " ".join(lines)
     found: dict[str, int] = {}
     for rule in _NEWS_RULES:
         if rule.label in found or not rule.may_match(lowered):
             continue
-        evidence = _news_evidence(rule, lines, published)
+        evidence = _news_evidence(rule, lines, published, off)
         if evidence is not None:
             found[rule.label] = evidence
     addition = found.get(ADDITION)
@@ -336,6 +374,11 @@ _STATED = {
 def _stated(label: str, lines: Iterable[str]) -> bool:
     cue = _STATED.get(label)
     return cue is None or any(cue.search(line) for line in lines)
+
+
+def _acted_or_all(find: Callable[[str], list[str]], acted: str, text: str) -> list[str]:
+    """What ``find`` finds where the action is stated, else in the whole text (one search when they are one)."""
+    return find(acted) or (find(text) if text != acted else [])
 
 
 def _severity(labels: Iterable[str], entities: Iterable[str], watched: frozenset[str]) -> str | None:
@@ -447,7 +490,7 @@ def classify(item: Item, *, watched: frozenset[str] = frozenset(), reading: Read
         labels=labels,
         severity=_severity(labels, entities, watched),
         entities=entities,
-        countries=tuple(find_countries(acted_text) or find_countries(text)),
+        countries=tuple(_acted_or_all(find_countries, acted_text, text)),
         dates=dates,
         evidence=evidence,
         aliases=find_aliases(text, entities),

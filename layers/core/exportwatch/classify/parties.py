@@ -104,6 +104,7 @@ _ALIAS_INDEX: list[tuple[str, str]] = sorted(
 # Matched against lower-cased text.
 _KNOWN_RE = re.compile(r"\b(" + _trie(alias for alias, _ in _ALIAS_INDEX) + r")\b")
 _ALIAS_TO_NAME = dict(_ALIAS_INDEX)
+_KNOWN_KEYS = frozenset(name.lower() for name in KNOWN_PARTIES)
 
 # Named parties in rule text: "Foo Bar Co., Ltd." or "Foo Technologies Corporation".
 _LEGAL_NAME_RE = re.compile(
@@ -370,6 +371,8 @@ def find_aliases(text: str, names: Iterable[str], limit: int = 5) -> dict[str, t
     if not wanted:  # only the known parties' forms are looked for: no scan of the text
         return {}
     forms: dict[str, dict[str, None]] = {}
+    if wanted.keys().isdisjoint(_KNOWN_KEYS):
+        return {}  # only the known parties' forms are looked for: no scan for the others
     lowered = text.lower()
     for match in _KNOWN_RE.finditer(lowered):
         name = _ALIAS_TO_NAME[match.group(1)]
