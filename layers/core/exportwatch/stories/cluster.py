@@ -30,7 +30,19 @@ from exportwatch.classify.sentences import Reading, read
 from exportwatch.models import Classification, Item, Story, StoryItem
 from exportwatch.sources.federal_register import citations
 from exportwatch.sources.urls import canonical_url
-from exportwatch.stories.words import counts_differ, facts, fingerprint, listed_counts, similarity, union
+from exportwatch.stories.words import (
+    counts_differ,
+    day_mark,
+    facts,
+    fingerprint,
+    holds,
+    listed_counts,
+    names_in,
+    rare_names,
+    similarity,
+    stated,
+    union,
+)
 from exportwatch.text import one_line
 
 WINDOW_DAYS = 4
@@ -82,6 +94,7 @@ class Analysis:
     signature: tuple[int, ...]
     parties: frozenset[str]
     summary: str
+    names: frozenset[int] = frozenset()  # rare capitalised words of the lead (``words.rare_names``)
 
     @property
     def relevant(self) -> bool:
@@ -109,6 +122,7 @@ def analyse(item: Item, *, watched: frozenset[str] = frozenset()) -> Analysis:
         signature=signature(reading, item.published),
         parties=frozenset(_main_parties(reading, classification)),
         summary=one_line(reading.body[0], max_chars=400) if reading.body else "",
+        names=rare_names(reading.lead),
     )
 
 
@@ -176,41 +190,38 @@ def belongs(story: Story, analysis: Analysis) -> bool:
         return False
     same_labels = bool(set(classification.labels) & set(story.labels))
     item_parties, story_parties = analysis.parties, _story_parties(story)
-    shared = item_parties & story_parties
+    # Parties an outlet leads with differ ("SMIC" / "DJI" of one rule): each report naming the other's party
+    # in its words is as good as one party shared.
+    shared = bool(item_parties & story_parties) or _named_across(story, analysis)
     item_counts, story_counts = listed_counts(sig), listed_counts(story.signature)
     # The same large count of listed parties ("33 Chinese entities") names one list, whoever each outlet
     # leads with; the main parties an outlet names may differ then (one leads with SMIC, one with DJI).
     same_count = any(n >= DISTINCT_COUNT for n in item_counts & story_counts)
     # Different parties named, or, naming none in common, different numbers of parties listed ("24
     # companies" against "38 affiliates"): a different action. Precision first: an outlet leading with
-    # SMIC and another leading with DJI, of one rule listing both, stay apart unless a key or a count joins them.
+    # SMIC and another leading with DJI, of one rule listing both, stay apart unless a key, a count or
+    # each naming the other's party joins them.
     conflict = (bool(item_parties and story_parties and not shared) and not same_count) or (
         not shared and counts_differ(item_counts, story_counts)
     )
     topic = similarity(sig, story.signature)
+    # On words alone, an item and its story report the same list actions: "BIS adds 13 companies" beside
+    # that week's chip rule is another action in the same words, and so is the chip rule beside it.
+    same_list_actions = not (set(classification.labels) ^ set(story.labels)) & _LIST_ACTIONS
     # The Federal Register can trail the announcement by a week (orders, interim final rules).
     limit = RULE_LAG_DAYS if item_is_rule != story_has_rule else WINDOW_DAYS
     if conflict:
         return False
     if apart > limit:
-        # Late: the rule weeks after its news, or a write-up weeks after the rule. It must report the
-        # story's action and share its specifics, more of them when it names none of its parties.
-        if not (story_has_rule or item_is_rule) or not same_labels:
-            return False
-        if item_is_rule and not story_has_rule and shared:
-            return True  # the first document of an announced action: its party and action (an order weeks on)
-        return same_count or topic >= (LATE_PARTY_TOPIC if shared else LATE_TOPIC)
+        return same_labels and _late(story, analysis, shared=shared, same_count=same_count, topic=topic)
     if (shared or same_count) and (same_labels or topic >= SAME_TOPIC):
         return True  # same named parties or list within days, reporting the same kind of action or in the same words
-    # On words alone, an item and its story report the same list actions: "BIS adds 13 companies" beside
-    # that week's chip rule is another action in the same words, and so is the chip rule beside it.
-    same_list_actions = not (set(classification.labels) ^ set(story.labels)) & _LIST_ACTIONS
     if topic >= STRONG_TOPIC and same_list_actions:
         return True  # most specifics shared within days: the labels read differ ("MEU List" as policy or other)
     if not same_labels:
         return False
-    if topic >= SAME_TOPIC and same_list_actions:
-        return True
+    if same_list_actions and (topic >= SAME_TOPIC or holds(story.signature, analysis.names)):
+        return True  # the same action in the same words, or naming the same party the list of names does not know
     # A rule's abstract rarely names the parties its news names: the one rule of that kind, in those
     # days, for the same countries, is the rule the news reports. Only a rule finding its news: news
     # that finds a rule story this way may be any other action of that week.
@@ -218,6 +229,39 @@ def belongs(story: Story, analysis: Analysis) -> bool:
         countries, story_countries = set(classification.countries), set(story.countries)
         return not countries or not story_countries or bool(countries & story_countries)
     return False
+
+
+def _late(story: Story, analysis: Analysis, *, shared: bool, same_count: bool, topic: float) -> bool:
+    """Whether a report of the story's kind of action, later than its window, reports that action.
+
+    The rule weeks after its news, a write-up weeks after the rule, or a write-up weeks after news that
+    states the day of the story's action ("On May 22, 2020, BIS announced"). It must share the story's
+    specifics, more of them when it names neither its parties nor the day of its action.
+    """
+    story_has_rule = any(s.source == "federal_register" for s in story.sources)
+    item_is_rule = analysis.item.source == "federal_register"
+    dated = _states_its_day(story, analysis)
+    if not (story_has_rule or item_is_rule or dated):
+        return False
+    if item_is_rule and not story_has_rule and shared:
+        return True  # the first document of an announced action: its party and action (an order weeks on)
+    return same_count or topic >= (LATE_PARTY_TOPIC if shared or dated else LATE_TOPIC)
+
+
+def _states_its_day(story: Story, analysis: Analysis) -> bool:
+    """Whether an item states a day the story's reports state or were published on: the day of its action."""
+    days = stated(story.signature) | {day_mark(s.published) for s in story.sources if s.published}
+    return bool(stated(analysis.signature) & days)
+
+
+def _named_across(story: Story, analysis: Analysis) -> bool:
+    """Whether each side names the other's main party in its words: two leads of one action."""
+    item_parties, story_parties = analysis.parties, _story_parties(story)
+    if not item_parties or not story_parties:
+        return False
+    return any(names_in(story.signature, p) for p in item_parties) and any(
+        names_in(analysis.signature, p) for p in story_parties
+    )
 
 
 def _story_parties(story: Story) -> set[str]:

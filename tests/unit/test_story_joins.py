@@ -1,0 +1,96 @@
+"""Reports of one action that share no party or words in common, joined by what paraphrase keeps.
+
+A late write-up that states the day of the action, a party the list of names does not know yet named in
+both leads, and two outlets each leading with a different party of one rule while naming the other.
+"""
+
+from __future__ import annotations
+
+from exportwatch.models import Item, Story
+from exportwatch.stories.cluster import analyse, belongs, merge, new_story
+
+NOW = "2020-06-08T12:00:00+00:00"
+
+
+def story_of(*items: Item) -> Story:
+    story = new_story(analyse(items[0]), now=NOW)
+    for item in items[1:]:
+        assert belongs(story, analyse(item))
+        story = merge(story, analyse(item), now=NOW)
+    return story
+
+
+def news(id_: str, published: str, title: str, text: str) -> Item:
+    return Item(id=id_, title=title, text=text, published=published, url=f"https://news.example/{id_}")
+
+
+ANNOUNCED = news(
+    "announced",
+    "2020-05-25",
+    "Commerce adds Chinese companies and institutions to the Entity List",
+    "On May 22, 2020, the Bureau of Industry and Security announced it will add 33 Chinese companies and "
+    "institutions to the Entity List, among them Qihoo 360, for supporting military end use.",
+)
+
+
+def test_a_write_up_weeks_later_that_states_the_day_of_the_action_joins_it() -> None:
+    # Given a story of news only, and a law-firm note sixteen days later stating the day and the count
+    story = story_of(ANNOUNCED)
+    note = news(
+        "note",
+        "2020-06-08",
+        "U.S. Department of Commerce added 33 Chinese entities to Entity List",
+        "On May 22, 2020, BIS declared it would add 33 entities in China and Hong Kong to the Entity List, "
+        "including Qihoo 360; the restrictions took effect on June 5, 2020.",
+    )
+    # Then it joins; the same note stating another day (another action of that count) does not
+    assert belongs(story, analyse(note))
+    other_day = news("other", "2020-06-08", note.title, note.text.replace("May 22", "May 12"))
+    assert not belongs(story, analyse(other_day))
+
+
+def test_a_party_the_list_does_not_know_joins_reports_that_name_it_in_their_leads() -> None:
+    # Given a report of the day naming a start-up no list of names knows yet
+    first = news(
+        "first",
+        "2025-01-16",
+        "US adds more Chinese firms to its trade blacklist",
+        "The Commerce Department has added 25 Chinese entities, the AI company Qorvixa and the chip designer "
+        "Sophgo among them, to the Entity List, accusing them of helping China's military.",
+    )
+    story = story_of(first)
+    # When another outlet leads with the start-up alone, in other words
+    second = news(
+        "second",
+        "2025-01-16",
+        "US blacklists Tencent-backed AI start-up",
+        "Washington has put the start-up Qorvixa on its Entity List, a last-minute move that bars American "
+        "suppliers from selling to it without a licence.",
+    )
+    other = news("other", "2025-01-16", second.title, second.text.replace("Qorvixa", "Zentrova"))
+    # Then it joins; a report naming another unknown start-up does not
+    assert belongs(story, analyse(second))
+    assert not belongs(story, analyse(other))
+
+
+def test_outlets_leading_with_different_parties_of_one_rule_join_when_each_names_the_other() -> None:
+    # Given a report leading with DJI that names SMIC too
+    dji = news(
+        "dji",
+        "2020-12-18",
+        "US blacklists DJI and dozens of other Chinese companies",
+        "Commerce added drone maker DJI, chipmaker SMIC and dozens of other Chinese companies to its Entity List, "
+        "restricting their access to U.S. technology without a license.",
+    )
+    story = story_of(dji)
+    # When another leads with SMIC and names DJI, or leads with SMIC and never names DJI
+    smic = news(
+        "smic",
+        "2020-12-21",
+        "BIS adds entities to the Entity List, including China's SMIC",
+        "BIS added parties to the Entity List, SMIC and DJI among them, and SMIC exports face a presumption of denial.",
+    )
+    smic_alone = news("alone", "2020-12-21", smic.title, smic.text.replace("SMIC and DJI among them", "SMIC too"))
+    # Then only the first joins
+    assert belongs(story, analyse(smic))
+    assert not belongs(story, analyse(smic_alone))
