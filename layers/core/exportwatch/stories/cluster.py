@@ -106,6 +106,11 @@ class Analysis:
         """An unlabelled item that speaks of export controls may still report a story's event."""
         return not self.relevant and bool(_FOLLOW_HINT.search(f"{self.item.title} {self.summary}"))
 
+    @property
+    def may_start_silent(self) -> bool:
+        """An unlabelled news report that follows no story may start a silent one (``silent_story``)."""
+        return self.may_follow and self.item.source != "federal_register"
+
 
 def analyse(item: Item, *, watched: frozenset[str] = frozenset()) -> Analysis:
     """Read, classify and fingerprint an item once.
@@ -183,6 +188,8 @@ def belongs(story: Story, analysis: Analysis) -> bool:
         return False  # two Federal Register documents are two actions (a correction carries both numbers)
     if set(keys) & set(story.keys):
         return True
+    if not story.labels:
+        return False  # a silent story (``silent_story``) gathers unlabelled reports only, unless a key is shared
     apart = _apart(story, item)
     story_has_rule = any(s.source == "federal_register" for s in story.sources)
     item_is_rule = item.source == "federal_register"
@@ -394,6 +401,18 @@ def new_story(analysis: Analysis, *, now: str) -> Story:
         summary=analysis.summary,
         aliases=dict(classification.aliases),
     )
+
+
+def silent_story(analysis: Analysis, *, now: str) -> Story:
+    """A story of unlabelled reports only: it never alerts (``quiet_version``), it only gathers them.
+
+    Several outlets reporting what the classifier does not label (another agency's list, a reaction) are
+    one event too; kept together, they count once. No deadline or evidence of its own: nothing to remind of.
+    A labelled item joins it only through a shared key (the same page updated, the document it quoted),
+    and then it alerts as new.
+    """
+    story = new_story(analysis, now=now)
+    return replace(story, labels=(), dates={}, evidence=(), quiet_version=story.version)
 
 
 _SEVERITY_RANK = {"high": 3, "medium": 2, "low": 1, None: 0}
