@@ -87,3 +87,37 @@ def test_a_silent_story_that_a_labelled_item_joins_by_key_alerts_as_new() -> Non
     story = store.stories[silent][0]
     assert report.stories_updated == [silent] and story.labels
     assert alerts(story) and story.version == 2 and render(story).kind == "new"
+
+
+def test_reports_of_another_agencys_sanctions_gather_silently_and_follow_no_alerting_story() -> None:
+    # Given an Entity List story of the day naming Chinese firms
+    store = MemoryStore()
+    listing = news(
+        "listing",
+        "2022-10-14",
+        "Commerce adds six Chinese firms to the Entity List",
+        "The Commerce Department added six companies in China and Hong Kong to the Entity List for supplying "
+        "drone parts to Iran, requiring licences for exports of U.S. technology to them.",
+    )
+    listed = ingest([listing], store, now=clock).story_of["listing"]
+    # When two outlets report the Treasury's sanctions on such firms, words no label covers
+    treasury = [
+        news(
+            "ofac-1",
+            "2022-10-14",
+            "US imposes sanctions on Chinese firms supporting Iran",
+            "The US Treasury Department has sanctioned six companies in China and Hong Kong, among them Dingtai "
+            "Industrial, for procuring drone components for Iran.",
+        ),
+        news(
+            "ofac-2",
+            "2022-10-15",
+            "US sanctions six Hong Kong and China firms over Iran drone procurement",
+            "The United States sanctioned six companies in Hong Kong and China accused of supplying an Iranian "
+            "drone procurement network, among them Dingtai Industrial.",
+        ),
+    ]
+    report = ingest(treasury, store, now=clock)
+    # Then they share one silent story, apart from the listing
+    assert report.story_of["ofac-1"] == report.story_of["ofac-2"] != listed
+    assert report.stories_silent and not report.stories_updated

@@ -74,6 +74,9 @@ _FOLLOW_HINT = re.compile(
     r"licen[cs]e|restricted|restriction|ban|denial order|federal register|BIS\b)",
     re.IGNORECASE,
 )
+# What else a report the classifier leaves unlabelled may be about, for a silent story only: another agency's
+# sanctions, designations or prohibitions. Such reports gather with each other, never with a story that alerts.
+_SILENT_HINT = re.compile(r"\b(sanction|prohibit|designat|curb|crackdown)", re.IGNORECASE)
 _CORRECTION = re.compile(r";\s*(?:corrections?|correcting amendments?)\s*$", re.IGNORECASE)
 _DEADLINES = ("expires", "effective", "comments_close")
 _MAX_SOURCES = 50
@@ -109,7 +112,9 @@ class Analysis:
     @property
     def may_start_silent(self) -> bool:
         """An unlabelled news report that follows no story may start a silent one (``silent_story``)."""
-        return self.may_follow and self.item.source != "federal_register"
+        if self.relevant or self.item.source == "federal_register":
+            return False
+        return self.may_follow or bool(_SILENT_HINT.search(f"{self.item.title} {self.summary}"))
 
 
 def analyse(item: Item, *, watched: frozenset[str] = frozenset()) -> Analysis:
@@ -292,7 +297,9 @@ def _follows(story: Story, analysis: Analysis) -> bool:
         return False
     if counts_differ(listed_counts(analysis.signature), listed_counts(story.signature)):
         return False
-    named = bool(analysis.parties & story_parties)
+    # Naming its party: one the story leads with; for a silent story, also a name no list knows yet that its
+    # reports use too (a round-up naming a listed party in passing must not follow a story that alerts).
+    named = bool(analysis.parties & story_parties) or (not story.labels and holds(story.signature, analysis.names))
     topic = similarity(analysis.signature, story.signature)
     if named and apart <= WINDOW_DAYS and topic > 0 and _states_action(story, analysis):
         return True  # a reaction naming the party and its action in those days, in its own words
@@ -412,7 +419,8 @@ def silent_story(analysis: Analysis, *, now: str) -> Story:
     and then it alerts as new.
     """
     story = new_story(analysis, now=now)
-    return replace(story, labels=(), dates={}, evidence=(), quiet_version=story.version)
+    parties = story.entities or tuple(sorted(analysis.parties))  # unlabelled: the parties its words name
+    return replace(story, labels=(), entities=parties, dates={}, evidence=(), quiet_version=story.version)
 
 
 _SEVERITY_RANK = {"high": 3, "medium": 2, "low": 1, None: 0}

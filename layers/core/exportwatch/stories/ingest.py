@@ -164,7 +164,7 @@ def ingest(
         analysis = None if stale else analyse(item, watched=policy.watched)
         if analysis is not None and analysis.relevant:
             relevant.append(analysis)
-        elif analysis is not None and analysis.may_follow:
+        elif analysis is not None and (analysis.may_follow or analysis.may_start_silent):
             followers.append(analysis)  # may follow a story it clearly reports; never starts one
         elif not store.mark_seen(item, replacing=replacing.get(item.id)):
             report.already_seen += 1
@@ -393,7 +393,7 @@ class _Batch:
         story = (
             self._home(analysis)
             or self._owner(analysis)
-            or find_story([s for s in stories if s.labels], analysis)
+            or (find_story([s for s in stories if s.labels], analysis) if analysis.may_follow else None)
             or (find_story([s for s in stories if not s.labels], analysis) if analysis.may_start_silent else None)
         )
         if story is None and analysis.may_start_silent:
