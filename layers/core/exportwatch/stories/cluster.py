@@ -13,7 +13,10 @@ document may come that late after its news when it names the story's party and a
 Different parties (unless the same large count names one list), or different numbers of parties
 listed, are different actions; two Federal Register documents are never one story, except a
 correction, which joins the rule it cites without an alert. Unlabelled items never start a story
-but may follow one silently: a reaction naming its party and stating its action in those days.
+that alerts but may follow one silently: a reaction naming its party and stating its action in those
+days. Unlabelled news that follows none gathers in a silent story (``silent_story``) that never alerts.
+A write-up later than the window joins news it reports when it states the day of its action; a name no
+list knows yet ("Zhipu") in two leads, or each report naming the other's lead party, counts as one party.
 """
 
 from __future__ import annotations
