@@ -94,3 +94,36 @@ def test_outlets_leading_with_different_parties_of_one_rule_join_when_each_names
     # Then only the first joins
     assert belongs(story, analyse(smic))
     assert not belongs(story, analyse(smic_alone))
+
+
+def test_another_action_on_the_party_both_headline_joins_as_a_material_update() -> None:
+    # Given the story of a Huawei licence extension
+    extension = news(
+        "extension",
+        "2019-11-18",
+        "US extends Huawei temporary general license by 90 days",
+        "The Commerce Department extended the temporary general license allowing limited transactions with "
+        "Huawei for another 90 days.",
+    )
+    story = story_of(extension)
+    # When the first specific licences for sales to Huawei are reported two days later, in other words
+    licences = news(
+        "licences",
+        "2019-11-20",
+        "Commerce grants first licences for sales to Huawei",
+        "The department said it has approved some licence applications from American suppliers to sell "
+        "to the Chinese telecoms company, and denied others.",
+    )
+    # and a listing of other firms whose lead names Huawei only in passing
+    listing = news(
+        "listing",
+        "2019-11-20",
+        "Commerce blacklists dozens of Chinese firms",
+        "The Commerce Department put 33 Chinese firms on its Entity List, a week after it tightened its "
+        "Huawei rule, and said suppliers now need licences to sell to them.",
+    )
+    # Then the licences join as a material update (a new label); the listing does not join
+    assert belongs(story, analyse(licences))
+    merged = merge(story, analyse(licences), now=NOW)
+    assert merged.version == story.version + 1 and any(c.startswith("new label") for c in merged.changes)
+    assert not belongs(story, analyse(listing))

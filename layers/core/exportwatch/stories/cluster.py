@@ -17,6 +17,7 @@ that alerts but may follow one silently: a reaction naming its party and stating
 days. Unlabelled news that follows none gathers in a silent story (``silent_story``) that never alerts.
 A write-up later than the window joins news it reports when it states the day of its action; a name no
 list knows yet ("Zhipu") in two leads, or each report naming the other's lead party, counts as one party.
+Another action on a party that both headlines name, within days, joins as a material update (new label).
 """
 
 from __future__ import annotations
@@ -231,6 +232,8 @@ def belongs(story: Story, analysis: Analysis) -> bool:
         return same_labels and _late(story, analysis, shared=shared, same_count=same_count, topic=topic)
     if (shared or same_count) and (same_labels or topic >= SAME_TOPIC):
         return True  # same named parties or list within days, reporting the same kind of action or in the same words
+    if _headlined_alike(story, analysis):
+        return True  # another action on the party both headline, within days: it joins as a material update
     if topic >= STRONG_TOPIC and same_list_actions:
         return True  # most specifics shared within days: the labels read differ ("MEU List" as policy or other)
     if not same_labels:
@@ -267,6 +270,21 @@ def _states_its_day(story: Story, analysis: Analysis) -> bool:
     """Whether an item states a day the story's reports state or were published on: the day of its action."""
     days = stated(story.signature) | {day_mark(s.published) for s in story.sources if s.published}
     return bool(stated(analysis.signature) & days)
+
+
+def _headlined_alike(story: Story, analysis: Analysis) -> bool:
+    """Whether the item's headline and one of the story's name the same known party.
+
+    Within days, two actions on one party that outlets headline ("Huawei licences", "Huawei's licence
+    extended") are one alert, the second its material update (a new label). A party named only in
+    passing in a lead ("a week after the Huawei rule") is no headline.
+    """
+    titled = _title_parties(analysis.item.title)
+    return bool(titled) and any(titled & _title_parties(source.title) for source in story.sources)
+
+
+def _title_parties(title: str) -> set[str]:
+    return {entity_key(p) for p in find_parties(title) if canonical_name(p)}
 
 
 def _named_across(story: Story, analysis: Analysis) -> bool:
