@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from exportwatch.models import Item, Story
 from exportwatch.stories.cluster import analyse, belongs, merge, new_story
+from exportwatch.stories.words import rare_names
 
 NOW = "2020-06-08T12:00:00+00:00"
 
@@ -127,3 +128,13 @@ def test_another_action_on_the_party_both_headline_joins_as_a_material_update() 
     merged = merge(story, analyse(licences), now=NOW)
     assert merged.version == story.version + 1 and any(c.startswith("new label") for c in merged.changes)
     assert not belongs(story, analyse(listing))
+
+
+def test_names_of_officials_who_speak_of_every_action_are_no_party() -> None:
+    # Given two leads of different actions quoting the same official, and one naming an unknown start-up
+    quoted = "Commerce listed the firms on Tuesday, Secretary Lutnick said, and Kessler said more would follow."
+    again = "Commerce Secretary Howard Lutnick announced new rules, and Kessler warned of more."
+    startup = "Washington has put the start-up Qorvixa on its Entity List."
+    # Then the officials' names count for nothing, the start-up's name does
+    assert not rare_names(quoted) & rare_names(again)
+    assert rare_names(startup)

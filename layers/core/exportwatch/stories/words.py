@@ -132,6 +132,7 @@ def fingerprint(text: str, published: str = "") -> tuple[int, ...]:
 
 
 RARE_NAME = 140  # a capitalised word this rare in export-control news ("Zhipu", "Sophgo") names one party
+_SPEAKS = re.compile(r"(?:said|says|told|added|wrote|warned|argued)\b")
 _CAPITALISED = re.compile(r"(?<![.!?:]\s)(?<!^)\b[A-Z][A-Za-z0-9]+\b")
 
 
@@ -141,9 +142,17 @@ def rare_names(lead: str) -> frozenset[int]:
     A party the list of names does not know yet (a start-up listed this week) is still a name two outlets
     share: "Zhipu" in one lead and in another's. Only running text counts, never a headline (in Title Case
     every word is capitalised) nor a sentence's first word; common capitalised words ("Commerce") weigh too
-    little.
+    little. A word after another capitalised one is a surname or a name's tail ("Secretary Raimondo",
+    "Gina Raimondo", "Inspur Group"), and so is one that speaks ("Kessler said"): officials speak of every
+    action, so their names join nothing.
     """
-    found = {fold(w.lower()) for w in _CAPITALISED.findall(lead.strip())}
+    text = lead.strip()
+    found = set()
+    for match in _CAPITALISED.finditer(text):
+        before, after = text[: match.start()].split(), text[match.end() :].split()
+        if (before and before[-1][:1].isupper()) or (after and _SPEAKS.match(after[0])):
+            continue
+        found.add(fold(match.group(0).lower()))
     return frozenset(_pack(0, w) >> 8 for w in found if w not in FUNCTION_WORDS and weight(w) >= RARE_NAME)
 
 
