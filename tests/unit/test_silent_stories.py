@@ -52,7 +52,7 @@ def test_unlabelled_reports_of_one_event_share_a_silent_story_that_never_alerts(
     assert story.labels == () and not alerts(story)
 
 
-def test_a_labelled_report_of_the_same_party_does_not_join_a_silent_story() -> None:
+def test_a_labelled_report_of_another_action_on_its_parties_does_not_join_a_silent_story() -> None:
     # Given the silent story of the FCC reports
     store = MemoryStore()
     silent = ingest([DRAFT, AXIOS], store, now=clock).story_of["draft"]
@@ -121,3 +121,29 @@ def test_reports_of_another_agencys_sanctions_gather_silently_and_follow_no_aler
     # Then they share one silent story, apart from the listing
     assert report.story_of["ofac-1"] == report.story_of["ofac-2"] != listed
     assert report.stories_silent and not report.stories_updated
+
+
+def test_the_first_labelled_report_joins_the_silent_story_of_earlier_ones_and_it_alerts_as_new() -> None:
+    # Given a scoop the classifier leaves unlabelled, the day before the action is announced
+    store = MemoryStore()
+    scoop = news(
+        "scoop",
+        "2022-10-13",
+        "US expands crackdown on Huawei and ZTE cloud units, sources say",
+        "The Biden administration is set to impose export restrictions on Huawei and ZTE cloud computing units "
+        "over their ties to China's military, according to people familiar with the matter.",
+    )
+    silent = ingest([scoop], store, now=clock).story_of["scoop"]
+    # When the listing itself is reported
+    listing = news(
+        "listing",
+        "2022-10-14",
+        "Commerce adds Huawei and ZTE cloud units to the Entity List",
+        "The Commerce Department added the Huawei and ZTE cloud computing units to the Entity List over their ties "
+        "to China's military, restricting exports of U.S. technology to them.",
+    )
+    report = ingest([listing], store, now=clock)
+    # Then it joins the scoop's story, which alerts for the first time, as new, under the listing's title
+    story = store.stories[silent][0]
+    assert report.story_of["listing"] == silent and alerts(story)
+    assert render(story).kind == "new" and story.title == listing.title

@@ -14,7 +14,8 @@ Different parties (unless the same large count names one list), or different num
 listed, are different actions; two Federal Register documents are never one story, except a
 correction, which joins the rule it cites without an alert. Unlabelled items never start a story
 that alerts but may follow one silently: a reaction naming its party and stating its action in those
-days. Unlabelled news that follows none gathers in a silent story (``silent_story``) that never alerts.
+days. Unlabelled news that follows none gathers in a silent story (``silent_story``) that never alerts
+until the first labelled report of its event joins it.
 A write-up later than the window joins news it reports when it states the day of its action; a name no
 list knows yet ("Zhipu") in two leads, or each report naming the other's lead party, counts as one party.
 Another action on a party that both headlines name, within days, joins as a material update (new label).
@@ -198,7 +199,9 @@ def belongs(story: Story, analysis: Analysis) -> bool:
     if set(keys) & set(story.keys):
         return True
     if not story.labels:
-        return False  # a silent story (``silent_story``) gathers unlabelled reports only, unless a key is shared
+        # A silent story (``silent_story``) of earlier unlabelled reports: the first labelled report of their
+        # event joins it as they would have followed its story, and it alerts then, as new.
+        return _follows(story, analysis)
     apart = _apart(story, item)
     story_has_rule = any(s.source == "federal_register" for s in story.sources)
     item_is_rule = item.source == "federal_register"
@@ -305,28 +308,38 @@ def _follows(story: Story, analysis: Analysis) -> bool:
     """Whether an unlabelled item (a reaction, a market story) reports this story's event.
 
     Stricter than ``belongs``: the same days, no other party, and shared specifics.
-    "Huawei launches a new phone" names Huawei but reports another event.
+    "Huawei launches a new phone" names Huawei but reports another event. The same test tells whether
+    a labelled item reports the event of a silent story's earlier reports. Weeks later, only a story
+    with a rule, or one whose action's day the item states, may be followed.
     """
     if set(analysis.keys) & set(story.keys):
         return True
     apart = _apart(story, analysis.item)
     story_has_rule = any(s.source == "federal_register" for s in story.sources)
-    if apart is None or apart > (LATE_DAYS if story_has_rule else WINDOW_DAYS):
+    dated = bool(story.labels) and _states_its_day(story, analysis)
+    if apart is None or apart > (LATE_DAYS if story_has_rule or dated else WINDOW_DAYS):
         return False
     story_parties = _story_parties(story)
-    if analysis.parties and story_parties and not analysis.parties & story_parties:
+    counts, story_counts = listed_counts(analysis.signature), listed_counts(story.signature)
+    same_count = any(n >= DISTINCT_COUNT for n in counts & story_counts)  # one list, whoever it leads with
+    if analysis.parties and story_parties and not analysis.parties & story_parties and not same_count:
         return False
-    if counts_differ(listed_counts(analysis.signature), listed_counts(story.signature)):
+    if counts_differ(counts, story_counts):
         return False
-    # Naming its party: one the story leads with; for a silent story, also a name no list knows yet that its
-    # reports use too (a round-up naming a listed party in passing must not follow a story that alerts).
-    named = bool(analysis.parties & story_parties) or (not story.labels and holds(story.signature, analysis.names))
+    # Naming its party: one the story leads with, or its list's large count; for a silent story, also a name
+    # no list knows yet that its reports use too (a round-up naming a listed party in passing must not follow
+    # a story that alerts).
+    named = (
+        bool(analysis.parties & story_parties)
+        or same_count
+        or (not story.labels and holds(story.signature, analysis.names))
+    )
     topic = similarity(analysis.signature, story.signature)
     if named and apart <= WINDOW_DAYS and topic > 0 and _states_action(story, analysis):
         return True  # a reaction naming the party and its action in those days, in its own words
     needed = FOLLOW_TOPIC if named else FOLLOW_UNNAMED_TOPIC
     if apart > WINDOW_DAYS:  # a write-up weeks after the rule: as for a labelled one
-        needed = max(needed, LATE_PARTY_TOPIC if named else LATE_TOPIC)
+        needed = max(needed, LATE_PARTY_TOPIC if named or dated else LATE_TOPIC)
     return topic >= needed
 
 
@@ -436,8 +449,9 @@ def silent_story(analysis: Analysis, *, now: str) -> Story:
 
     Several outlets reporting what the classifier does not label (another agency's list, a reaction) are
     one event too; kept together, they count once. No deadline or evidence of its own: nothing to remind of.
-    A labelled item joins it only through a shared key (the same page updated, the document it quoted),
-    and then it alerts as new.
+    A labelled item joins it through a shared key (the same page updated), or as the first labelled report
+    of the event its reports told early (``_follows``, when no story that alerts takes it); it alerts then,
+    as new, under that item's title.
     """
     story = new_story(analysis, now=now)
     parties = story.entities or tuple(sorted(analysis.parties))  # unlabelled: the parties its words name
@@ -480,8 +494,10 @@ def merge(story: Story, analysis: Analysis, *, now: str) -> Story:
     severity = max(story.severity, classification.severity, key=lambda s: _SEVERITY_RANK[s])
     return replace(
         story,
-        title=item.title if item.official and not story.official else story.title,
-        summary=(analysis.summary or story.summary) if item.official and not story.official else story.summary,
+        title=item.title if (item.official and not story.official) or not story.labels else story.title,
+        summary=(analysis.summary or story.summary)
+        if (item.official and not story.official) or not story.labels
+        else story.summary,
         labels=story.labels + tuple(new_labels),
         severity=severity,
         entities=_merge_unique(story.entities, classification.entities, key="entity"),

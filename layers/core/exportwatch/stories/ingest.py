@@ -371,7 +371,13 @@ class _Batch:
 
     def place(self, analysis: Analysis) -> None:
         """Put an item into the group of its story: one of this batch's, a stored one, or a new one."""
-        story = self._home(analysis) or self._owner(analysis) or find_story(self._stories(), analysis)
+        stories = self._stories()
+        story = (
+            self._home(analysis)
+            or self._owner(analysis)
+            or find_story([s for s in stories if s.labels], analysis)
+            or find_story([s for s in stories if not s.labels], analysis)  # its earlier reports, unlabelled
+        )
         if story is None:
             created = new_story(analysis, now=self.stamp)
             self.groups[created.story_id] = _Group(None, None, created, [analysis])
