@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from exportwatch.models import Item
-from exportwatch_cli.evaluate import cluster_by_ingestion, pairwise_scores
+from exportwatch_cli.evaluate import cluster_by_ingestion, pairwise_scores, story_errors
 from tests.helpers import FIXTURES, read_jsonl
 
 # Measured on the single clustering path (ingestion into memory); wrong joins stay rare first.
@@ -73,3 +73,10 @@ def test_clustering_runs_the_ingestion_path() -> None:
     ids = cluster_by_ingestion([*seeds, other])
     # Then the seeds share one story, and the irrelevant item stands alone as it would in production
     assert len(set(ids[:3])) == 1 and ids[3] not in ids[:3]
+
+
+def test_story_errors_list_the_gold_stories_split_and_the_stories_wrongly_joined() -> None:
+    # Given gold {a,b,c} {d} and a prediction that splits c off and joins d to a, b
+    errors = story_errors(["x", "x", "y", "x"], ["g", "g", "g", "h"], ["a", "b", "c", "d"])
+    # Then g is split (a, b apart from c), and x holds g's a, b with h's d
+    assert errors == {"split": [[["a", "b"], ["c"]]], "joined": [[["a", "b"], ["d"]]]}
