@@ -7,7 +7,7 @@ both leads, and two outlets each leading with a different party of one rule whil
 from __future__ import annotations
 
 from exportwatch.models import Item, Story
-from exportwatch.stories.cluster import analyse, belongs, merge, new_story
+from exportwatch.stories.cluster import analyse, belongs, merge, new_story, party_key
 from exportwatch.stories.words import rare_names
 
 NOW = "2020-06-08T12:00:00+00:00"
@@ -138,3 +138,25 @@ def test_names_of_officials_who_speak_of_every_action_are_no_party() -> None:
     # Then the officials' names count for nothing, the start-up's name does
     assert not rare_names(quoted) & rare_names(again)
     assert rare_names(startup)
+
+
+def test_a_brand_and_the_listed_legal_name_are_one_party() -> None:
+    # Given a report naming the legal name of a listed party, and one naming its brand, days apart
+    legal = news(
+        "legal",
+        "2019-06-21",
+        "Commerce adds Chinese supercomputer maker to the Entity List",
+        "The Commerce Department added Dawning Information Industry Co., Ltd. and four other entities to the "
+        "Entity List for supporting China's military.",
+    )
+    brand = news(
+        "brand",
+        "2019-06-24",
+        "Sugon shares fall after US blacklisting",
+        "Shares of the supercomputer maker Sugon fell after Washington put it on its trade blacklist for its "
+        "military work.",
+    )
+    # Then they name one party, not two (the legal name folds into the listed entry's)
+    assert analyse(legal).parties == analyse(brand).parties
+    assert party_key("Dawning Information Industry Co., Ltd.") == party_key("Sugon")
+    assert belongs(story_of(legal), analyse(brand))

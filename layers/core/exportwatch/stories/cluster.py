@@ -32,6 +32,7 @@ from exportwatch.classify import classify
 from exportwatch.classify.dates import to_date
 from exportwatch.classify.parties import canonical_name, entity_key, find_parties
 from exportwatch.classify.sentences import Reading, read
+from exportwatch.entity_list.gazetteer import gazetteer
 from exportwatch.models import Classification, Item, Story, StoryItem
 from exportwatch.sources.federal_register import citations
 from exportwatch.sources.urls import canonical_url
@@ -287,7 +288,7 @@ def _headlined_alike(story: Story, analysis: Analysis) -> bool:
 
 
 def _title_parties(title: str) -> set[str]:
-    return {entity_key(p) for p in find_parties(title) if canonical_name(p)}
+    return {party_key(p) for p in find_parties(title) if _known(p)}
 
 
 def _named_across(story: Story, analysis: Analysis) -> bool:
@@ -301,7 +302,7 @@ def _named_across(story: Story, analysis: Analysis) -> bool:
 
 
 def _story_parties(story: Story) -> set[str]:
-    return {entity_key(e) for e in story.entities[:_STORY_PARTIES]}
+    return {party_key(e) for e in story.entities[:_STORY_PARTIES]}
 
 
 def _follows(story: Story, analysis: Analysis) -> bool:
@@ -354,11 +355,26 @@ def _main_parties(reading: Reading, classification: Classification) -> set[str]:
 
     Only known names count in a title: in a Title Case headline any run of capitals looks like a name.
     """
-    in_title = {entity_key(p) for p in find_parties(reading.title) if canonical_name(p)}
+    in_title = {party_key(p) for p in find_parties(reading.title) if _known(p)}
     if in_title:
         return in_title
     named = classification.entities or tuple(find_parties(reading.lead))
-    return {entity_key(e) for e in named[:2]}
+    return {party_key(e) for e in named[:2]}
+
+
+def party_key(name: str) -> str:
+    """One key for every name of a party: a listed party's aliases, brand and legal name fold into its entry.
+
+    "Phytium" and "Tianjin Phytium Information Technology", "Sugon" and "Dawning Information Industry Co.,
+    Ltd." are one party to two outlets.
+    """
+    listed = gazetteer().lookup(name)
+    return entity_key(listed.name if listed else name)
+
+
+def _known(name: str) -> bool:
+    """A party known by name (the parties module's list, or the listed names): no run of Title Case capitals."""
+    return bool(canonical_name(name) or gazetteer().lookup(name))
 
 
 def find_story(candidates: Iterable[Story], analysis: Analysis) -> Story | None:
