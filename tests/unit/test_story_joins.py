@@ -97,37 +97,64 @@ def test_outlets_leading_with_different_parties_of_one_rule_join_when_each_names
     assert not belongs(story, analyse(smic_alone))
 
 
-def test_another_action_on_the_party_both_headline_joins_as_a_material_update() -> None:
-    # Given the story of a Huawei licence extension
-    extension = news(
-        "extension",
-        "2019-11-18",
-        "US extends Huawei temporary general license by 90 days",
-        "The Commerce Department extended the temporary general license allowing limited transactions with "
-        "Huawei for another 90 days.",
-    )
-    story = story_of(extension)
-    # When the first specific licences for sales to Huawei are reported two days later, in other words
-    licences = news(
-        "licences",
-        "2019-11-20",
-        "Commerce grants first licences for sales to Huawei",
-        "The department said it has approved some licence applications from American suppliers to sell "
-        "to the Chinese telecoms company, and denied others.",
-    )
-    # and a listing of other firms whose lead names Huawei only in passing
+def test_a_licence_for_a_listed_party_is_another_story_than_its_listing() -> None:
+    # Given the story of Huawei's listing
     listing = news(
         "listing",
-        "2019-11-20",
-        "Commerce blacklists dozens of Chinese firms",
-        "The Commerce Department put 33 Chinese firms on its Entity List, a week after it tightened its "
-        "Huawei rule, and said suppliers now need licences to sell to them.",
+        "2019-05-16",
+        "Commerce adds Huawei to the Entity List",
+        "The Commerce Department added Huawei Technologies and its affiliates to the Entity List, barring "
+        "American suppliers from selling to the company without a licence.",
     )
-    # Then the licences join as a material update (a new label); the listing does not join
-    assert belongs(story, analyse(licences))
-    merged = merge(story, analyse(licences), now=NOW)
-    assert merged.version == story.version + 1 and any(c.startswith("new label") for c in merged.changes)
-    assert not belongs(story, analyse(listing))
+    story = story_of(listing)
+    # When a temporary general licence for Huawei is reported four days later, and another outlet's listing report
+    licence = news(
+        "licence",
+        "2019-05-20",
+        "Commerce issues temporary general license for Huawei",
+        "The Commerce Department issued a 90-day temporary general license allowing American suppliers some "
+        "transactions with Huawei Technologies and its affiliates, so that networks keep running.",
+    )
+    report = news(
+        "report",
+        "2019-05-17",
+        "US puts Huawei on trade blacklist",
+        "Washington added Huawei to its Entity List on Thursday, a move that bars the company from buying "
+        "American parts without a licence.",
+    )
+    # Then the licence starts its own story (it alerts as its own action); the other report joins
+    assert analyse(licence).classification.labels == ("extension",)
+    assert not belongs(story, analyse(licence))
+    assert belongs(story, analyse(report))
+
+
+def test_a_party_the_reports_of_a_counted_list_never_name_is_another_list() -> None:
+    # Given news of twelve entities listed, naming none of them
+    counted = news(
+        "counted",
+        "2019-05-14",
+        "US puts Chinese, Pakistani companies on entity list",
+        "The Commerce Department added 12 entities in China, Pakistan and the United Arab Emirates to its "
+        "Entity List over nuclear and missile programmes.",
+    )
+    story = story_of(counted)
+    # When the next day's news of Huawei's listing, naming no count, and another report of the twelve arrive
+    huawei = news(
+        "huawei",
+        "2019-05-15",
+        "US adds Huawei to trade blacklist",
+        "The Commerce Department added Huawei Technologies and affiliates in China to its Entity List over "
+        "national security, a day after it listed companies in Pakistan and the United Arab Emirates.",
+    )
+    twelve = news(
+        "twelve",
+        "2019-05-15",
+        "Commerce adds 12 entities to the Entity List",
+        "The Bureau of Industry and Security added 12 entities in China, Pakistan and the UAE to the Entity List.",
+    )
+    # Then Huawei is another list; the other report of the twelve joins
+    assert not belongs(story, analyse(huawei))
+    assert belongs(story, analyse(twelve))
 
 
 def test_names_of_officials_who_speak_of_every_action_are_no_party() -> None:

@@ -18,7 +18,8 @@ days. Unlabelled news that follows none gathers in a silent story (``silent_stor
 until the first labelled report of its event joins it.
 A write-up later than the window joins news it reports when it states the day of its action; a name no
 list knows yet ("Zhipu") in two leads, or each report naming the other's lead party, counts as one party.
-Another action on a party that both headlines name, within days, joins as a material update (new label).
+Another kind of action on the same party (its licence after its listing) is another story, and so is a
+party the reports of a counted list never name.
 """
 
 from __future__ import annotations
@@ -72,6 +73,15 @@ _ACTIONS = {
     "license.policy": re.compile(r"licen[cs]|rule|restrict|control", re.I),
     "extension": re.compile(r"extend|extension|temporary general", re.I),
     "other_export_control": re.compile(r"unverified|end.user|denial order|export ban|export privileges", re.I),
+}
+# Kinds of action: a listing, a licence (policy, decision, extension). Two kinds on one party are two actions.
+_KINDS = {
+    "entity_list.addition": "list",
+    "entity_list.removal": "list",
+    "entity_list.revision": "list",
+    "license.decision": "licence",
+    "license.policy": "licence",
+    "extension": "licence",
 }
 _STORY_PARTIES = 3
 _QUOTED_DOCUMENT = re.compile(r"\bFR\s+Doc(?:ument)?\.?\s*(?:No\.?\s*)?(\d{4}-\d{4,6})\b", re.IGNORECASE)
@@ -230,14 +240,14 @@ def belongs(story: Story, analysis: Analysis) -> bool:
     same_list_actions = not (set(classification.labels) ^ set(story.labels)) & _LIST_ACTIONS
     # The Federal Register can trail the announcement by a week (orders, interim final rules).
     limit = RULE_LAG_DAYS if item_is_rule != story_has_rule else WINDOW_DAYS
-    if conflict:
+    if conflict or _another_list(story, analysis, story_has_rule=story_has_rule):
         return False
     if apart > limit:
         return same_labels and _late(story, analysis, shared=shared, same_count=same_count, topic=topic)
+    if (shared or same_count) and not same_labels and topic < STRONG_TOPIC and _another_kind(classification, story):
+        return False  # a licence for a listed party is another action than its listing: another alert
     if (shared or same_count) and (same_labels or topic >= SAME_TOPIC):
         return True  # same named parties or list within days, reporting the same kind of action or in the same words
-    if _headlined_alike(story, analysis):
-        return True  # another action on the party both headline, within days: it joins as a material update
     if topic >= STRONG_TOPIC and same_list_actions:
         return True  # most specifics shared within days: the labels read differ ("MEU List" as policy or other)
     if not same_labels:
@@ -276,19 +286,32 @@ def _states_its_day(story: Story, analysis: Analysis) -> bool:
     return bool(stated(analysis.signature) & days)
 
 
-def _headlined_alike(story: Story, analysis: Analysis) -> bool:
-    """Whether the item's headline and one of the story's name the same known party.
+def _another_list(story: Story, analysis: Analysis, *, story_has_rule: bool) -> bool:
+    """Whether the item names a party that a news story of a counted list never names: another list.
 
-    Within days, two actions on one party that outlets headline ("Huawei licences", "Huawei's licence
-    extended") are one alert, the second its material update (a new label). A party named only in
-    passing in a lead ("a week after the Huawei rule") is no headline.
+    "12 entities in China and Pakistan" and, the next day, "Huawei and 68 affiliates": a party the
+    story's reports never name, and none of its counts, is not on that list. A rule's abstract names
+    no party, so a rule story is left to the other tests.
     """
-    titled = _title_parties(analysis.item.title)
-    return bool(titled) and any(titled & _title_parties(source.title) for source in story.sources)
+    story_counts = listed_counts(story.signature)
+    if story_has_rule or not analysis.parties or _story_parties(story) or not story_counts:
+        return False
+    if story_counts & listed_counts(analysis.signature):
+        return False
+    return not any(names_in(story.signature, party) for party in analysis.parties)
 
 
-def _title_parties(title: str) -> set[str]:
-    return {party_key(p) for p in find_parties(title) if _known(p)}
+def _another_kind(classification: Classification, story: Story) -> bool:
+    """Whether the item reports another kind of action than the one its story began with.
+
+    A listing and a licence or extension for the listed party are two actions, days apart or not
+    (the Huawei listing, then its temporary general licence): each alerts. Labels of one kind
+    ("licence decision" beside "extension") or an unclassed one ("other") may be one action read
+    two ways.
+    """
+    kinds = {_KINDS[label] for label in classification.labels if label in _KINDS}
+    first = _KINDS.get(story.labels[0]) if story.labels else None
+    return bool(kinds) and first is not None and first not in kinds
 
 
 def _named_across(story: Story, analysis: Analysis) -> bool:
