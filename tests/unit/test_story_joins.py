@@ -34,6 +34,15 @@ ANNOUNCED = news(
 )
 
 
+HUAWEI_LISTING = news(
+    "listing",
+    "2019-05-16",
+    "Commerce adds Huawei to the Entity List",
+    "The Commerce Department added Huawei Technologies and its affiliates to the Entity List, barring "
+    "American suppliers from selling to the company without a licence.",
+)
+
+
 def test_a_write_up_weeks_later_that_states_the_day_of_the_action_joins_it() -> None:
     # Given a story of news only, and a law-firm note sixteen days later stating the day and the count
     story = story_of(ANNOUNCED)
@@ -99,14 +108,7 @@ def test_outlets_leading_with_different_parties_of_one_rule_join_when_each_names
 
 def test_a_licence_for_a_listed_party_is_another_story_than_its_listing() -> None:
     # Given the story of Huawei's listing
-    listing = news(
-        "listing",
-        "2019-05-16",
-        "Commerce adds Huawei to the Entity List",
-        "The Commerce Department added Huawei Technologies and its affiliates to the Entity List, barring "
-        "American suppliers from selling to the company without a licence.",
-    )
-    story = story_of(listing)
+    story = story_of(HUAWEI_LISTING)
     # When a temporary general licence for Huawei is reported four days later, and another outlet's listing report
     licence = news(
         "licence",
@@ -187,3 +189,27 @@ def test_a_brand_and_the_listed_legal_name_are_one_party() -> None:
     assert analyse(legal).parties == analyse(brand).parties
     assert party_key("Dawning Information Industry Co., Ltd.") == party_key("Sugon")
     assert belongs(story_of(legal), analyse(brand))
+
+
+def test_a_reaction_that_follows_a_story_does_not_carry_it_on_to_a_later_action() -> None:
+    # Given the story of Huawei's listing and, three days later, an unlabelled reaction that follows it
+    reaction = news(
+        "reaction",
+        "2019-05-19",
+        "Huawei shares of suppliers slide after blacklist",
+        "Shares of Huawei suppliers fell as investors weighed the Commerce Department's blacklist of the company.",
+    )
+    story = new_story(analyse(HUAWEI_LISTING), now=NOW)
+    assert not analyse(reaction).relevant and belongs(story, analyse(reaction))
+    story = merge(story, analyse(reaction), now=NOW)
+    # When a report of the same kind of action on Huawei comes four days after the reaction, a week after the listing
+    later = news(
+        "later",
+        "2019-05-23",
+        "Commerce adds more Huawei affiliates to the Entity List",
+        "The Commerce Department added Huawei Technologies affiliates to the Entity List, barring American "
+        "suppliers from selling to them without a licence.",
+    )
+    # Then it is measured from the listing's reports, not the reaction's day: another story
+    assert [s.follows for s in story.sources] == [False, True]
+    assert not belongs(story, analyse(later))

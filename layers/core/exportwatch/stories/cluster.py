@@ -195,7 +195,9 @@ def is_correction(item: Item) -> bool:
 
 
 def _apart(story: Story, item: Item) -> int | None:
-    gaps = [d for d in (_days_apart(item.published, s.published) for s in story.sources) if d is not None]
+    """Days from the item to the story's nearest report; followers' days do not count (no chaining by reactions)."""
+    told = [s for s in story.sources if not s.follows] or list(story.sources)
+    gaps = [d for d in (_days_apart(item.published, s.published) for s in told) if d is not None]
     return min(gaps, default=_days_apart(item.published, story.published))
 
 
@@ -577,7 +579,10 @@ def _record(story: Story, analysis: Analysis, *, now: str) -> Story:
     next one in.
     """
     item = analysis.item
-    sources = story.sources if any(s.id == item.id for s in story.sources) else story.sources + (_source(item),)
+    known = any(s.id == item.id for s in story.sources)
+    # In a story that alerts, it is a follower: its day must not carry the story on to another event's.
+    follows = bool(story.labels) and not analysis.relevant
+    sources = story.sources if known else story.sources + (replace(_source(item), follows=follows),)
     return replace(
         story, sources=sources[:_MAX_SOURCES], keys=_merge_unique(story.keys, analysis.keys)[:200], last_seen=now
     )
