@@ -213,3 +213,25 @@ def test_a_reaction_that_follows_a_story_does_not_carry_it_on_to_a_later_action(
     # Then it is measured from the listing's reports, not the reaction's day: another story
     assert [s.follows for s in story.sources] == [False, True]
     assert not belongs(story, analyse(later))
+
+
+def test_a_reaction_follows_within_days_of_the_actions_first_report_not_its_latest_write_up() -> None:
+    # Given Huawei's listing and another outlet's report of it three days later
+    write_up = news(
+        "write-up",
+        "2019-05-19",
+        "US puts Huawei on trade blacklist",
+        "The Commerce Department added Huawei Technologies and its affiliates to the Entity List, barring "
+        "American suppliers from selling to the company without a licence.",
+    )
+    story = story_of(HUAWEI_LISTING, write_up)
+    reaction = (
+        "Shares of Huawei suppliers fell as investors weighed the Commerce Department's blacklist of the company."
+    )
+    # When an unlabelled reaction naming Huawei and its blacklist comes two days after the write-up, or the day after it
+    late = news("late", "2019-05-21", "Huawei suppliers slide after blacklist", reaction)
+    soon = news("soon", "2019-05-20", "Huawei suppliers slide after blacklist", reaction)
+    # Then only the one within days of the listing's first report follows it (the later one may react to another action)
+    assert not analyse(late).relevant
+    assert belongs(story, analyse(soon))
+    assert not belongs(story, analyse(late))

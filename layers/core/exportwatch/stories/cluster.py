@@ -194,6 +194,11 @@ def is_correction(item: Item) -> bool:
     return item.source == "federal_register" and bool(_CORRECTION.search(item.title))
 
 
+def _from_first(story: Story, item: Item) -> int:
+    """Days from the story's first report to the item (0 when either day is unknown)."""
+    return _days_apart(item.published, story.published) or 0
+
+
 def _apart(story: Story, item: Item) -> int | None:
     """Days from the item to the story's nearest report; followers' days do not count (no chaining by reactions)."""
     told = [s for s in story.sources if not s.follows] or list(story.sources)
@@ -333,7 +338,8 @@ def _story_parties(story: Story) -> set[str]:
 def _follows(story: Story, analysis: Analysis) -> bool:
     """Whether an unlabelled item (a reaction, a market story) reports this story's event.
 
-    Stricter than ``belongs``: the same days, no other party, and shared specifics.
+    Stricter than ``belongs``: the same days (for a reaction, those of the action's first report, not
+    of its latest write-up), no other party, and shared specifics.
     "Huawei launches a new phone" names Huawei but reports another event. The same test tells whether
     a labelled item reports the event of a silent story's earlier reports. Weeks later, only a story
     with a rule, or one whose action's day the item states, may be followed.
@@ -345,6 +351,8 @@ def _follows(story: Story, analysis: Analysis) -> bool:
     dated = bool(story.labels) and _states_its_day(story, analysis)
     if apart is None or apart > (LATE_DAYS if story_has_rule or dated else WINDOW_DAYS):
         return False
+    if story.labels and not (story_has_rule or dated) and _from_first(story, analysis.item) > WINDOW_DAYS:
+        return False  # a reaction comes within days of the action's first report, not of its latest write-up
     story_parties = _story_parties(story)
     counts, story_counts = listed_counts(analysis.signature), listed_counts(story.signature)
     same_count = any(n >= DISTINCT_COUNT for n in counts & story_counts)  # one list, whoever it leads with
