@@ -198,9 +198,12 @@ def decide(
     i: int,
     ruled: frozenset[str] = frozenset(),
     sure: float = 0.0,
+    rules_suffice: bool = False,
 ) -> set[str]:
-    """The runtime's decision (``Model.predict``) on probabilities already computed."""
+    """The runtime's decision (``Model.decide``) on probabilities already computed."""
     gate = chances[None][i]
+    if gate < thresholds[None] and rules_suffice and ruled:
+        return set(ruled)
     if gate < thresholds[None] or (gate < sure and not ruled):
         return set()
     picked = {label for label in LABELS if chances[label][i] >= thresholds[label]} | ruled
@@ -249,7 +252,10 @@ def choose_sure(
     best: tuple[float, float, Evaluation] | None = None
     # Below the gate's own threshold the gate is shut anyway: a lower value would only mislabel the model.
     for sure in sorted({max(value, thresholds[None]) for value in SURE}):
-        predictions = [decide(chances, thresholds, i, rows[i].ruled, sure) for i in untuned]
+        predictions = [
+            decide(chances, thresholds, i, rows[i].ruled, sure, runtime.rules_suffice(set(rows[i].features)))
+            for i in untuned
+        ]
         result = score([rows[i] for i in untuned], predictions)
         if best is None or _objective(result) > best[0]:
             best = (_objective(result), sure, result)

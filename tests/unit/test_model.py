@@ -8,8 +8,9 @@ from __future__ import annotations
 import json
 import math
 
+from exportwatch.classify import classify
 from exportwatch.classify import model as trained
-from exportwatch.models import LABELS
+from exportwatch.models import LABELS, Item
 from exportwatch_cli.train import TRAINING, UNTUNED, data_hash
 
 MAX_MODEL_BYTES = 2_000_000
@@ -66,6 +67,30 @@ def test_margin_is_the_bias_plus_the_weights_over_the_vector_length() -> None:
 
 def test_a_closed_gate_gives_no_labels_even_where_the_rules_found_some() -> None:
     assert _model(gate_bias=-10.0).predict({"added", "entity list"}, ["entity_list.addition"]) == []
+
+
+def test_on_a_bis_document_the_rules_label_where_the_gate_stays_shut() -> None:
+    # Given a gate that stays shut, and the rules' labels
+    model, ruled = _model(gate_bias=-10.0), ["entity_list.revision"]
+    # Then a BIS document takes the rules' labels, anything else none; with no rule evidence, none either
+    assert model.predict({"agency=bis", "revision"}, ruled) == ["entity_list.revision"]
+    assert model.predict({"agency=other", "revision"}, ruled) == []
+    assert model.predict({"agency=bis", "revision"}, []) == []
+
+
+def test_a_public_inspection_title_alone_is_labelled_by_the_rules() -> None:
+    # Given BIS documents on public inspection, which come with their title only
+    def labels(title: str) -> tuple[str, ...]:
+        item = Item(
+            id="pi:2021-27407", title=title, source="federal_register", stage="public_inspection", type="Rule",
+            agencies=("Industry and Security Bureau",), published="2021-12-17",
+        )  # fmt: skip
+        return classify(item).labels
+
+    # Then the action their title states is found, and an administrative notice stays unlabelled
+    assert labels("Revision of Entries on the Entity List") == ("entity_list.revision",)
+    assert labels("Addition of Certain Entities to the Entity List") == ("entity_list.addition",)
+    assert labels("Sensors and Instrumentation Technical Advisory Committee; Notice of Partially Closed Meeting") == ()
 
 
 def test_an_unsure_gate_needs_the_rules_to_agree() -> None:

@@ -183,6 +183,10 @@ class Classification:
     dates: dict[str, str] = field(default_factory=dict)
     evidence: tuple[Evidence, ...] = ()
     aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # The parties named where the action is stated (title and evidence), or all when those name none: what a
+    # story keeps and joins on. ``entities`` adds those the rest of the lede names ("... against Aeroflot, Utair
+    # and Azur Air"); joining on them would join stories through a party a lede mentions in passing.
+    stated: tuple[str, ...] = ()
 
     @property
     def relevant(self) -> bool:

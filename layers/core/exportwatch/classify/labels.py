@@ -34,7 +34,7 @@ from datetime import date
 
 from exportwatch.classify import model as trained
 from exportwatch.classify.dates import find_dates, to_date
-from exportwatch.classify.parties import entity_key, find_aliases, find_countries, find_parties
+from exportwatch.classify.parties import entity_key, find_aliases, find_countries, read_parties
 from exportwatch.classify.rules import (
     ADDITION,
     DECISION,
@@ -166,12 +166,14 @@ def _is_background(sentence: str, match: re.Match[str], published: date | None) 
     clause = sentence[sentence.rfind(";", 0, match.start()) + 1 : match.end() + 40]
     if any(int(year.group(1)) < published.year for year in _IN_YEAR.finditer(clause)):
         return True
-    for named in _IN_MONTH.finditer(clause):
-        month = _MONTH_NUM[named.group(1).lower()]
-        year = int(named.group(2)) if named.group(2) else published.year
-        if year * 12 + month < published.year * 12 + published.month - 1:
-            return True
-    return False
+    return any(_before_last_month(named.group(1), named.group(2), published) for named in _IN_MONTH.finditer(clause))
+
+
+def _before_last_month(month_name: str, year_digits: str | None, published: date) -> bool:
+    """Whether "in May" (of ``year_digits``, or of the item's year) is before the month before publication."""
+    month = _MONTH_NUM[month_name.lower()]
+    year = int(year_digits) if year_digits else published.year
+    return year * 12 + month < published.year * 12 + published.month - 1
 
 
 def _off_topic(clause: str) -> bool:
@@ -347,6 +349,45 @@ def _severity(labels: Iterable[str], entities: Iterable[str], watched: frozenset
     return "low"
 
 
+# A clause that recalls the past: a background cue, the past perfect ("licences had earlier been granted to ..."),
+# or a date ("in 2015", "in May"); one scan for all (group 1: a year, groups 2 and 3: a month and its year).
+_RECALLS = re.compile(
+    rf"{_IN_YEAR.pattern}|{_IN_MONTH.pattern}|{_BACKGROUND.pattern}|"
+    r"\bhad (?:\w+ )?(?:been|listed|added|placed|put|granted|issued|imposed|revoked)\b"
+)
+# The lede: news states its event and names its parties in the first sentences; later ones are context.
+_LEDE_SENTENCES = 3
+
+
+def _recalls_past(clause: str, published: date | None) -> bool:
+    """Whether a lower-cased clause recalls the past rather than reports the news."""
+    for match in _RECALLS.finditer(clause):
+        if match.group(1):
+            if published and int(match.group(1)) < published.year:
+                return True
+        elif match.group(2):
+            if published and _before_last_month(match.group(2), match.group(3), published):
+                return True
+        else:
+            return True
+    return False
+
+
+def _lede(sentences: list[str], published: date | None, acted: list[str]) -> tuple[list[str], list[str]]:
+    """The clauses of the lede that report the news, and the rest: background ("listed since 2019") and later text.
+
+    A sentence already among ``acted`` (the title and evidence) is left out of both.
+    """
+    told: list[str] = []
+    rest = sentences[_LEDE_SENTENCES:]
+    for sentence in sentences[:_LEDE_SENTENCES]:
+        if sentence in acted:
+            continue
+        for clause in sentence.split(";"):
+            (rest if _recalls_past(clause.lower(), published) else told).append(clause)
+    return told, rest
+
+
 def classify(item: Item, *, watched: frozenset[str] = frozenset(), reading: Reading | None = None) -> Classification:
     """Classify one item.
 
@@ -370,11 +411,13 @@ def classify(item: Item, *, watched: frozenset[str] = frozenset(), reading: Read
     model = trained.load()
     read_by_model = trained.scope(scope[0], scope[1:], item.source)
     per_line = [trained.line_features(line, title=index == 0) for index, line in enumerate(read_by_model)]
-    chances = model.chances(trained.item_features(per_line, item.source, item.agencies))
-    if not model.gate_open(chances):
-        return Classification()
+    features = trained.item_features(per_line, item.source, item.agencies)
+    chances = model.chances(features)
+    rules_suffice = trained.rules_suffice(features)
+    if not model.gate_open(chances) and not rules_suffice:
+        return Classification()  # the rules need not run: they could not label it
     ruled = rule_evidence(item, scope)
-    decided = model.decide(chances, ruled)
+    decided = model.decide(chances, ruled, rules_suffice=rules_suffice)
     unstated = [label for label in decided if label not in ruled and not _stated(label, read_by_model)]
     if len(unstated) < len(decided):
         decided = [label for label in decided if label not in unstated]
@@ -385,10 +428,16 @@ def classify(item: Item, *, watched: frozenset[str] = frozenset(), reading: Read
     evidence = tuple(Evidence(label, _trim(scope[found[label]])) for label in labels)
     # The parties acted on are those named where the action is stated (title and evidence);
     # others the text mentions in passing ("like Hikvision before it") are background.
-    acted = " ".join(dict.fromkeys([scope[0], *(scope[index] for index in found.values())]))
+    acted = [scope[0], *(scope[index] for index in found.values())]
+    # ... and those the lede's other clauses name, unless the clause recalls the past; the rest only when they do not.
+    told, rest = _lede(scope[1:], to_date(item.published), acted)
+    stated_text = ". ".join(dict.fromkeys(acted))
+    parties = read_parties(". ".join([stated_text, *told]), within=len(stated_text))
+    parties = parties if parties.named else read_parties(" ".join(rest), lists=False)
+    entities = tuple(parties.named)
+    acted_text = " ".join(dict.fromkeys(acted))
     scope = [sentence for sentence in scope if sentence]
     text = " ".join(scope)
-    entities = tuple(find_parties(acted) or find_parties(text))
     dates = find_dates(scope, item.published, extension=EXTENSION in found)
     if item.effective_on:
         dates["effective"] = item.effective_on
@@ -398,8 +447,9 @@ def classify(item: Item, *, watched: frozenset[str] = frozenset(), reading: Read
         labels=labels,
         severity=_severity(labels, entities, watched),
         entities=entities,
-        countries=tuple(find_countries(acted) or find_countries(text)),
+        countries=tuple(find_countries(acted_text) or find_countries(text)),
         dates=dates,
         evidence=evidence,
         aliases=find_aliases(text, entities),
+        stated=tuple(parties.stated or parties.confirmed),
     )

@@ -77,6 +77,16 @@ def item_features(per_line: Sequence[set[str]], source: str, agencies: Iterable[
     return found
 
 
+def rules_suffice(found: set[str]) -> bool:
+    """Whether the rules' evidence alone may label an item: a BIS document in the Federal Register.
+
+    BIS states its action in a fixed frame in the title ("Revision of Entries on the Entity List"), and the
+    rules were written on its documents. A public-inspection document comes with its title alone, and a
+    handful of title words cannot lift the gate over its bias, trained mostly on news; the rules read it right.
+    """
+    return "agency=bis" in found
+
+
 @dataclass(frozen=True, slots=True)
 class Linear:
     """One logistic regression over L2-normalised binary features, and the probability it must reach."""
@@ -163,15 +173,19 @@ class Model:
         """Whether the item may carry labels at all (the rules need not be run when it may not)."""
         return chances[RELEVANT] >= self.relevance.threshold
 
-    def decide(self, chances: dict[str, float], ruled: Iterable[str] = ()) -> list[str]:
+    def decide(self, chances: dict[str, float], ruled: Iterable[str] = (), *, rules_suffice: bool = False) -> list[str]:
         """The labels the item carries: none unless the gate opens, then each label above its threshold.
 
         ``ruled`` are the labels the rules found evidence for; they join the model's when the gate opens.
         When the gate opens and no label reaches its own threshold, the most probable label is taken: the
         gate has judged the item to report an action, and an alert with the likeliest label beats none.
+        With ``rules_suffice`` (a BIS document: see :func:`rules_suffice`) the rules' labels stand even where
+        the gate stays shut.
         """
         ruled = set(ruled)
         gate = chances[RELEVANT]
+        if gate < self.relevance.threshold and rules_suffice and ruled:
+            return sorted(ruled)
         if gate < self.relevance.threshold or (gate < self.sure and not ruled):
             return []
         chosen = {label for label, linear in self.labels.items() if chances[label] >= linear.threshold}
@@ -179,7 +193,7 @@ class Model:
 
     def predict(self, found: set[str], ruled: Iterable[str] = ()) -> list[str]:
         """``decide`` on an item's features."""
-        return self.decide(self.chances(found), ruled)
+        return self.decide(self.chances(found), ruled, rules_suffice=rules_suffice(found))
 
 
 def from_json(data: dict[str, object]) -> Model:

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import NamedTuple
 
 from exportwatch.countries import COUNTRIES, NOT_COUNTRIES
-from exportwatch.entity_list.gazetteer import gazetteer
+from exportwatch.entity_list.gazetteer import gazetteer, generic
 
 # Parties that recur in export-control news; each maps spelled-out forms and aliases to one name.
 KNOWN_PARTIES: dict[str, tuple[str, ...]] = {
@@ -106,10 +107,10 @@ _ALIAS_TO_NAME = dict(_ALIAS_INDEX)
 
 # Named parties in rule text: "Foo Bar Co., Ltd." or "Foo Technologies Corporation".
 _LEGAL_NAME_RE = re.compile(
-    r"\b((?:[A-Z][\w&'.-]*\s){1,6}?(?:Co\.,?\s?Ltd\.?|Company|Corporation|Corp\.|Inc\.|Ltd\.|Limited|LLC|JSC|GmbH))"
+    r"\b((?:[A-Z][\w&'.-]*\s){1,6}?(?:Co\.,?\s?Ltd\.?|Company|Corporation|Corp\.|Inc\.|Ltd\.|Limited|LLC|JSC|GmbH|Airlines|Airways))"
 )
 # The legal forms _LEGAL_NAME_RE ends with: text without any cannot match, and the scan is slow.
-_LEGAL_FORM_HINT = re.compile(r"Co\.|Company|Corp|Inc\.|Ltd|Limited|LLC|JSC|GmbH")
+_LEGAL_FORM_HINT = re.compile(r"Co\.|Company|Corp|Inc\.|Ltd|Limited|LLC|JSC|GmbH|Airlines|Airways")
 
 
 def entity_key(name: str) -> str:
@@ -136,22 +137,218 @@ def canonical_name(name: str) -> str | None:
 
 def find_parties(text: str) -> list[str]:
     """Return the parties named in ``text``, canonical and de-duplicated, in order of mention."""
-    found: dict[str, str] = {}
+    return read_parties(text).named
+
+
+class Parties(NamedTuple):
+    """The parties a text names, each list canonical and de-duplicated.
+
+    ``confirmed``: by the known table, the Entity List or a legal form; ``stated``: those of them in the text's first
+    ``within`` characters; ``named``: all, those in the first ``within`` characters first, confirmed before those only
+    the shape of a list gives ("airlines Aeroflot, Utair and Azur Air": Utair, Azur Air).
+    """
+
+    stated: list[str]
+    confirmed: list[str]
+    named: list[str]
+
+
+_Found = list[tuple[int, str, str]]  # where a name starts, its key, the name
+
+
+def read_parties(text: str, within: int | None = None, *, lists: bool = True) -> Parties:
+    """The parties ``text`` names (see :class:`Parties`); ``within`` defaults to the whole text.
+
+    ``lists=False`` reads confirmed names only: text read for want of a better place (a story's later sentences)
+    is not worth the cost of reading lists.
+    """
+    within = len(text) if within is None else within
+    text = _without_suppliers(text)
+    confirmed = _confirmed(text)
+    if not lists:
+        return Parties(_unique(confirmed), _unique(confirmed), _unique(confirmed))
+    keys = {key for _start, key, _name in confirmed}
+    listed: _Found = []
+    for start, raw in [*_enumerations(text), *_listed_with(text, [start for start, _k, _n in confirmed])]:
+        name = canonical_name(raw) or raw
+        key = entity_key(name)
+        # "SK" read from "Samsung and SK hynix": the start of a name already found is no party of its own.
+        if key not in keys and not any(other.startswith(key + " ") for other in keys):
+            listed.append((start, key, name))
+    early = [found for found in (*confirmed, *listed) if found[0] < within]
+    late = [found for found in (*confirmed, *listed) if found[0] >= within]
+    stated = _unique(found for found in confirmed if found[0] < within)
+    return Parties(stated, _unique(confirmed), _unique([*early, *late]))
+
+
+def _unique(found: Iterable[tuple[int, str, str]]) -> list[str]:
+    names: dict[str, str] = {}
+    for _start, key, name in found:
+        names.setdefault(key, name)
+    return list(names.values())
+
+
+def _confirmed(text: str) -> _Found:
+    """Names the known table, the Entity List (every listed name and alias) or a legal form confirms."""
+    found: _Found = []
     for match in _KNOWN_RE.finditer(text.lower()):
         name = _ALIAS_TO_NAME[match.group(1)]
-        found.setdefault(name.lower(), name)
-    for listed in gazetteer().find(text):  # every listed name and alias, from the list itself
-        found.setdefault(entity_key(listed.name), listed.name)
-    if not _LEGAL_FORM_HINT.search(text):
-        return list(found.values())
-    for match in _LEGAL_NAME_RE.finditer(text):
-        raw = match.group(1).strip().rstrip(",")
-        if canonical_name(raw):
-            continue
-        key = entity_key(raw)
-        if key and len(key) > 2 and key not in _STOP_PARTIES:
-            found.setdefault(key, raw)
-    return list(found.values())
+        found.append((match.start(), name.lower(), name))
+    for start, _end, listed in gazetteer().spans(text):
+        found.append((start, entity_key(listed.name), listed.name))
+    if _LEGAL_FORM_HINT.search(text):
+        for match in _LEGAL_NAME_RE.finditer(text):
+            raw = match.group(1).strip().rstrip(",")
+            key = entity_key(raw)
+            # "US Blacklists Chinese AI Company": a headline's capitals, not a name (no name starts "US" or "The").
+            if canonical_name(raw) or len(key) < 3 or key in _STOP_PARTIES or raw.split()[0].lower() in _NOT_NAMES:
+                continue
+            found.append((match.start(1), key, raw))
+    return found
+
+
+# Names listed after a noun for organisations or after a cue: "airlines Aeroflot, Utair and Azur Air", "36 firms
+# added to the Entity List, among them Yangtze Memory Technologies and Shanghai Micro Electronics Equipment",
+# "chipmaker Qualcomm". A singular "firm" or "company" is left out: "law firm Husch Blackwell", "holding company".
+_ORG_NOUN = (
+    r"(?:companies|firms|entities|organi[sz]ations|institutes|institutions|affiliates|subsidiaries|units|"
+    r"(?:chip|drone|phone|server|equipment|memory|tool)?makers?|manufacturers?|airlines?|carriers?|giants?)"
+)
+_ORG_NOUN_RE = re.compile(rf"\b{_ORG_NOUN}\b")
+_DESCRIPTION = re.compile(
+    r"(?:chip|drone|phone|server|equipment|memory|tool)?makers?|manufacturers?|suppliers?|compan(?:y|ies)|firms?|"
+    r"entit(?:y|ies)|organi[sz]ations?|businesses|others"
+)
+_CUE = r"(?:including|among them|among which|such as|led by)"
+# "US companies such as Nvidia", "American chipmakers": the suppliers an action hits, not the parties it names.
+_AMERICAN = re.compile(r"\b(?:U\.?S\.?|American)\s+(?:[\w-]+\s+)?$")  # just before the noun
+# A capitalised opener ("... Azur Air The US Department said") starts the next sentence, not more of the name.
+_OPENER = r"(?!(?:The|A|An|On|In|At|As|By|For|From|When|While|But|After|Before|It|Its|This|That|US|U\.S\.)\b)"
+_WORD = r"(?:[A-Z]|[a-z][A-Z])[\w&'.-]*"  # "iFlytek" too
+_NAME = rf"{_WORD}(?: (?:(?:of|for) )?{_OPENER}(?:{_WORD}|\d+)){{0,5}}"
+_LIST = rf"(?:(?:units|subsidiaries|affiliates) of )?(?:the )?({_NAME}(?:, (?:the )?{_NAME})*(?:,? (?:and|&) (?:the )?{_NAME})?)"
+_AFTER_NOUN = re.compile(rf"\b{_ORG_NOUN}(,)?(?: ({_CUE}))?,? {_LIST}")
+_AFTER_CUE = re.compile(rf"\b{_CUE},? {_LIST}")
+# Where a list can start, found with str.find: a scan with the alternation itself costs more than the rest.
+_NOUN_STEMS = (
+    "compan", "firms", "entit", "organi", "institu", "affiliat", "subsidiar", "units", "maker", "manufactur",
+    "airline", "carrier", "giant",
+)  # fmt: skip
+_CUE_STEMS = ("including", "among ", "such as", "led by")
+_SENTENCE_END = re.compile(r"(?<!\b[A-Z])\.\s(?!Ltd|Limited|Inc|Corp)")
+_ITEM_SPLIT = re.compile(r", (?:and |& )?(?:the )?| (?:and|&) (?:the )?")
+_AND = re.compile(r" (?:and|&) ")
+# Capitalised words after an organisation noun that start no party: places, agencies, days, outlets, titles.
+_NOT_NAMES = frozenset(
+    re.findall(
+        r"\S+",
+        """us u.s. usa american chinese russian the a an in on at for with by to from of and it its their his her this
+        that when while as but after before if commerce department bureau bis treasury ofac state pentagon congress
+        white house ministry washington beijing monday tuesday wednesday thursday friday saturday sunday january
+        february march april may june july august september october november december reuters bloomberg xinhua nikkei
+        cnbc entity unverified military president secretary chief ceo executive founder chairman spokesman
+        spokesperson minister senator others""",
+    )
+)
+
+
+def enumerated(text: str) -> list[str]:
+    """Names a text lists after a noun for organisations, or after a cue that follows one in the same sentence.
+
+    The list stops at the first item that is not a name ("airlines On June 24, the Bureau ..." lists nothing); after
+    a bare comma ("three airlines, Nordwind, Pobeda and S7") only two or more names joined by "and" count.
+    """
+    return list(dict.fromkeys(name for _start, name in _enumerations(text)))
+
+
+def _enumerations(text: str) -> list[tuple[int, str]]:
+    names: list[tuple[int, str]] = []
+    for start in _word_starts(text, _NOUN_STEMS):
+        match = _AFTER_NOUN.match(text, start)
+        if match and not _AMERICAN.search(text, max(0, start - 12), start):
+            bare_comma = bool(match.group(1)) and not match.group(2)
+            names += [(start, name) for name in _list_items(match.group(3), several=bare_comma)]
+    for start in _word_starts(text, _CUE_STEMS):
+        match = _AFTER_CUE.match(text, start)
+        before = _SENTENCE_END.split(text[max(0, start - 100) : start])[-1]
+        nouns = list(_ORG_NOUN_RE.finditer(before))
+        # "24 companies ... in China, Hong Kong and the Cayman Islands, including": a comma, then the cue.
+        if match and before.endswith(", ") and nouns and not _AMERICAN.search(before, 0, nouns[-1].start()):
+            names += [(start, name) for name in _list_items(match.group(1))]
+    return names
+
+
+def _word_starts(text: str, stems: tuple[str, ...]) -> list[int]:
+    """The starts of the words of ``text`` that contain one of ``stems`` ("chipmaker" for "maker"), in order."""
+    starts = set()
+    for stem in stems:
+        at = text.find(stem)
+        while at >= 0:
+            start = at
+            while start and text[start - 1].isalpha():
+                start -= 1
+            starts.add(start)
+            at = text.find(stem, at + len(stem))
+    return sorted(starts)
+
+
+# "harm to U.S. suppliers such as Qualcomm and Broadcom": companies named for their tie to the party acted on.
+_SUPPLIERS = re.compile(rf"\b(?:suppliers|vendors|exporters|customers|partners),? (?:such as|like|including) {_LIST}")
+_SUPPLIER_STEMS = ("suppliers", "vendors", "exporters", "customers", "partners")
+
+
+def _without_suppliers(text: str) -> str:
+    """``text`` with the names listed as suppliers or customers blanked out (same length: positions hold)."""
+    if not any(stem in text for stem in _SUPPLIER_STEMS):
+        return text
+    return _SUPPLIERS.sub(
+        lambda match: match.group()[: match.start(1) - match.start()] + " " * len(match.group(1)), text
+    )
+
+
+_SIBLINGS = re.compile(rf"{_NAME}(?:, (?:the )?{_NAME})*,? (?:and|&) (?:the )?{_NAME}")
+
+
+def _listed_with(text: str, starts: Iterable[int]) -> list[tuple[int, str]]:
+    """The names listed together with a known party, which leads the list ("Aeroflot, Utair and Azur Air")."""
+    names: list[tuple[int, str]] = []
+    for start in sorted(set(starts)):
+        match = _SIBLINGS.match(text, start)
+        if match:
+            names += [(start, name) for name in _list_items(match.group(), several=True)]
+    return names
+
+
+def _list_items(listed: str, *, several: bool = False) -> list[str]:
+    """The names of a list, up to the first item that is not one; none unless ``several`` are joined by "and"."""
+    listed = _SENTENCE_END.split(listed, 1)[0]
+    items = [item.strip(" .,") for item in _ITEM_SPLIT.split(listed)]
+    if several and (len(items) < 2 or not _AND.search(listed)):
+        return []
+    names = []
+    for item in items:
+        item = _BASED.sub("", item)  # "UAE-based Crynofist Aviation"
+        if not _is_name(item):
+            break
+        names.append(item)
+    return names
+
+
+_BASED = re.compile(r"^[\w.]+-based\s+")
+
+
+def _is_name(name: str) -> bool:
+    words = name.split()
+    if not words or words[0].lower() in _NOT_NAMES or "'s" in name or "’s" in name:
+        return False
+    key = entity_key(name)
+    if len(key) < 2 or key in _STOP_PARTIES or (len(words) == 1 and find_countries(name)):
+        return False
+    if len(words) == 1 and len(name) == 2 and name.isalpha():  # "AI start-ups", "the EU": no party's name
+        return False
+    # A headline's capitals make a description look like a name: "Commercial Drone Manufacturer", "Chinese Firms".
+    # A list gives context enough for three generic words ("Shanghai Micro Electronics Equipment"), not two.
+    return not (len(words) < 3 and generic(name)) and not _DESCRIPTION.fullmatch(words[-1].lower())
 
 
 _FORM_TAIL = re.compile(
@@ -169,7 +366,9 @@ def find_aliases(text: str, names: Iterable[str], limit: int = 5) -> dict[str, t
     >>> find_aliases("Huawei Technologies Co., Ltd. (Huawei) and ...", ["Huawei"])
     {'Huawei': ('Huawei Technologies Co., Ltd.',)}
     """
-    wanted = {name.lower(): name for name in names}
+    wanted = {name.lower(): name for name in names if name in KNOWN_PARTIES}
+    if not wanted:  # only the known parties' forms are looked for: no scan of the text
+        return {}
     forms: dict[str, dict[str, None]] = {}
     lowered = text.lower()
     for match in _KNOWN_RE.finditer(lowered):

@@ -23,7 +23,7 @@ from typing import Any
 
 from exportwatch.countries import COUNTRIES
 
-__all__ = ["Gazetteer", "Listed", "gazetteer", "words"]
+__all__ = ["Gazetteer", "Listed", "gazetteer", "generic", "words"]
 
 _DATA = Path(__file__).with_name("listed_names.tsv")
 _WORD = re.compile(r"[0-9a-z]+")
@@ -76,7 +76,7 @@ class Listed:
 
 _SPELLING = {"centre": "center", "defence": "defense", "organisation": "organization", "programme": "program"}
 _SPELLING_HINT = re.compile("|".join(_SPELLING))
-_NAME_START = re.compile(r"(?<![0-9A-Za-z])[A-Z0-9]")
+_NAME_START = re.compile(r"(?<![0-9A-Za-z])[A-Z0-9][0-9A-Za-z]*")  # a word that starts with a capital or digit
 
 
 def words(text: str) -> list[str]:
@@ -132,8 +132,14 @@ def _acceptable(tokens: tuple[str, ...], acronym: bool) -> bool:
         return tokens[0] not in _GENERIC and (len(tokens[0]) >= 4 or (acronym and len(tokens[0]) >= 3))
     # Several words: one that is not generic, or three generic ones that together are specific enough
     # ("Semiconductor Manufacturing International"), but never two ("Global Trading").
-    meaningful = [token for token in tokens if token not in _LEGAL and token not in _STOP]
+    # A lone letter ("Group A" read in "Country Group A:1") is a label, not a name.
+    meaningful = [token for token in tokens if token not in _LEGAL and token not in _STOP and len(token) > 1]
     return any(token not in _GENERIC for token in meaningful) or len(meaningful) >= 3
+
+
+def generic(name: str) -> bool:
+    """Whether a name is made only of generic words ("Commercial Drone Manufacturer", "Global Trading Co.")."""
+    return all(token in _GENERIC or token in _STOP for token in words(name))
 
 
 def _strip_legal(tokens: tuple[str, ...]) -> tuple[str, ...]:
@@ -188,25 +194,29 @@ class Gazetteer:
 
     def find(self, text: str) -> list[Listed]:
         """The listed parties ``text`` names, in order of first mention; the longest form wins where forms overlap."""
+        found = dict.fromkeys(index for _start, _end, index in self._walk(text))
+        return [self.entries[index] for index in found]
+
+    def spans(self, text: str) -> list[tuple[int, int, Listed]]:
+        """Where ``text`` names listed parties: (start, end, entry) of every mention, the longest form at each."""
+        return [(start, end, self.entries[index]) for start, end, index in self._walk(text)]
+
+    def _walk(self, text: str) -> Iterator[tuple[int, int, int]]:
         lowered = text.lower()
         spelled = bool(_SPELLING_HINT.search(lowered))
-        found: dict[int, None] = {}
         resume = 0
         # A name starts with a capital or a digit: only there does a walk down the trie begin.
         root = self._root
-        for capital in _NAME_START.finditer(text):
-            start = capital.start()
+        for first in _NAME_START.finditer(text):  # the first word itself: no second match per capital
+            start = first.start()
             if start < resume:
                 continue
-            first = _WORD.match(lowered, start)
-            if first is None:
-                continue
-            token = _SPELLING.get(first.group(), first.group()) if spelled else first.group()
-            node = root.get(token)
+            token = first.group().lower()
+            node = root.get(_SPELLING.get(token, token) if spelled else token)
             if node is None:  # most capitalised words start no listed name: no walk
                 continue
             best = None
-            if _END in node and (_CAPS not in node or text[start : first.end()].isupper()):
+            if _END in node and (_CAPS not in node or first.group().isupper()):
                 best = (first.end(), int(node[_END]))
             for match in _WORD.finditer(lowered, first.end()):
                 token = _SPELLING.get(match.group(), match.group()) if spelled else match.group()
@@ -217,9 +227,8 @@ class Gazetteer:
                 if _END in node and (_CAPS not in node or text[start : match.end()].isupper()):
                     best = (match.end(), int(node[_END]))
             if best is not None:
-                found.setdefault(best[1], None)
+                yield start, best[0], best[1]
                 resume = best[0]
-        return [self.entries[index] for index in found]
 
 
 def read_listed(lines: Iterable[str]) -> Iterator[Listed]:

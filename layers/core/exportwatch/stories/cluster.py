@@ -391,7 +391,7 @@ def _main_parties(reading: Reading, classification: Classification) -> set[str]:
     in_title = {party_key(p) for p in find_parties(reading.title) if _known(p)}
     if in_title:
         return in_title
-    named = classification.entities or tuple(find_parties(reading.lead))
+    named = classification.stated or tuple(find_parties(reading.lead))
     return {party_key(e) for e in named[:2]}
 
 
@@ -475,7 +475,7 @@ def new_story(analysis: Analysis, *, now: str) -> Story:
         title=item.title,
         labels=classification.labels,
         severity=classification.severity,
-        entities=classification.entities,
+        entities=classification.stated,
         countries=classification.countries,
         dates=dict(classification.dates),
         evidence=classification.evidence,
@@ -549,7 +549,7 @@ def merge(story: Story, analysis: Analysis, *, now: str) -> Story:
         else story.summary,
         labels=story.labels + tuple(new_labels),
         severity=severity,
-        entities=_merge_unique(story.entities, classification.entities, key="entity"),
+        entities=_merge_unique(story.entities, classification.stated, key="entity"),
         countries=_merge_unique(story.countries, classification.countries),
         dates=dates,
         evidence=tuple(evidence),

@@ -1,0 +1,99 @@
+"""Parties named in news ledes: lists of names, the lede beyond the evidence sentence, and what is no party."""
+
+from __future__ import annotations
+
+import pytest
+
+from exportwatch.classify import classify
+from exportwatch.classify.parties import enumerated, find_parties, read_parties
+from exportwatch.models import Item
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Orders renewed against Russian airlines Aeroflot, Utair and Azur Air.", ["Utair", "Azur Air"]),
+        ("It denied three Russian airlines, Nordwind, Pobeda and S7, their privileges.", ["Nordwind", "Pobeda", "S7"]),
+        (
+            "The 36 firms added to the Entity List, among them Yangtze Memory Technologies and Shanghai Micro "
+            "Electronics Equipment, face license requirements.",
+            ["Shanghai Micro Electronics Equipment"],
+        ),
+        ("It put 28 bureaus and companies, including Hikvision, iFlytek and Meiya Pico, on the list.", ["Meiya Pico"]),
+        ("Nine Indian organizations, including units of ISRO and DRDO, were removed.", ["ISRO", "DRDO"]),
+        ("The orders against Aeroflot, Utair and Azur Air were renewed.", ["Utair", "Azur Air"]),
+        ("Rossiya Airlines stays under a denial order.", ["Rossiya Airlines"]),
+    ],
+    ids=[
+        "after-a-noun",
+        "after-a-comma",
+        "after-a-cue",
+        "lower-case-start",
+        "units-of",
+        "with-a-known-party",
+        "airline",
+    ],
+)
+def test_names_listed_in_a_lede_are_parties(text: str, expected: list[str]) -> None:
+    # When
+    found = find_parties(text)
+    # Then
+    assert all(name in found for name in expected), found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "It notes the likely harm to U.S. suppliers such as Qualcomm and Broadcom.",
+        "Allies including the EU, Japan and the UK planned similar measures.",
+        "The pause exempts Ukraine, Israel and Country Group A:1.",
+        "US Blacklists Chinese AI Company Amid Rising Tech Tensions",
+        "China's Largest Chip Maker, SMIC, and Commercial Drone Manufacturer, DJI, Added",
+        "It added 28 organizations, including Hikvision and AI start-ups, to the list.",
+        "American companies such as Anduril and Palantir can no longer ship.",
+        "The list includes firms The Commerce Department named on Monday.",
+    ],
+    ids=["suppliers", "places", "a-group-letter", "headline", "descriptions", "two-letters", "us-companies", "opener"],
+)
+def test_what_a_list_shape_does_not_make_a_party(text: str) -> None:
+    # When
+    found = find_parties(text)
+    # Then
+    unwanted = {
+        "Qualcomm", "Broadcom", "EU", "UK", "KGB Alpha", "US Blacklists Chinese AI Company",
+        "Commercial Drone Manufacturer", "AI", "Anduril", "Palantir", "The Commerce Department",
+    }  # fmt: skip
+    assert not unwanted & set(found), found
+
+
+def test_confirmed_names_come_first_and_the_stated_part_is_kept_apart() -> None:
+    # Given a title naming one party and a lede sentence listing more
+    title = "US renews export curbs on Aeroflot"
+    text = f"{title}. Orders against Aeroflot, Utair and Azur Air were renewed; Rossiya Airlines stays listed."
+    # When
+    parties = read_parties(text, within=len(title))
+    # Then only the title's confirmed party is stated, and every party is named
+    assert parties.stated == ["Aeroflot"]
+    assert parties.named[0] == "Aeroflot" and {"Utair", "Azur Air", "Rossiya Airlines"} <= set(parties.named)
+    assert "Rossiya Airlines" in parties.confirmed and "Utair" not in parties.confirmed
+    assert enumerated("Nine entities, among them Wuxi Biologics, were removed.") == ["Wuxi Biologics"]
+
+
+def test_the_lede_names_the_parties_and_its_background_does_not() -> None:
+    # Given news whose title names one party, its lede two more and a background sentence another
+    item = Item(
+        id="n1",
+        title="US revokes licenses for exports to Huawei",
+        text=(
+            "The Commerce Department has revoked licenses that let Qualcomm and Intel supply Huawei, the department "
+            "confirmed on Wednesday. In 2019 the department had listed Hikvision over abuses in Xinjiang."
+        ),
+        published="2024-05-08",
+    )
+    # When
+    result = classify(item)
+    # Then the lede's parties are named, the background's are not, and stories join on the title's party alone
+    assert result.labels
+    assert {"Huawei", "Qualcomm", "Intel"} <= set(result.entities)
+    assert "Hikvision" not in result.entities
+    assert result.stated == ("Huawei",)
