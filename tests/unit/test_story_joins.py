@@ -1,13 +1,18 @@
 """Reports of one action that share no party or words in common, joined by what paraphrase keeps.
 
 A late write-up that states the day of the action, a party the list of names does not know yet named in
-both leads, and two outlets each leading with a different party of one rule while naming the other.
+both leads, and two outlets each leading with a different party of one rule while naming the other. These
+wider tests only join what alerts anyway or would not alert at all: an unlabelled follower, a silent story.
+A labelled item they alone would join to a story that alerts with its labels stays apart: joined wrongly,
+its action would send no alert.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from exportwatch.models import Item, Story
-from exportwatch.stories.cluster import analyse, belongs, merge, new_story, party_key
+from exportwatch.stories.cluster import Analysis, analyse, belongs, merge, new_story, party_key, silent_story
 from exportwatch.stories.words import rare_names
 
 NOW = "2020-06-08T12:00:00+00:00"
@@ -23,6 +28,12 @@ def story_of(*items: Item) -> Story:
 
 def news(id_: str, published: str, title: str, text: str) -> Item:
     return Item(id=id_, title=title, text=text, published=published, url=f"https://news.example/{id_}")
+
+
+def unlabelled(item: Item) -> Analysis:
+    """The item as the classifier might leave it: a report of the same words that would not alert on its own."""
+    analysis = analyse(item)
+    return replace(analysis, classification=replace(analysis.classification, labels=()))
 
 
 ANNOUNCED = news(
@@ -43,7 +54,7 @@ HUAWEI_LISTING = news(
 )
 
 
-def test_a_write_up_weeks_later_that_states_the_day_of_the_action_joins_it() -> None:
+def test_a_write_up_weeks_later_stating_the_day_follows_unlabelled_but_alone_never_hides_a_labelled_one() -> None:
     # Given a story of news only, and a law-firm note sixteen days later stating the day and the count
     story = story_of(ANNOUNCED)
     note = news(
@@ -53,37 +64,51 @@ def test_a_write_up_weeks_later_that_states_the_day_of_the_action_joins_it() -> 
         "On May 22, 2020, BIS declared it would add 33 entities in China and Hong Kong to the Entity List, "
         "including Qihoo 360; the restrictions took effect on June 5, 2020.",
     )
-    # Then it joins; the same note stating another day (another action of that count) does not
-    assert belongs(story, analyse(note))
     other_day = news("other", "2020-06-08", note.title, note.text.replace("May 22", "May 12"))
-    assert not belongs(story, analyse(other_day))
+    # When the note is labelled as the story is, it would send no alert if it joined: it stays apart (it may
+    # be another action of that count); left unlabelled, it follows, and stating another day it does not
+    assert set(analyse(note).classification.labels) <= set(story.labels)
+    assert not belongs(story, analyse(note))
+    assert belongs(story, unlabelled(note))
+    assert not belongs(story, unlabelled(other_day))
 
 
-def test_a_party_the_list_does_not_know_joins_reports_that_name_it_in_their_leads() -> None:
-    # Given a report of the day naming a start-up no list of names knows yet
+def test_a_party_the_list_does_not_know_gathers_reports_in_a_silent_story_never_in_one_that_alerts() -> None:
+    # Given an unlabelled report naming a start-up no list of names knows yet, and a labelled one naming it
     first = news(
         "first",
         "2025-01-16",
-        "US adds more Chinese firms to its trade blacklist",
-        "The Commerce Department has added 25 Chinese entities, the AI company Qorvixa and the chip designer "
-        "Sophgo among them, to the Entity List, accusing them of helping China's military.",
+        "US curbs Chinese AI firms",
+        "Washington put the AI company Qorvixa and the chip designer Sophgo on its trade blacklist, accusing them "
+        "of helping China's military.",
     )
-    story = story_of(first)
-    # When another outlet leads with the start-up alone, in other words
     second = news(
         "second",
         "2025-01-16",
         "US blacklists Tencent-backed AI start-up",
-        "Washington has put the start-up Qorvixa on its Entity List, a last-minute move that bars American "
-        "suppliers from selling to it without a licence.",
+        "Washington has put the start-up Qorvixa on its Entity List, a move that bars American suppliers from "
+        "selling to it without a licence.",
     )
     other = news("other", "2025-01-16", second.title, second.text.replace("Qorvixa", "Zentrova"))
-    # Then it joins; a report naming another unknown start-up does not
-    assert belongs(story, analyse(second))
-    assert not belongs(story, analyse(other))
+    silent = silent_story(unlabelled(first), now=NOW)
+    listed = news(
+        "listed",
+        "2025-01-16",
+        "US adds Chinese AI firms to the Entity List",
+        "The Commerce Department added the AI company Qorvixa and the chip designer Sophgo to its Entity List, "
+        "accusing them of helping China's military.",
+    )
+    alerting = new_story(analyse(listed), now=NOW)
+    # Then the name joins both reports in the silent story (the labelled one alerts then, as new), not a report
+    # naming another start-up; in a story that alerts with the same label, the name alone joins nothing
+    assert analyse(second).relevant and not analyse(first).relevant
+    assert belongs(silent, analyse(second)) and belongs(silent, unlabelled(second))
+    assert not belongs(silent, unlabelled(other))
+    assert set(analyse(second).classification.labels) <= set(alerting.labels)
+    assert not belongs(alerting, analyse(second))
 
 
-def test_outlets_leading_with_different_parties_of_one_rule_join_when_each_names_the_other() -> None:
+def test_outlets_leading_with_different_parties_of_one_rule_follow_when_each_names_the_other() -> None:
     # Given a report leading with DJI that names SMIC too
     dji = news(
         "dji",
@@ -101,9 +126,12 @@ def test_outlets_leading_with_different_parties_of_one_rule_join_when_each_names
         "BIS added parties to the Entity List, SMIC and DJI among them, and SMIC exports face a presumption of denial.",
     )
     smic_alone = news("alone", "2020-12-21", smic.title, smic.text.replace("SMIC and DJI among them", "SMIC too"))
-    # Then only the first joins
-    assert belongs(story, analyse(smic))
-    assert not belongs(story, analyse(smic_alone))
+    # Then, labelled as the story is, it stays apart (another party leads: it may be another list); left
+    # unlabelled, only the one naming DJI follows
+    assert set(analyse(smic).classification.labels) <= set(story.labels)
+    assert not belongs(story, analyse(smic))
+    assert belongs(story, unlabelled(smic))
+    assert not belongs(story, unlabelled(smic_alone))
 
 
 def test_a_licence_for_a_listed_party_is_another_story_than_its_listing() -> None:

@@ -16,8 +16,11 @@ correction, which joins the rule it cites without an alert. Unlabelled items nev
 that alerts but may follow one silently: a reaction naming its party and stating its action in those
 days. Unlabelled news that follows none gathers in a silent story (``silent_story``) that never alerts
 until the first labelled report of its event joins it.
-A write-up later than the window joins news it reports when it states the day of its action; a name no
-list knows yet ("Zhipu") in two leads, or each report naming the other's lead party, counts as one party.
+A join that could hide an action uses only the proven rules (``_proven``): a labelled item joining a story
+that alerts, with labels it already has, sends no alert. The wider tests live in ``_follows`` only, for an
+unlabelled follower, a silent story's reports, or the labelled report that makes a silent story alert: a
+write-up later than the window that states the day of its action; a name no list knows yet ("Zhipu") in
+two leads, or each report naming the other's lead party, as one party; brand and legal names folded.
 Another kind of action on the same party (its licence after its listing) is another story, and so is a
 party the reports of a counted list never name.
 """
@@ -114,6 +117,9 @@ class Analysis:
     parties: frozenset[str]
     summary: str
     names: frozenset[int] = frozenset()  # rare capitalised words of the lead (``words.rare_names``)
+    # The main parties as the proven rules read them (known names only, unfolded): a labelled item joins a
+    # story that alerts on these alone (``_proven``), where a wrong join would hide its action.
+    proven_parties: frozenset[str] = frozenset()
 
     @property
     def relevant(self) -> bool:
@@ -147,6 +153,7 @@ def analyse(item: Item, *, watched: frozenset[str] = frozenset()) -> Analysis:
         keys=item_keys(item),
         signature=signature(reading, item.published),
         parties=frozenset(_main_parties(reading, classification)),
+        proven_parties=frozenset(_proven_parties(reading, classification)),
         summary=one_line(reading.body[0], max_chars=400) if reading.body else "",
         names=rare_names(reading.lead),
     )
@@ -208,7 +215,7 @@ def _apart(story: Story, item: Item) -> int | None:
 
 def belongs(story: Story, analysis: Analysis) -> bool:
     """Whether the analysed item reports the event of ``story``."""
-    item, classification, keys, sig = analysis.item, analysis.classification, analysis.keys, analysis.signature
+    keys = analysis.keys
     if not analysis.relevant:
         return _follows(story, analysis)
     item_docs, story_docs = _document_numbers(keys), _document_numbers(story.keys)
@@ -220,24 +227,35 @@ def belongs(story: Story, analysis: Analysis) -> bool:
         # A silent story (``silent_story``) of earlier unlabelled reports: the first labelled report of their
         # event joins it as they would have followed its story, and it alerts then, as new.
         return _follows(story, analysis)
+    # A labelled item joining a story that alerts, with labels it already has, sends no alert: a wrong join
+    # would hide its action. Only the proven rules may join it; the wider ones (rare names, each naming the
+    # other's party, folded names, a late write-up stating the day) only gather what would not alert.
+    return _proven(story, analysis)
+
+
+def _proven(story: Story, analysis: Analysis) -> bool:
+    """Whether a labelled item reports a labelled story's event, by the proven rules only.
+
+    Within days: a party or the same large count and a label, or enough distinctive words. Later: a rule
+    and its news or write-ups. A join here may hide the item's action, so none of the wider tests of
+    ``_follows`` applies; the refusals of another list or another kind of action do.
+    """
+    item, classification, sig = analysis.item, analysis.classification, analysis.signature
     apart = _apart(story, item)
     story_has_rule = any(s.source == "federal_register" for s in story.sources)
     item_is_rule = item.source == "federal_register"
     if apart is None or apart > LATE_DAYS:
         return False
     same_labels = bool(set(classification.labels) & set(story.labels))
-    item_parties, story_parties = analysis.parties, _story_parties(story)
-    # Parties an outlet leads with differ ("SMIC" / "DJI" of one rule): each report naming the other's party
-    # in its words is as good as one party shared.
-    shared = bool(item_parties & story_parties) or _named_across(story, analysis)
+    item_parties, story_parties = analysis.proven_parties, _proven_story_parties(story)
+    shared = bool(item_parties & story_parties)
     item_counts, story_counts = listed_counts(sig), listed_counts(story.signature)
     # The same large count of listed parties ("33 Chinese entities") names one list, whoever each outlet
     # leads with; the main parties an outlet names may differ then (one leads with SMIC, one with DJI).
     same_count = any(n >= DISTINCT_COUNT for n in item_counts & story_counts)
     # Different parties named, or, naming none in common, different numbers of parties listed ("24
     # companies" against "38 affiliates"): a different action. Precision first: an outlet leading with
-    # SMIC and another leading with DJI, of one rule listing both, stay apart unless a key, a count or
-    # each naming the other's party joins them.
+    # SMIC and another leading with DJI, of one rule listing both, stay apart unless a key or a count joins them.
     conflict = (bool(item_parties and story_parties and not shared) and not same_count) or (
         not shared and counts_differ(item_counts, story_counts)
     )
@@ -259,8 +277,8 @@ def belongs(story: Story, analysis: Analysis) -> bool:
         return True  # most specifics shared within days: the labels read differ ("MEU List" as policy or other)
     if not same_labels:
         return False
-    if same_list_actions and (topic >= SAME_TOPIC or holds(story.signature, analysis.names)):
-        return True  # the same action in the same words, or naming the same party the list of names does not know
+    if topic >= SAME_TOPIC and same_list_actions:
+        return True
     # A rule's abstract rarely names the parties its news names: the one rule of that kind, in those
     # days, for the same countries, is the rule the news reports. Only a rule finding its news: news
     # that finds a rule story this way may be any other action of that week.
@@ -271,20 +289,19 @@ def belongs(story: Story, analysis: Analysis) -> bool:
 
 
 def _late(story: Story, analysis: Analysis, *, shared: bool, same_count: bool, topic: float) -> bool:
-    """Whether a report of the story's kind of action, later than its window, reports that action.
+    """Whether a labelled report of the story's kind of action, later than its window, reports that action.
 
-    The rule weeks after its news, a write-up weeks after the rule, or a write-up weeks after news that
-    states the day of the story's action ("On May 22, 2020, BIS announced"). It must share the story's
-    specifics, more of them when it names neither its parties nor the day of its action.
+    The rule weeks after its news, or a write-up weeks after the rule. It must share the story's
+    specifics, more of them when it names none of its parties. A write-up weeks after news alone (even
+    stating the day of its action) joins no story that alerts: only ``_follows`` lets it, unlabelled.
     """
     story_has_rule = any(s.source == "federal_register" for s in story.sources)
     item_is_rule = analysis.item.source == "federal_register"
-    dated = _states_its_day(story, analysis)
-    if not (story_has_rule or item_is_rule or dated):
+    if not (story_has_rule or item_is_rule):
         return False
     if item_is_rule and not story_has_rule and shared:
         return True  # the first document of an announced action: its party and action (an order weeks on)
-    return same_count or topic >= (LATE_PARTY_TOPIC if shared or dated else LATE_TOPIC)
+    return same_count or topic >= (LATE_PARTY_TOPIC if shared else LATE_TOPIC)
 
 
 def _states_its_day(story: Story, analysis: Analysis) -> bool:
@@ -301,11 +318,12 @@ def _another_list(story: Story, analysis: Analysis, *, story_has_rule: bool) -> 
     no party, so a rule story is left to the other tests.
     """
     story_counts = listed_counts(story.signature)
-    if story_has_rule or not analysis.parties or _story_parties(story) or not story_counts:
+    parties = analysis.proven_parties
+    if story_has_rule or not parties or _proven_story_parties(story) or not story_counts:
         return False
     if story_counts & listed_counts(analysis.signature):
         return False
-    return not any(names_in(story.signature, party) for party in analysis.parties)
+    return not any(names_in(story.signature, party) for party in parties)
 
 
 def _another_kind(classification: Classification, story: Story) -> bool:
@@ -335,6 +353,11 @@ def _story_parties(story: Story) -> set[str]:
     return {party_key(e) for e in story.entities[:_STORY_PARTIES]}
 
 
+def _proven_story_parties(story: Story) -> set[str]:
+    """A story's main parties as the proven rules read them: unfolded (``Analysis.proven_parties``)."""
+    return {entity_key(e) for e in story.entities[:_STORY_PARTIES]}
+
+
 def _follows(story: Story, analysis: Analysis) -> bool:
     """Whether an unlabelled item (a reaction, a market story) reports this story's event.
 
@@ -356,7 +379,8 @@ def _follows(story: Story, analysis: Analysis) -> bool:
     story_parties = _story_parties(story)
     counts, story_counts = listed_counts(analysis.signature), listed_counts(story.signature)
     same_count = any(n >= DISTINCT_COUNT for n in counts & story_counts)  # one list, whoever it leads with
-    if analysis.parties and story_parties and not analysis.parties & story_parties and not same_count:
+    across = _named_across(story, analysis)  # each names the other's lead party: two leads of one action
+    if analysis.parties and story_parties and not analysis.parties & story_parties and not (same_count or across):
         return False
     if counts_differ(counts, story_counts):
         return False
@@ -367,6 +391,7 @@ def _follows(story: Story, analysis: Analysis) -> bool:
         bool(analysis.parties & story_parties)
         or same_count
         or (not story.labels and holds(story.signature, analysis.names))
+        or across
     )
     topic = similarity(analysis.signature, story.signature)
     if named and apart <= WINDOW_DAYS and topic > 0 and _states_action(story, analysis):
@@ -393,6 +418,15 @@ def _main_parties(reading: Reading, classification: Classification) -> set[str]:
         return in_title
     named = classification.stated or tuple(find_parties(reading.lead))
     return {party_key(e) for e in named[:2]}
+
+
+def _proven_parties(reading: Reading, classification: Classification) -> set[str]:
+    """The main parties as the proven rules read them: a title's names the parties module knows, unfolded."""
+    in_title = {entity_key(p) for p in find_parties(reading.title) if canonical_name(p)}
+    if in_title:
+        return in_title
+    named = classification.stated or tuple(find_parties(reading.lead))
+    return {entity_key(e) for e in named[:2]}
 
 
 def party_key(name: str) -> str:
@@ -575,7 +609,12 @@ def _anchored(story: Story, analysis: Analysis) -> bool:
     Only such items add their words to the story's fingerprint; an item that joined on words alone
     adding its own would let the story drift, one paraphrase at a time, into the next event.
     """
-    if set(analysis.keys) & set(story.keys) or analysis.parties & _story_parties(story):
+    if set(analysis.keys) & set(story.keys):
+        return True
+    if story.labels and analysis.relevant:  # joined by the proven rules: anchored by their parties
+        if analysis.proven_parties & _proven_story_parties(story):
+            return True
+    elif analysis.parties & _story_parties(story):
         return True
     return any(n >= DISTINCT_COUNT for n in listed_counts(analysis.signature) & listed_counts(story.signature))
 
