@@ -263,3 +263,23 @@ def test_a_reaction_follows_within_days_of_the_actions_first_report_not_its_late
     assert not analyse(late).relevant
     assert belongs(story, analyse(soon))
     assert not belongs(story, analyse(late))
+
+
+def test_a_follower_brings_its_own_keys_not_the_documents_it_quotes() -> None:
+    # Given the story of Huawei's listing and an unlabelled reaction that quotes a Federal Register document
+    reaction = news(
+        "quoting",
+        "2019-05-17",
+        "Huawei suppliers slide after blacklist",
+        "Shares of Huawei suppliers fell as investors weighed the Commerce Department's blacklist of the company, "
+        "published as FR Doc. 2019-10616.",
+    )
+    story = new_story(analyse(HUAWEI_LISTING), now=NOW)
+    followed = analyse(reaction)
+    assert not followed.relevant and belongs(story, followed) and "doc:2019-10616" in followed.keys
+    # When it follows the story
+    story = merge(story, followed, now=NOW)
+    # Then the story owns its page, not the number it quotes: a labelled report of that document would join by
+    # the proven rules or alert on its own, never through a follower's quotation
+    assert any(k.startswith("url:") and k.endswith("/quoting") for k in story.keys)
+    assert "doc:2019-10616" not in story.keys

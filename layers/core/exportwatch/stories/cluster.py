@@ -630,9 +630,19 @@ def _record(story: Story, analysis: Analysis, *, now: str) -> Story:
     # In a story that alerts, it is a follower: its day must not carry the story on to another event's.
     follows = bool(story.labels) and not analysis.relevant
     sources = story.sources if known else story.sources + (replace(_source(item), follows=follows),)
-    return replace(
-        story, sources=sources[:_MAX_SOURCES], keys=_merge_unique(story.keys, analysis.keys)[:200], last_seen=now
-    )
+    # Nor may the documents it quotes: a follower joins by the wider tests, and a labelled report of another
+    # rule joining through a number it quoted would send no alert.
+    keys = _own_keys(analysis) if follows else analysis.keys
+    return replace(story, sources=sources[:_MAX_SOURCES], keys=_merge_unique(story.keys, keys)[:200], last_seen=now)
+
+
+def _own_keys(analysis: Analysis) -> tuple[str, ...]:
+    """The keys an item holds by itself (its id, page, own document and citation), not those its text quotes."""
+    item = analysis.item
+    own = {item.id, f"doc:{item.document_number}", *(f"cite:{c}" for c in citations([item.citation]))}
+    if item.url:
+        own.add(f"url:{canonical_url(item.url)}")
+    return tuple(k for k in analysis.keys if k in own)
 
 
 def _merge_aliases(a: dict[str, tuple[str, ...]], b: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
