@@ -147,3 +147,28 @@ def test_the_first_labelled_report_joins_the_silent_story_of_earlier_ones_and_it
     story = store.stories[silent][0]
     assert report.story_of["listing"] == silent and alerts(story)
     assert render(story).kind == "new" and story.title == listing.title
+
+
+def test_unlabelled_reports_naming_a_party_gather_silently_without_export_or_sanctions_words() -> None:
+    # Given two outlets reporting another agency's list naming Huawei, in words of neither exports nor sanctions
+    pentagon = [
+        news(
+            "dod-1",
+            "2022-10-14",
+            "Pentagon names Huawei among companies tied to China's military",
+            "The Defense Department named Huawei and Hikvision among companies it says are owned or controlled by "
+            "China's military, a list that carries no penalties by itself.",
+        ),
+        news(
+            "dod-2",
+            "2022-10-15",
+            "Huawei, Hikvision on Pentagon list of Chinese military companies",
+            "Huawei and Hikvision are among the firms the Pentagon lists as owned or controlled by China's "
+            "military, according to a document released on Friday.",
+        ),
+    ]
+    # When they are polled
+    report = ingest(pentagon, MemoryStore(), now=clock)
+    # Then they share one silent story: counted once, alerting no one
+    assert report.story_of["dod-1"] == report.story_of["dod-2"]
+    assert report.stories_silent and not report.stories_created

@@ -133,10 +133,15 @@ class Analysis:
 
     @property
     def may_start_silent(self) -> bool:
-        """An unlabelled news report that follows no story may start a silent one (``silent_story``)."""
+        """An unlabelled news report that follows no story may start a silent one (``silent_story``).
+
+        One naming a party, or speaking of exports or sanctions: gathered, reports of one event count once, and
+        the first labelled report of it alerts as new. Nothing is hidden: a silent story never alerts by itself.
+        """
         if self.relevant or self.item.source == "federal_register":
             return False
-        return self.may_follow or bool(_SILENT_HINT.search(f"{self.item.title} {self.summary}"))
+        text = f"{self.item.title} {self.summary}"
+        return self.may_follow or bool(self.parties) or bool(_SILENT_HINT.search(text))
 
 
 def analyse(item: Item, *, watched: frozenset[str] = frozenset()) -> Analysis:
