@@ -283,3 +283,8 @@ def test_a_follower_brings_its_own_keys_not_the_documents_it_quotes() -> None:
     # the proven rules or alert on its own, never through a follower's quotation
     assert any(k.startswith("url:") and k.endswith("/quoting") for k in story.keys)
     assert "doc:2019-10616" not in story.keys
+    # and so does an unlabelled report that starts or joins a silent story (which may alert later)
+    silent = silent_story(followed, now=NOW)
+    gathered = merge(silent_story(unlabelled(HUAWEI_LISTING), now=NOW), followed, now=NOW)
+    assert "doc:2019-10616" not in silent.keys + gathered.keys
+    assert {"quoting", "listing"} <= set(gathered.keys)

@@ -543,7 +543,9 @@ def silent_story(analysis: Analysis, *, now: str) -> Story:
     """
     story = new_story(analysis, now=now)
     parties = story.entities or tuple(sorted(analysis.parties))  # unlabelled: the parties its words name
-    return replace(story, labels=(), entities=parties, dates={}, evidence=(), quiet_version=story.version)
+    return replace(
+        story, labels=(), entities=parties, dates={}, evidence=(), keys=_own_keys(analysis), quiet_version=story.version
+    )
 
 
 _SEVERITY_RANK = {"high": 3, "medium": 2, "low": 1, None: 0}
@@ -635,9 +637,10 @@ def _record(story: Story, analysis: Analysis, *, now: str) -> Story:
     # In a story that alerts, it is a follower: its day must not carry the story on to another event's.
     follows = bool(story.labels) and not analysis.relevant
     sources = story.sources if known else story.sources + (replace(_source(item), follows=follows),)
-    # Nor may the documents it quotes: a follower joins by the wider tests, and a labelled report of another
-    # rule joining through a number it quoted would send no alert.
-    keys = _own_keys(analysis) if follows else analysis.keys
+    # Nor may the documents an unlabelled report quotes: it joined by the wider tests (following, or gathered in
+    # a silent story that may alert later), and a labelled report of another rule joining through a number it
+    # quoted would send no alert.
+    keys = analysis.keys if analysis.relevant else _own_keys(analysis)
     return replace(story, sources=sources[:_MAX_SOURCES], keys=_merge_unique(story.keys, keys)[:200], last_seen=now)
 
 
