@@ -315,3 +315,21 @@ def pairwise_scores(
         "gold_stories": len(set(gold)),
         "predicted_stories": len(set(predicted)),
     }
+
+
+def story_errors(predicted: Sequence[str], gold: Sequence[str], ids: Sequence[str]) -> dict[str, list[list[list[str]]]]:
+    """Where a clustering differs from gold: item ids grouped for reading.
+
+    ``split``: each gold story that ended in several predicted ones, its items by predicted story (the
+    missed pairs). ``joined``: each predicted story holding several gold ones, its items by gold story
+    (the wrongly joined pairs).
+    """
+    return {"split": _grouped(gold, predicted, ids), "joined": _grouped(predicted, gold, ids)}
+
+
+def _grouped(outer: Sequence[str], inner: Sequence[str], ids: Sequence[str]) -> list[list[list[str]]]:
+    """For each ``outer`` group whose items fall in several ``inner`` groups, its ids by inner group."""
+    groups: dict[str, dict[str, list[str]]] = {}
+    for key, part, item_id in zip(outer, inner, ids, strict=True):
+        groups.setdefault(key, {}).setdefault(part, []).append(item_id)
+    return [list(parts.values()) for parts in groups.values() if len(parts) > 1]

@@ -92,7 +92,7 @@ def cmd_cluster_eval(args: argparse.Namespace) -> int:
     """Items with a gold ``story`` key -> pairwise precision and recall of the clustering."""
     from exportwatch.models import InputError, Item
     from exportwatch.stories.cluster import story_id_for
-    from exportwatch_cli.evaluate import pairwise_scores, stories_by_ingestion
+    from exportwatch_cli.evaluate import pairwise_scores, stories_by_ingestion, story_errors
 
     with _open(args.file) as stream:
         rows = list(json_lines(stream))
@@ -110,13 +110,12 @@ def cmd_cluster_eval(args: argparse.Namespace) -> int:
     except InputError as exc:
         raise CliError(str(exc)) from exc
     story_of = stories_by_ingestion(items)
-    scores = pairwise_scores(
-        [story_of.get(item.id) or story_id_for(item.id) for item in items],
-        [str(r["story"]) for r in records],
-        unclustered=[item.id not in story_of for item in items],
-    )
+    predicted = [story_of.get(item.id) or story_id_for(item.id) for item in items]
+    gold = [str(r["story"]) for r in records]
+    scores = pairwise_scores(predicted, gold, unclustered=[item.id not in story_of for item in items])
+    errors = story_errors(predicted, gold, [item.id for item in items]) if args.misses else {}
     if args.json:
-        _emit(scores)
+        _emit({**scores, **errors})
     else:
         print(
             f"pairwise precision {scores['precision']:.3f}, recall {scores['recall']:.3f} over {scores['items']} "
@@ -124,7 +123,24 @@ def cmd_cluster_eval(args: argparse.Namespace) -> int:
             f"(pairs: {scores['pairs_tp']} right, {scores['pairs_fp']} wrongly joined, {scores['pairs_fn']} missed, "
             f"{scores['pairs_fn_unclustered']} of them with an item that joined no story)"
         )
+        _print_errors(errors, {item.id: record for record, item in zip(records, items, strict=True)}, story_of)
     return 0
+
+
+def _print_errors(errors: dict[str, Any], records: dict[str, dict[str, Any]], story_of: dict[str, str]) -> None:
+    """The gold stories split and the stories wrongly joined (``cluster-eval --misses``), one item a line."""
+    from exportwatch.text import one_line
+
+    for kind, found in errors.items():
+        for number, parts in enumerate(found, 1):
+            print(f"\n{kind} {number}: gold story | story joined | published source | title")
+            for part in parts:
+                print("  --")
+                for item_id in part:
+                    record, joined = records[item_id], (story_of.get(item_id) or "none")[-6:]
+                    title = one_line(str(record.get("title", "")), max_chars=100)
+                    when = f"{record.get('published', '')} {record.get('source', 'news')}"
+                    print(f"  {record['story']} | {joined} | {when} | {title}")
 
 
 def cmd_parse_feed(args: argparse.Namespace) -> int:
@@ -498,6 +514,9 @@ def build_parser() -> argparse.ArgumentParser:
     cluster_eval = sub.add_parser("cluster-eval", help="items with a gold 'story' key -> pairwise precision/recall")
     cluster_eval.add_argument("file")
     cluster_eval.add_argument("--json", action="store_true", help="machine-readable output")
+    cluster_eval.add_argument(
+        "--misses", action="store_true", help="also list the gold stories split and the stories wrongly joined"
+    )
     cluster_eval.set_defaults(func=cmd_cluster_eval)
     parse_feed = sub.add_parser("parse-feed", help="a feed file or URL -> normalized items")
     parse_feed.add_argument("source")

@@ -171,6 +171,17 @@ def test_story_entries_read_from_a_lambda_stream_image_where_binary_is_base64() 
     assert story_from_record(record) == (story, 1)
 
 
+def test_a_follower_source_reads_back_as_a_follower(store) -> None:
+    # Given a story with a second source recorded as a follower (an unlabelled reaction)
+    item, analysis, story = a_story()
+    follower = replace(story.sources[0], id="reaction", follows=True)
+    story = replace(story, sources=(*story.sources, follower))
+    # When
+    store.save_many([item], story, previous_rev=None, new_keys=analysis.keys, labels=[("entity_list.addition",)])
+    # Then it reads back with its mark, the first source without it
+    assert [s.follows for s in store.get_story(story.story_id)[0].sources] == [False, True]
+
+
 def test_an_item_updated_in_place_replaces_only_the_version_that_was_read(store) -> None:
     # Given a stored item and its fingerprint
     item, analysis, story = a_story()

@@ -1,6 +1,7 @@
 """Clustering measured on real multi-source events, through the code ingestion runs, held as floors.
 
-Three sets: the stories fixture and its training extension (tests/fixtures/stories), and a held-out
+Five sets: the stories fixture and its training extension (tests/fixtures/stories), two check sets of
+unseen news used to choose mechanisms (dev_check.jsonl, dev_check2.jsonl), and a held-out
 set frozen before any clustering change (tests/fixtures/heldout/stories.jsonl) that no rule is tuned on.
 Reproduce: ``exportwatch cluster-eval FILE`` (``make eval`` prints both).
 """
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from exportwatch.models import Item
-from exportwatch_cli.evaluate import cluster_by_ingestion, pairwise_scores
+from exportwatch_cli.evaluate import cluster_by_ingestion, pairwise_scores, story_errors
 from tests.helpers import FIXTURES, read_jsonl
 
 # Measured on the single clustering path (ingestion into memory); wrong joins stay rare first.
@@ -20,13 +21,38 @@ from tests.helpers import FIXTURES, read_jsonl
 FLOORS = {
     # With the trained relevance gate (issue 9) fewer fixture items are relevant: recall 0.781 -> 0.695.
     # Issue 14 (counts, actions, list actions on words alone, the one bare rule): 1.000 / 0.898.
-    FIXTURES / "stories" / "events.jsonl": (1.0, 0.89),
+    # Stated days, unknown names in both leads, parties named across: 1.000 / 0.910.
+    # Unlabelled reports of one event in one silent story: 1.000 / 0.926 (also with the table left out).
+    # A join that could hide an action uses only the proven rules (the wider ones gather unlabelled followers
+    # and silent stories only): 1.000 / 0.914. Unlabelled news naming a party gathers silently too: 1.000 / 0.918.
+    FIXTURES / "stories" / "events.jsonl": (1.0, 0.91),
     # After retraining with news_wider.jsonl: 0.925 / 0.597 (6 wrong pairs of 80; 4 before).
     # Issue 14: 1.000 / 0.685; 28 of the 39 pairs missed have an item the classifier leaves unlabelled.
     # Retrained on 598 more ledes: 1.000 / 0.605; 38 of the 49 pairs missed have an item left unlabelled, most of
     # them rightly (the Pentagon's 1260H list, FCC and OFAC actions, China's gallium ban: stories of this set
     # that are not US export-control actions, whose pairs count as missed since such items join no story).
-    FIXTURES / "stories" / "train_extra.jsonl": (1.0, 0.60),
+    # Stated days, unknown names in both leads, parties named across: 1.000 / 0.750 (28 of 31 missed unlabelled).
+    # Unlabelled reports of one event in one silent story: 1.000 / 0.879; with sanctions reports too: 0.935.
+    # Retrained classifier (more of this set unlabelled): 0.637 before these changes; with the first labelled
+    # report joining the silent story of earlier ones, and followers stating the action's day: 0.903.
+    # Merged with main's classifier retrained on 598 more ledes: 1.000 / 0.903 (events.jsonl 1.000 / 0.926).
+    # A join that could hide an action uses only the proven rules: 1.000 / 0.855 (stated parties merged in).
+    # Unlabelled news naming a party gathers silently too: 1.000 / 0.863.
+    FIXTURES / "stories" / "train_extra.jsonl": (1.0, 0.86),
+    # A check set, used to choose mechanisms, not items (never fit a threshold or word to it): main 0.642 / 0.297,
+    # the stories branch 0.724 / 0.506 (50 wrong pairs). A party a counted list's reports never name is another
+    # list, a licence for a listed party is another action than its listing, and no join on headlines alone:
+    # 0.897 / 0.502 (15 wrong pairs; 12 of them two Google reports following Huawei's listing as reactions).
+    # A reaction follows within days of the action's first report, not of its latest write-up: 0.977 / 0.494
+    # (3 wrong pairs: an unlabelled report in a silent story, and Nvidia's H200 approval beside its review).
+    # A join that could hide an action uses only the proven rules: 0.974 / 0.440 (the same 3 wrong pairs, of
+    # a silent story and of the proven rules; 14 right pairs fewer: write-ups weeks on, five listed, a list's
+    # other parties). Unlabelled news naming a party gathers silently too (the Pentagon's lists, FCC and
+    # antitrust reports): 0.982 / 0.641, the same 3 wrong pairs.
+    FIXTURES / "stories" / "dev_check.jsonl": (0.977, 0.64),
+    # A second check set, used to choose mechanisms, not items: main 1.000 / 0.283; with the wider rules only
+    # where no action can be hidden: 1.000 / 0.746; unlabelled news naming a party gathers silently: 1.000 / 0.757.
+    FIXTURES / "stories" / "dev_check2.jsonl": (1.0, 0.75),
     # Measured with the gazetteer and the trained classifier merged in: 0.971 / 0.559 (never tuned on).
     # After retraining with news_wider.jsonl (no clustering change): 0.962 / 0.554, 8 wrong pairs instead of 6.
     # Issue 14's changes, made on the training sets only, measured here once: 0.977 / 0.587 (5 wrong pairs).
@@ -70,3 +96,10 @@ def test_clustering_runs_the_ingestion_path() -> None:
     ids = cluster_by_ingestion([*seeds, other])
     # Then the seeds share one story, and the irrelevant item stands alone as it would in production
     assert len(set(ids[:3])) == 1 and ids[3] not in ids[:3]
+
+
+def test_story_errors_list_the_gold_stories_split_and_the_stories_wrongly_joined() -> None:
+    # Given gold {a,b,c} {d} and a prediction that splits c off and joins d to a, b
+    errors = story_errors(["x", "x", "y", "x"], ["g", "g", "g", "h"], ["a", "b", "c", "d"])
+    # Then g is split (a, b apart from c), and x holds g's a, b with h's d
+    assert errors == {"split": [[["a", "b"], ["c"]]], "joined": [[["a", "b"], ["d"]]]}

@@ -209,7 +209,10 @@ class Classification:
 
 @dataclass(frozen=True, slots=True)
 class StoryItem:
-    """One item as a story lists it."""
+    """One item as a story lists it.
+
+    ``follows``: an unlabelled report recorded silently (a reaction); it never widens the story's days.
+    """
 
     id: str
     title: str
@@ -217,6 +220,7 @@ class StoryItem:
     source: str
     published: str
     stage: str
+    follows: bool = False
 
 
 WITHDRAWN = "withdrawn before publication"

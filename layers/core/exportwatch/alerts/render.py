@@ -285,8 +285,11 @@ def _status(story: Story) -> str:
 
 
 def render(story: Story, *, kind: str | None = None) -> Alert:
-    """Render the alert for the story's current version (``new`` for version 1, else ``update``)."""
-    kind = kind or ("new" if story.version == 1 else "update")
+    """Render the alert for the story's current version (``new`` for version 1, else ``update``).
+
+    A silent story's first alerting version is new too (its changes say "new" alone).
+    """
+    kind = kind or ("new" if story.version == 1 or story.changes == ("new",) else "update")
     head = headline(story)
     update_note = "; ".join(c for c in story.changes if c != "new")
     lead = "Withdrawn before publication: " if kind == "update" and WITHDRAWN in story.changes else ""

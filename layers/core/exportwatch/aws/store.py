@@ -171,7 +171,7 @@ def story_to_record(story: Story, *, rev: int) -> dict[str, Any]:
         "dates": dict(story.dates),
         "evidence": [{"label": e.label, "text": e.text} for e in story.evidence],
         "sources": [{"id": s.id, "title": s.title, "url": s.url, "source": s.source, "published": s.published,
-                     "stage": s.stage} for s in story.sources],
+                     "stage": s.stage, **({"follows": True} if s.follows else {})} for s in story.sources],
         "keys": list(story.keys), "first_seen": story.first_seen, "last_seen": story.last_seen,
         "published": story.published, "official": story.official, "version": story.version,
         "changes": list(story.changes), "signature": list(story.signature), "rev": rev,
@@ -210,6 +210,7 @@ def story_from_record(record: dict[str, Any]) -> tuple[Story, int]:
                 str(s.get("source", "")),
                 str(s.get("published", "")),
                 str(s.get("stage", "")),
+                bool(s.get("follows", False)),
             )
             for s in data.get("sources", [])
         ),

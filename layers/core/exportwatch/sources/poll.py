@@ -325,6 +325,7 @@ def report_json(report: PollReport) -> dict[str, Any]:
         "stale": report.ingest.stale,
         "stories_created": report.ingest.stories_created,
         "stories_updated": report.ingest.stories_updated,
+        "stories_silent": report.ingest.stories_silent,  # of unlabelled reports only: they never alert
     }
 
 

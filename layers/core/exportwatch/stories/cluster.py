@@ -13,7 +13,16 @@ document may come that late after its news when it names the story's party and a
 Different parties (unless the same large count names one list), or different numbers of parties
 listed, are different actions; two Federal Register documents are never one story, except a
 correction, which joins the rule it cites without an alert. Unlabelled items never start a story
-but may follow one silently: a reaction naming its party and stating its action in those days.
+that alerts but may follow one silently: a reaction naming its party and stating its action in those
+days. Unlabelled news that follows none gathers in a silent story (``silent_story``) that never alerts
+until the first labelled report of its event joins it.
+A join that could hide an action uses only the proven rules (``_proven``): a labelled item joining a story
+that alerts, with labels it already has, sends no alert. The wider tests live in ``_follows`` only, for an
+unlabelled follower, a silent story's reports, or the labelled report that makes a silent story alert: a
+write-up later than the window that states the day of its action; a name no list knows yet ("Zhipu") in
+two leads, or each report naming the other's lead party, as one party; brand and legal names folded.
+Another kind of action on the same party (its licence after its listing) is another story, and so is a
+party the reports of a counted list never name.
 """
 
 from __future__ import annotations
@@ -27,10 +36,23 @@ from exportwatch.classify import classify
 from exportwatch.classify.dates import to_date
 from exportwatch.classify.parties import canonical_name, entity_key, find_parties
 from exportwatch.classify.sentences import Reading, read
+from exportwatch.entity_list.gazetteer import gazetteer
 from exportwatch.models import Classification, Item, Story, StoryItem
 from exportwatch.sources.federal_register import citations
 from exportwatch.sources.urls import canonical_url
-from exportwatch.stories.words import counts_differ, facts, fingerprint, listed_counts, similarity, union
+from exportwatch.stories.words import (
+    counts_differ,
+    day_mark,
+    facts,
+    fingerprint,
+    holds,
+    listed_counts,
+    names_in,
+    rare_names,
+    similarity,
+    stated,
+    union,
+)
 from exportwatch.text import one_line
 
 WINDOW_DAYS = 4
@@ -55,6 +77,15 @@ _ACTIONS = {
     "extension": re.compile(r"extend|extension|temporary general", re.I),
     "other_export_control": re.compile(r"unverified|end.user|denial order|export ban|export privileges", re.I),
 }
+# Kinds of action: a listing, a licence (policy, decision, extension). Two kinds on one party are two actions.
+_KINDS = {
+    "entity_list.addition": "list",
+    "entity_list.removal": "list",
+    "entity_list.revision": "list",
+    "license.decision": "licence",
+    "license.policy": "licence",
+    "extension": "licence",
+}
 _STORY_PARTIES = 3
 _QUOTED_DOCUMENT = re.compile(r"\bFR\s+Doc(?:ument)?\.?\s*(?:No\.?\s*)?(\d{4}-\d{4,6})\b", re.IGNORECASE)
 _FOLLOW_HINT = re.compile(
@@ -62,6 +93,9 @@ _FOLLOW_HINT = re.compile(
     r"licen[cs]e|restricted|restriction|ban|denial order|federal register|BIS\b)",
     re.IGNORECASE,
 )
+# What else a report the classifier leaves unlabelled may be about, for a silent story only: another agency's
+# sanctions, designations or prohibitions. Such reports gather with each other, never with a story that alerts.
+_SILENT_HINT = re.compile(r"\b(sanction|prohibit|designat|curb|crackdown)", re.IGNORECASE)
 _CORRECTION = re.compile(r";\s*(?:corrections?|correcting amendments?)\s*$", re.IGNORECASE)
 _DEADLINES = ("expires", "effective", "comments_close")
 _MAX_SOURCES = 50
@@ -82,6 +116,10 @@ class Analysis:
     signature: tuple[int, ...]
     parties: frozenset[str]
     summary: str
+    names: frozenset[int] = frozenset()  # rare capitalised words of the lead (``words.rare_names``)
+    # The main parties as the proven rules read them (known names only, unfolded): a labelled item joins a
+    # story that alerts on these alone (``_proven``), where a wrong join would hide its action.
+    proven_parties: frozenset[str] = frozenset()
 
     @property
     def relevant(self) -> bool:
@@ -92,6 +130,18 @@ class Analysis:
     def may_follow(self) -> bool:
         """An unlabelled item that speaks of export controls may still report a story's event."""
         return not self.relevant and bool(_FOLLOW_HINT.search(f"{self.item.title} {self.summary}"))
+
+    @property
+    def may_start_silent(self) -> bool:
+        """An unlabelled news report that follows no story may start a silent one (``silent_story``).
+
+        One naming a party, or speaking of exports or sanctions: gathered, reports of one event count once, and
+        the first labelled report of it alerts as new. Nothing is hidden: a silent story never alerts by itself.
+        """
+        if self.relevant or self.item.source == "federal_register":
+            return False
+        text = f"{self.item.title} {self.summary}"
+        return self.may_follow or bool(self.parties) or bool(_SILENT_HINT.search(text))
 
 
 def analyse(item: Item, *, watched: frozenset[str] = frozenset()) -> Analysis:
@@ -108,7 +158,9 @@ def analyse(item: Item, *, watched: frozenset[str] = frozenset()) -> Analysis:
         keys=item_keys(item),
         signature=signature(reading, item.published),
         parties=frozenset(_main_parties(reading, classification)),
+        proven_parties=frozenset(_proven_parties(reading, classification)),
         summary=one_line(reading.body[0], max_chars=400) if reading.body else "",
+        names=rare_names(reading.lead),
     )
 
 
@@ -154,14 +206,21 @@ def is_correction(item: Item) -> bool:
     return item.source == "federal_register" and bool(_CORRECTION.search(item.title))
 
 
+def _from_first(story: Story, item: Item) -> int:
+    """Days from the story's first report to the item (0 when either day is unknown)."""
+    return _days_apart(item.published, story.published) or 0
+
+
 def _apart(story: Story, item: Item) -> int | None:
-    gaps = [d for d in (_days_apart(item.published, s.published) for s in story.sources) if d is not None]
+    """Days from the item to the story's nearest report; followers' days do not count (no chaining by reactions)."""
+    told = [s for s in story.sources if not s.follows] or list(story.sources)
+    gaps = [d for d in (_days_apart(item.published, s.published) for s in told) if d is not None]
     return min(gaps, default=_days_apart(item.published, story.published))
 
 
 def belongs(story: Story, analysis: Analysis) -> bool:
     """Whether the analysed item reports the event of ``story``."""
-    item, classification, keys, sig = analysis.item, analysis.classification, analysis.keys, analysis.signature
+    keys = analysis.keys
     if not analysis.relevant:
         return _follows(story, analysis)
     item_docs, story_docs = _document_numbers(keys), _document_numbers(story.keys)
@@ -169,14 +228,32 @@ def belongs(story: Story, analysis: Analysis) -> bool:
         return False  # two Federal Register documents are two actions (a correction carries both numbers)
     if set(keys) & set(story.keys):
         return True
+    if not story.labels:
+        # A silent story (``silent_story``) of earlier unlabelled reports: the first labelled report of their
+        # event joins it as they would have followed its story, and it alerts then, as new.
+        return _follows(story, analysis)
+    # A labelled item joining a story that alerts, with labels it already has, sends no alert: a wrong join
+    # would hide its action. Only the proven rules may join it; the wider ones (rare names, each naming the
+    # other's party, folded names, a late write-up stating the day) only gather what would not alert.
+    return _proven(story, analysis)
+
+
+def _proven(story: Story, analysis: Analysis) -> bool:
+    """Whether a labelled item reports a labelled story's event, by the proven rules only.
+
+    Within days: a party or the same large count and a label, or enough distinctive words. Later: a rule
+    and its news or write-ups. A join here may hide the item's action, so none of the wider tests of
+    ``_follows`` applies; the refusals of another list or another kind of action do.
+    """
+    item, classification, sig = analysis.item, analysis.classification, analysis.signature
     apart = _apart(story, item)
     story_has_rule = any(s.source == "federal_register" for s in story.sources)
     item_is_rule = item.source == "federal_register"
     if apart is None or apart > LATE_DAYS:
         return False
     same_labels = bool(set(classification.labels) & set(story.labels))
-    item_parties, story_parties = analysis.parties, _story_parties(story)
-    shared = item_parties & story_parties
+    item_parties, story_parties = analysis.proven_parties, _proven_story_parties(story)
+    shared = bool(item_parties & story_parties)
     item_counts, story_counts = listed_counts(sig), listed_counts(story.signature)
     # The same large count of listed parties ("33 Chinese entities") names one list, whoever each outlet
     # leads with; the main parties an outlet names may differ then (one leads with SMIC, one with DJI).
@@ -188,23 +265,19 @@ def belongs(story: Story, analysis: Analysis) -> bool:
         not shared and counts_differ(item_counts, story_counts)
     )
     topic = similarity(sig, story.signature)
-    # The Federal Register can trail the announcement by a week (orders, interim final rules).
-    limit = RULE_LAG_DAYS if item_is_rule != story_has_rule else WINDOW_DAYS
-    if conflict:
-        return False
-    if apart > limit:
-        # Late: the rule weeks after its news, or a write-up weeks after the rule. It must report the
-        # story's action and share its specifics, more of them when it names none of its parties.
-        if not (story_has_rule or item_is_rule) or not same_labels:
-            return False
-        if item_is_rule and not story_has_rule and shared:
-            return True  # the first document of an announced action: its party and action (an order weeks on)
-        return same_count or topic >= (LATE_PARTY_TOPIC if shared else LATE_TOPIC)
-    if (shared or same_count) and (same_labels or topic >= SAME_TOPIC):
-        return True  # same named parties or list within days, reporting the same kind of action or in the same words
     # On words alone, an item and its story report the same list actions: "BIS adds 13 companies" beside
     # that week's chip rule is another action in the same words, and so is the chip rule beside it.
     same_list_actions = not (set(classification.labels) ^ set(story.labels)) & _LIST_ACTIONS
+    # The Federal Register can trail the announcement by a week (orders, interim final rules).
+    limit = RULE_LAG_DAYS if item_is_rule != story_has_rule else WINDOW_DAYS
+    if conflict or _another_list(story, analysis, story_has_rule=story_has_rule):
+        return False
+    if apart > limit:
+        return same_labels and _late(story, analysis, shared=shared, same_count=same_count, topic=topic)
+    if (shared or same_count) and not same_labels and topic < STRONG_TOPIC and _another_kind(classification, story):
+        return False  # a licence for a listed party is another action than its listing: another alert
+    if (shared or same_count) and (same_labels or topic >= SAME_TOPIC):
+        return True  # same named parties or list within days, reporting the same kind of action or in the same words
     if topic >= STRONG_TOPIC and same_list_actions:
         return True  # most specifics shared within days: the labels read differ ("MEU List" as policy or other)
     if not same_labels:
@@ -220,34 +293,117 @@ def belongs(story: Story, analysis: Analysis) -> bool:
     return False
 
 
+def _late(story: Story, analysis: Analysis, *, shared: bool, same_count: bool, topic: float) -> bool:
+    """Whether a labelled report of the story's kind of action, later than its window, reports that action.
+
+    The rule weeks after its news, or a write-up weeks after the rule. It must share the story's
+    specifics, more of them when it names none of its parties. A write-up weeks after news alone (even
+    stating the day of its action) joins no story that alerts: only ``_follows`` lets it, unlabelled.
+    """
+    story_has_rule = any(s.source == "federal_register" for s in story.sources)
+    item_is_rule = analysis.item.source == "federal_register"
+    if not (story_has_rule or item_is_rule):
+        return False
+    if item_is_rule and not story_has_rule and shared:
+        return True  # the first document of an announced action: its party and action (an order weeks on)
+    return same_count or topic >= (LATE_PARTY_TOPIC if shared else LATE_TOPIC)
+
+
+def _states_its_day(story: Story, analysis: Analysis) -> bool:
+    """Whether an item states a day the story's reports state or were published on: the day of its action."""
+    days = stated(story.signature) | {day_mark(s.published) for s in story.sources if s.published}
+    return bool(stated(analysis.signature) & days)
+
+
+def _another_list(story: Story, analysis: Analysis, *, story_has_rule: bool) -> bool:
+    """Whether the item names a party that a news story of a counted list never names: another list.
+
+    "12 entities in China and Pakistan" and, the next day, "Huawei and 68 affiliates": a party the
+    story's reports never name, and none of its counts, is not on that list. A rule's abstract names
+    no party, so a rule story is left to the other tests.
+    """
+    story_counts = listed_counts(story.signature)
+    parties = analysis.proven_parties
+    if story_has_rule or not parties or _proven_story_parties(story) or not story_counts:
+        return False
+    if story_counts & listed_counts(analysis.signature):
+        return False
+    return not any(names_in(story.signature, party) for party in parties)
+
+
+def _another_kind(classification: Classification, story: Story) -> bool:
+    """Whether the item reports another kind of action than the one its story began with.
+
+    A listing and a licence or extension for the listed party are two actions, days apart or not
+    (the Huawei listing, then its temporary general licence): each alerts. Labels of one kind
+    ("licence decision" beside "extension") or an unclassed one ("other") may be one action read
+    two ways.
+    """
+    kinds = {_KINDS[label] for label in classification.labels if label in _KINDS}
+    first = _KINDS.get(story.labels[0]) if story.labels else None
+    return bool(kinds) and first is not None and first not in kinds
+
+
+def _named_across(story: Story, analysis: Analysis) -> bool:
+    """Whether each side names the other's main party in its words: two leads of one action."""
+    item_parties, story_parties = analysis.parties, _story_parties(story)
+    if not item_parties or not story_parties:
+        return False
+    return any(names_in(story.signature, p) for p in item_parties) and any(
+        names_in(analysis.signature, p) for p in story_parties
+    )
+
+
 def _story_parties(story: Story) -> set[str]:
+    return {party_key(e) for e in story.entities[:_STORY_PARTIES]}
+
+
+def _proven_story_parties(story: Story) -> set[str]:
+    """A story's main parties as the proven rules read them: unfolded (``Analysis.proven_parties``)."""
     return {entity_key(e) for e in story.entities[:_STORY_PARTIES]}
 
 
 def _follows(story: Story, analysis: Analysis) -> bool:
     """Whether an unlabelled item (a reaction, a market story) reports this story's event.
 
-    Stricter than ``belongs``: the same days, no other party, and shared specifics.
-    "Huawei launches a new phone" names Huawei but reports another event.
+    Stricter than ``belongs``: the same days (for a reaction, those of the action's first report, not
+    of its latest write-up), no other party, and shared specifics.
+    "Huawei launches a new phone" names Huawei but reports another event. The same test tells whether
+    a labelled item reports the event of a silent story's earlier reports. Weeks later, only a story
+    with a rule, or one whose action's day the item states, may be followed.
     """
     if set(analysis.keys) & set(story.keys):
         return True
     apart = _apart(story, analysis.item)
     story_has_rule = any(s.source == "federal_register" for s in story.sources)
-    if apart is None or apart > (LATE_DAYS if story_has_rule else WINDOW_DAYS):
+    dated = bool(story.labels) and _states_its_day(story, analysis)
+    if apart is None or apart > (LATE_DAYS if story_has_rule or dated else WINDOW_DAYS):
         return False
+    if story.labels and not (story_has_rule or dated) and _from_first(story, analysis.item) > WINDOW_DAYS:
+        return False  # a reaction comes within days of the action's first report, not of its latest write-up
     story_parties = _story_parties(story)
-    if analysis.parties and story_parties and not analysis.parties & story_parties:
+    counts, story_counts = listed_counts(analysis.signature), listed_counts(story.signature)
+    same_count = any(n >= DISTINCT_COUNT for n in counts & story_counts)  # one list, whoever it leads with
+    across = _named_across(story, analysis)  # each names the other's lead party: two leads of one action
+    if analysis.parties and story_parties and not analysis.parties & story_parties and not (same_count or across):
         return False
-    if counts_differ(listed_counts(analysis.signature), listed_counts(story.signature)):
+    if counts_differ(counts, story_counts):
         return False
-    named = bool(analysis.parties & story_parties)
+    # Naming its party: one the story leads with, or its list's large count; for a silent story, also a name
+    # no list knows yet that its reports use too (a round-up naming a listed party in passing must not follow
+    # a story that alerts).
+    named = (
+        bool(analysis.parties & story_parties)
+        or same_count
+        or (not story.labels and holds(story.signature, analysis.names))
+        or across
+    )
     topic = similarity(analysis.signature, story.signature)
     if named and apart <= WINDOW_DAYS and topic > 0 and _states_action(story, analysis):
         return True  # a reaction naming the party and its action in those days, in its own words
     needed = FOLLOW_TOPIC if named else FOLLOW_UNNAMED_TOPIC
     if apart > WINDOW_DAYS:  # a write-up weeks after the rule: as for a labelled one
-        needed = max(needed, LATE_PARTY_TOPIC if named else LATE_TOPIC)
+        needed = max(needed, LATE_PARTY_TOPIC if named or dated else LATE_TOPIC)
     return topic >= needed
 
 
@@ -262,11 +418,35 @@ def _main_parties(reading: Reading, classification: Classification) -> set[str]:
 
     Only known names count in a title: in a Title Case headline any run of capitals looks like a name.
     """
+    in_title = {party_key(p) for p in find_parties(reading.title) if _known(p)}
+    if in_title:
+        return in_title
+    named = classification.stated or tuple(find_parties(reading.lead))
+    return {party_key(e) for e in named[:2]}
+
+
+def _proven_parties(reading: Reading, classification: Classification) -> set[str]:
+    """The main parties as the proven rules read them: a title's names the parties module knows, unfolded."""
     in_title = {entity_key(p) for p in find_parties(reading.title) if canonical_name(p)}
     if in_title:
         return in_title
     named = classification.stated or tuple(find_parties(reading.lead))
     return {entity_key(e) for e in named[:2]}
+
+
+def party_key(name: str) -> str:
+    """One key for every name of a party: a listed party's aliases, brand and legal name fold into its entry.
+
+    "Phytium" and "Tianjin Phytium Information Technology", "Sugon" and "Dawning Information Industry Co.,
+    Ltd." are one party to two outlets.
+    """
+    listed = gazetteer().lookup(name)
+    return entity_key(listed.name if listed else name)
+
+
+def _known(name: str) -> bool:
+    """A party known by name (the parties module's list, or the listed names): no run of Title Case capitals."""
+    return bool(canonical_name(name) or gazetteer().lookup(name))
 
 
 def find_story(candidates: Iterable[Story], analysis: Analysis) -> Story | None:
@@ -352,6 +532,22 @@ def new_story(analysis: Analysis, *, now: str) -> Story:
     )
 
 
+def silent_story(analysis: Analysis, *, now: str) -> Story:
+    """A story of unlabelled reports only: it never alerts (``quiet_version``), it only gathers them.
+
+    Several outlets reporting what the classifier does not label (another agency's list, a reaction) are
+    one event too; kept together, they count once. No deadline or evidence of its own: nothing to remind of.
+    A labelled item joins it through a shared key (the same page updated), or as the first labelled report
+    of the event its reports told early (``_follows``, when no story that alerts takes it); it alerts then,
+    as new, under that item's title.
+    """
+    story = new_story(analysis, now=now)
+    parties = story.entities or tuple(sorted(analysis.parties))  # unlabelled: the parties its words name
+    return replace(
+        story, labels=(), entities=parties, dates={}, evidence=(), keys=_own_keys(analysis), quiet_version=story.version
+    )
+
+
 _SEVERITY_RANK = {"high": 3, "medium": 2, "low": 1, None: 0}
 
 
@@ -388,8 +584,10 @@ def merge(story: Story, analysis: Analysis, *, now: str) -> Story:
     severity = max(story.severity, classification.severity, key=lambda s: _SEVERITY_RANK[s])
     return replace(
         story,
-        title=item.title if item.official and not story.official else story.title,
-        summary=(analysis.summary or story.summary) if item.official and not story.official else story.summary,
+        title=item.title if (item.official and not story.official) or not story.labels else story.title,
+        summary=(analysis.summary or story.summary)
+        if (item.official and not story.official) or not story.labels
+        else story.summary,
         labels=story.labels + tuple(new_labels),
         severity=severity,
         entities=_merge_unique(story.entities, classification.stated, key="entity"),
@@ -418,7 +616,12 @@ def _anchored(story: Story, analysis: Analysis) -> bool:
     Only such items add their words to the story's fingerprint; an item that joined on words alone
     adding its own would let the story drift, one paraphrase at a time, into the next event.
     """
-    if set(analysis.keys) & set(story.keys) or analysis.parties & _story_parties(story):
+    if set(analysis.keys) & set(story.keys):
+        return True
+    if story.labels and analysis.relevant:  # joined by the proven rules: anchored by their parties
+        if analysis.proven_parties & _proven_story_parties(story):
+            return True
+    elif analysis.parties & _story_parties(story):
         return True
     return any(n >= DISTINCT_COUNT for n in listed_counts(analysis.signature) & listed_counts(story.signature))
 
@@ -430,10 +633,24 @@ def _record(story: Story, analysis: Analysis, *, now: str) -> Story:
     next one in.
     """
     item = analysis.item
-    sources = story.sources if any(s.id == item.id for s in story.sources) else story.sources + (_source(item),)
-    return replace(
-        story, sources=sources[:_MAX_SOURCES], keys=_merge_unique(story.keys, analysis.keys)[:200], last_seen=now
-    )
+    known = any(s.id == item.id for s in story.sources)
+    # In a story that alerts, it is a follower: its day must not carry the story on to another event's.
+    follows = bool(story.labels) and not analysis.relevant
+    sources = story.sources if known else story.sources + (replace(_source(item), follows=follows),)
+    # Nor may the documents an unlabelled report quotes: it joined by the wider tests (following, or gathered in
+    # a silent story that may alert later), and a labelled report of another rule joining through a number it
+    # quoted would send no alert.
+    keys = analysis.keys if analysis.relevant else _own_keys(analysis)
+    return replace(story, sources=sources[:_MAX_SOURCES], keys=_merge_unique(story.keys, keys)[:200], last_seen=now)
+
+
+def _own_keys(analysis: Analysis) -> tuple[str, ...]:
+    """The keys an item holds by itself (its id, page, own document and citation), not those its text quotes."""
+    item = analysis.item
+    own = {item.id, f"doc:{item.document_number}", *(f"cite:{c}" for c in citations([item.citation]))}
+    if item.url:
+        own.add(f"url:{canonical_url(item.url)}")
+    return tuple(k for k in analysis.keys if k in own)
 
 
 def _merge_aliases(a: dict[str, tuple[str, ...]], b: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:

@@ -20,7 +20,16 @@ from exportwatch.entity_list.documents import names_entries
 from exportwatch.models import Item, RuleText, Story
 from exportwatch.ports import ItemAlreadyStored, StoreError, StoryChanged, StoryStore, Versioned, week_of
 from exportwatch.stories.bounds import bound
-from exportwatch.stories.cluster import LATE_DAYS, RULE_LAG_DAYS, Analysis, analyse, find_story, merge, new_story
+from exportwatch.stories.cluster import (
+    LATE_DAYS,
+    RULE_LAG_DAYS,
+    Analysis,
+    analyse,
+    find_story,
+    merge,
+    new_story,
+    silent_story,
+)
 from exportwatch.stories.withdrawals import record_withdrawals
 
 logger = Logger(child=True)
@@ -42,6 +51,7 @@ class IngestReport:
     stories_created: list[str] = field(default_factory=list)
     stories_updated: list[str] = field(default_factory=list)
     stories_extended: list[str] = field(default_factory=list)
+    stories_silent: list[str] = field(default_factory=list)  # of unlabelled reports only: never alert
     story_of: dict[str, str] = field(default_factory=dict)
 
     def add(self, other: IngestReport) -> None:
@@ -54,11 +64,14 @@ class IngestReport:
         self.stories_created += other.stories_created
         self.stories_updated += other.stories_updated
         self.stories_extended += other.stories_extended
+        self.stories_silent += other.stories_silent
         self.story_of.update(other.story_of)
 
     def count(self, story: Story, base: Story | None) -> None:
-        """Count a story written: created, materially updated (alerts), or only extended."""
-        if base is None:
+        """Count a story written: created, materially updated (alerts), only extended, or silent."""
+        if not story.labels:
+            self.stories_silent.append(story.story_id)
+        elif base is None:
             self.stories_created.append(story.story_id)
         elif story.version > base.version:
             self.stories_updated.append(story.story_id)
@@ -151,7 +164,7 @@ def ingest(
         analysis = None if stale else analyse(item, watched=policy.watched)
         if analysis is not None and analysis.relevant:
             relevant.append(analysis)
-        elif analysis is not None and analysis.may_follow:
+        elif analysis is not None and (analysis.may_follow or analysis.may_start_silent):
             followers.append(analysis)  # may follow a story it clearly reports; never starts one
         elif not store.mark_seen(item, replacing=replacing.get(item.id)):
             report.already_seen += 1
@@ -266,10 +279,16 @@ class _Group:
         Bounded in size (``stories.bounds``): a feed's long entries never make the record too large to store.
         """
         if self.base is None:
-            return bound(replace(self.story, version=1, changes=("new",)))
-        if self.changes:
-            return bound(replace(self.story, version=self.base.version + 1, changes=tuple(self.changes)))
-        return bound(replace(self.story, version=self.base.version, changes=self.base.changes))
+            story = replace(self.story, version=1, changes=("new",))
+        elif self.changes:
+            # A silent story that a labelled item joins (a shared key) alerts for the first time: as new.
+            changes = ("new",) if self.story.labels and not self.base.labels else tuple(self.changes)
+            story = replace(self.story, version=self.base.version + 1, changes=changes)
+        else:
+            story = replace(self.story, version=self.base.version, changes=self.base.changes)
+        if not story.labels:  # silent: no version of it alerts
+            story = replace(story, quiet_version=story.version)
+        return bound(story)
 
     def new_keys(self) -> list[str]:
         """The identity keys of the members that the stored story does not own yet."""
@@ -352,7 +371,13 @@ class _Batch:
 
     def place(self, analysis: Analysis) -> None:
         """Put an item into the group of its story: one of this batch's, a stored one, or a new one."""
-        story = self._home(analysis) or self._owner(analysis) or find_story(self._stories(), analysis)
+        stories = self._stories()
+        story = (
+            self._home(analysis)
+            or self._owner(analysis)
+            or find_story([s for s in stories if s.labels], analysis)
+            or find_story([s for s in stories if not s.labels], analysis)  # its earlier reports, unlabelled
+        )
         if story is None:
             created = new_story(analysis, now=self.stamp)
             self.groups[created.story_id] = _Group(None, None, created, [analysis])
@@ -364,8 +389,23 @@ class _Batch:
         group.join(analysis, self.stamp)
 
     def follow(self, analysis: Analysis) -> bool:
-        """Record an unlabelled item as a silent source of the story it clearly reports, if any."""
-        story = self._home(analysis) or self._owner(analysis) or find_story(self._stories(), analysis)
+        """Record an unlabelled item as a silent source of the story it clearly reports, if any.
+
+        A story that alerts first; else, for news, a silent story of other unlabelled reports of its event,
+        or a new one (``cluster.silent_story``). A document never joins or starts a silent one: its
+        withdrawal would update it.
+        """
+        stories = self._stories()
+        story = (
+            self._home(analysis)
+            or self._owner(analysis)
+            or (find_story([s for s in stories if s.labels], analysis) if analysis.may_follow else None)
+            or (find_story([s for s in stories if not s.labels], analysis) if analysis.may_start_silent else None)
+        )
+        if story is None and analysis.may_start_silent:
+            created = silent_story(analysis, now=self.stamp)
+            self.groups[created.story_id] = _Group(None, None, created, [analysis])
+            return True
         if story is None:
             return False
         group = self.groups.get(story.story_id)

@@ -67,7 +67,7 @@ def _record(item: Item, store: StoryStore, report: IngestReport, *, stamp: str, 
         return True
     key = f"doc:{item.document_number}"
     owner = store.stories_for_keys([key]).get(key)
-    if owner is None or owner[0].official:
+    if owner is None or owner[0].official or not owner[0].labels:  # a silent story tells no one: nothing to take back
         if store.mark_seen(item):
             report.irrelevant += 1
         else:

@@ -131,6 +131,53 @@ def fingerprint(text: str, published: str = "") -> tuple[int, ...]:
     return tuple(packed + [(_COUNT_FLAG | n) << 8 | COUNT_WEIGHT for n in sorted(counts(text)) if n < _COUNT_FLAG])
 
 
+RARE_NAME = 140  # a capitalised word this rare in export-control news ("Zhipu", "Sophgo") names one party
+_SPEAKS = re.compile(r"(?:said|says|told|added|wrote|warned|argued)\b")
+_CAPITALISED = re.compile(r"(?<![.!?:]\s)(?<!^)\b[A-Z][A-Za-z0-9]+\b")
+
+
+def rare_names(lead: str) -> frozenset[int]:
+    """The capitalised words inside sentences of ``lead`` that export-control news rarely uses, as hashes.
+
+    A party the list of names does not know yet (a start-up listed this week) is still a name two outlets
+    share: "Zhipu" in one lead and in another's. Only running text counts, never a headline (in Title Case
+    every word is capitalised) nor a sentence's first word; common capitalised words ("Commerce") weigh too
+    little. A word after another capitalised one is a surname or a name's tail ("Secretary Raimondo",
+    "Gina Raimondo", "Inspur Group"), and so is one that speaks ("Kessler said"): officials speak of every
+    action, so their names join nothing.
+    """
+    text = lead.strip()
+    found = set()
+    for match in _CAPITALISED.finditer(text):
+        before, after = text[: match.start()].split(), text[match.end() :].split()
+        if (before and before[-1][:1].isupper()) or (after and _SPEAKS.match(after[0])):
+            continue
+        found.add(fold(match.group(0).lower()))
+    return frozenset(_pack(0, w) >> 8 for w in found if w not in FUNCTION_WORDS and weight(w) >= RARE_NAME)
+
+
+def holds(values: Sequence[int], marks: Iterable[int]) -> bool:
+    """Whether a fingerprint holds any of the given word hashes (``rare_names``)."""
+    held = _unpack(values)
+    return any(mark in held for mark in marks)
+
+
+def names_in(values: Sequence[int], name: str) -> bool:
+    """Whether a fingerprint holds every content word of a party's name ("smic"; "suzhou keda")."""
+    held, marks = _unpack(values), [_pack(0, w) >> 8 for w in words(name)]
+    return bool(marks) and all(mark in held for mark in marks)
+
+
+def stated(values: Sequence[int]) -> set[int]:
+    """The hashes of the days a fingerprint states (``stated_days``)."""
+    return {h for h, w in _unpack(values).items() if w == DATE_WEIGHT}
+
+
+def day_mark(day: str) -> int:
+    """The hash under which a fingerprint holds a stated day (ISO ``YYYY-MM-DD``)."""
+    return _pack(0, f"@{day[:10]}") >> 8
+
+
 def listed_counts(values: Sequence[int]) -> set[int]:
     """The counts of listed parties a fingerprint holds (kept as numbers, not hashed)."""
     return {h & ~_COUNT_FLAG for h, w in _unpack(values).items() if w == COUNT_WEIGHT and _COUNT_FLAG <= h < 1 << 32}

@@ -1,0 +1,174 @@
+"""Unlabelled reports of one event gather in a silent story: counted once, never alerting."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from exportwatch.alerts.render import render
+from exportwatch.models import Item, Story
+from exportwatch.stories.ingest import ingest
+from exportwatch_cli.memory import MemoryStore
+
+
+def clock() -> datetime:
+    return datetime(2022, 10, 15, 12, tzinfo=UTC)
+
+
+def alerts(story: Story) -> bool:
+    """Whether notify sends this version (``alerts.notify.alert_for``: above the quiet version)."""
+    return story.version > story.quiet_version
+
+
+def news(id_: str, published: str, title: str, text: str) -> Item:
+    return Item(id=id_, title=title, text=text, published=published, url=f"https://news.example/{id_}")
+
+
+DRAFT = news(
+    "draft",
+    "2022-10-14",
+    "US FCC set to ban approvals of new Huawei and ZTE equipment",
+    "The US Federal Communications Commission is set to stop approving new Huawei and ZTE telecommunications "
+    "equipment on national security grounds, a draft order shows.",
+)
+AXIOS = news(
+    "axios",
+    "2022-10-15",
+    "FCC to ban all new Huawei and ZTE equipment on national security grounds",
+    "The Federal Communications Commission is expected to ban sales of all new Huawei and ZTE telecommunications "
+    "equipment in the US on national security grounds; products already approved are not affected.",
+)
+
+
+def test_unlabelled_reports_of_one_event_share_a_silent_story_that_never_alerts() -> None:
+    # Given two outlets reporting an action of another agency, which no label covers
+    store = MemoryStore()
+    # When they arrive in two polls
+    first = ingest([DRAFT], store, now=clock)
+    second = ingest([AXIOS], store, now=clock)
+    # Then they share one story, counted as silent, not as created
+    assert first.story_of["draft"] == second.story_of["axios"]
+    assert first.stories_created == [] and first.stories_silent == [first.story_of["draft"]]
+    (story, _rev) = store.stories[first.story_of["draft"]]
+    assert story.labels == () and not alerts(story)
+
+
+def test_a_labelled_report_of_another_action_on_its_parties_does_not_join_a_silent_story() -> None:
+    # Given the silent story of the FCC reports
+    store = MemoryStore()
+    silent = ingest([DRAFT, AXIOS], store, now=clock).story_of["draft"]
+    # When the Commerce Department lists a Huawei unit the same day
+    listing = news(
+        "listing",
+        "2022-10-15",
+        "Commerce adds Huawei cloud unit to the Entity List",
+        "The Commerce Department added a Huawei cloud computing unit and ZTE's chip arm to the Entity List on "
+        "Friday, requiring licences for exports of U.S. technology to them.",
+    )
+    report = ingest([listing], store, now=clock)
+    # Then it starts a story of its own, which alerts as new
+    (created,) = report.stories_created
+    assert created != silent and alerts(store.stories[created][0])
+
+
+def test_a_silent_story_that_a_labelled_item_joins_by_key_alerts_as_new() -> None:
+    # Given a silent story of a report whose page is later updated with the action itself
+    store = MemoryStore()
+    silent = ingest([DRAFT], store, now=clock).story_of["draft"]
+    updated = news(
+        "draft",
+        "2022-10-14",
+        "Commerce adds Huawei and ZTE units to the Entity List",
+        "The Commerce Department added Huawei and ZTE units to the Entity List, requiring licences for exports of "
+        "U.S. technology to them.",
+    )
+    # When the updated page is polled
+    report = ingest([updated], store, now=clock)
+    # Then the story alerts for the first time, as new
+    story = store.stories[silent][0]
+    assert report.stories_updated == [silent] and story.labels
+    assert alerts(story) and story.version == 2 and render(story).kind == "new"
+
+
+def test_reports_of_another_agencys_sanctions_gather_silently_and_follow_no_alerting_story() -> None:
+    # Given an Entity List story of the day naming Chinese firms
+    store = MemoryStore()
+    listing = news(
+        "listing",
+        "2022-10-14",
+        "Commerce adds six Chinese firms to the Entity List",
+        "The Commerce Department added six companies in China and Hong Kong to the Entity List for supplying "
+        "drone parts to Iran, requiring licences for exports of U.S. technology to them.",
+    )
+    listed = ingest([listing], store, now=clock).story_of["listing"]
+    # When two outlets report the Treasury's sanctions on such firms, words no label covers
+    treasury = [
+        news(
+            "ofac-1",
+            "2022-10-14",
+            "US imposes sanctions on Chinese firms supporting Iran",
+            "The US Treasury Department has sanctioned six companies in China and Hong Kong, among them Dingtai "
+            "Industrial, for procuring drone components for Iran.",
+        ),
+        news(
+            "ofac-2",
+            "2022-10-15",
+            "US sanctions six Hong Kong and China firms over Iran drone procurement",
+            "The United States sanctioned six companies in Hong Kong and China accused of supplying an Iranian "
+            "drone procurement network, among them Dingtai Industrial.",
+        ),
+    ]
+    report = ingest(treasury, store, now=clock)
+    # Then they share one silent story, apart from the listing
+    assert report.story_of["ofac-1"] == report.story_of["ofac-2"] != listed
+    assert report.stories_silent and not report.stories_updated
+
+
+def test_the_first_labelled_report_joins_the_silent_story_of_earlier_ones_and_it_alerts_as_new() -> None:
+    # Given a scoop the classifier leaves unlabelled, the day before the action is announced
+    store = MemoryStore()
+    scoop = news(
+        "scoop",
+        "2022-10-13",
+        "US expands crackdown on Huawei and ZTE cloud units, sources say",
+        "The Biden administration is set to impose export restrictions on Huawei and ZTE cloud computing units "
+        "over their ties to China's military, according to people familiar with the matter.",
+    )
+    silent = ingest([scoop], store, now=clock).story_of["scoop"]
+    # When the listing itself is reported
+    listing = news(
+        "listing",
+        "2022-10-14",
+        "Commerce adds Huawei and ZTE cloud units to the Entity List",
+        "The Commerce Department added the Huawei and ZTE cloud computing units to the Entity List over their ties "
+        "to China's military, restricting exports of U.S. technology to them.",
+    )
+    report = ingest([listing], store, now=clock)
+    # Then it joins the scoop's story, which alerts for the first time, as new, under the listing's title
+    story = store.stories[silent][0]
+    assert report.story_of["listing"] == silent and alerts(story)
+    assert render(story).kind == "new" and story.title == listing.title
+
+
+def test_unlabelled_reports_naming_a_party_gather_silently_without_export_or_sanctions_words() -> None:
+    # Given two outlets reporting another agency's list naming Huawei, in words of neither exports nor sanctions
+    pentagon = [
+        news(
+            "dod-1",
+            "2022-10-14",
+            "Pentagon names Huawei among companies tied to China's military",
+            "The Defense Department named Huawei and Hikvision among companies it says are owned or controlled by "
+            "China's military, a list that carries no penalties by itself.",
+        ),
+        news(
+            "dod-2",
+            "2022-10-15",
+            "Huawei, Hikvision on Pentagon list of Chinese military companies",
+            "Huawei and Hikvision are among the firms the Pentagon lists as owned or controlled by China's "
+            "military, according to a document released on Friday.",
+        ),
+    ]
+    # When they are polled
+    report = ingest(pentagon, MemoryStore(), now=clock)
+    # Then they share one silent story: counted once, alerting no one
+    assert report.story_of["dod-1"] == report.story_of["dod-2"]
+    assert report.stories_silent and not report.stories_created

@@ -1,0 +1,290 @@
+"""Reports of one action that share no party or words in common, joined by what paraphrase keeps.
+
+A late write-up that states the day of the action, a party the list of names does not know yet named in
+both leads, and two outlets each leading with a different party of one rule while naming the other. These
+wider tests only join what alerts anyway or would not alert at all: an unlabelled follower, a silent story.
+A labelled item they alone would join to a story that alerts with its labels stays apart: joined wrongly,
+its action would send no alert.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from exportwatch.models import Item, Story
+from exportwatch.stories.cluster import Analysis, analyse, belongs, merge, new_story, party_key, silent_story
+from exportwatch.stories.words import rare_names
+
+NOW = "2020-06-08T12:00:00+00:00"
+
+
+def story_of(*items: Item) -> Story:
+    story = new_story(analyse(items[0]), now=NOW)
+    for item in items[1:]:
+        assert belongs(story, analyse(item))
+        story = merge(story, analyse(item), now=NOW)
+    return story
+
+
+def news(id_: str, published: str, title: str, text: str) -> Item:
+    return Item(id=id_, title=title, text=text, published=published, url=f"https://news.example/{id_}")
+
+
+def unlabelled(item: Item) -> Analysis:
+    """The item as the classifier might leave it: a report of the same words that would not alert on its own."""
+    analysis = analyse(item)
+    return replace(analysis, classification=replace(analysis.classification, labels=()))
+
+
+ANNOUNCED = news(
+    "announced",
+    "2020-05-25",
+    "Commerce adds Chinese companies and institutions to the Entity List",
+    "On May 22, 2020, the Bureau of Industry and Security announced it will add 33 Chinese companies and "
+    "institutions to the Entity List, among them Qihoo 360, for supporting military end use.",
+)
+
+
+HUAWEI_LISTING = news(
+    "listing",
+    "2019-05-16",
+    "Commerce adds Huawei to the Entity List",
+    "The Commerce Department added Huawei Technologies and its affiliates to the Entity List, barring "
+    "American suppliers from selling to the company without a licence.",
+)
+
+
+def test_a_write_up_weeks_later_stating_the_day_follows_unlabelled_but_alone_never_hides_a_labelled_one() -> None:
+    # Given a story of news only, and a law-firm note sixteen days later stating the day and the count
+    story = story_of(ANNOUNCED)
+    note = news(
+        "note",
+        "2020-06-08",
+        "U.S. Department of Commerce added 33 Chinese entities to Entity List",
+        "On May 22, 2020, BIS declared it would add 33 entities in China and Hong Kong to the Entity List, "
+        "including Qihoo 360; the restrictions took effect on June 5, 2020.",
+    )
+    other_day = news("other", "2020-06-08", note.title, note.text.replace("May 22", "May 12"))
+    # When the note is labelled as the story is, it would send no alert if it joined: it stays apart (it may
+    # be another action of that count); left unlabelled, it follows, and stating another day it does not
+    assert set(analyse(note).classification.labels) <= set(story.labels)
+    assert not belongs(story, analyse(note))
+    assert belongs(story, unlabelled(note))
+    assert not belongs(story, unlabelled(other_day))
+
+
+def test_a_party_the_list_does_not_know_gathers_reports_in_a_silent_story_never_in_one_that_alerts() -> None:
+    # Given an unlabelled report naming a start-up no list of names knows yet, and a labelled one naming it
+    first = news(
+        "first",
+        "2025-01-16",
+        "US curbs Chinese AI firms",
+        "Washington put the AI company Qorvixa and the chip designer Sophgo on its trade blacklist, accusing them "
+        "of helping China's military.",
+    )
+    second = news(
+        "second",
+        "2025-01-16",
+        "US blacklists Tencent-backed AI start-up",
+        "Washington has put the start-up Qorvixa on its Entity List, a move that bars American suppliers from "
+        "selling to it without a licence.",
+    )
+    other = news("other", "2025-01-16", second.title, second.text.replace("Qorvixa", "Zentrova"))
+    silent = silent_story(unlabelled(first), now=NOW)
+    listed = news(
+        "listed",
+        "2025-01-16",
+        "US adds Chinese AI firms to the Entity List",
+        "The Commerce Department added the AI company Qorvixa and the chip designer Sophgo to its Entity List, "
+        "accusing them of helping China's military.",
+    )
+    alerting = new_story(analyse(listed), now=NOW)
+    # Then the name joins both reports in the silent story (the labelled one alerts then, as new), not a report
+    # naming another start-up; in a story that alerts with the same label, the name alone joins nothing
+    assert analyse(second).relevant and not analyse(first).relevant
+    assert belongs(silent, analyse(second)) and belongs(silent, unlabelled(second))
+    assert not belongs(silent, unlabelled(other))
+    assert set(analyse(second).classification.labels) <= set(alerting.labels)
+    assert not belongs(alerting, analyse(second))
+
+
+def test_outlets_leading_with_different_parties_of_one_rule_follow_when_each_names_the_other() -> None:
+    # Given a report leading with DJI that names SMIC too
+    dji = news(
+        "dji",
+        "2020-12-18",
+        "US blacklists DJI and dozens of other Chinese companies",
+        "Commerce added drone maker DJI, chipmaker SMIC and dozens of other Chinese companies to its Entity List, "
+        "restricting their access to U.S. technology without a license.",
+    )
+    story = story_of(dji)
+    # When another leads with SMIC and names DJI, or leads with SMIC and never names DJI
+    smic = news(
+        "smic",
+        "2020-12-21",
+        "BIS adds entities to the Entity List, including China's SMIC",
+        "BIS added parties to the Entity List, SMIC and DJI among them, and SMIC exports face a presumption of denial.",
+    )
+    smic_alone = news("alone", "2020-12-21", smic.title, smic.text.replace("SMIC and DJI among them", "SMIC too"))
+    # Then, labelled as the story is, it stays apart (another party leads: it may be another list); left
+    # unlabelled, only the one naming DJI follows
+    assert set(analyse(smic).classification.labels) <= set(story.labels)
+    assert not belongs(story, analyse(smic))
+    assert belongs(story, unlabelled(smic))
+    assert not belongs(story, unlabelled(smic_alone))
+
+
+def test_a_licence_for_a_listed_party_is_another_story_than_its_listing() -> None:
+    # Given the story of Huawei's listing
+    story = story_of(HUAWEI_LISTING)
+    # When a temporary general licence for Huawei is reported four days later, and another outlet's listing report
+    licence = news(
+        "licence",
+        "2019-05-20",
+        "Commerce issues temporary general license for Huawei",
+        "The Commerce Department issued a 90-day temporary general license allowing American suppliers some "
+        "transactions with Huawei Technologies and its affiliates, so that networks keep running.",
+    )
+    report = news(
+        "report",
+        "2019-05-17",
+        "US puts Huawei on trade blacklist",
+        "Washington added Huawei to its Entity List on Thursday, a move that bars the company from buying "
+        "American parts without a licence.",
+    )
+    # Then the licence starts its own story (it alerts as its own action); the other report joins
+    assert analyse(licence).classification.labels == ("extension",)
+    assert not belongs(story, analyse(licence))
+    assert belongs(story, analyse(report))
+
+
+def test_a_party_the_reports_of_a_counted_list_never_name_is_another_list() -> None:
+    # Given news of twelve entities listed, naming none of them
+    counted = news(
+        "counted",
+        "2019-05-14",
+        "US puts Chinese, Pakistani companies on entity list",
+        "The Commerce Department added 12 entities in China, Pakistan and the United Arab Emirates to its "
+        "Entity List over nuclear and missile programmes.",
+    )
+    story = story_of(counted)
+    # When the next day's news of Huawei's listing, naming no count, and another report of the twelve arrive
+    huawei = news(
+        "huawei",
+        "2019-05-15",
+        "US adds Huawei to trade blacklist",
+        "The Commerce Department added Huawei Technologies and affiliates in China to its Entity List over "
+        "national security, a day after it listed companies in Pakistan and the United Arab Emirates.",
+    )
+    twelve = news(
+        "twelve",
+        "2019-05-15",
+        "Commerce adds 12 entities to the Entity List",
+        "The Bureau of Industry and Security added 12 entities in China, Pakistan and the UAE to the Entity List.",
+    )
+    # Then Huawei is another list; the other report of the twelve joins
+    assert not belongs(story, analyse(huawei))
+    assert belongs(story, analyse(twelve))
+
+
+def test_names_of_officials_who_speak_of_every_action_are_no_party() -> None:
+    # Given two leads of different actions quoting the same official, and one naming an unknown start-up
+    quoted = "Commerce listed the firms on Tuesday, Secretary Lutnick said, and Kessler said more would follow."
+    again = "Commerce Secretary Howard Lutnick announced new rules, and Kessler warned of more."
+    startup = "Washington has put the start-up Qorvixa on its Entity List."
+    # Then the officials' names count for nothing, the start-up's name does
+    assert not rare_names(quoted) & rare_names(again)
+    assert rare_names(startup)
+
+
+def test_a_brand_and_the_listed_legal_name_are_one_party() -> None:
+    # Given a report naming the legal name of a listed party, and one naming its brand, days apart
+    legal = news(
+        "legal",
+        "2019-06-21",
+        "Commerce adds Chinese supercomputer maker to the Entity List",
+        "The Commerce Department added Dawning Information Industry Co., Ltd. and four other entities to the "
+        "Entity List for supporting China's military.",
+    )
+    brand = news(
+        "brand",
+        "2019-06-24",
+        "Sugon shares fall after US blacklisting",
+        "Shares of the supercomputer maker Sugon fell after Washington put it on its trade blacklist for its "
+        "military work.",
+    )
+    # Then they name one party, not two (the legal name folds into the listed entry's)
+    assert analyse(legal).parties == analyse(brand).parties
+    assert party_key("Dawning Information Industry Co., Ltd.") == party_key("Sugon")
+    assert belongs(story_of(legal), analyse(brand))
+
+
+def test_a_reaction_that_follows_a_story_does_not_carry_it_on_to_a_later_action() -> None:
+    # Given the story of Huawei's listing and, three days later, an unlabelled reaction that follows it
+    reaction = news(
+        "reaction",
+        "2019-05-19",
+        "Huawei shares of suppliers slide after blacklist",
+        "Shares of Huawei suppliers fell as investors weighed the Commerce Department's blacklist of the company.",
+    )
+    story = new_story(analyse(HUAWEI_LISTING), now=NOW)
+    assert not analyse(reaction).relevant and belongs(story, analyse(reaction))
+    story = merge(story, analyse(reaction), now=NOW)
+    # When a report of the same kind of action on Huawei comes four days after the reaction, a week after the listing
+    later = news(
+        "later",
+        "2019-05-23",
+        "Commerce adds more Huawei affiliates to the Entity List",
+        "The Commerce Department added Huawei Technologies affiliates to the Entity List, barring American "
+        "suppliers from selling to them without a licence.",
+    )
+    # Then it is measured from the listing's reports, not the reaction's day: another story
+    assert [s.follows for s in story.sources] == [False, True]
+    assert not belongs(story, analyse(later))
+
+
+def test_a_reaction_follows_within_days_of_the_actions_first_report_not_its_latest_write_up() -> None:
+    # Given Huawei's listing and another outlet's report of it three days later
+    write_up = news(
+        "write-up",
+        "2019-05-19",
+        "US puts Huawei on trade blacklist",
+        "The Commerce Department added Huawei Technologies and its affiliates to the Entity List, barring "
+        "American suppliers from selling to the company without a licence.",
+    )
+    story = story_of(HUAWEI_LISTING, write_up)
+    reaction = (
+        "Shares of Huawei suppliers fell as investors weighed the Commerce Department's blacklist of the company."
+    )
+    # When an unlabelled reaction naming Huawei and its blacklist comes two days after the write-up, or the day after it
+    late = news("late", "2019-05-21", "Huawei suppliers slide after blacklist", reaction)
+    soon = news("soon", "2019-05-20", "Huawei suppliers slide after blacklist", reaction)
+    # Then only the one within days of the listing's first report follows it (the later one may react to another action)
+    assert not analyse(late).relevant
+    assert belongs(story, analyse(soon))
+    assert not belongs(story, analyse(late))
+
+
+def test_a_follower_brings_its_own_keys_not_the_documents_it_quotes() -> None:
+    # Given the story of Huawei's listing and an unlabelled reaction that quotes a Federal Register document
+    reaction = news(
+        "quoting",
+        "2019-05-17",
+        "Huawei suppliers slide after blacklist",
+        "Shares of Huawei suppliers fell as investors weighed the Commerce Department's blacklist of the company, "
+        "published as FR Doc. 2019-10616.",
+    )
+    story = new_story(analyse(HUAWEI_LISTING), now=NOW)
+    followed = analyse(reaction)
+    assert not followed.relevant and belongs(story, followed) and "doc:2019-10616" in followed.keys
+    # When it follows the story
+    story = merge(story, followed, now=NOW)
+    # Then the story owns its page, not the number it quotes: a labelled report of that document would join by
+    # the proven rules or alert on its own, never through a follower's quotation
+    assert any(k.startswith("url:") and k.endswith("/quoting") for k in story.keys)
+    assert "doc:2019-10616" not in story.keys
+    # and so does an unlabelled report that starts or joins a silent story (which may alert later)
+    silent = silent_story(followed, now=NOW)
+    gathered = merge(silent_story(unlabelled(HUAWEI_LISTING), now=NOW), followed, now=NOW)
+    assert "doc:2019-10616" not in silent.keys + gathered.keys
+    assert {"quoting", "listing"} <= set(gathered.keys)
