@@ -52,8 +52,9 @@ def test_cross_validated_figures_are_stored_with_the_model() -> None:
     # Held as floors: a retraining that does worse on unseen folds fails here.
     # 0.825 on 941 untuned items since five more files of ledes joined them (0.780 on 346 before; held-out news
     # rose from 0.740 to 0.805 with them).
-    assert cv["with_rules_untuned_items"]["macro_f1"] >= 0.82
-    assert cv["model_alone_all_items"]["macro_f1"] >= 0.84  # 0.844 on 1,389 items (0.828 on 794 before)
+    # 0.857 once the rules' labels needed the model's leave (ruled_floor) and the actor joined the features.
+    assert cv["with_rules_untuned_items"]["macro_f1"] >= 0.85
+    assert cv["model_alone_all_items"]["macro_f1"] >= 0.845  # 0.851 on 1,389 items (0.844 before the actor feature)
 
 
 def test_margin_is_the_bias_plus_the_weights_over_the_vector_length() -> None:

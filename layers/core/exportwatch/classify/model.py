@@ -54,11 +54,12 @@ def line_features(line: str, *, title: bool = False, lead: bool = False) -> set[
     tokens = _tokens(line)
     grams = _grams(tokens)
     if title:
-        grams.update(["t:" + gram for gram in grams if " " not in gram])
+        grams.update(map("t:".__add__, set(tokens)))  # in C, like the rest: a title's words, not its pairs
     if lead or title:
-        subject = next((word for word in tokens[:3] if word not in _ARTICLES), None)
-        if subject is not None:
-            grams.add("s:" + subject)
+        for word in tokens[:3]:
+            if word not in _ARTICLES:
+                grams.add("s:" + word)
+                break
     return grams
 
 
