@@ -16,13 +16,14 @@ from exportwatch_cli.train import TRAINING, UNTUNED, data_hash
 MAX_MODEL_BYTES = 2_000_000
 
 
-def _model(gate_bias: float, sure: float = 0.6) -> trained.Model:
-    # A gate that opens on "added" alone, and two labels that respond to "entity list" and "license".
+def _model(gate_bias: float, sure: float = 0.6, ruled_floor: float = 0.0) -> trained.Model:
+    # A gate that opens on "added" alone, and two labels that respond to "entity list" and "license"; every other
+    # label has probability 1 / (1 + e^3), about 0.047.
     gate = trained.Linear(gate_bias, {"added": 4.0}, 0.5)
     labels = {label: trained.Linear(-3.0, {}, 0.5) for label in LABELS}
     labels["entity_list.addition"] = trained.Linear(-1.0, {"entity list": 6.0}, 0.5)
     labels["license.policy"] = trained.Linear(-1.0, {"license": 6.0}, 0.5)
-    return trained.Model(gate, labels, sure, {})
+    return trained.Model(gate, labels, sure, {}, ruled_floor)
 
 
 def test_the_shipped_model_is_small_and_was_trained_on_the_current_training_files() -> None:
@@ -51,8 +52,9 @@ def test_cross_validated_figures_are_stored_with_the_model() -> None:
     # Held as floors: a retraining that does worse on unseen folds fails here.
     # 0.825 on 941 untuned items since five more files of ledes joined them (0.780 on 346 before; held-out news
     # rose from 0.740 to 0.805 with them).
-    assert cv["with_rules_untuned_items"]["macro_f1"] >= 0.82
-    assert cv["model_alone_all_items"]["macro_f1"] >= 0.84  # 0.844 on 1,389 items (0.828 on 794 before)
+    # 0.857 once the rules' labels needed the model's leave (ruled_floor) and the actor joined the features.
+    assert cv["with_rules_untuned_items"]["macro_f1"] >= 0.85
+    assert cv["model_alone_all_items"]["macro_f1"] >= 0.845  # 0.851 on 1,389 items (0.844 before the actor feature)
 
 
 def test_margin_is_the_bias_plus_the_weights_over_the_vector_length() -> None:
@@ -103,6 +105,18 @@ def test_an_unsure_gate_needs_the_rules_to_agree() -> None:
     assert model.predict(found, ["license.decision"]) == ["entity_list.addition", "license.decision"]
 
 
+def test_a_label_the_rules_found_counts_only_where_the_model_allows_it() -> None:
+    # Given rules that found license.decision, which the model gives about 0.047, under a floor of 0.1
+    found = {"added", "entity list"}
+    ruled = ["license.decision", "license.policy"]
+    sure_gate, unsure_gate = _model(3.0, ruled_floor=0.1), _model(-1.0, sure=0.99, ruled_floor=0.1)
+    # Then it joins no alert, and vouches for no unsure gate; a label above the floor still does both
+    assert sure_gate.predict(found, ["license.decision"]) == ["entity_list.addition"]
+    assert unsure_gate.predict(found, ["license.decision"]) == []
+    assert unsure_gate.predict(found | {"license"}, ruled) == ["entity_list.addition", "license.policy"]
+    assert _model(3.0).predict(found, ["license.decision"]) == ["entity_list.addition", "license.decision"]
+
+
 def test_an_open_gate_gives_the_labels_above_threshold_or_else_the_likeliest() -> None:
     model = _model(gate_bias=3.0)
     assert model.predict({"added", "license"}) == ["license.policy"]
@@ -118,6 +132,8 @@ def test_features_mark_the_title_words_and_read_only_the_lede_of_news() -> None:
     assert len(lines) == 1 + trained.NEWS_LEDE_SENTENCES
     assert {"t:commerce", "t:adds", "commerce adds", "source=news", "sentence #", "adds entities"} <= found
     assert "t:commerce adds" not in found  # word pairs of the title count as of any line
+    # The first words of the title and of the lede, who acts in most news, are marked; later lines' are not
+    assert {feature for feature in found if feature.startswith("s:")} == {"s:commerce", "s:sentence"}
     assert "agency=bis" in trained.features(["t"], "federal_register", ["Industry and Security Bureau"])
 
 

@@ -453,7 +453,7 @@ def classify(item: Item, *, watched: frozenset[str] = frozenset(), reading: Read
     scope = scope_of(item, reading)
     model = trained.load()
     read_by_model = trained.scope(scope[0], scope[1:], item.source)
-    per_line = [trained.line_features(line, title=index == 0) for index, line in enumerate(read_by_model)]
+    per_line = trained.lines_features(read_by_model)
     features = trained.item_features(per_line, item.source, item.agencies)
     chances = model.chances(features)
     rules_suffice = trained.rules_suffice(features)

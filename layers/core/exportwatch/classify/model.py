@@ -30,6 +30,7 @@ NEWS_LEDE_SENTENCES = 4
 FR_SENTENCES = 5
 _TOKEN = re.compile(r"[a-z]+(?:['’][a-z]+)?|#")
 _NUMBER = re.compile(r"\d+")
+_ARTICLES = frozenset(("the", "a", "an"))
 
 
 def _tokens(text: str) -> list[str]:
@@ -44,12 +45,27 @@ def _grams(tokens: Sequence[str]) -> set[str]:
     return grams
 
 
-def line_features(line: str, *, title: bool = False) -> set[str]:
-    """The features one line contributes: its words and word pairs (marked ``t:`` too in a title)."""
-    grams = _grams(_tokens(line))
+def line_features(line: str, *, title: bool = False, lead: bool = False) -> set[str]:
+    """The features one line contributes: its words and word pairs (marked ``t:`` too in a title).
+
+    A ``lead`` line (the title, the lede's first sentence) also gives its first word, articles aside, as
+    ``s:``: mostly who acts ("s:china", "s:commerce", "s:senator"), which decides whether the action is a US one.
+    """
+    tokens = _tokens(line)
+    grams = _grams(tokens)
     if title:
-        grams.update(["t:" + gram for gram in grams if " " not in gram])
+        grams.update(map("t:".__add__, set(tokens)))  # in C, like the rest: a title's words, not its pairs
+    if lead or title:
+        for word in tokens[:3]:
+            if word not in _ARTICLES:
+                grams.add("s:" + word)
+                break
     return grams
+
+
+def lines_features(lines: Sequence[str]) -> list[set[str]]:
+    """Each line's features (see :func:`line_features`); ``lines`` are the title, then the text's first lines."""
+    return [line_features(line, title=index == 0, lead=index == 1) for index, line in enumerate(lines)]
 
 
 def scope(title: str, body: Sequence[str], source: str) -> list[str]:
@@ -59,8 +75,8 @@ def scope(title: str, body: Sequence[str], source: str) -> list[str]:
 
 
 def features(lines: Sequence[str], source: str, agencies: Iterable[str] = ()) -> set[str]:
-    """Binary features of an item: source, issuing agency kind, words and word pairs of its scope."""
-    return item_features([line_features(line, title=index == 0) for index, line in enumerate(lines)], source, agencies)
+    """Binary features of an item: source, issuing agency kind, words, word pairs and actor of its scope."""
+    return item_features(lines_features(lines), source, agencies)
 
 
 def item_features(per_line: Sequence[set[str]], source: str, agencies: Iterable[str] = ()) -> set[str]:
@@ -121,14 +137,17 @@ class Model:
     """The relevance gate and one linear model per label.
 
     ``sure`` is the gate's probability above which the model alone may alert; between the gate's threshold
-    and ``sure`` the rules must also have found an action in the text. Cross-validation chose it on items the
-    rules were never written against.
+    and ``sure`` the rules must also have found an action in the text. A label the rules found counts only if
+    the model gives it at least ``ruled_floor``: on news they were not written against the rules' labels are
+    often wrong (an extension of restrictions read as a licence extension), and the model knows better which.
+    Cross-validation chose both on items the rules were never written against.
     """
 
     relevance: Linear
     labels: dict[str, Linear]
     sure: float
     meta: dict[str, object]
+    ruled_floor: float = 0.0
     # Every feature's weights in the gate and each label model, in that order: one look-up per feature.
     table: dict[str, tuple[float, ...]] = field(init=False, repr=False, compare=False)
     vocabulary: frozenset[str] = field(init=False, repr=False, compare=False)
@@ -176,17 +195,19 @@ class Model:
     def decide(self, chances: dict[str, float], ruled: Iterable[str] = (), *, rules_suffice: bool = False) -> list[str]:
         """The labels the item carries: none unless the gate opens, then each label above its threshold.
 
-        ``ruled`` are the labels the rules found evidence for; they join the model's when the gate opens.
-        When the gate opens and no label reaches its own threshold, the most probable label is taken: the
-        gate has judged the item to report an action, and an alert with the likeliest label beats none.
-        With ``rules_suffice`` (a BIS document: see :func:`rules_suffice`) the rules' labels stand even where
-        the gate stays shut.
+        ``ruled`` are the labels the rules found evidence for; those the model gives at least ``ruled_floor``
+        join the model's when the gate opens. When the gate opens and no label reaches its own threshold, the
+        most probable label is taken: the gate has judged the item to report an action, and an alert with the
+        likeliest label beats none. With ``rules_suffice`` (a BIS document: see :func:`rules_suffice`) the
+        rules' labels stand even where the gate stays shut, and need no floor.
         """
         ruled = set(ruled)
         gate = chances[RELEVANT]
-        if gate < self.relevance.threshold and rules_suffice and ruled:
-            return sorted(ruled)
-        if gate < self.relevance.threshold or (gate < self.sure and not ruled):
+        if gate < self.relevance.threshold:
+            return sorted(ruled) if rules_suffice else []
+        if not rules_suffice:
+            ruled = {label for label in ruled if chances[label] >= self.ruled_floor}
+        if gate < self.sure and not ruled:
             return []
         chosen = {label for label, linear in self.labels.items() if chances[label] >= linear.threshold}
         return sorted(chosen | ruled or {max(self.labels, key=chances.__getitem__)})
@@ -214,7 +235,8 @@ def from_json(data: dict[str, object]) -> Model:
     relevance = data[RELEVANT]
     assert isinstance(relevance, dict)
     models = {label: linear(entry) for label, entry in labels.items()}
-    return Model(linear(relevance), models, float(relevance.get("sure", 0.0)), meta)
+    sure, floor = float(relevance.get("sure", 0.0)), float(relevance.get("ruled_floor", 0.0))
+    return Model(linear(relevance), models, sure, meta, floor)
 
 
 @cache
