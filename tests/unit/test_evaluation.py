@@ -13,15 +13,24 @@ from tests.helpers import FIXTURES, corpus, read_jsonl
 
 # Retrained with news_wider.jsonl (178 harder ledes) in the corpus: macro-F1 0.960-0.972 with no false alarm or miss
 # (a linear model no longer fits every training item's label exactly); the floor follows it down from 0.97.
-MACRO_F1_FLOOR = 0.955
+# Now 0.997 on 1,301 items (the rules' floor keeps the rules' labels from spoiling the model's).
+MACRO_F1_FLOOR = 0.99
 FALSE_ALARM_CEILING = 0.01
 MISS_CEILING = 0.01
-# Measured on the shipped classifier, retrained with five more files of ledes (598 items: news_early, news_late,
-# news_negatives, news_licences, news_rare_labels): macro-F1 0.805, false alarms 1.5 % (2 of 130), misses 6.1 %
-# (12 of 198). Before them: 0.740, 9.2 %, 7.1 % (and before news_wider.jsonl: 0.724, 13.8 %, 8.1 %).
-HELDOUT_MACRO_F1_FLOOR = 0.80
-HELDOUT_FALSE_ALARM_CEILING = 0.02
-HELDOUT_MISS_CEILING = 0.065
+ENTITY_RECALL_FLOOR = 0.85  # 0.854 over 630 gold parties (0.908 of the 575 the text names)
+ENTITY_PRECISION_FLOOR = 0.88  # 0.888
+# Measured on the shipped classifier: macro-F1 0.843, false alarms 0.8 % (1 of 130), misses 6.6 % (13 of 198),
+# after the rules' floor and the actor feature (the model's method) and the parties read from the whole lede.
+# Before: 0.805, 1.5 %, 6.1 % (five more files of ledes, 598 items); 0.740, 9.2 %, 7.1 % (news_wider.jsonl);
+# 0.724, 13.8 %, 8.1 %.
+HELDOUT_MACRO_F1_FLOOR = 0.84
+HELDOUT_FALSE_ALARM_CEILING = 0.01
+HELDOUT_MISS_CEILING = 0.07
+# Parties found against the parties acted on as the text names them (``entities_gold``): held-out recall 0.812,
+# precision 0.911 (0.699 / 0.933 before the whole lede was read); training 0.854 / 0.888 over 630 gold parties,
+# 0.977 / 0.989 on the half of the 346 ledes the party reading was developed on.
+HELDOUT_ENTITY_RECALL_FLOOR = 0.81
+HELDOUT_ENTITY_PRECISION_FLOOR = 0.91
 
 
 def test_corpus_is_large_real_and_has_hard_negatives() -> None:
@@ -39,6 +48,8 @@ def test_classifier_meets_the_floors_on_the_corpus() -> None:
     assert result.macro_f1 >= MACRO_F1_FLOOR, result.table()
     assert result.false_alarm_rate <= FALSE_ALARM_CEILING, result.table()
     assert result.miss_rate <= MISS_CEILING, result.table()
+    assert result.entities.recall >= ENTITY_RECALL_FLOOR, result.table()
+    assert result.entities.precision >= ENTITY_PRECISION_FLOOR, result.table()
 
 
 def test_classifier_meets_the_floors_on_the_heldout_news_set() -> None:
@@ -49,6 +60,8 @@ def test_classifier_meets_the_floors_on_the_heldout_news_set() -> None:
     assert result.macro_f1 >= HELDOUT_MACRO_F1_FLOOR, result.table()
     assert result.false_alarm_rate <= HELDOUT_FALSE_ALARM_CEILING, result.table()
     assert result.miss_rate <= HELDOUT_MISS_CEILING, result.table()
+    assert result.entities.recall >= HELDOUT_ENTITY_RECALL_FLOOR, result.table()
+    assert result.entities.precision >= HELDOUT_ENTITY_PRECISION_FLOOR, result.table()
 
 
 def test_misses_count_labelled_items_left_without_any_label() -> None:
