@@ -107,6 +107,10 @@ eval: install  ## Classification and clustering on the training sets and the fro
 	@$(BIN)/exportwatch cluster-eval tests/fixtures/stories/events.jsonl
 	@echo "== stories, training extension (tuned on)"
 	@$(BIN)/exportwatch cluster-eval tests/fixtures/stories/train_extra.jsonl
+	@echo "== stories, check set (precision traps; used to choose mechanisms, not items)"
+	@$(BIN)/exportwatch cluster-eval tests/fixtures/stories/dev_check.jsonl
+	@echo "== stories, second check set (never tuned on)"
+	@$(BIN)/exportwatch cluster-eval tests/fixtures/stories/dev_check2.jsonl
 	@echo "== stories, held-out (frozen; never tuned on)"
 	@$(BIN)/exportwatch cluster-eval tests/fixtures/heldout/stories.jsonl
 	@echo "== screening, pairs built from real Entity List names and aliases"
