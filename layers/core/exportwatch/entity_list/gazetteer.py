@@ -206,9 +206,12 @@ class Gazetteer:
     def _walk(self, text: str) -> Iterator[tuple[int, int, int]]:
         lowered = text.lower()
         spelled = any(map(lowered.__contains__, _SPELLING))  # substring tests: cheaper than one regex search
+        root = self._root
+        # Most texts name no listed party: when no capitalised word starts a name, one pass in C settles it.
+        if not spelled and root.keys().isdisjoint(map(str.lower, _NAME_START.findall(text))):
+            return
         resume = 0
         # A name starts with a capital or a digit: only there does a walk down the trie begin.
-        root = self._root
         for first in _NAME_START.finditer(text):  # the first word itself: no second match per capital
             start = first.start()
             if start < resume:
