@@ -247,7 +247,7 @@ def _proven(story: Story, analysis: Analysis) -> bool:
     """
     item, classification, sig = analysis.item, analysis.classification, analysis.signature
     apart = _apart(story, item)
-    story_has_rule = any(s.source == "federal_register" for s in story.sources)
+    story_has_rule = _has_rule(story)
     item_is_rule = item.source == "federal_register"
     if apart is None or apart > LATE_DAYS:
         return False
@@ -273,7 +273,9 @@ def _proven(story: Story, analysis: Analysis) -> bool:
     if conflict or _another_list(story, analysis, story_has_rule=story_has_rule):
         return False
     if apart > limit:
-        return same_labels and _late(story, analysis, shared=shared, same_count=same_count, topic=topic)
+        return same_labels and _late(
+            shared=shared, same_count=same_count, topic=topic, story_has_rule=story_has_rule, item_is_rule=item_is_rule
+        )
     if (shared or same_count) and not same_labels and topic < STRONG_TOPIC and _another_kind(classification, story):
         return False  # a licence for a listed party is another action than its listing: another alert
     if (shared or same_count) and (same_labels or topic >= SAME_TOPIC):
@@ -293,15 +295,18 @@ def _proven(story: Story, analysis: Analysis) -> bool:
     return False
 
 
-def _late(story: Story, analysis: Analysis, *, shared: bool, same_count: bool, topic: float) -> bool:
+def _has_rule(story: Story) -> bool:
+    """Whether a Federal Register document is among the story's reports."""
+    return any(s.source == "federal_register" for s in story.sources)
+
+
+def _late(*, shared: bool, same_count: bool, topic: float, story_has_rule: bool, item_is_rule: bool) -> bool:
     """Whether a labelled report of the story's kind of action, later than its window, reports that action.
 
     The rule weeks after its news, or a write-up weeks after the rule. It must share the story's
     specifics, more of them when it names none of its parties. A write-up weeks after news alone (even
     stating the day of its action) joins no story that alerts: only ``_follows`` lets it, unlabelled.
     """
-    story_has_rule = any(s.source == "federal_register" for s in story.sources)
-    item_is_rule = analysis.item.source == "federal_register"
     if not (story_has_rule or item_is_rule):
         return False
     if item_is_rule and not story_has_rule and shared:
@@ -375,7 +380,7 @@ def _follows(story: Story, analysis: Analysis) -> bool:
     if set(analysis.keys) & set(story.keys):
         return True
     apart = _apart(story, analysis.item)
-    story_has_rule = any(s.source == "federal_register" for s in story.sources)
+    story_has_rule = _has_rule(story)
     dated = bool(story.labels) and _states_its_day(story, analysis)
     if apart is None or apart > (LATE_DAYS if story_has_rule or dated else WINDOW_DAYS):
         return False
