@@ -474,11 +474,12 @@ def classify(item: Item, *, watched: frozenset[str] = frozenset(), reading: Read
     acted = [scope[0], *(scope[index] for index in found.values())]
     # ... and those the lede's other clauses name, unless the clause recalls the past; the rest only when they do not.
     told, rest = _lede(scope[1:], to_date(item.published), acted)
-    stated_text = ". ".join(dict.fromkeys(acted))
+    acted_once = list(dict.fromkeys(acted))
+    stated_text = ". ".join(acted_once)
     parties = read_parties(". ".join([stated_text, *told]), within=len(stated_text))
     parties = parties if parties.named else read_parties(" ".join(rest), lists=False)
     entities = tuple(parties.named)
-    acted_text = " ".join(dict.fromkeys(acted))
+    acted_text = " ".join(acted_once)
     scope = [sentence for sentence in scope if sentence]
     text = " ".join(scope)
     dates = find_dates(scope, item.published, extension=EXTENSION in found)
