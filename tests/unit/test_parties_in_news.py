@@ -118,3 +118,52 @@ def test_word_finder_matches_as_the_word_boundary_pattern_does() -> None:
         assert (first.group(1) if first else None) == (want[0][2] if want else None)
     with pytest.raises(ValueError):
         _Words(["-x"])
+
+
+@pytest.mark.parametrize(
+    ("text", "context", "party"),
+    [
+        (
+            "The firms were added to the Entity List, joining more than 260 Chinese businesses including Huawei.",
+            "Huawei",
+            None,
+        ),
+        ("Five more entities were listed, following Huawei's blacklisting in May.", "Huawei", None),
+        ("The department listed five entities; AMD's joint-venture partner Higon is among them.", "AMD", "Higon"),
+        ("Listing them harms U.S. suppliers such as Qualcomm and Broadcom.", "Qualcomm", None),
+    ],
+    ids=["joining-a-list", "after-an-earlier-listing", "a-party-s-partner", "suppliers"],
+)
+def test_names_given_as_context_are_no_parties(text: str, context: str, party: str | None) -> None:
+    # When a sentence names a company only to place the party acted on: a list it joins, an earlier action, a tie
+    found = read_parties(text).named
+    # Then that company is no party, and the party itself still is
+    assert context not in found
+    assert party is None or party in found
+
+
+def test_a_clause_recalling_the_past_names_a_removal_s_party_never_an_addition_s() -> None:
+    # Given an addition and a removal whose ledes name a party only in a clause that recalls an earlier listing
+    addition = Item(
+        id="a",
+        title="US adds Chinese entities tied to spy balloon programme to export blacklist",
+        text=(
+            "The Commerce Department on Friday added six Chinese entities to its trade blacklist after the balloon "
+            "was shot down. The department cited their support for the PLA; YMTC had been listed in December."
+        ),
+        published="2023-02-11",
+    )
+    removal = Item(
+        id="r",
+        title="US takes Chinese police lab off the Entity List",
+        text=(
+            "The Commerce Department took a Chinese police laboratory off its Entity List on Thursday as part of a "
+            "deal on fentanyl. The Institute of Forensic Science had been listed in 2020 over abuses in Xinjiang."
+        ),
+        published="2023-11-17",
+    )
+    # When
+    added, removed = classify(addition), classify(removal)
+    # Then the earlier listing names no party of the addition, and names the party the removal takes off
+    assert added.labels == ("entity_list.addition",) and added.entities == ()
+    assert "entity_list.removal" in removed.labels and "Institute of Forensic Science of China" in removed.entities

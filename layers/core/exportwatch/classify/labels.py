@@ -398,6 +398,8 @@ _RECALLS = re.compile(
     rf"{_IN_YEAR.pattern}|{_IN_MONTH.pattern}|{_BACKGROUND.pattern}|"
     r"\bhad (?:\w+ )?(?:been|listed|added|placed|put|granted|issued|imposed|revoked)\b"
 )
+# Labels whose action undoes or changes an earlier listing: a clause recalling it may name their parties.
+_UNDOES = frozenset((REMOVAL, REVISION))
 # The lede: news states its event and names its parties in the first sentences; later ones are context.
 _LEDE_SENTENCES = 3
 
@@ -416,19 +418,21 @@ def _recalls_past(clause: str, published: date | None) -> bool:
     return False
 
 
-def _lede(sentences: list[str], published: date | None, acted: list[str]) -> tuple[list[str], list[str]]:
-    """The clauses of the lede that report the news, and the rest: background ("listed since 2019") and later text.
+def _lede(sentences: list[str], published: date | None, acted: list[str]) -> tuple[list[str], list[str], list[str]]:
+    """The clauses of the lede that report the news, those that recall the past, and the later text.
 
-    A sentence already among ``acted`` (the title and evidence) is left out of both.
+    A sentence already among ``acted`` (the title and evidence) is left out of all three. A clause recalling the
+    past ("YMTC had been listed in December") names an earlier action's parties: only a removal or revision undoes
+    or changes that action, and only there may it name the parties acted on ("the institute had been listed in 2020").
     """
     told: list[str] = []
-    rest = sentences[_LEDE_SENTENCES:]
+    past: list[str] = []
     for sentence in sentences[:_LEDE_SENTENCES]:
         if sentence in acted:
             continue
         for clause in sentence.split(";"):
-            (rest if _recalls_past(clause.lower(), published) else told).append(clause)
-    return told, rest
+            (past if _recalls_past(clause.lower(), published) else told).append(clause)
+    return told, past, sentences[_LEDE_SENTENCES:]
 
 
 def classify(item: Item, *, watched: frozenset[str] = frozenset(), reading: Reading | None = None) -> Classification:
@@ -473,7 +477,8 @@ def classify(item: Item, *, watched: frozenset[str] = frozenset(), reading: Read
     # others the text mentions in passing ("like Hikvision before it") are background.
     acted = [scope[0], *(scope[index] for index in found.values())]
     # ... and those the lede's other clauses name, unless the clause recalls the past; the rest only when they do not.
-    told, rest = _lede(scope[1:], to_date(item.published), acted)
+    told, past, later = _lede(scope[1:], to_date(item.published), acted)
+    rest = [*past, *later] if _UNDOES.intersection(labels) else later
     acted_once = list(dict.fromkeys(acted))
     stated_text = ". ".join(acted_once)
     parties = read_parties(". ".join([stated_text, *told]), within=len(stated_text))

@@ -194,7 +194,7 @@ def read_parties(text: str, within: int | None = None, *, lists: bool = True) ->
     is not worth the cost of reading lists.
     """
     within = len(text) if within is None else within
-    text = _without_suppliers(text)
+    text = _without_context(text)
     confirmed = _confirmed(text)
     if not lists:
         return Parties(_unique(confirmed), _unique(confirmed), _unique(confirmed))
@@ -323,18 +323,29 @@ def _word_starts(text: str, stems: tuple[str, ...]) -> list[int]:
     return sorted(starts)
 
 
-# "harm to U.S. suppliers such as Qualcomm and Broadcom": companies named for their tie to the party acted on.
-_SUPPLIERS = re.compile(rf"\b(?:suppliers|vendors|exporters|customers|partners),? (?:such as|like|including) {_LIST}")
-_SUPPLIER_STEMS = ("suppliers", "vendors", "exporters", "customers", "partners")
+# Names a sentence gives as context, not as parties acted on: "harm to U.S. suppliers such as Qualcomm and
+# Broadcom" (tied to the party), "joining more than 260 Chinese businesses including Huawei" and "following
+# Huawei's blacklisting" (earlier actions), "AMD's joint-venture partner Higon" (AMD only relates the party).
+_CONTEXT = re.compile(
+    rf"\b(?:suppliers|vendors|exporters|customers|partners),? (?:such as|like|including) {_LIST}"
+    rf"|\bjoin(?:s|ing)\b[^.;]{{0,80}}?\b(?:including|such as|like) {_LIST}"
+    rf"|\b(?:following|after|like|as with) ({_NAME})(?:'s|’s) (?:blacklisting|listing|designation|addition)\b"
+    rf"|({_NAME})(?:'s|’s) (?:joint[- ]venture )?(?:partner|rival|competitor|supplier|customer|client)\b"
+)
+_CONTEXT_STEMS = ("suppliers", "vendors", "exporters", "customers", "partners", "join", "'s ", "’s ")
 
 
-def _without_suppliers(text: str) -> str:
-    """``text`` with the names listed as suppliers or customers blanked out (same length: positions hold)."""
-    if not any(stem in text for stem in _SUPPLIER_STEMS):
+def _without_context(text: str) -> str:
+    """``text`` with the names it gives as context blanked out (same length: positions hold); see ``_CONTEXT``."""
+    if not any(stem in text for stem in _CONTEXT_STEMS):
         return text
-    return _SUPPLIERS.sub(
-        lambda match: match.group()[: match.start(1) - match.start()] + " " * len(match.group(1)), text
-    )
+
+    def blank(match: re.Match[str]) -> str:
+        group = next(index for index in range(1, 5) if match.group(index) is not None)
+        start, end = match.start(group) - match.start(), match.end(group) - match.start()
+        return match.group()[:start] + " " * (end - start) + match.group()[end:]
+
+    return _CONTEXT.sub(blank, text)
 
 
 _SIBLINGS = re.compile(rf"{_NAME}(?:, (?:the )?{_NAME})*,? (?:and|&) (?:the )?{_NAME}")
