@@ -40,6 +40,8 @@ UNTUNED = tuple(
         "news_negatives.jsonl",
         "news_licences.jsonl",
         "news_rare_labels.jsonl",
+        "news_actions.jsonl",
+        "news_traps.jsonl",
     )
 )
 SURE = tuple(round(0.05 * step, 2) for step in range(10, 21))
