@@ -109,8 +109,10 @@ eval: install  ## Classification and clustering on the training sets and the fro
 	@$(BIN)/exportwatch cluster-eval tests/fixtures/stories/train_extra.jsonl
 	@echo "== stories, check set (precision traps; used to choose mechanisms, not items)"
 	@$(BIN)/exportwatch cluster-eval tests/fixtures/stories/dev_check.jsonl
-	@echo "== stories, second check set (never tuned on)"
+	@echo "== stories, second check set (used to choose mechanisms since the third came)"
 	@$(BIN)/exportwatch cluster-eval tests/fixtures/stories/dev_check2.jsonl
+	@echo "== stories, third check set (never tuned on)"
+	@$(BIN)/exportwatch cluster-eval tests/fixtures/stories/dev_check3.jsonl
 	@echo "== stories, held-out (frozen; never tuned on)"
 	@$(BIN)/exportwatch cluster-eval tests/fixtures/heldout/stories.jsonl
 	@echo "== screening, pairs built from real Entity List names and aliases"

@@ -1,7 +1,8 @@
 """Clustering measured on real multi-source events, through the code ingestion runs, held as floors.
 
-Five sets: the stories fixture and its training extension (tests/fixtures/stories), two check sets of
-unseen news used to choose mechanisms (dev_check.jsonl, dev_check2.jsonl), and a held-out
+Six sets: the stories fixture and its training extension (tests/fixtures/stories), two check sets of
+unseen news used to choose mechanisms (dev_check.jsonl, dev_check2.jsonl), a third never tuned on
+(dev_check3.jsonl), and a held-out
 set frozen before any clustering change (tests/fixtures/heldout/stories.jsonl) that no rule is tuned on.
 Reproduce: ``exportwatch cluster-eval FILE`` (``make eval`` prints both).
 """
@@ -37,8 +38,10 @@ FLOORS = {
     # report joining the silent story of earlier ones, and followers stating the action's day: 0.903.
     # Merged with main's classifier retrained on 598 more ledes: 1.000 / 0.903 (events.jsonl 1.000 / 0.926).
     # A join that could hide an action uses only the proven rules: 1.000 / 0.855 (stated parties merged in).
-    # Unlabelled news naming a party gathers silently too: 1.000 / 0.863.
-    FIXTURES / "stories" / "train_extra.jsonl": (1.0, 0.86),
+    # Unlabelled news naming a party gathers silently too: 1.000 / 0.863. Labelled write-ups of news alone within
+    # two weeks (by count, or party and day), names given as context left out, recurring licence holders known,
+    # classifier retrained on 257 more ledes: 1.000 / 0.944.
+    FIXTURES / "stories" / "train_extra.jsonl": (1.0, 0.93),
     # A check set, used to choose mechanisms, not items (never fit a threshold or word to it): main 0.642 / 0.297,
     # the stories branch 0.724 / 0.506 (50 wrong pairs). A party a counted list's reports never name is another
     # list, a licence for a listed party is another action than its listing, and no join on headlines alone:
@@ -48,11 +51,17 @@ FLOORS = {
     # A join that could hide an action uses only the proven rules: 0.974 / 0.440 (the same 3 wrong pairs, of
     # a silent story and of the proven rules; 14 right pairs fewer: write-ups weeks on, five listed, a list's
     # other parties). Unlabelled news naming a party gathers silently too (the Pentagon's lists, FCC and
-    # antitrust reports): 0.982 / 0.641, the same 3 wrong pairs.
-    FIXTURES / "stories" / "dev_check.jsonl": (0.977, 0.64),
+    # antitrust reports): 0.982 / 0.641, the same 3 wrong pairs. Names given as context left out of the parties
+    # ("joining ... including Huawei", "AMD's partner Higon"): 0.983 / 0.679; labelled write-ups of news alone
+    # within two weeks: 0.984 / 0.718; classifier retrained on 257 more ledes: 0.984 / 0.710.
+    FIXTURES / "stories" / "dev_check.jsonl": (0.98, 0.70),
     # A second check set, used to choose mechanisms, not items: main 1.000 / 0.283; with the wider rules only
-    # where no action can be hidden: 1.000 / 0.746; unlabelled news naming a party gathers silently: 1.000 / 0.757.
-    FIXTURES / "stories" / "dev_check2.jsonl": (1.0, 0.75),
+    # where no action can be hidden: 1.000 / 0.746; unlabelled news naming a party gathers silently: 1.000 / 0.757;
+    # 1.000 / 0.792 as merged. Chooses mechanisms since dev_check3 came: 1.000 / 0.786 with its changes.
+    FIXTURES / "stories" / "dev_check2.jsonl": (1.0, 0.78),
+    # The third check set, never tuned on: 1.000 / 0.660 on main before this session's changes; with them (the
+    # write-ups of news alone, names given as context, the retrained classifier): 1.000 / 0.699.
+    FIXTURES / "stories" / "dev_check3.jsonl": (1.0, 0.69),
     # Measured with the gazetteer and the trained classifier merged in: 0.971 / 0.559 (never tuned on).
     # After retraining with news_wider.jsonl (no clustering change): 0.962 / 0.554, 8 wrong pairs instead of 6.
     # Issue 14's changes, made on the training sets only, measured here once: 0.977 / 0.587 (5 wrong pairs).
