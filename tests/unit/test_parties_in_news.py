@@ -131,8 +131,9 @@ def test_word_finder_matches_as_the_word_boundary_pattern_does() -> None:
         ("Five more entities were listed, following Huawei's blacklisting in May.", "Huawei", None),
         ("The department listed five entities; AMD's joint-venture partner Higon is among them.", "AMD", "Higon"),
         ("Listing them harms U.S. suppliers such as Qualcomm and Broadcom.", "Qualcomm", None),
+        ("It sanctioned four firms buying parts, including European-made engines, for drones.", "European-made", None),
     ],
-    ids=["joining-a-list", "after-an-earlier-listing", "a-party-s-partner", "suppliers"],
+    ids=["joining-a-list", "after-an-earlier-listing", "a-party-s-partner", "suppliers", "a-described-thing"],
 )
 def test_names_given_as_context_are_no_parties(text: str, context: str, party: str | None) -> None:
     # When a sentence names a company only to place the party acted on: a list it joins, an earlier action, a tie

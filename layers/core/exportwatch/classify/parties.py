@@ -394,6 +394,7 @@ def _list_items(listed: str, *, several: bool = False) -> list[str]:
 
 
 _BASED = re.compile(r"^[\w.]+-based\s+")
+_DESCRIBED = re.compile(r"[A-Z][\w.]*-[a-z]{2,}")
 
 
 def _is_name(name: str) -> bool:
@@ -404,6 +405,8 @@ def _is_name(name: str) -> bool:
     if len(key) < 2 or key in _STOP_PARTIES or (len(words) == 1 and find_countries(name)):
         return False
     if len(words) == 1 and len(name) == 2 and name.isalpha():  # "AI start-ups", "the EU": no party's name
+        return False
+    if len(words) == 1 and _DESCRIBED.fullmatch(name):  # "European-made (engines)", "Chinese-origin": a description
         return False
     # A headline's capitals make a description look like a name: "Commercial Drone Manufacturer", "Chinese Firms".
     # A list gives context enough for three generic words ("Shanghai Micro Electronics Equipment"), not two.
