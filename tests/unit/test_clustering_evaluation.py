@@ -53,12 +53,15 @@ FLOORS = {
     # other parties). Unlabelled news naming a party gathers silently too (the Pentagon's lists, FCC and
     # antitrust reports): 0.982 / 0.641, the same 3 wrong pairs. Names given as context left out of the parties
     # ("joining ... including Huawei", "AMD's partner Higon"): 0.983 / 0.679; labelled write-ups of news alone
-    # within two weeks: 0.984 / 0.718; classifier retrained on 257 more ledes: 0.984 / 0.710.
-    FIXTURES / "stories" / "dev_check.jsonl": (0.98, 0.70),
+    # within two weeks: 0.984 / 0.718; classifier retrained on 257 more ledes: 0.984 / 0.710. Unlabelled reports of a
+    # revocation or a list gather silently too: 0.984 / 0.726.
+    FIXTURES / "stories" / "dev_check.jsonl": (0.98, 0.72),
     # A second check set, used to choose mechanisms, not items: main 1.000 / 0.283; with the wider rules only
     # where no action can be hidden: 1.000 / 0.746; unlabelled news naming a party gathers silently: 1.000 / 0.757;
-    # 1.000 / 0.792 as merged. Chooses mechanisms since dev_check3 came: 1.000 / 0.786 with its changes.
-    FIXTURES / "stories" / "dev_check2.jsonl": (1.0, 0.78),
+    # 1.000 / 0.792 as merged. Chooses mechanisms since dev_check3 came: 1.000 / 0.786 with its changes; a
+    # described thing ("European-made engines") is no party: 0.821; reports of a revocation or a list gather
+    # silently: 1.000 / 0.873.
+    FIXTURES / "stories" / "dev_check2.jsonl": (1.0, 0.87),
     # The third check set, never tuned on: 1.000 / 0.660 on main before this session's changes; with them (the
     # write-ups of news alone, names given as context, the retrained classifier): 1.000 / 0.699.
     FIXTURES / "stories" / "dev_check3.jsonl": (1.0, 0.69),

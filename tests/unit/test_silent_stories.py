@@ -172,3 +172,46 @@ def test_unlabelled_reports_naming_a_party_gather_silently_without_export_or_san
     # Then they share one silent story: counted once, alerting no one
     assert report.story_of["dod-1"] == report.story_of["dod-2"]
     assert report.stories_silent and not report.stories_created
+
+
+def test_reports_of_a_revoked_authority_or_a_list_gather_silently_though_no_party_or_export_word_is_named() -> None:
+    # Given two outlets on another agency's revocation, and two on another agency's list, none naming a known party
+    store = MemoryStore()
+    revoked = [
+        news(
+            "vote",
+            "2022-10-14",
+            "FCC votes to terminate Pacific Carrier Americas' authority to provide US services",
+            "The Federal Communications Commission voted on Tuesday to end the US unit's authority to offer "
+            "telecommunications services, citing national security.",
+        ),
+        news(
+            "order",
+            "2022-10-15",
+            "US regulator revokes authorization of Pacific Carrier's US unit",
+            "The Federal Communications Commission has revoked the authority of the carrier's US unit to provide "
+            "telecommunications services, and ordered it to stop within 60 days.",
+        ),
+    ]
+    listed = [
+        news(
+            "dod",
+            "2022-10-14",
+            "Pentagon adds companies to Chinese military list, US official says",
+            "The U.S. added more than a dozen Chinese companies to a Defense Department list of entities alleged "
+            "to work with Beijing's military, an official said on Wednesday.",
+        ),
+        news(
+            "dod2",
+            "2022-10-15",
+            "U.S. adds companies to Chinese military list",
+            "The U.S. has added more than a dozen Chinese companies to a Defence Department list of entities said "
+            "to work with Beijing's military, an official said.",
+        ),
+    ]
+    # When they arrive
+    story_of = ingest([*revoked, *listed], store, now=clock).story_of
+    # Then each event's reports share one silent story, and the two events stay apart
+    assert story_of["vote"] == story_of["order"] and story_of["dod"] == story_of["dod2"]
+    assert story_of["vote"] != story_of["dod"]
+    assert not any(alerts(story) for story, _rev in store.stories.values())

@@ -96,7 +96,7 @@ _FOLLOW_HINT = re.compile(
 )
 # What else a report the classifier leaves unlabelled may be about, for a silent story only: another agency's
 # sanctions, designations or prohibitions. Such reports gather with each other, never with a story that alerts.
-_SILENT_HINT = re.compile(r"\b(sanction|prohibit|designat|curb|crackdown)", re.IGNORECASE)
+_SILENT_HINT = re.compile(r"\b(sanction|prohibit|designat|curb|crackdown|revok|terminat|list\b)", re.IGNORECASE)
 _CORRECTION = re.compile(r";\s*(?:corrections?|correcting amendments?)\s*$", re.IGNORECASE)
 _DEADLINES = ("expires", "effective", "comments_close")
 _MAX_SOURCES = 50
