@@ -132,8 +132,20 @@ def test_word_finder_matches_as_the_word_boundary_pattern_does() -> None:
         ("The department listed five entities; AMD's joint-venture partner Higon is among them.", "AMD", "Higon"),
         ("Listing them harms U.S. suppliers such as Qualcomm and Broadcom.", "Qualcomm", None),
         ("It sanctioned four firms buying parts, including European-made engines, for drones.", "European-made", None),
+        ("Shares of US chipmakers that sell to Huawei, including Qualcomm and Micron, rose.", "Micron", None),
+        ("It ends TSMC Nanjing's status, mirroring earlier US moves against Samsung and SK Hynix.", "Samsung", None),
+        ("Samsung Display got licences; neither LG Display nor SK Hynix has been approved.", "SK hynix", None),
     ],
-    ids=["joining-a-list", "after-an-earlier-listing", "a-party-s-partner", "suppliers", "a-described-thing"],
+    ids=[
+        "joining-a-list",
+        "after-an-earlier-listing",
+        "a-party-s-partner",
+        "suppliers",
+        "a-described-thing",
+        "a-market-s-reaction",
+        "earlier-moves",
+        "not-acted-on",
+    ],
 )
 def test_names_given_as_context_are_no_parties(text: str, context: str, party: str | None) -> None:
     # When a sentence names a company only to place the party acted on: a list it joins, an earlier action, a tie

@@ -341,15 +341,24 @@ def _word_starts(text: str, stems: tuple[str, ...]) -> list[int]:
 
 
 # Names a sentence gives as context, not as parties acted on: "harm to U.S. suppliers such as Qualcomm and
-# Broadcom" (tied to the party), "joining more than 260 Chinese businesses including Huawei" and "following
-# Huawei's blacklisting" (earlier actions), "AMD's joint-venture partner Higon" (AMD only relates the party).
+# Broadcom" (tied to the party), "joining more than 260 Chinese businesses including Huawei", "following
+# Huawei's blacklisting" and "mirroring earlier moves against Samsung and SK Hynix" (earlier actions), "AMD's
+# joint-venture partner Higon" (AMD only relates the party), "shares of chipmakers including Qualcomm rose"
+# (a market's reaction), "neither LG Display nor SK Hynix has been approved" (not acted on).
 _CONTEXT = re.compile(
     rf"\b(?:suppliers|vendors|exporters|customers|partners),? (?:such as|like|including) {_LIST}"
     rf"|\bjoin(?:s|ing)\b[^.;]{{0,80}}?\b(?:including|such as|like) {_LIST}"
     rf"|\b(?:following|after|like|as with) ({_NAME})(?:'s|’s) (?:blacklisting|listing|designation|addition)\b"
     rf"|({_NAME})(?:'s|’s) (?:joint[- ]venture )?(?:partner|rival|competitor|supplier|customer|client)\b"
+    rf"|\b[Ss]hares of [^.;]{{0,60}}?\b(?:including|such as|like) {_LIST}"
+    rf"|\b(?:earlier|previous|prior|similar) (?:U\.?S\.? )?(?:moves|actions|steps|restrictions|curbs|measures) "
+    rf"(?:against|on|targeting) (?:the )?({_NAME}(?:,? (?:and|&) (?:the )?{_NAME})?)"
+    rf"|\b[Nn]either ({_NAME}) nor ({_NAME})"
 )
-_CONTEXT_STEMS = ("suppliers", "vendors", "exporters", "customers", "partners", "join", "'s ", "’s ")
+_CONTEXT_STEMS = (
+    "suppliers", "vendors", "exporters", "customers", "partners", "join", "'s ", "’s ", "hares of", "earlier",
+    "previous", "prior", "similar", "either",
+)  # fmt: skip
 
 
 def _without_context(text: str) -> str:
@@ -358,9 +367,13 @@ def _without_context(text: str) -> str:
         return text
 
     def blank(match: re.Match[str]) -> str:
-        group = next(index for index in range(1, 5) if match.group(index) is not None)
-        start, end = match.start(group) - match.start(), match.end(group) - match.start()
-        return match.group()[:start] + " " * (end - start) + match.group()[end:]
+        kept = list(match.group())
+        for group in range(1, (match.re.groups or 0) + 1):
+            if match.group(group) is not None:
+                kept[match.start(group) - match.start() : match.end(group) - match.start()] = " " * len(
+                    match.group(group)
+                )
+        return "".join(kept)
 
     return _CONTEXT.sub(blank, text)
 
