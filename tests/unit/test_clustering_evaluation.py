@@ -54,17 +54,19 @@ FLOORS = {
     # antitrust reports): 0.982 / 0.641, the same 3 wrong pairs. Names given as context left out of the parties
     # ("joining ... including Huawei", "AMD's partner Higon"): 0.983 / 0.679; labelled write-ups of news alone
     # within two weeks: 0.984 / 0.718; classifier retrained on 257 more ledes: 0.984 / 0.710. Unlabelled reports of a
-    # revocation or a list gather silently too: 0.984 / 0.726.
-    FIXTURES / "stories" / "dev_check.jsonl": (0.98, 0.72),
+    # revocation or a list gather silently too: 0.984 / 0.726; a silent story gathers unnamed reports on the words
+    # a named one needs: 0.985 / 0.753.
+    FIXTURES / "stories" / "dev_check.jsonl": (0.98, 0.75),
     # A second check set, used to choose mechanisms, not items: main 1.000 / 0.283; with the wider rules only
     # where no action can be hidden: 1.000 / 0.746; unlabelled news naming a party gathers silently: 1.000 / 0.757;
     # 1.000 / 0.792 as merged. Chooses mechanisms since dev_check3 came: 1.000 / 0.786 with its changes; a
     # described thing ("European-made engines") is no party: 0.821; reports of a revocation or a list gather
-    # silently: 1.000 / 0.873.
-    FIXTURES / "stories" / "dev_check2.jsonl": (1.0, 0.87),
+    # silently: 1.000 / 0.873; a silent story gathers unnamed reports on the words a named one needs: 1.000 / 0.896.
+    FIXTURES / "stories" / "dev_check2.jsonl": (1.0, 0.89),
     # The third check set, never tuned on: 1.000 / 0.660 on main before this session's changes; with them (the
-    # write-ups of news alone, names given as context, the retrained classifier): 1.000 / 0.699.
-    FIXTURES / "stories" / "dev_check3.jsonl": (1.0, 0.69),
+    # write-ups of news alone, names given as context, the retrained classifier): 1.000 / 0.699; with silent stories
+    # of revocations and lists, and their unnamed reports on fewer words: 1.000 / 0.719.
+    FIXTURES / "stories" / "dev_check3.jsonl": (1.0, 0.71),
     # Measured with the gazetteer and the trained classifier merged in: 0.971 / 0.559 (never tuned on).
     # After retraining with news_wider.jsonl (no clustering change): 0.962 / 0.554, 8 wrong pairs instead of 6.
     # Issue 14's changes, made on the training sets only, measured here once: 0.977 / 0.587 (5 wrong pairs).

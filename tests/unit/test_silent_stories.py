@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from exportwatch.alerts.render import render
 from exportwatch.models import Item, Story
+from exportwatch.stories.cluster import analyse, belongs, silent_story
 from exportwatch.stories.ingest import ingest
 from exportwatch_cli.memory import MemoryStore
 
@@ -215,3 +217,29 @@ def test_reports_of_a_revoked_authority_or_a_list_gather_silently_though_no_part
     assert story_of["vote"] == story_of["order"] and story_of["dod"] == story_of["dod2"]
     assert story_of["vote"] != story_of["dod"]
     assert not any(alerts(story) for story, _rev in store.stories.values())
+
+
+def test_a_silent_story_gathers_unnamed_reports_on_fewer_shared_words_than_a_story_that_alerts() -> None:
+    # Given one outlet's report of another government's control, and a second outlet's in other words
+    first = news(
+        "first",
+        "2022-10-14",
+        "China to impose export controls on strategic metal antimony from Nov. 15",
+        "China will restrict exports of antimony products from Nov. 15, the commerce ministry said, citing "
+        "national security; exporters will need licences for ores, metals and smelting technology.",
+    )
+    second = news(
+        "second",
+        "2022-10-15",
+        "China to limit exports of antimony, a mineral used in batteries and weapons",
+        "Beijing will require licences to export the metal, used in ammunition, infrared missiles and batteries, "
+        "from next month, adding to its curbs on critical minerals.",
+    )
+    store = MemoryStore()
+    # When both arrive
+    story_of = ingest([first, second], store, now=clock).story_of
+    # Then they share one silent story; the same words would not let the second follow a story that alerts
+    assert story_of["first"] == story_of["second"]
+    silent = silent_story(analyse(first), now="2022-10-14T12:00:00+00:00")
+    assert belongs(silent, analyse(second))
+    assert not belongs(replace(silent, labels=("license.policy",)), analyse(second))

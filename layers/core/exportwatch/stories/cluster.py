@@ -63,7 +63,7 @@ SAME_TOPIC = 0.18  # containment of distinctive words, with a shared label, with
 LATE_PARTY_TOPIC = 0.3  # a late report naming the story's party and action: specifics shared too
 LATE_TOPIC = 0.5  # a late report naming no party of the story: most specifics shared
 FOLLOW_TOPIC = 0.2  # an unlabelled item naming the story's party: this much of the story's words
-FOLLOW_UNNAMED_TOPIC = 0.25  # an unlabelled item naming none of its parties: more of them
+FOLLOW_UNNAMED_TOPIC = 0.25  # an unlabelled item naming none of a story's parties: more of them (not in a silent one)
 STRONG_TOPIC = 0.5  # within days, this much of the specifics shared joins even where the labels read differ
 DISTINCT_COUNT = 10  # "33 Chinese entities": a count this large, stated alike, names one list
 _LIST_ACTIONS = frozenset({"entity_list.addition", "entity_list.removal"})
@@ -428,7 +428,9 @@ def _follows(story: Story, analysis: Analysis) -> bool:
     topic = similarity(analysis.signature, story.signature)
     if named and apart <= WINDOW_DAYS and topic > 0 and _states_action(story, analysis):
         return True  # a reaction naming the party and its action in those days, in its own words
-    needed = FOLLOW_TOPIC if named else FOLLOW_UNNAMED_TOPIC
+    # A silent story hides nothing (it never alerts, and a labelled report joining it alerts as new): its reports
+    # need no more of its words when they name none of its parties.
+    needed = FOLLOW_TOPIC if named or not story.labels else FOLLOW_UNNAMED_TOPIC
     if apart > WINDOW_DAYS:  # a write-up weeks after the rule: as for a labelled one
         needed = max(needed, LATE_PARTY_TOPIC if named or dated else LATE_TOPIC)
     return topic >= needed
