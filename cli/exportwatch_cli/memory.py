@@ -21,6 +21,7 @@ from exportwatch.ports import (
     StoreError,
     StoryChanged,
     Versioned,
+    WatchlistChanged,
     WatchlistInfo,
     Window,
     week_of,
@@ -166,16 +167,20 @@ class MemoryStore:
     def put_watchlist(self, name: str, counterparties: Sequence[Counterparty], *, threshold: float) -> WatchlistInfo:
         """Store a watchlist, replacing one of that name: rows of this import, then the head, then old rows."""
         stale = [key for key in self.watchlist_rows if key[0] == name]
+        previous = self.lists[name][1] if name in self.lists else None
         import_id = uuid.uuid4().hex[:16]
         self.watchlist_rows[(name, import_id)] = list(counterparties)
         info = WatchlistInfo(name, len(counterparties), threshold, datetime.now(UTC).isoformat(timespec="microseconds"))
-        self._switch_watchlist(info, import_id, 1)
+        self._switch_watchlist(info, import_id, 1, previous=previous)
         for key in stale:
             self.watchlist_rows.pop(key, None)
         return info
 
-    def _switch_watchlist(self, info: WatchlistInfo, import_id: str, chunks: int) -> None:
-        """Point the watchlist's head at an import whose rows are all written: the one write readers see."""
+    def _switch_watchlist(self, info: WatchlistInfo, import_id: str, chunks: int, *, previous: str | None) -> None:
+        """Point the watchlist's head at an import whose rows are all written, if it still points at ``previous``."""
+        current = self.lists[info.name][1] if info.name in self.lists else None
+        if current != previous:
+            raise WatchlistChanged(f"watchlist {info.name!r} was imported by someone else meanwhile")
         self.lists[info.name] = (info, import_id)
 
     def watchlists(self) -> list[WatchlistInfo]:

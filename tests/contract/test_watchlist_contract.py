@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from exportwatch.aws.store import Store
+from exportwatch.ports import WatchlistChanged
 from exportwatch.screening import Counterparty
 from exportwatch_cli.memory import MemoryStore
 
@@ -134,3 +135,29 @@ def test_a_reimport_that_crashes_before_the_switch_leaves_the_old_list_intact(st
             ExpressionAttributeValues={":pk": {"S": "WATCHLIST#customers"}},
         )["Items"]
         assert len(rows) == 1
+
+
+@pytest.mark.parametrize("existing", [True, False], ids=["re-import", "first-import"])
+def test_of_two_imports_of_one_name_at_once_one_wins_whole_and_the_other_says_so(
+    store: Store | MemoryStore, existing: bool
+) -> None:
+    # Given a watchlist (or none yet), and a second import that switches the head while the first writes its rows
+    if existing:
+        store.put_watchlist("customers", parties(3000), threshold=0.85)
+    rival = parties(2, "rival")
+    undo: list[Callable[[], None]] = []
+
+    def rival_import() -> None:
+        undo.pop()()  # the rival's own switch goes through unhooked
+        store.put_watchlist("customers", rival, threshold=0.8)
+
+    undo.append(on_switch(store, rival_import))
+    # When the first import then tries to switch the head to its rows
+    with pytest.raises(WatchlistChanged):
+        store.put_watchlist("customers", parties(2500, "mine"), threshold=0.9)
+    # Then the rival's list stands, whole, and the next import replaces it cleanly
+    found = store.get_watchlist("customers")
+    assert found is not None and found[1] == rival
+    store.put_watchlist("customers", parties(1, "next"), threshold=0.8)
+    found = store.get_watchlist("customers")
+    assert found is not None and found[1] == parties(1, "next")

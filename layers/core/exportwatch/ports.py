@@ -25,6 +25,13 @@ class StoreError(Exception):
     """
 
 
+class WatchlistChanged(StoreError):
+    """Another import of the same watchlist switched its head while this one wrote its rows.
+
+    The other import's list stands, whole; this one's rows are strays the next import clears. Run it again.
+    """
+
+
 class ItemTooLarge(Exception):
     """The table refused a record for its size: the source's data is at fault, not the table.
 

@@ -63,6 +63,7 @@ from exportwatch.ports import (
     StoreError,
     StoryChanged,
     Versioned,
+    WatchlistChanged,
     WatchlistInfo,
     Window,
     week_of,
@@ -704,11 +705,14 @@ class Store:
         """Store a watchlist, replacing one of that name, so that a reader sees the old list or the new one whole.
 
         The rows go under keys of this import (``ROWS#<import>#<n>``), then the list's head switches to that
-        import (one PutItem), then the rows of the imports before are deleted. Readers read only the rows of
-        the head's import: a crash before the switch leaves the old list as it was (the next import deletes
-        the stray rows), one after it leaves the new list and some old rows nobody reads.
+        import (one conditional PutItem), then the rows of the imports before are deleted. Readers read only the
+        rows of the head's import: a crash before the switch leaves the old list as it was (the next import
+        deletes the stray rows), one after it leaves the new list and some old rows nobody reads. The switch
+        succeeds only if the head still points where it did when this import began: of two imports of one name
+        at once, one wins and the other raises ``WatchlistChanged``, deleting nothing.
         """
         stale = set(self._watchlist_chunks(name))
+        previous = self._watchlist_import(name)
         chunks = _watchlist_chunks_of(counterparties)
         import_id = uuid.uuid4().hex[:16]
         keys = _watchlist_row_keys(import_id, len(chunks))
@@ -719,7 +723,7 @@ class Store:
             ]  # fmt: skip
         )
         info = WatchlistInfo(name, len(counterparties), threshold, self._now().isoformat(timespec="microseconds"))
-        self._switch_watchlist(info, import_id, len(chunks))
+        self._switch_watchlist(info, import_id, len(chunks), previous=previous)
         self._batch_write(
             [
                 {"DeleteRequest": {"Key": {PK: {"S": WATCHLIST_PREFIX + name}, SK: {"S": k}}}}
@@ -728,15 +732,35 @@ class Store:
         )
         return info
 
-    def _switch_watchlist(self, info: WatchlistInfo, import_id: str, chunks: int) -> None:
-        """Point the watchlist's head at an import whose rows are all written: the one write readers see."""
-        with _table_errors("PutItem"):
+    def _watchlist_import(self, name: str) -> str | None:
+        """The import a watchlist's head points at (None when there is no such list): read consistently."""
+        with _table_errors("GetItem"):
+            head = self.client.get_item(
+                TableName=self.table, Key={PK: {"S": WATCHLISTS_PK}, SK: {"S": name}}, ConsistentRead=True
+            )
+        return str(_load(head["Item"]).get("import", "")) if "Item" in head else None
+
+    def _switch_watchlist(self, info: WatchlistInfo, import_id: str, chunks: int, *, previous: str | None) -> None:
+        """Point the watchlist's head at an import whose rows are all written, if it still points at ``previous``."""
+        condition = (
+            {"ConditionExpression": "attribute_not_exists(pk)"}
+            if previous is None
+            else {"ConditionExpression": "#import = :previous", "ExpressionAttributeNames": {"#import": "import"},
+                  "ExpressionAttributeValues": {":previous": {"S": previous}}}
+        )  # fmt: skip
+        try:
             self.client.put_item(
                 TableName=self.table,
                 Item=_dump({PK: WATCHLISTS_PK, SK: info.name, "name": info.name, "count": info.count,
                             "threshold": Decimal(str(info.threshold)), "imported": info.imported,
                             "import": import_id, "chunks": chunks}),
+                **condition,
             )  # fmt: skip
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+                raise WatchlistChanged(f"watchlist {info.name!r} was imported by someone else meanwhile") from exc
+            with _table_errors("PutItem"):
+                raise
 
     def watchlists(self) -> list[WatchlistInfo]:
         """Every stored watchlist, by name (one Query)."""
