@@ -37,6 +37,12 @@ def _emit(data: dict[str, Any]) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
 
 
+def _emit_error(command: str, ident: object, error: str) -> None:
+    """A bad input line: its error in its place on stdout (outputs stay one per line), and said on stderr."""
+    _emit({"id": ident, "error": error})
+    sys.stderr.write(f"exportwatch {command}: {error}\n")
+
+
 def cmd_classify(args: argparse.Namespace) -> int:
     """JSON lines in, one classification per line out, in order and streaming."""
     from exportwatch.classify import classify
@@ -54,7 +60,7 @@ def cmd_classify(args: argparse.Namespace) -> int:
                     error = f"line {number}: {exc}"
                 except Exception as exc:  # one line's bug must not cost the others theirs
                     error = f"line {number}: cannot classify ({type(exc).__name__}: {exc})"
-            _emit({"id": ident, "error": error})
+            _emit_error("classify", ident, error)
     return 0
 
 
@@ -84,7 +90,10 @@ def cmd_cluster(args: argparse.Namespace) -> int:
     good = [item for _, item, _ in rows if item is not None]
     story_ids = iter(cluster_by_ingestion(good))
     for _number, item, error in rows:
-        _emit({"id": None, "error": error} if item is None else {"id": item.id, "story_id": next(story_ids)})
+        if item is None:
+            _emit_error("cluster", None, str(error))
+        else:
+            _emit({"id": item.id, "story_id": next(story_ids)})
     return 0
 
 

@@ -53,6 +53,9 @@ def test_classify_streams_one_line_per_input_line_with_errors_inline() -> None:
     assert set(out[0]) == contract | {"aliases"}  # the contract's keys, extended by the aliases kept
     assert "error" in out[1]
     assert out[2]["labels"] == [] and out[2]["severity"] is None
+    # and the bad line is said on stderr too, once, with its number
+    assert result.stderr.splitlines() == [f"exportwatch classify: {out[1]['error']}"]
+    assert out[1]["error"].startswith("line 2: ")
 
 
 def test_cluster_gives_the_seeds_one_story_id() -> None:
