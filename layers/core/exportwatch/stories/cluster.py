@@ -57,7 +57,6 @@ from exportwatch.text import one_line
 
 WINDOW_DAYS = 4
 RULE_LAG_DAYS = 8
-LATE_NEWS_DAYS = 14  # a write-up of news alone (no rule yet) naming its party or count, in its words, this long
 LATE_DAYS = 30  # an official story keeps collecting write-ups that name its parties and action this long
 SAME_TOPIC = 0.18  # containment of distinctive words, with a shared label, within the window
 LATE_PARTY_TOPIC = 0.3  # a late report naming the story's party and action: specifics shared too
@@ -275,14 +274,7 @@ def _proven(story: Story, analysis: Analysis) -> bool:
         return False
     if apart > limit:
         return same_labels and _late(
-            apart,
-            shared=shared,
-            counted_apart=counts_differ(item_counts, story_counts),
-            dated=_states_its_day(story, analysis),
-            same_count=same_count,
-            topic=topic,
-            story_has_rule=story_has_rule,
-            item_is_rule=item_is_rule,
+            shared=shared, same_count=same_count, topic=topic, story_has_rule=story_has_rule, item_is_rule=item_is_rule
         )
     if (shared or same_count) and not same_labels and topic < STRONG_TOPIC and _another_kind(classification, story):
         return False  # a licence for a listed party is another action than its listing: another alert
@@ -308,29 +300,15 @@ def _has_rule(story: Story) -> bool:
     return any(s.source == "federal_register" for s in story.sources)
 
 
-def _late(
-    apart: int,
-    *,
-    shared: bool,
-    counted_apart: bool,
-    dated: bool,
-    same_count: bool,
-    topic: float,
-    story_has_rule: bool,
-    item_is_rule: bool,
-) -> bool:
+def _late(*, shared: bool, same_count: bool, topic: float, story_has_rule: bool, item_is_rule: bool) -> bool:
     """Whether a labelled report of the story's kind of action, later than its window, reports that action.
 
     The rule weeks after its news, or a write-up weeks after the rule. It must share the story's
-    specifics, more of them when it names none of its parties. A write-up of news alone joins within
-    ``LATE_NEWS_DAYS`` only, by the story's large count, or naming its party in its words and stating the day
-    of its action (``dated``): a week on, "adds more Huawei affiliates" is another action, and a second
-    action of one kind on one party within two weeks is told as new, not dated back; a list of another size
-    (``counted_apart``) is another list.
+    specifics, more of them when it names none of its parties. A write-up weeks after news alone (even
+    stating the day of its action) joins no story that alerts: only ``_follows`` lets it, unlabelled.
     """
     if not (story_has_rule or item_is_rule):
-        named = shared and not counted_apart and dated and topic >= LATE_PARTY_TOPIC
-        return apart <= LATE_NEWS_DAYS and (same_count or named)
+        return False
     if item_is_rule and not story_has_rule and shared:
         return True  # the first document of an announced action: its party and action (an order weeks on)
     return same_count or topic >= (LATE_PARTY_TOPIC if shared else LATE_TOPIC)
