@@ -101,6 +101,8 @@ eval: install  ## Classification and clustering on the training sets and the fro
 	@$(BIN)/exportwatch eval tests/fixtures/corpus/*.jsonl
 	@echo "== classification, held-out news (frozen; never tuned on)"
 	@$(BIN)/exportwatch eval tests/fixtures/heldout/news.jsonl
+	@echo "== classification, news check set (never trained or tuned on)"
+	@$(BIN)/exportwatch eval tests/fixtures/news_check/*.jsonl
 	@echo "== classification, stories fixture (independently labelled; part of the model's training data)"
 	@$(BIN)/exportwatch eval tests/fixtures/stories/events.jsonl
 	@echo "== stories, fixture"

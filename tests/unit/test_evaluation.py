@@ -1,9 +1,9 @@
-"""The classifier measured on the training corpus and on the frozen held-out news set, held as floors.
+"""The classifier measured on the training corpus, the frozen held-out news set and the news check set, as floors.
 
-Reproduce: `exportwatch eval tests/fixtures/corpus/*.jsonl` and `exportwatch eval
-tests/fixtures/heldout/news.jsonl` (or `make eval`). The corpus floors guard against a change that
-breaks what the model was fitted on; the held-out floors are set at what the shipped classifier
-measures there, never above, and no rule, feature or threshold was chosen by looking at that set.
+Reproduce: `exportwatch eval tests/fixtures/corpus/*.jsonl`, `exportwatch eval tests/fixtures/heldout/news.jsonl`
+and `exportwatch eval tests/fixtures/news_check/*.jsonl` (or `make eval`). The corpus floors guard against a change
+that breaks what the model was fitted on; the held-out and check-set floors are set at what the shipped classifier
+measures there, never above, and no rule, feature or threshold was chosen by looking at those sets.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ MISS_CEILING = 0.01
 # Parties: 0.873 / 0.878 over 835 gold parties, with news_actions.jsonl and news_traps.jsonl (0.828 / 0.877 when they
 # came in, before the recurring licence holders joined the known names; 0.854 / 0.888 over 630 before them).
 ENTITY_RECALL_FLOOR = 0.87
-ENTITY_PRECISION_FLOOR = 0.87
+ENTITY_PRECISION_FLOOR = 0.88  # 0.885 once a market's reaction, earlier moves and "neither X nor Y" name no party
 # Measured on the shipped classifier: macro-F1 0.829, false alarms 0 % (0 of 130), misses 6.6 % (13 of 198), retrained
 # with news_actions.jsonl and news_traps.jsonl (257 ledes of actions in other words and of traps).
 # Before: 0.843, 0.8 %, 6.6 % (the rules' floor and the actor feature, the parties read from the whole lede);
@@ -30,10 +30,10 @@ HELDOUT_MACRO_F1_FLOOR = 0.82
 HELDOUT_FALSE_ALARM_CEILING = 0.01
 HELDOUT_MISS_CEILING = 0.07
 # Parties found against the parties acted on as the text names them (``entities_gold``): held-out recall 0.812,
-# precision 0.915 (0.911 before names given as context were left out; 0.699 / 0.933 before the whole lede was
+# precision 0.924 (0.911 before names given as context were left out; 0.699 / 0.933 before the whole lede was
 # read); training figures are with the corpus floors above.
 HELDOUT_ENTITY_RECALL_FLOOR = 0.81
-HELDOUT_ENTITY_PRECISION_FLOOR = 0.91
+HELDOUT_ENTITY_PRECISION_FLOOR = 0.92
 
 
 def test_corpus_is_large_real_and_has_hard_negatives() -> None:
@@ -65,6 +65,24 @@ def test_classifier_meets_the_floors_on_the_heldout_news_set() -> None:
     assert result.miss_rate <= HELDOUT_MISS_CEILING, result.table()
     assert result.entities.recall >= HELDOUT_ENTITY_RECALL_FLOOR, result.table()
     assert result.entities.precision >= HELDOUT_ENTITY_PRECISION_FLOOR, result.table()
+
+
+# The news check set (tests/fixtures/news_check: 248 ledes written as training data, kept out of it): never tuned on.
+# Measured on the shipped classifier: macro-F1 0.831, false alarms 5.6 % (5 of 89), misses 10.1 % (16 of 159);
+# parties recall 0.671, precision 0.787.
+CHECK_MACRO_F1_FLOOR = 0.82
+CHECK_FALSE_ALARM_CEILING = 0.06
+CHECK_MISS_CEILING = 0.11
+
+
+def test_classifier_meets_the_floors_on_the_news_check_set() -> None:
+    # When
+    result = evaluate([r for path in sorted((FIXTURES / "news_check").glob("*.jsonl")) for r in read_jsonl(path)])
+    # Then
+    assert result.items >= 240
+    assert result.macro_f1 >= CHECK_MACRO_F1_FLOOR, result.table()
+    assert result.false_alarm_rate <= CHECK_FALSE_ALARM_CEILING, result.table()
+    assert result.miss_rate <= CHECK_MISS_CEILING, result.table()
 
 
 def test_misses_count_labelled_items_left_without_any_label() -> None:
