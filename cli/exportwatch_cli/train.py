@@ -2,9 +2,12 @@
 
 Development only: scikit-learn never ships to Lambda. The training data are the labelled corpora
 (``tests/fixtures/corpus/*.jsonl`` and the stories fixture); the frozen held-out sets are never read.
-Five-fold cross-validation (fixed seeds) chooses the regularisation and each model's probability
-threshold, and its out-of-fold figures are printed and stored in the model's metadata: they are the
-honest estimate on the training data, since the rules were written against it.
+Each model is a logistic regression over the binary features scaled by their naive-Bayes log-count ratio
+for its label (Wang and Manning, "Baselines and Bigrams", 2012): the ratio is folded into the weights, so
+the runtime reads one plain linear model per label. Five-fold cross-validation (fixed seeds) chooses the
+regularisation, the ratio's smoothing and each model's probability threshold, and its out-of-fold
+figures are printed and stored in the model's metadata: they are the honest estimate on the training
+data, since the rules were written against it.
 
 The output is deterministic: fixed folds, a deterministic solver, weights rounded, keys sorted.
 """
@@ -50,7 +53,11 @@ RULED_FLOORS = (0.0, 0.05, 0.1, 0.15, 0.2, 0.3)
 FOLDS = 5
 SEED = 0
 # Weak regularisation wins: the features are binary and sparse, and most items carry a few decisive ones.
-C_GRID = (3.0, 10.0, 30.0, 100.0)
+C_GRID = (10.0, 30.0, 100.0)
+# Smoothing of the naive-Bayes log-count ratios (added to each feature's count on either side): smaller trusts rare
+# features more. Cross-validated on the ledes the rules never saw, the scaling took the hybrid from macro-F1 0.863,
+# false alarms 6.8%, misses 8.2% (plain binary features) to about 0.87-0.88, 5%, 7% across this grid.
+ALPHAS = (0.25, 0.5, 1.0)
 THRESHOLDS = tuple(round(0.05 * step, 2) for step in range(2, 19))
 MIN_DOCS = 2
 DECIMALS = 3
@@ -149,13 +156,28 @@ def _targets(rows: Sequence[Example], label: str | None) -> tuple[list[int], lis
     return ys, weights
 
 
-def _fit(matrix: Any, ys: list[int], weights: list[float], c: float) -> Any:
+def _fit(matrix: Any, ys: list[int], weights: list[float], c: float, alpha: float) -> Any:
+    """A logistic regression on the features scaled by their log-count ratio, the ratio folded into its weights.
+
+    The ratio of a feature is how much more often it occurs in the label's items than in the others (counts
+    smoothed by ``alpha``; an allowed-only item, weighted 0, counts on neither side). Scaling by it lets the
+    regularisation spend less on the features that already tell the label apart. Folded in, the weights apply
+    to the plain normalised features, as the runtime computes them.
+    """
+    import numpy as np
+    from scipy.sparse import diags
     from sklearn.linear_model import LogisticRegression
 
-    classifier = LogisticRegression(C=c, class_weight="balanced", solver="liblinear", random_state=SEED)
     if len(set(ys)) < 2:
         return None
-    classifier.fit(matrix, ys, sample_weight=weights)
+    present = (matrix > 0).astype(float).T.tocsr()  # feature x item
+    labels, taught = np.array(ys), np.array(weights) > 0
+    positive = alpha + present @ (taught & (labels == 1)).astype(float)
+    negative = alpha + present @ (taught & (labels == 0)).astype(float)
+    ratio = np.log((positive / positive.sum()) / (negative / negative.sum()))
+    classifier = LogisticRegression(C=c, class_weight="balanced", solver="liblinear", random_state=SEED)
+    classifier.fit(matrix @ diags(ratio), ys, sample_weight=weights)
+    classifier.coef_ = classifier.coef_ * ratio
     return classifier
 
 
@@ -181,7 +203,7 @@ def _pruned_probabilities(fitted: Any, matrix: Any) -> list[float]:
     return [float(p) for p in 1.0 / (1.0 + np.exp(-np.asarray(margins).ravel()))]
 
 
-def out_of_fold(rows: Sequence[Example], c: float) -> dict[str | None, list[float]]:
+def out_of_fold(rows: Sequence[Example], c: float, alpha: float) -> dict[str | None, list[float]]:
     """Out-of-fold probabilities of the gate (key None) and of each label."""
     chances: dict[str | None, list[float]] = {key: [0.0] * len(rows) for key in (None, *LABELS)}
     for train_index, test_index in _folds(rows):
@@ -190,7 +212,7 @@ def out_of_fold(rows: Sequence[Example], c: float) -> dict[str | None, list[floa
         x_train, x_test, _ = _matrix(train, test)
         for key in chances:
             ys, weights = _targets(train, key)
-            fitted = _fit(x_train, ys, weights, c)
+            fitted = _fit(x_train, ys, weights, c, alpha)
             probabilities = _pruned_probabilities(fitted, x_test) if fitted is not None else [0.0] * len(test)
             for i, p in zip(test_index, probabilities, strict=True):
                 chances[key][i] = float(p)
@@ -207,9 +229,11 @@ def decide(
     ruled_floor: float = 0.0,
 ) -> set[str]:
     """The runtime's decision (``Model.decide``) on probabilities already computed."""
+    if rules_suffice and ruled:
+        return set(ruled)
     gate = chances[None][i]
     if gate < thresholds[None]:
-        return set(ruled) if rules_suffice else set()
+        return set()
     if not rules_suffice:
         ruled = frozenset(label for label in ruled if chances[label][i] >= ruled_floor)
     if gate < sure and not ruled:
@@ -287,20 +311,24 @@ def _figures(result: Evaluation) -> dict[str, float | int]:
 
 
 def train(rows: Sequence[Example]) -> tuple[dict[str, Any], Evaluation]:
-    """Cross-validate, choose C and thresholds, fit on everything; return the model JSON and the CV score."""
-    best: tuple[float, float, dict[str | None, float], Evaluation, dict[str | None, list[float]]] | None = None
+    """Cross-validate, choose C, the ratios' smoothing and the thresholds, fit on everything.
+
+    Returns the model JSON and the cross-validated score.
+    """
+    best: tuple[float, float, float, dict[str | None, float], Evaluation, dict[str | None, list[float]]] | None = None
     for c in C_GRID:
-        chances = out_of_fold(rows, c)
-        thresholds = choose_thresholds(rows, chances)
-        result = score(rows, [decide(chances, thresholds, i) for i in range(len(rows))])
-        print(
-            f"C={c}: CV macro-F1 {result.macro_f1:.3f}, false alarms {result.false_alarm_rate:.1%}, "
-            f"misses {result.miss_rate:.1%}"
-        )
-        if best is None or _objective(result) > best[0]:
-            best = (_objective(result), c, thresholds, result, chances)
+        for alpha in ALPHAS:
+            chances = out_of_fold(rows, c, alpha)
+            thresholds = choose_thresholds(rows, chances)
+            result = score(rows, [decide(chances, thresholds, i) for i in range(len(rows))])
+            print(
+                f"C={c} alpha={alpha}: CV macro-F1 {result.macro_f1:.3f}, false alarms {result.false_alarm_rate:.1%}, "
+                f"misses {result.miss_rate:.1%}"
+            )
+            if best is None or _objective(result) > best[0]:
+                best = (_objective(result), c, alpha, thresholds, result, chances)
     assert best is not None
-    _, c, thresholds, cv, chances = best
+    _, c, alpha, thresholds, cv, chances = best
     sure, floor, hybrid = choose_sure(rows, chances, thresholds)
     untuned_rules = score([e for e in rows if e.untuned], [set(e.ruled) for e in rows if e.untuned])
     print(
@@ -314,12 +342,13 @@ def train(rows: Sequence[Example]) -> tuple[dict[str, Any], Evaluation]:
     models: dict[str | None, dict[str, Any]] = {}
     for key in (None, *LABELS):
         ys, weights = _targets(rows, key)
-        models[key] = _export(_fit(matrix, ys, weights, c), vocabulary, thresholds[key])
+        models[key] = _export(_fit(matrix, ys, weights, c, alpha), vocabulary, thresholds[key])
     meta = {
         "training_sha256": data_hash(),
         "training_files": [p.relative_to(ROOT).as_posix() for p in TRAINING],
         "items": len(rows),
         "C": c,
+        "alpha": alpha,
         "cv": {"folds": FOLDS, "model_alone_all_items": _figures(cv), "with_rules_untuned_items": _figures(hybrid)},
         "rules_alone_untuned_items": _figures(untuned_rules),
     }
@@ -339,7 +368,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         meta = runtime.load(args.out).meta
         stale = "" if meta.get("training_sha256") == data_hash() else " (STALE: the training files changed; make train)"
         print(
-            json.dumps({key: meta[key] for key in ("items", "C", "cv", "rules_alone_untuned_items")}, indent=1) + stale
+            json.dumps({key: meta[key] for key in ("items", "C", "alpha", "cv", "rules_alone_untuned_items")}, indent=1)
+            + stale
         )
         return 0
     rows = examples()

@@ -41,8 +41,8 @@ FLOORS = {
     # Unlabelled news naming a party gathers silently too: 1.000 / 0.863. Labelled write-ups of news alone within
     # two weeks (by count, or party and day), names given as context left out, recurring licence holders known,
     # classifier retrained on 257 more ledes: 1.000 / 0.944. The two-week join of write-ups of news alone reverted (on
-    # the held-out stories it joined only different actions): 1.000 / 0.919.
-    FIXTURES / "stories" / "train_extra.jsonl": (1.0, 0.91),
+    # the held-out stories it joined only different actions): 1.000 / 0.919; classifier with log-count ratios: 0.887.
+    FIXTURES / "stories" / "train_extra.jsonl": (1.0, 0.88),
     # A check set, used to choose mechanisms, not items (never fit a threshold or word to it): main 0.642 / 0.297,
     # the stories branch 0.724 / 0.506 (50 wrong pairs). A party a counted list's reports never name is another
     # list, a licence for a listed party is another action than its listing, and no join on headlines alone:
@@ -56,8 +56,9 @@ FLOORS = {
     # ("joining ... including Huawei", "AMD's partner Higon"): 0.983 / 0.679; labelled write-ups of news alone
     # within two weeks: 0.984 / 0.718; classifier retrained on 257 more ledes: 0.984 / 0.710. Unlabelled reports of a
     # revocation or a list gather silently too: 0.984 / 0.726; a silent story gathers unnamed reports on the words
-    # a named one needs: 0.985 / 0.753; the two-week join of write-ups of news alone reverted: 0.984 / 0.714.
-    FIXTURES / "stories" / "dev_check.jsonl": (0.98, 0.71),
+    # a named one needs: 0.985 / 0.753; the two-week join of write-ups of news alone reverted: 0.984 / 0.714;
+    # classifier with log-count ratios: 0.985 / 0.776.
+    FIXTURES / "stories" / "dev_check.jsonl": (0.98, 0.77),
     # A second check set, used to choose mechanisms, not items: main 1.000 / 0.283; with the wider rules only
     # where no action can be hidden: 1.000 / 0.746; unlabelled news naming a party gathers silently: 1.000 / 0.757;
     # 1.000 / 0.792 as merged. Chooses mechanisms since dev_check3 came: 1.000 / 0.786 with its changes; a
@@ -67,8 +68,8 @@ FLOORS = {
     # The third check set, never tuned on: 1.000 / 0.660 on main before this session's changes; with them (the
     # write-ups of news alone, names given as context, the retrained classifier): 1.000 / 0.699; with silent stories
     # of revocations and lists, and their unnamed reports on fewer words: 1.000 / 0.719; the two-week join of
-    # write-ups of news alone reverted: 1.000 / 0.706.
-    FIXTURES / "stories" / "dev_check3.jsonl": (1.0, 0.70),
+    # write-ups of news alone reverted: 1.000 / 0.706; classifier with log-count ratios: 1.000 / 0.693.
+    FIXTURES / "stories" / "dev_check3.jsonl": (1.0, 0.69),
     # Measured with the gazetteer and the trained classifier merged in: 0.971 / 0.559 (never tuned on).
     # After retraining with news_wider.jsonl (no clustering change): 0.962 / 0.554, 8 wrong pairs instead of 6.
     # Issue 14's changes, made on the training sets only, measured here once: 0.977 / 0.587 (5 wrong pairs).
@@ -78,8 +79,8 @@ FLOORS = {
     # This session's changes, measured once at the end: 0.965 / 0.683. Measured then once per commit to find the
     # wrong pairs: the two-week join of write-ups of news alone brought 8 and no right pair, and was reverted;
     # a classifier retrained on two more files brought 4, and was not kept (they became a check set). As shipped:
-    # 0.996 / 0.680.
-    FIXTURES / "heldout" / "stories.jsonl": (0.99, 0.67),
+    # 0.996 / 0.680; with the classifier's log-count ratios, measured once: 0.996 / 0.683.
+    FIXTURES / "heldout" / "stories.jsonl": (0.99, 0.68),
 }
 
 

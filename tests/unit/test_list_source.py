@@ -300,12 +300,12 @@ SMIC = Entry(ADD, "Semiconductor Manufacturing International Corporation", "Chin
 
 
 def rumour(store: MemoryStore) -> Story:
-    """A news-only story that SMIC may be added (no Federal Register document), as the poller stores it."""
+    """A news-only story that SMIC was added (no Federal Register document yet), as the poller stores it."""
     news = Item(
         id="n1",
-        title="US weighs adding SMIC to Entity List, sources say",
-        text="The Commerce Department is considering adding Semiconductor Manufacturing International Corporation "
-        "(SMIC) to the Entity List, people familiar said.",
+        title="US adds SMIC to Entity List, sources say",
+        text="The Commerce Department has added Semiconductor Manufacturing International Corporation (SMIC) to "
+        "the Entity List, people familiar said; the rule has not been published yet.",
         source="news",
         url="https://example.com/n1",
         published="2026-11-20",
@@ -317,7 +317,7 @@ def rumour(store: MemoryStore) -> Story:
 
 
 def test_a_removal_never_hides_in_a_rumoured_addition_of_the_same_party() -> None:
-    # Given the news reporting that SMIC may be added
+    # Given the news reporting, before any rule or list, that SMIC was added
     store = MemoryStore()
     news = rumour(store)
     # When the list shows SMIC removed (no citation: a removal leaves none)
@@ -332,7 +332,7 @@ def test_a_removal_never_hides_in_a_rumoured_addition_of_the_same_party() -> Non
 
 
 def test_an_addition_the_news_only_rumoured_alerts_once_as_now_on_the_list() -> None:
-    # Given the news reporting that SMIC may be added
+    # Given the news reporting, before any rule or list, that SMIC was added
     store = MemoryStore()
     news = rumour(store)
     # When the list shows SMIC added (no citation known)

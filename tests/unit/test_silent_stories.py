@@ -206,9 +206,9 @@ def test_reports_of_a_revoked_authority_or_a_list_gather_silently_though_no_part
         news(
             "dod2",
             "2022-10-15",
-            "U.S. adds companies to Chinese military list",
-            "The U.S. has added more than a dozen Chinese companies to a Defence Department list of entities said "
-            "to work with Beijing's military, an official said.",
+            "Pentagon updates list of Chinese military companies",
+            "The Defense Department has added more than a dozen Chinese companies to its list of entities said to "
+            "work with Beijing's military, an official said.",
         ),
     ]
     # When they arrive

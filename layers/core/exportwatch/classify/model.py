@@ -97,8 +97,9 @@ def rules_suffice(found: set[str]) -> bool:
     """Whether the rules' evidence alone may label an item: a BIS document in the Federal Register.
 
     BIS states its action in a fixed frame in the title ("Revision of Entries on the Entity List"), and the
-    rules were written on its documents. A public-inspection document comes with its title alone, and a
-    handful of title words cannot lift the gate over its bias, trained mostly on news; the rules read it right.
+    rules were written on its documents: where they find an action, theirs are the labels. A public-inspection
+    document comes with its title alone, and a handful of title words cannot lift the gate over its bias,
+    trained mostly on news; the rules read it right.
     """
     return "agency=bis" in found
 
@@ -199,12 +200,15 @@ class Model:
         join the model's when the gate opens. When the gate opens and no label reaches its own threshold, the
         most probable label is taken: the gate has judged the item to report an action, and an alert with the
         likeliest label beats none. With ``rules_suffice`` (a BIS document: see :func:`rules_suffice`) the
-        rules' labels stand even where the gate stays shut, and need no floor.
+        rules' labels, when they found any, are the labels: BIS states its action in a fixed frame the rules read,
+        and the model, trained mostly on news, reads "Revision of Entries on the Entity List" as an addition too.
         """
         ruled = set(ruled)
+        if rules_suffice and ruled:
+            return sorted(ruled)
         gate = chances[RELEVANT]
         if gate < self.relevance.threshold:
-            return sorted(ruled) if rules_suffice else []
+            return []
         if not rules_suffice:
             ruled = {label for label in ruled if chances[label] >= self.ruled_floor}
         if gate < self.sure and not ruled:
