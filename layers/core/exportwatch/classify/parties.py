@@ -345,26 +345,38 @@ def _word_starts(text: str, stems: tuple[str, ...]) -> list[int]:
 # Huawei's blacklisting" and "mirroring earlier moves against Samsung and SK Hynix" (earlier actions), "AMD's
 # joint-venture partner Higon" (AMD only relates the party), "shares of chipmakers including Qualcomm rose"
 # (a market's reaction), "neither LG Display nor SK Hynix has been approved" (not acted on).
-_CONTEXT = re.compile(
-    rf"\b(?:suppliers|vendors|exporters|customers|partners),? (?:such as|like|including) {_LIST}"
-    rf"|\bjoin(?:s|ing)\b[^.;]{{0,80}}?\b(?:including|such as|like) {_LIST}"
-    rf"|\b(?:following|after|like|as with) ({_NAME})(?:'s|’s) (?:blacklisting|listing|designation|addition)\b"
-    rf"|({_NAME})(?:'s|’s) (?:joint[- ]venture )?(?:partner|rival|competitor|supplier|customer|client)\b"
-    rf"|\b[Ss]hares of [^.;]{{0,60}}?\b(?:including|such as|like) {_LIST}"
-    rf"|\b(?:earlier|previous|prior|similar) (?:U\.?S\.? )?(?:moves|actions|steps|restrictions|curbs|measures) "
-    rf"(?:against|on|targeting) (?:the )?({_NAME}(?:,? (?:and|&) (?:the )?{_NAME})?)"
-    rf"|\b[Nn]either ({_NAME}) nor ({_NAME})"
+_POSSESSED = r"(?:'s|’s) (?:joint[- ]venture )?"
+# Each pattern with the cue it needs: a cheap search for the cue (a literal, found in C) decides whether the pattern,
+# which tries a name at every capital, is run at all. Most texts hold none of the cues.
+_CONTEXTS = tuple(
+    (re.compile(cue), re.compile(pattern))
+    for cue, pattern in (
+        (
+            r"\b(?:suppliers|vendors|exporters|customers|partners),? (?:such as|like|including) ",
+            rf"\b(?:suppliers|vendors|exporters|customers|partners),? (?:such as|like|including) {_LIST}",
+        ),
+        (r"\bjoin(?:s|ing)\b", rf"\bjoin(?:s|ing)\b[^.;]{{0,80}}?\b(?:including|such as|like) {_LIST}"),
+        (
+            rf"{_POSSESSED}(?:blacklisting|listing|designation|addition)\b",
+            rf"\b(?:following|after|like|as with) ({_NAME}){_POSSESSED}(?:blacklisting|listing|designation|addition)\b",
+        ),
+        (
+            rf"{_POSSESSED}(?:partner|rival|competitor|supplier|customer|client)\b",
+            rf"({_NAME}){_POSSESSED}(?:partner|rival|competitor|supplier|customer|client)\b",
+        ),
+        (r"\b[Ss]hares of ", rf"\b[Ss]hares of [^.;]{{0,60}}?\b(?:including|such as|like) {_LIST}"),
+        (
+            r"\b(?:earlier|previous|prior|similar) ",
+            r"\b(?:earlier|previous|prior|similar) (?:U\.?S\.? )?(?:moves|actions|steps|restrictions|curbs|measures) "
+            rf"(?:against|on|targeting) (?:the )?({_NAME}(?:,? (?:and|&) (?:the )?{_NAME})?)",
+        ),
+        (r"\b[Nn]either ", rf"\b[Nn]either ({_NAME}) nor ({_NAME})"),
+    )
 )
-_CONTEXT_STEMS = (
-    "suppliers", "vendors", "exporters", "customers", "partners", "join", "'s ", "’s ", "hares of", "earlier",
-    "previous", "prior", "similar", "either",
-)  # fmt: skip
 
 
 def _without_context(text: str) -> str:
-    """``text`` with the names it gives as context blanked out (same length: positions hold); see ``_CONTEXT``."""
-    if not any(stem in text for stem in _CONTEXT_STEMS):
-        return text
+    """``text`` with the names it gives as context blanked out (same length: positions hold); see ``_CONTEXTS``."""
 
     def blank(match: re.Match[str]) -> str:
         kept = list(match.group())
@@ -375,7 +387,10 @@ def _without_context(text: str) -> str:
                 )
         return "".join(kept)
 
-    return _CONTEXT.sub(blank, text)
+    for cue, pattern in _CONTEXTS:
+        if cue.search(text):
+            text = pattern.sub(blank, text)
+    return text
 
 
 _SIBLINGS = re.compile(rf"{_NAME}(?:, (?:the )?{_NAME})*,? (?:and|&) (?:the )?{_NAME}")
