@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from exportwatch.classify import model as runtime
-from exportwatch.classify.labels import rule_evidence, scope_of
+from exportwatch.classify.labels import rule_evidence, scope_of, worded
 from exportwatch.models import LABELS, Item
 from exportwatch_cli.evaluate import Evaluation, gold_labels
 
@@ -77,6 +77,7 @@ class Example:
     allowed: frozenset[str]
     ruled: frozenset[str]
     untuned: bool
+    worded: bool = True
 
 
 def data_hash(paths: Sequence[Path] = TRAINING) -> str:
@@ -111,8 +112,11 @@ def examples(paths: Sequence[Path] = TRAINING) -> list[Example]:
             scope = scope_of(item)
             features, ruled = item_features(item, scope), frozenset(rule_evidence(item, scope))
             out.append(
-                Example(item.id, item.title, features, frozenset(gold), frozenset(allowed), ruled, path in UNTUNED)
-            )
+                Example(
+                    item.id, item.title, features, frozenset(gold), frozenset(allowed), ruled, path in UNTUNED,
+                    bool(ruled) or worded(item, scope),
+                )
+            )  # fmt: skip
     return out
 
 
@@ -227,6 +231,7 @@ def decide(
     sure: float = 0.0,
     rules_suffice: bool = False,
     ruled_floor: float = 0.0,
+    worded: bool = True,
 ) -> set[str]:
     """The runtime's decision (``Model.decide``) on probabilities already computed."""
     if rules_suffice and ruled:
@@ -239,7 +244,9 @@ def decide(
     if gate < sure and not ruled:
         return set()
     picked = {label for label in LABELS if chances[label][i] >= thresholds[label]} | ruled
-    return picked or {max(LABELS, key=lambda label: chances[label][i])}
+    if picked or not worded:
+        return picked
+    return {max(LABELS, key=lambda label: chances[label][i])}
 
 
 def score(rows: Sequence[Example], predictions: Sequence[set[str]]) -> Evaluation:
@@ -288,7 +295,9 @@ def choose_sure(
     suffice = {i: runtime.rules_suffice(set(rows[i].features)) for i in untuned}
     for floor in RULED_FLOORS:
         for sure in sures:
-            predictions = [decide(chances, thresholds, i, rows[i].ruled, sure, suffice[i], floor) for i in untuned]
+            predictions = [
+                decide(chances, thresholds, i, rows[i].ruled, sure, suffice[i], floor, rows[i].worded) for i in untuned
+            ]
             result = score([rows[i] for i in untuned], predictions)
             if best is None or _objective(result) > best[0]:
                 best = (_objective(result), sure, floor, result)
@@ -310,23 +319,25 @@ def _figures(result: Evaluation) -> dict[str, float | int]:
     }
 
 
-def train(rows: Sequence[Example]) -> tuple[dict[str, Any], Evaluation]:
+def train(
+    rows: Sequence[Example], grid: Sequence[tuple[float, float]] | None = None
+) -> tuple[dict[str, Any], Evaluation]:
     """Cross-validate, choose C, the ratios' smoothing and the thresholds, fit on everything.
 
+    ``grid`` is the (C, smoothing) pairs to choose from (default: every pair of ``C_GRID`` and ``ALPHAS``).
     Returns the model JSON and the cross-validated score.
     """
     best: tuple[float, float, float, dict[str | None, float], Evaluation, dict[str | None, list[float]]] | None = None
-    for c in C_GRID:
-        for alpha in ALPHAS:
-            chances = out_of_fold(rows, c, alpha)
-            thresholds = choose_thresholds(rows, chances)
-            result = score(rows, [decide(chances, thresholds, i) for i in range(len(rows))])
-            print(
-                f"C={c} alpha={alpha}: CV macro-F1 {result.macro_f1:.3f}, false alarms {result.false_alarm_rate:.1%}, "
-                f"misses {result.miss_rate:.1%}"
-            )
-            if best is None or _objective(result) > best[0]:
-                best = (_objective(result), c, alpha, thresholds, result, chances)
+    for c, alpha in grid or [(c, alpha) for c in C_GRID for alpha in ALPHAS]:
+        chances = out_of_fold(rows, c, alpha)
+        thresholds = choose_thresholds(rows, chances)
+        result = score(rows, [decide(chances, thresholds, i) for i in range(len(rows))])
+        print(
+            f"C={c} alpha={alpha}: CV macro-F1 {result.macro_f1:.3f}, false alarms {result.false_alarm_rate:.1%}, "
+            f"misses {result.miss_rate:.1%}"
+        )
+        if best is None or _objective(result) > best[0]:
+            best = (_objective(result), c, alpha, thresholds, result, chances)
     assert best is not None
     _, c, alpha, thresholds, cv, chances = best
     sure, floor, hybrid = choose_sure(rows, chances, thresholds)
@@ -363,6 +374,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="train", description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=runtime.MODEL_PATH)
     parser.add_argument("--show", action="store_true", help="print the shipped model's cross-validated figures")
+    parser.add_argument(
+        "--reuse-choice",
+        action="store_true",
+        help="fit with the shipped model's C and smoothing only, not the whole grid (the same model, in a fraction "
+        "of the time, when the training files are unchanged)",
+    )
     args = parser.parse_args(argv)
     if args.show:
         meta = runtime.load(args.out).meta
@@ -373,7 +390,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         return 0
     rows = examples()
-    data, cv = train(rows)
+    shipped = runtime.load().meta if args.reuse_choice else {}
+    grid = [(float(shipped["C"]), float(shipped["alpha"]))] if shipped else None  # type: ignore[arg-type]
+    data, cv = train(rows, grid)
     print(cv.table())
     args.out.write_text(json.dumps(data, sort_keys=True, separators=(",", ":")) + "\n", encoding="utf-8")
     print(f"wrote {args.out.name} ({args.out.stat().st_size:,} bytes)")

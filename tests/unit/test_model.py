@@ -144,3 +144,17 @@ def test_the_model_file_is_plain_json_with_sorted_keys() -> None:
     text = trained.MODEL_PATH.read_text(encoding="utf-8")
     data = json.loads(text)
     assert text == json.dumps(data, sort_keys=True, separators=(",", ":")) + "\n"
+
+
+def test_a_teaser_with_no_word_of_any_action_gets_no_guessed_label() -> None:
+    # Given a feed's teaser: its headline names the Commerce Department, its text says nothing
+    item = Item(id="t", title="Commerce Department news", text="Read the full story on our site.")
+    model = trained.load()
+    lines = trained.scope(item.title, [item.text], item.source)
+    chances = model.chances(trained.features(lines, item.source))
+    # When the gate opens on the headline's words, though no label reaches its own threshold
+    assert model.gate_open(chances)
+    assert all(chances[label] < linear.threshold for label, linear in model.labels.items())
+    # Then no label is guessed: nothing in it is a word any action needs
+    assert classify(item).labels == ()
+    assert model.decide(chances, worded=True) and not model.decide(chances, worded=False)

@@ -345,6 +345,18 @@ def rule_evidence(item: Item, scope: list[str]) -> dict[str, int]:
     return _classify_fr(item, lines) if item.source == FR else _classify_news(item, lines)
 
 
+def worded(item: Item, scope: list[str]) -> bool:
+    """Whether an item holds a word some news rule's action needs (any Federal Register document does).
+
+    Without one ("Commerce Department news. Read the full story on our site.") nothing states an action, and the
+    model's likeliest label would be a guess.
+    """
+    if item.source == FR:
+        return True
+    lowered = " ".join(scope).lower()
+    return any(rule.may_match(lowered) for rule in _NEWS_RULES)
+
+
 def _evidence_line(model: trained.Model, label: str, per_line: list[set[str]]) -> int:
     """The line that speaks most for a label the rules found no sentence for (an empty title never does)."""
     linear = model.labels[label]
@@ -464,7 +476,7 @@ def classify(item: Item, *, watched: frozenset[str] = frozenset(), reading: Read
     if not model.gate_open(chances) and not rules_suffice:
         return Classification()  # the rules need not run: they could not label it
     ruled = rule_evidence(item, scope)
-    decided = model.decide(chances, ruled, rules_suffice=rules_suffice)
+    decided = model.decide(chances, ruled, rules_suffice=rules_suffice, worded=bool(ruled) or worded(item, scope))
     unstated = [label for label in decided if label not in ruled and not _stated(label, read_by_model)]
     if len(unstated) < len(decided):
         decided = [label for label in decided if label not in unstated]

@@ -193,13 +193,16 @@ class Model:
         """Whether the item may carry labels at all (the rules need not be run when it may not)."""
         return chances[RELEVANT] >= self.relevance.threshold
 
-    def decide(self, chances: dict[str, float], ruled: Iterable[str] = (), *, rules_suffice: bool = False) -> list[str]:
+    def decide(
+        self, chances: dict[str, float], ruled: Iterable[str] = (), *, rules_suffice: bool = False, worded: bool = True
+    ) -> list[str]:
         """The labels the item carries: none unless the gate opens, then each label above its threshold.
 
         ``ruled`` are the labels the rules found evidence for; those the model gives at least ``ruled_floor``
         join the model's when the gate opens. When the gate opens and no label reaches its own threshold, the
         most probable label is taken: the gate has judged the item to report an action, and an alert with the
-        likeliest label beats none. With ``rules_suffice`` (a BIS document: see :func:`rules_suffice`) the
+        likeliest label beats none, if the item holds a word some rule's action needs (``worded``): a gate opened
+        by "Commerce Department news" over a teaser reports nothing a subscriber could act on. With ``rules_suffice`` (a BIS document: see :func:`rules_suffice`) the
         rules' labels, when they found any, are the labels: BIS states its action in a fixed frame the rules read,
         and the model, trained mostly on news, reads "Revision of Entries on the Entity List" as an addition too.
         """
@@ -213,8 +216,10 @@ class Model:
             ruled = {label for label in ruled if chances[label] >= self.ruled_floor}
         if gate < self.sure and not ruled:
             return []
-        chosen = {label for label, linear in self.labels.items() if chances[label] >= linear.threshold}
-        return sorted(chosen | ruled or {max(self.labels, key=chances.__getitem__)})
+        chosen = {label for label, linear in self.labels.items() if chances[label] >= linear.threshold} | ruled
+        if chosen or not worded:
+            return sorted(chosen)
+        return [max(self.labels, key=chances.__getitem__)]
 
     def predict(self, found: set[str], ruled: Iterable[str] = ()) -> list[str]:
         """``decide`` on an item's features."""
