@@ -29,7 +29,7 @@ The shape of the rules:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from datetime import date
 
 from exportwatch.classify import model as trained
@@ -300,8 +300,12 @@ def _news_evidence(rule: Rule, lines: list[str], published: date | None, off: tu
     return None
 
 
-def _classify_news(item: Item, lines: list[str]) -> dict[str, int]:
-    """Label -> index of the evidence in ``lines`` (headline first, then the first sentences)."""
+def _classify_news(item: Item, lines: list[str], wanted: Collection[str] | None = None) -> dict[str, int]:
+    """Label -> index of the evidence in ``lines`` (headline first, then the first sentences).
+
+    Each label's evidence is found independently of the others': only the ``wanted`` labels' rules run (all when
+    None).
+    """
     head = " ".join(lines[:3])
     # The head starts with the title: one search covers both.
     if holds_any(head, _EXPLAINER_NEEDS) and _EXPLAINER.search(head):
@@ -313,7 +317,7 @@ def _classify_news(item: Item, lines: list[str]) -> dict[str, int]:
     published = to_date(item.published)
     found: dict[str, int] = {}
     for rule in _NEWS_RULES:
-        if rule.label in found or not rule.may_match(lowered):
+        if (wanted is not None and rule.label not in wanted) or rule.label in found or not rule.may_match(lowered):
             continue
         evidence = _news_evidence(rule, lines, published, off)
         if evidence is not None:
@@ -339,16 +343,19 @@ def scope_of(item: Item, reading: Reading | None = None) -> list[str]:
     return [item.title.strip(), *(body if item.source == FR else body[: _NEWS_SENTENCES - 1])]
 
 
-def rule_evidence(item: Item, scope: list[str]) -> dict[str, int]:
-    """Label -> index in ``scope`` of the line the rules take as evidence for it."""
+def rule_evidence(item: Item, scope: list[str], wanted: Collection[str] | None = None) -> dict[str, int]:
+    """Label -> index in ``scope`` of the line the rules take as evidence for it.
+
+    ``wanted``: the labels whose evidence is asked for (all when None). News reads only their rules; a Federal
+    Register document is read whole, since its title's frame decides which of its sentences count.
+    """
     lines = [plain(sentence).lower() for sentence in scope]
-    return _classify_fr(item, lines) if item.source == FR else _classify_news(item, lines)
+    return _classify_fr(item, lines) if item.source == FR else _classify_news(item, lines, wanted)
 
 
 def _evidence_line(model: trained.Model, label: str, per_line: list[set[str]]) -> int:
     """The line that speaks most for a label the rules found no sentence for (an empty title never does)."""
-    linear = model.labels[label]
-    scores = [linear.line_score(found) if found else float("-inf") for found in per_line]
+    scores = [model.line_score(label, found) if found else float("-inf") for found in per_line]
     return max(range(len(per_line)), key=lambda index: (scores[index], -index))
 
 
@@ -463,8 +470,14 @@ def classify(item: Item, *, watched: frozenset[str] = frozenset(), reading: Read
     rules_suffice = trained.rules_suffice(features)
     if not model.gate_open(chances) and not rules_suffice:
         return Classification()  # the rules need not run: they could not label it
-    ruled = rule_evidence(item, scope)
+    # Rule evidence counts only for the labels the model weighs (Model.weighed), unless the rules suffice: news
+    # reads their rules first, and another label's only once the label is decided and its evidence wanted.
+    wanted = None if rules_suffice or item.source == FR else model.weighed(chances)
+    ruled = rule_evidence(item, scope, wanted)
     decided = model.decide(chances, ruled, rules_suffice=rules_suffice)
+    unread = [label for label in decided if wanted is not None and label not in wanted]
+    if unread:
+        ruled.update(rule_evidence(item, scope, unread))
     unstated = [label for label in decided if label not in ruled and not _stated(label, read_by_model)]
     if len(unstated) < len(decided):
         decided = [label for label in decided if label not in unstated]

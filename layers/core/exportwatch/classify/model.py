@@ -154,6 +154,7 @@ class Model:
     vocabulary: frozenset[str] = field(init=False, repr=False, compare=False)
     # The gate's margin below which its probability misses its threshold (the logit of the threshold).
     _closed_below: float = field(init=False, repr=False, compare=False)
+    _columns: dict[str, int] = field(init=False, repr=False, compare=False)  # label -> its place after the gate
 
     def __post_init__(self) -> None:
         linears = (self.relevance, *self.labels.values())
@@ -168,6 +169,7 @@ class Model:
         threshold = min(max(self.relevance.threshold, 1e-9), 1 - 1e-9)
         object.__setattr__(self, "_closed_below", math.log(threshold / (1 - threshold)) - 1e-9)
         object.__setattr__(self, "vocabulary", vocabulary)
+        object.__setattr__(self, "_columns", {label: index for index, label in enumerate(self.labels)})
 
     def chances(self, found: set[str]) -> dict[str, float]:
         """The gate's probability (key ``RELEVANT``) and each label's, in one pass over the features.
@@ -188,6 +190,15 @@ class Model:
             margin = linear.bias + total / length
             chances[key] = 1.0 / (1.0 + math.exp(-margin)) if margin > -30 else 0.0
         return chances
+
+    def line_score(self, label: str, found: set[str]) -> float:
+        """:meth:`Linear.line_score` of the label's model, read from the fused table.
+
+        The table was just read for the item's chances and is still in the processor's cache; the label's own
+        weights are not. A feature the table lacks would add 0.0: leaving it out changes no sum.
+        """
+        column = itemgetter(1 + self._columns[label])
+        return sum(map(column, filter(None, map(self.table.get, found))))
 
     def gate_open(self, chances: dict[str, float]) -> bool:
         """Whether the item may carry labels at all (the rules need not be run when it may not)."""
@@ -210,11 +221,19 @@ class Model:
         if gate < self.relevance.threshold:
             return []
         if not rules_suffice:
-            ruled = {label for label in ruled if chances[label] >= self.ruled_floor}
+            ruled = {label for label in ruled if chances[label] >= self.ruled_floor}  # as weighed() says
         if gate < self.sure and not ruled:
             return []
         chosen = {label for label, linear in self.labels.items() if chances[label] >= linear.threshold}
         return sorted(chosen | ruled or {max(self.labels, key=chances.__getitem__)})
+
+    def weighed(self, chances: dict[str, float]) -> set[str]:
+        """The labels whose rule evidence :meth:`decide` counts (unless the rules suffice): those given ``ruled_floor``.
+
+        The rules of the other labels cannot change the decision, so they need not run until a label is decided
+        without them and its evidence is wanted.
+        """
+        return {label for label in self.labels if chances[label] >= self.ruled_floor}
 
     def predict(self, found: set[str], ruled: Iterable[str] = ()) -> list[str]:
         """``decide`` on an item's features."""

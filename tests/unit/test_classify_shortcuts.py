@@ -1,0 +1,88 @@
+"""Work classification skips must not change what it decides.
+
+News reads the rules only of the labels whose evidence can count (``Model.weighed``), and those of a label
+decided without them once it is; evidence lines are scored from the model's fused table. Reading every rule
+must give the same classification.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Collection
+
+import pytest
+
+from exportwatch.classify import classify, labels
+from exportwatch.classify import model as trained
+from exportwatch.models import LABELS, Classification, Item
+from tests.helpers import FIXTURES, read_jsonl
+
+ITEMS = [
+    Item.from_json(record)
+    for folder in ("corpus", "stories")
+    for path in sorted((FIXTURES / folder).glob("*.jsonl"))
+    for record in read_jsonl(path)
+]
+
+
+def _classified() -> list[Classification]:
+    return [classify(item) for item in ITEMS]
+
+
+SHORTCUT = _classified()
+
+
+def _read_every_rule(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(trained.Model, "weighed", lambda _model, _chances: set(LABELS))
+
+
+def test_reading_every_labels_rules_changes_no_classification(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Given classification that reads every label's rules
+    _read_every_rule(monkeypatch)
+    # When every fixture item is classified again
+    # Then each comes out as it did with the shortcut
+    assert _classified() == SHORTCUT
+
+
+def test_a_label_decided_without_its_rules_reads_them_for_its_evidence(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Given a model whose rules' labels count only above 0.9, so most labels it decides are not weighed
+    strict = dataclasses.replace(trained.load(), ruled_floor=0.9)
+    monkeypatch.setattr(trained, "load", lambda: strict)
+    second_reads = []
+    read = labels.rule_evidence
+
+    def spy(item: Item, scope: list[str], wanted: Collection[str] | None = None) -> dict[str, int]:
+        if isinstance(wanted, list):
+            second_reads.append(item.id)
+        return read(item, scope, wanted)
+
+    monkeypatch.setattr(labels, "rule_evidence", spy)
+    shortcut = _classified()
+    # When every label's rules are read at once
+    _read_every_rule(monkeypatch)
+    # Then the labels decided without their rules read them afterwards, and nothing changes
+    assert second_reads
+    assert _classified() == shortcut
+
+
+def test_the_weighed_labels_are_those_whose_rule_evidence_decide_counts() -> None:
+    # Given the shipped model and some items' chances
+    model = trained.load()
+    for item in ITEMS[:200]:
+        found = trained.features([item.title, item.text[:400]], item.source, item.agencies)
+        chances = model.chances(found)
+        if not model.gate_open(chances):
+            continue
+        weighed = model.weighed(chances)
+        # Then rule evidence for the other labels changes no decision
+        for label in LABELS:
+            assert model.decide(chances, [label]) == model.decide(chances, [label] if label in weighed else [])
+
+
+def test_a_lines_score_from_the_fused_table_is_the_labels_own() -> None:
+    # Given the shipped model and the features of fixture items' lines
+    model = trained.load()
+    lines = [line for item in ITEMS[:300] for line in trained.lines_features([item.title, item.text[:300]])]
+    # Then every label scores every line as its own weights do
+    for label, linear in model.labels.items():
+        assert [model.line_score(label, found) for found in lines] == [linear.line_score(found) for found in lines]
