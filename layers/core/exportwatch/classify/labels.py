@@ -108,8 +108,8 @@ _STRONG_OFF = rx(
     r"\bvisas?\b|\bH-?1B\b|rip.and.replace|section 301|section 232|\bCFIUS\b|connected vehicle|"
     r"\bICTS\b|publicly traded securities|commerce ministry|ministry of commerce|\bMOFCOM\b|antidumping|countervailing"
 )
-# Every match of _STRONG_OFF holds one of these (of _WEAK_OFF, _EXPLAINER: the next ones): most news holds
-# none, and skips their searches.
+# Every match of _STRONG_OFF holds one of these (of _WEAK_OFF, _EXPLAINER: the next ones): most headlines and
+# clauses hold none, and skip their searches.
 _STRONG_OFF_NEEDS = need_words(
     "unreliable entit|uflpa|forced labor|tiktok|lng|natural gas|driver|driving licen|dmv|real id|browser extension|"
     "chrome|tax|irs|legal entity|entity framework|e plate|music licen|liquor licen|gaming licen|broadcast licen|"
@@ -203,10 +203,14 @@ def _before_last_month(month_name: str, year_digits: str | None, published: date
     return year * 12 + month < published.year * 12 + published.month - 1
 
 
-def _off_topic(clause: str, strong: bool, weak: bool) -> bool:
-    """Whether a clause holds a false friend; ``strong``, ``weak``: whether the item holds any of its words."""
-    return (strong and bool(_STRONG_OFF.search(clause))) or (
-        weak and bool(_WEAK_OFF.search(clause)) and not _ANCHOR.search(clause)
+def _off_topic(clause: str) -> bool:
+    """Whether a clause holds a false friend.
+
+    Every match holds one of the needed words (tests/unit/test_rule_prefilters.py): a clause holding none skips the
+    search. Testing the clause, not the whole item, costs less: few clauses are read, and they are short.
+    """
+    return (holds_any(clause, _STRONG_OFF_NEEDS) and bool(_STRONG_OFF.search(clause))) or (
+        holds_any(clause, _WEAK_OFF_NEEDS) and bool(_WEAK_OFF.search(clause)) and not _ANCHOR.search(clause)
     )
 
 
@@ -278,8 +282,8 @@ def _classify_fr(item: Item, lines: list[str]) -> dict[str, int]:
 # --- News ---------------------------------------------------------------------------------------------------
 
 
-def _news_evidence(rule: Rule, lines: list[str], published: date | None, off: tuple[bool, bool]) -> int | None:
-    """The index of the first line stating the rule's action; ``off`` as :func:`_off_topic` takes it."""
+def _news_evidence(rule: Rule, lines: list[str], published: date | None) -> int | None:
+    """The index of the first line stating the rule's action."""
     if rule.sentence is None:
         return None
     needs_context = rule.label in (DECISION, POLICY, EXTENSION)
@@ -290,7 +294,7 @@ def _news_evidence(rule: Rule, lines: list[str], published: date | None, off: tu
             clause = _window(sentence, match)
             if rule.veto is not None and rule.veto.search(clause):
                 continue
-            if _off_topic(clause, *off):
+            if _off_topic(clause):
                 continue
             if _is_background(sentence, match, published):
                 continue
@@ -311,15 +315,15 @@ def _classify_news(item: Item, lines: list[str], wanted: Collection[str] | None 
     if holds_any(head, _EXPLAINER_NEEDS) and _EXPLAINER.search(head):
         return {}
     lowered = " ".join(lines)
-    off = (holds_any(lowered, _STRONG_OFF_NEEDS), holds_any(lowered, _WEAK_OFF_NEEDS))
-    if off[0] and _STRONG_OFF.search(lines[0]) and not _ANCHOR.search(lines[0]):
+    # A headline about a false friend: as in _off_topic, a title without its words needs no search.
+    if holds_any(lines[0], _STRONG_OFF_NEEDS) and _STRONG_OFF.search(lines[0]) and not _ANCHOR.search(lines[0]):
         return {}
     published = to_date(item.published)
     found: dict[str, int] = {}
     for rule in _NEWS_RULES:
         if (wanted is not None and rule.label not in wanted) or rule.label in found or not rule.may_match(lowered):
             continue
-        evidence = _news_evidence(rule, lines, published, off)
+        evidence = _news_evidence(rule, lines, published)
         if evidence is not None:
             found[rule.label] = evidence
     addition = found.get(ADDITION)
