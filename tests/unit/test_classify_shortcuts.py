@@ -8,11 +8,12 @@ must give the same classification.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Collection
 
 import pytest
 
-from exportwatch.classify import classify, labels
+from exportwatch.classify import classify, labels, sentences
 from exportwatch.classify import model as trained
 from exportwatch.models import LABELS, Classification, Item
 from tests.helpers import FIXTURES, read_jsonl
@@ -86,3 +87,14 @@ def test_a_lines_score_from_the_fused_table_is_the_labels_own() -> None:
     # Then every label scores every line as its own weights do
     for label, linear in model.labels.items():
         assert [model.line_score(label, found) for found in lines] == [linear.line_score(found) for found in lines]
+
+
+def test_sentence_ends_found_from_one_character_class_are_those_of_the_plain_alternatives() -> None:
+    # Given the sentence-end pattern as two alternatives, which the engine tries at every character
+    plain_ends = re.compile(r"[.!?][\"”’)]?\s+(?=[A-Z\"“‘(])|\n\s*(?=[^\sa-z])")
+    texts = [item.text for item in ITEMS] + ["Ends here.\n\nNext one? (Yes.) ”Quoted” and\nwrapped\n  Line"]
+    # Then the shipped pattern finds the same ends in every fixture text
+    for text in texts:
+        assert [m.span() for m in sentences._SENTENCE_END.finditer(text)] == [
+            m.span() for m in plain_ends.finditer(text)
+        ]

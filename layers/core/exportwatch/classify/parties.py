@@ -140,7 +140,7 @@ class _Words:
 
     def search(self, text: str) -> re.Match[str] | None:
         """The first match, or None."""
-        return next(self.finditer(text), None)
+        return self._at_start.match(text) or self._after.search(text)
 
 
 _WORD_EDGES = re.compile(r"\w(?:.*\w)?", re.DOTALL)
