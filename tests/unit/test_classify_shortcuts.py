@@ -83,7 +83,9 @@ def test_the_weighed_labels_are_those_whose_rule_evidence_decide_counts() -> Non
 def test_a_lines_score_from_the_fused_table_is_the_labels_own() -> None:
     # Given the shipped model and the features of fixture items' lines
     model = trained.load()
-    lines = [line for item in ITEMS[:300] for line in trained.lines_features([item.title, item.text[:300]])]
+    lines = [
+        line for item in ITEMS[:300] for line in trained.lines_features(trained.tokenize([item.title, item.text[:300]]))
+    ]
     # Then every label scores every line as its own weights do
     for label, linear in model.labels.items():
         assert [model.line_score(label, found) for found in lines] == [linear.line_score(found) for found in lines]
@@ -98,3 +100,15 @@ def test_sentence_ends_found_from_one_character_class_are_those_of_the_plain_alt
         assert [m.span() for m in sentences._SENTENCE_END.finditer(text)] == [
             m.span() for m in plain_ends.finditer(text)
         ]
+
+
+def test_an_items_features_are_its_lines_features_and_its_source() -> None:
+    # Given fixture items' lines as the model reads them
+    for item in ITEMS[:300]:
+        tokens = trained.tokenize(trained.scope(item.title, [item.text[:200], item.text[200:400]], item.source))
+        # Then the features built in one set are the union of each line's, with the source's
+        lines = set().union(*trained.lines_features(tokens))
+        assert trained.item_features(tokens, item.source, item.agencies) - lines == {
+            feature for feature in trained.features(["x"], item.source, item.agencies) if "=" in feature
+        }
+        assert lines <= trained.item_features(tokens, item.source, item.agencies)

@@ -468,8 +468,8 @@ def classify(item: Item, *, watched: frozenset[str] = frozenset(), reading: Read
     scope = scope_of(item, reading)
     model = trained.load()
     read_by_model = trained.scope(scope[0], scope[1:], item.source)
-    per_line = trained.lines_features(read_by_model)
-    features = trained.item_features(per_line, item.source, item.agencies)
+    tokens = trained.tokenize(read_by_model)
+    features = trained.item_features(tokens, item.source, item.agencies)
     chances = model.chances(features)
     rules_suffice = trained.rules_suffice(features)
     if not model.gate_open(chances) and not rules_suffice:
@@ -487,6 +487,7 @@ def classify(item: Item, *, watched: frozenset[str] = frozenset(), reading: Read
         decided = [label for label in decided if label not in unstated]
     if not decided:
         return Classification()
+    per_line = trained.lines_features(tokens) if any(label not in ruled for label in decided) else []
     found = {label: ruled[label] if label in ruled else _evidence_line(model, label, per_line) for label in decided}
     labels = tuple(sorted(found, key=_LABEL_ORDER.__getitem__))
     evidence = tuple(Evidence(label, _trim(scope[found[label]])) for label in labels)

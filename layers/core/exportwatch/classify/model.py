@@ -7,7 +7,7 @@ scikit-learn and writes ``model.json`` beside this module. Here it is read with 
 alone, so the Lambda layer stays small and a handler's import cheap: the file is loaded on the first
 classification, not on import.
 
-The features are the same at training and at run time because both call :func:`features`.
+The features are the same at training and at run time because both call :func:`item_features`.
 """
 
 from __future__ import annotations
@@ -38,34 +38,37 @@ def _tokens(text: str) -> list[str]:
     return _TOKEN.findall(_NUMBER.sub("#", text.lower()))
 
 
-def _grams(tokens: Sequence[str]) -> set[str]:
-    # map/zip/join run in C: feature extraction is on every item's path.
-    grams = set(tokens)
-    grams.update(map(" ".join, zip(tokens, tokens[1:], strict=False)))
-    return grams
-
-
-def line_features(line: str, *, title: bool = False, lead: bool = False) -> set[str]:
-    """The features one line contributes: its words and word pairs (marked ``t:`` too in a title).
+def _add_line(found: set[str], tokens: Sequence[str], *, title: bool, lead: bool) -> None:
+    """Add the features one line's tokens give: its words and word pairs (marked ``t:`` too in a title).
 
     A ``lead`` line (the title, the lede's first sentence) also gives its first word, articles aside, as
     ``s:``: mostly who acts ("s:china", "s:commerce", "s:senator"), which decides whether the action is a US one.
     """
-    tokens = _tokens(line)
-    grams = _grams(tokens)
+    # map/zip/join run in C: feature extraction is on every item's path.
+    found.update(tokens)
+    found.update(map(" ".join, zip(tokens, tokens[1:], strict=False)))
     if title:
-        grams.update(map("t:".__add__, set(tokens)))  # in C, like the rest: a title's words, not its pairs
+        found.update(map("t:".__add__, tokens))  # a title's words, not its pairs
     if lead or title:
         for word in tokens[:3]:
             if word not in _ARTICLES:
-                grams.add("s:" + word)
+                found.add("s:" + word)
                 break
-    return grams
 
 
-def lines_features(lines: Sequence[str]) -> list[set[str]]:
-    """Each line's features (see :func:`line_features`); ``lines`` are the title, then the text's first lines."""
-    return [line_features(line, title=index == 0, lead=index == 1) for index, line in enumerate(lines)]
+def tokenize(lines: Sequence[str]) -> list[list[str]]:
+    """Each line's tokens; ``lines`` are the title, then the text's first lines (see :func:`scope`)."""
+    return [_tokens(line) for line in lines]
+
+
+def lines_features(per_line: Sequence[Sequence[str]]) -> list[set[str]]:
+    """Each line's features from its tokens (see :func:`tokenize`): what finds the line that speaks for a label."""
+    found: list[set[str]] = []
+    for index, tokens in enumerate(per_line):
+        grams: set[str] = set()
+        _add_line(grams, tokens, title=index == 0, lead=index == 1)
+        found.append(grams)
+    return found
 
 
 def scope(title: str, body: Sequence[str], source: str) -> list[str]:
@@ -76,20 +79,21 @@ def scope(title: str, body: Sequence[str], source: str) -> list[str]:
 
 def features(lines: Sequence[str], source: str, agencies: Iterable[str] = ()) -> set[str]:
     """Binary features of an item: source, issuing agency kind, words, word pairs and actor of its scope."""
-    return item_features(lines_features(lines), source, agencies)
+    return item_features(tokenize(lines), source, agencies)
 
 
-def item_features(per_line: Sequence[set[str]], source: str, agencies: Iterable[str] = ()) -> set[str]:
-    """An item's features from its lines' (see :func:`line_features`).
+def item_features(per_line: Sequence[Sequence[str]], source: str, agencies: Iterable[str] = ()) -> set[str]:
+    """An item's features from its lines' tokens (see :func:`tokenize`), the union of the lines' features.
 
-    Classification keeps the lines' features for finding evidence; training calls :func:`features`. Both get
-    the same set.
+    Classification keeps the tokens for finding evidence; training calls :func:`features`. Both get the same
+    set. The lines' features go straight into one set: a set per line is built only when evidence needs it.
     """
     found = {f"source={source}"}
     if source == "federal_register":
         bis = any("industry and security" in a.lower() for a in agencies)
         found.add("agency=bis" if bis else "agency=other")
-    found.update(*per_line)
+    for index, tokens in enumerate(per_line):
+        _add_line(found, tokens, title=index == 0, lead=index == 1)
     return found
 
 
