@@ -112,3 +112,13 @@ def test_an_items_features_are_its_lines_features_and_its_source() -> None:
             feature for feature in trained.features(["x"], item.source, item.agencies) if "=" in feature
         }
         assert lines <= trained.item_features(tokens, item.source, item.agencies)
+
+
+def test_recalls_found_from_the_character_before_a_word_are_those_of_the_word_boundary_scan() -> None:
+    # Given every clause of the fixtures' lines, lower-cased, and clauses that open or close on a cue
+    clauses = [clause.lower() for item in ITEMS for line in labels.scope_of(item) for clause in line.split(";")]
+    clauses += ["in 2019 it was added", "previously listed in may 2020", "it had been added", "since 2018"]
+    # Then the matches have the same groups and ends as the plain scan's
+    for clause in clauses:
+        found = [(m.groups(), m.end()) for m in labels._recalls(clause)]
+        assert found == [(m.groups(), m.end()) for m in labels._RECALLS.finditer(clause)]

@@ -29,7 +29,7 @@ The shape of the rules:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Iterator
 from datetime import date
 
 from exportwatch.classify import model as trained
@@ -409,6 +409,23 @@ _RECALLS = re.compile(
     rf"{_IN_YEAR.pattern}|{_IN_MONTH.pattern}|{_BACKGROUND.pattern}|"
     r"\bhad (?:\w+ )?(?:been|listed|added|placed|put|granted|issued|imposed|revoked)\b"
 )
+# The same matches after the clause's start, found from the character before their word: a pattern starting with
+# \b is tried at every character, one starting with \W only at the non-word ones (as parties._Words). Every
+# alternative ends on a letter or digit, so no match ends where the next one's \W would be.
+_RECALLS_AFTER = re.compile(rf"\W(?:{_RECALLS.pattern})")
+
+
+def _recalls(clause: str) -> Iterator[re.Match[str]]:
+    """The matches of ``_RECALLS`` in ``clause`` as its ``finditer`` gives them: the same groups and ends.
+
+    After the clause's start each match starts one character early, on the character before its word.
+    """
+    first = _RECALLS.match(clause)
+    if first:
+        yield first
+    yield from _RECALLS_AFTER.finditer(clause, first.end() if first else 0)
+
+
 # Labels whose action undoes or changes an earlier listing: a clause recalling it may name their parties.
 _UNDOES = frozenset((REMOVAL, REVISION))
 # The lede: news states its event and names its parties in the first sentences; later ones are context.
@@ -417,7 +434,7 @@ _LEDE_SENTENCES = 3
 
 def _recalls_past(clause: str, published: date | None) -> bool:
     """Whether a lower-cased clause recalls the past rather than reports the news."""
-    for match in _RECALLS.finditer(clause):
+    for match in _recalls(clause):
         if match.group(1):
             if published and int(match.group(1)) < published.year:
                 return True
