@@ -13,7 +13,7 @@ from collections.abc import Collection
 
 import pytest
 
-from exportwatch.classify import classify, labels, sentences
+from exportwatch.classify import classify, labels, parties, sentences
 from exportwatch.classify import model as trained
 from exportwatch.models import LABELS, Classification, Item
 from tests.helpers import FIXTURES, read_jsonl
@@ -122,3 +122,12 @@ def test_recalls_found_from_the_character_before_a_word_are_those_of_the_word_bo
     for clause in clauses:
         found = [(m.groups(), m.end()) for m in labels._recalls(clause)]
         assert found == [(m.groups(), m.end()) for m in labels._RECALLS.finditer(clause)]
+
+
+def test_a_context_pattern_matches_only_texts_where_its_cue_is_found() -> None:
+    # Given each context pattern of the party reading with the cheap cue that decides whether it runs
+    texts = [item.text for item in ITEMS] + [item.title for item in ITEMS]
+    texts += ["suppliers such as Qualcomm and Broadcom", "joining 260 businesses including Huawei", "Neither A nor B"]
+    # Then wherever a pattern matches, its cue is found
+    for cue, pattern in parties._CONTEXTS:
+        assert all(cue.search(text) for text in texts if pattern.search(text)), pattern.pattern[:60]
