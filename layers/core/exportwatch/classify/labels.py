@@ -29,7 +29,7 @@ The shape of the rules:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable, Iterator
 from datetime import date
 
 from exportwatch.classify import model as trained
@@ -108,8 +108,8 @@ _STRONG_OFF = rx(
     r"\bvisas?\b|\bH-?1B\b|rip.and.replace|section 301|section 232|\bCFIUS\b|connected vehicle|"
     r"\bICTS\b|publicly traded securities|commerce ministry|ministry of commerce|\bMOFCOM\b|antidumping|countervailing"
 )
-# Every match of _STRONG_OFF holds one of these (of _WEAK_OFF, _EXPLAINER: the next ones): most news holds
-# none, and skips their searches.
+# Every match of _STRONG_OFF holds one of these (of _WEAK_OFF, _EXPLAINER: the next ones): most headlines and
+# clauses hold none, and skip their searches.
 _STRONG_OFF_NEEDS = need_words(
     "unreliable entit|uflpa|forced labor|tiktok|lng|natural gas|driver|driving licen|dmv|real id|browser extension|"
     "chrome|tax|irs|legal entity|entity framework|e plate|music licen|liquor licen|gaming licen|broadcast licen|"
@@ -203,10 +203,14 @@ def _before_last_month(month_name: str, year_digits: str | None, published: date
     return year * 12 + month < published.year * 12 + published.month - 1
 
 
-def _off_topic(clause: str, strong: bool, weak: bool) -> bool:
-    """Whether a clause holds a false friend; ``strong``, ``weak``: whether the item holds any of its words."""
-    return (strong and bool(_STRONG_OFF.search(clause))) or (
-        weak and bool(_WEAK_OFF.search(clause)) and not _ANCHOR.search(clause)
+def _off_topic(clause: str) -> bool:
+    """Whether a clause holds a false friend.
+
+    Every match holds one of the needed words (tests/unit/test_rule_prefilters.py): a clause holding none skips the
+    search. Testing the clause, not the whole item, costs less: few clauses are read, and they are short.
+    """
+    return (holds_any(clause, _STRONG_OFF_NEEDS) and bool(_STRONG_OFF.search(clause))) or (
+        holds_any(clause, _WEAK_OFF_NEEDS) and bool(_WEAK_OFF.search(clause)) and not _ANCHOR.search(clause)
     )
 
 
@@ -278,8 +282,8 @@ def _classify_fr(item: Item, lines: list[str]) -> dict[str, int]:
 # --- News ---------------------------------------------------------------------------------------------------
 
 
-def _news_evidence(rule: Rule, lines: list[str], published: date | None, off: tuple[bool, bool]) -> int | None:
-    """The index of the first line stating the rule's action; ``off`` as :func:`_off_topic` takes it."""
+def _news_evidence(rule: Rule, lines: list[str], published: date | None) -> int | None:
+    """The index of the first line stating the rule's action."""
     if rule.sentence is None:
         return None
     needs_context = rule.label in (DECISION, POLICY, EXTENSION)
@@ -290,7 +294,7 @@ def _news_evidence(rule: Rule, lines: list[str], published: date | None, off: tu
             clause = _window(sentence, match)
             if rule.veto is not None and rule.veto.search(clause):
                 continue
-            if _off_topic(clause, *off):
+            if _off_topic(clause):
                 continue
             if _is_background(sentence, match, published):
                 continue
@@ -300,22 +304,26 @@ def _news_evidence(rule: Rule, lines: list[str], published: date | None, off: tu
     return None
 
 
-def _classify_news(item: Item, lines: list[str]) -> dict[str, int]:
-    """Label -> index of the evidence in ``lines`` (headline first, then the first sentences)."""
+def _classify_news(item: Item, lines: list[str], wanted: Collection[str] | None = None) -> dict[str, int]:
+    """Label -> index of the evidence in ``lines`` (headline first, then the first sentences).
+
+    Each label's evidence is found independently of the others': only the ``wanted`` labels' rules run (all when
+    None).
+    """
     head = " ".join(lines[:3])
     # The head starts with the title: one search covers both.
     if holds_any(head, _EXPLAINER_NEEDS) and _EXPLAINER.search(head):
         return {}
     lowered = " ".join(lines)
-    off = (holds_any(lowered, _STRONG_OFF_NEEDS), holds_any(lowered, _WEAK_OFF_NEEDS))
-    if off[0] and _STRONG_OFF.search(lines[0]) and not _ANCHOR.search(lines[0]):
+    # A headline about a false friend: as in _off_topic, a title without its words needs no search.
+    if holds_any(lines[0], _STRONG_OFF_NEEDS) and _STRONG_OFF.search(lines[0]) and not _ANCHOR.search(lines[0]):
         return {}
     published = to_date(item.published)
     found: dict[str, int] = {}
     for rule in _NEWS_RULES:
-        if rule.label in found or not rule.may_match(lowered):
+        if (wanted is not None and rule.label not in wanted) or rule.label in found or not rule.may_match(lowered):
             continue
-        evidence = _news_evidence(rule, lines, published, off)
+        evidence = _news_evidence(rule, lines, published)
         if evidence is not None:
             found[rule.label] = evidence
     addition = found.get(ADDITION)
@@ -339,10 +347,14 @@ def scope_of(item: Item, reading: Reading | None = None) -> list[str]:
     return [item.title.strip(), *(body if item.source == FR else body[: _NEWS_SENTENCES - 1])]
 
 
-def rule_evidence(item: Item, scope: list[str]) -> dict[str, int]:
-    """Label -> index in ``scope`` of the line the rules take as evidence for it."""
+def rule_evidence(item: Item, scope: list[str], wanted: Collection[str] | None = None) -> dict[str, int]:
+    """Label -> index in ``scope`` of the line the rules take as evidence for it.
+
+    ``wanted``: the labels whose evidence is asked for (all when None). News reads only their rules; a Federal
+    Register document is read whole, since its title's frame decides which of its sentences count.
+    """
     lines = [plain(sentence).lower() for sentence in scope]
-    return _classify_fr(item, lines) if item.source == FR else _classify_news(item, lines)
+    return _classify_fr(item, lines) if item.source == FR else _classify_news(item, lines, wanted)
 
 
 def worded(item: Item, scope: list[str]) -> bool:
@@ -359,8 +371,7 @@ def worded(item: Item, scope: list[str]) -> bool:
 
 def _evidence_line(model: trained.Model, label: str, per_line: list[set[str]]) -> int:
     """The line that speaks most for a label the rules found no sentence for (an empty title never does)."""
-    linear = model.labels[label]
-    scores = [linear.line_score(found) if found else float("-inf") for found in per_line]
+    scores = [model.line_score(label, found) if found else float("-inf") for found in per_line]
     return max(range(len(per_line)), key=lambda index: (scores[index], -index))
 
 
@@ -410,6 +421,23 @@ _RECALLS = re.compile(
     rf"{_IN_YEAR.pattern}|{_IN_MONTH.pattern}|{_BACKGROUND.pattern}|"
     r"\bhad (?:\w+ )?(?:been|listed|added|placed|put|granted|issued|imposed|revoked)\b"
 )
+# The same matches after the clause's start, found from the character before their word: a pattern starting with
+# \b is tried at every character, one starting with \W only at the non-word ones (as parties._Words). Every
+# alternative ends on a letter or digit, so no match ends where the next one's \W would be.
+_RECALLS_AFTER = re.compile(rf"\W(?:{_RECALLS.pattern})")
+
+
+def _recalls(clause: str) -> Iterator[re.Match[str]]:
+    """The matches of ``_RECALLS`` in ``clause`` as its ``finditer`` gives them: the same groups and ends.
+
+    After the clause's start each match starts one character early, on the character before its word.
+    """
+    first = _RECALLS.match(clause)
+    if first:
+        yield first
+    yield from _RECALLS_AFTER.finditer(clause, first.end() if first else 0)
+
+
 # Labels whose action undoes or changes an earlier listing: a clause recalling it may name their parties.
 _UNDOES = frozenset((REMOVAL, REVISION))
 # The lede: news states its event and names its parties in the first sentences; later ones are context.
@@ -418,7 +446,7 @@ _LEDE_SENTENCES = 3
 
 def _recalls_past(clause: str, published: date | None) -> bool:
     """Whether a lower-cased clause recalls the past rather than reports the news."""
-    for match in _RECALLS.finditer(clause):
+    for match in _recalls(clause):
         if match.group(1):
             if published and int(match.group(1)) < published.year:
                 return True
@@ -469,19 +497,26 @@ def classify(item: Item, *, watched: frozenset[str] = frozenset(), reading: Read
     scope = scope_of(item, reading)
     model = trained.load()
     read_by_model = trained.scope(scope[0], scope[1:], item.source)
-    per_line = trained.lines_features(read_by_model)
-    features = trained.item_features(per_line, item.source, item.agencies)
+    tokens = trained.tokenize(read_by_model)
+    features = trained.item_features(tokens, item.source, item.agencies)
     chances = model.chances(features)
     rules_suffice = trained.rules_suffice(features)
     if not model.gate_open(chances) and not rules_suffice:
         return Classification()  # the rules need not run: they could not label it
-    ruled = rule_evidence(item, scope)
+    # Rule evidence counts only for the labels the model weighs (Model.weighed), unless the rules suffice: news
+    # reads their rules first, and another label's only once the label is decided and its evidence wanted.
+    wanted = None if rules_suffice or item.source == FR else model.weighed(chances)
+    ruled = rule_evidence(item, scope, wanted)
     decided = model.decide(chances, ruled, rules_suffice=rules_suffice, worded=bool(ruled) or worded(item, scope))
+    unread = [label for label in decided if wanted is not None and label not in wanted]
+    if unread:
+        ruled.update(rule_evidence(item, scope, unread))
     unstated = [label for label in decided if label not in ruled and not _stated(label, read_by_model)]
     if len(unstated) < len(decided):
         decided = [label for label in decided if label not in unstated]
     if not decided:
         return Classification()
+    per_line = trained.lines_features(tokens) if any(label not in ruled for label in decided) else []
     found = {label: ruled[label] if label in ruled else _evidence_line(model, label, per_line) for label in decided}
     labels = tuple(sorted(found, key=_LABEL_ORDER.__getitem__))
     evidence = tuple(Evidence(label, _trim(scope[found[label]])) for label in labels)

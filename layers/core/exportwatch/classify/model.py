@@ -7,7 +7,7 @@ scikit-learn and writes ``model.json`` beside this module. Here it is read with 
 alone, so the Lambda layer stays small and a handler's import cheap: the file is loaded on the first
 classification, not on import.
 
-The features are the same at training and at run time because both call :func:`features`.
+The features are the same at training and at run time because both call :func:`item_features`.
 """
 
 from __future__ import annotations
@@ -38,34 +38,37 @@ def _tokens(text: str) -> list[str]:
     return _TOKEN.findall(_NUMBER.sub("#", text.lower()))
 
 
-def _grams(tokens: Sequence[str]) -> set[str]:
-    # map/zip/join run in C: feature extraction is on every item's path.
-    grams = set(tokens)
-    grams.update(map(" ".join, zip(tokens, tokens[1:], strict=False)))
-    return grams
-
-
-def line_features(line: str, *, title: bool = False, lead: bool = False) -> set[str]:
-    """The features one line contributes: its words and word pairs (marked ``t:`` too in a title).
+def _add_line(found: set[str], tokens: Sequence[str], *, title: bool, lead: bool) -> None:
+    """Add the features one line's tokens give: its words and word pairs (marked ``t:`` too in a title).
 
     A ``lead`` line (the title, the lede's first sentence) also gives its first word, articles aside, as
     ``s:``: mostly who acts ("s:china", "s:commerce", "s:senator"), which decides whether the action is a US one.
     """
-    tokens = _tokens(line)
-    grams = _grams(tokens)
+    # map/zip/join run in C: feature extraction is on every item's path.
+    found.update(tokens)
+    found.update(map(" ".join, zip(tokens, tokens[1:], strict=False)))
     if title:
-        grams.update(map("t:".__add__, set(tokens)))  # in C, like the rest: a title's words, not its pairs
+        found.update(map("t:".__add__, tokens))  # a title's words, not its pairs
     if lead or title:
         for word in tokens[:3]:
             if word not in _ARTICLES:
-                grams.add("s:" + word)
+                found.add("s:" + word)
                 break
-    return grams
 
 
-def lines_features(lines: Sequence[str]) -> list[set[str]]:
-    """Each line's features (see :func:`line_features`); ``lines`` are the title, then the text's first lines."""
-    return [line_features(line, title=index == 0, lead=index == 1) for index, line in enumerate(lines)]
+def tokenize(lines: Sequence[str]) -> list[list[str]]:
+    """Each line's tokens; ``lines`` are the title, then the text's first lines (see :func:`scope`)."""
+    return [_tokens(line) for line in lines]
+
+
+def lines_features(per_line: Sequence[Sequence[str]]) -> list[set[str]]:
+    """Each line's features from its tokens (see :func:`tokenize`): what finds the line that speaks for a label."""
+    found: list[set[str]] = []
+    for index, tokens in enumerate(per_line):
+        grams: set[str] = set()
+        _add_line(grams, tokens, title=index == 0, lead=index == 1)
+        found.append(grams)
+    return found
 
 
 def scope(title: str, body: Sequence[str], source: str) -> list[str]:
@@ -76,20 +79,21 @@ def scope(title: str, body: Sequence[str], source: str) -> list[str]:
 
 def features(lines: Sequence[str], source: str, agencies: Iterable[str] = ()) -> set[str]:
     """Binary features of an item: source, issuing agency kind, words, word pairs and actor of its scope."""
-    return item_features(lines_features(lines), source, agencies)
+    return item_features(tokenize(lines), source, agencies)
 
 
-def item_features(per_line: Sequence[set[str]], source: str, agencies: Iterable[str] = ()) -> set[str]:
-    """An item's features from its lines' (see :func:`line_features`).
+def item_features(per_line: Sequence[Sequence[str]], source: str, agencies: Iterable[str] = ()) -> set[str]:
+    """An item's features from its lines' tokens (see :func:`tokenize`), the union of the lines' features.
 
-    Classification keeps the lines' features for finding evidence; training calls :func:`features`. Both get
-    the same set.
+    Classification keeps the tokens for finding evidence; training calls :func:`features`. Both get the same
+    set. The lines' features go straight into one set: a set per line is built only when evidence needs it.
     """
     found = {f"source={source}"}
     if source == "federal_register":
         bis = any("industry and security" in a.lower() for a in agencies)
         found.add("agency=bis" if bis else "agency=other")
-    found.update(*per_line)
+    for index, tokens in enumerate(per_line):
+        _add_line(found, tokens, title=index == 0, lead=index == 1)
     return found
 
 
@@ -154,6 +158,7 @@ class Model:
     vocabulary: frozenset[str] = field(init=False, repr=False, compare=False)
     # The gate's margin below which its probability misses its threshold (the logit of the threshold).
     _closed_below: float = field(init=False, repr=False, compare=False)
+    _columns: dict[str, int] = field(init=False, repr=False, compare=False)  # label -> its place after the gate
 
     def __post_init__(self) -> None:
         linears = (self.relevance, *self.labels.values())
@@ -168,6 +173,7 @@ class Model:
         threshold = min(max(self.relevance.threshold, 1e-9), 1 - 1e-9)
         object.__setattr__(self, "_closed_below", math.log(threshold / (1 - threshold)) - 1e-9)
         object.__setattr__(self, "vocabulary", vocabulary)
+        object.__setattr__(self, "_columns", {label: index for index, label in enumerate(self.labels)})
 
     def chances(self, found: set[str]) -> dict[str, float]:
         """The gate's probability (key ``RELEVANT``) and each label's, in one pass over the features.
@@ -188,6 +194,15 @@ class Model:
             margin = linear.bias + total / length
             chances[key] = 1.0 / (1.0 + math.exp(-margin)) if margin > -30 else 0.0
         return chances
+
+    def line_score(self, label: str, found: set[str]) -> float:
+        """:meth:`Linear.line_score` of the label's model, read from the fused table.
+
+        The table was just read for the item's chances and is still in the processor's cache; the label's own
+        weights are not. A feature the table lacks would add 0.0: leaving it out changes no sum.
+        """
+        column = itemgetter(1 + self._columns[label])
+        return sum(map(column, filter(None, map(self.table.get, found))))
 
     def gate_open(self, chances: dict[str, float]) -> bool:
         """Whether the item may carry labels at all (the rules need not be run when it may not)."""
@@ -213,13 +228,21 @@ class Model:
         if gate < self.relevance.threshold:
             return []
         if not rules_suffice:
-            ruled = {label for label in ruled if chances[label] >= self.ruled_floor}
+            ruled = {label for label in ruled if chances[label] >= self.ruled_floor}  # as weighed() says
         if gate < self.sure and not ruled:
             return []
         chosen = {label for label, linear in self.labels.items() if chances[label] >= linear.threshold} | ruled
         if chosen or not worded:
             return sorted(chosen)
         return [max(self.labels, key=chances.__getitem__)]
+
+    def weighed(self, chances: dict[str, float]) -> set[str]:
+        """The labels whose rule evidence :meth:`decide` counts (unless the rules suffice): those given ``ruled_floor``.
+
+        The rules of the other labels cannot change the decision, so they need not run until a label is decided
+        without them and its evidence is wanted.
+        """
+        return {label for label in self.labels if chances[label] >= self.ruled_floor}
 
     def predict(self, found: set[str], ruled: Iterable[str] = ()) -> list[str]:
         """``decide`` on an item's features."""

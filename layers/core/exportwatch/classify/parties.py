@@ -140,7 +140,7 @@ class _Words:
 
     def search(self, text: str) -> re.Match[str] | None:
         """The first match, or None."""
-        return next(self.finditer(text), None)
+        return self._at_start.match(text) or self._after.search(text)
 
 
 _WORD_EDGES = re.compile(r"\w(?:.*\w)?", re.DOTALL)
@@ -347,15 +347,17 @@ def _word_starts(text: str, stems: tuple[str, ...]) -> list[int]:
 # (a market's reaction), "neither LG Display nor SK Hynix has been approved" (not acted on).
 _POSSESSED = r"(?:'s|’s) (?:joint[- ]venture )?"
 # Each pattern with the cue it needs: a cheap search for the cue (a literal, found in C) decides whether the pattern,
-# which tries a name at every capital, is run at all. Most texts hold none of the cues.
+# which tries a name at every capital, is run at all. Most texts hold none of the cues. A cue has no leading \b: a
+# pattern that starts with \b gets no literal prefix and is tried at every character; a cue found inside a word
+# costs a substitution that changes nothing.
 _CONTEXTS = tuple(
     (re.compile(cue), re.compile(pattern))
     for cue, pattern in (
         (
-            r"\b(?:suppliers|vendors|exporters|customers|partners),? (?:such as|like|including) ",
+            r"(?:suppliers|vendors|exporters|customers|partners),? (?:such as|like|including) ",
             rf"\b(?:suppliers|vendors|exporters|customers|partners),? (?:such as|like|including) {_LIST}",
         ),
-        (r"\bjoin(?:s|ing)\b", rf"\bjoin(?:s|ing)\b[^.;]{{0,80}}?\b(?:including|such as|like) {_LIST}"),
+        (r"join(?:s|ing)\b", rf"\bjoin(?:s|ing)\b[^.;]{{0,80}}?\b(?:including|such as|like) {_LIST}"),
         (
             rf"{_POSSESSED}(?:blacklisting|listing|designation|addition)\b",
             rf"\b(?:following|after|like|as with) ({_NAME}){_POSSESSED}(?:blacklisting|listing|designation|addition)\b",
@@ -364,13 +366,13 @@ _CONTEXTS = tuple(
             rf"{_POSSESSED}(?:partner|rival|competitor|supplier|customer|client)\b",
             rf"({_NAME}){_POSSESSED}(?:partner|rival|competitor|supplier|customer|client)\b",
         ),
-        (r"\b[Ss]hares of ", rf"\b[Ss]hares of [^.;]{{0,60}}?\b(?:including|such as|like) {_LIST}"),
+        (r"[Ss]hares of ", rf"\b[Ss]hares of [^.;]{{0,60}}?\b(?:including|such as|like) {_LIST}"),
         (
-            r"\b(?:earlier|previous|prior|similar) ",
+            r"(?:earlier|previous|prior|similar) ",
             r"\b(?:earlier|previous|prior|similar) (?:U\.?S\.? )?(?:moves|actions|steps|restrictions|curbs|measures) "
             rf"(?:against|on|targeting) (?:the )?({_NAME}(?:,? (?:and|&) (?:the )?{_NAME})?)",
         ),
-        (r"\b[Nn]either ", rf"\b[Nn]either ({_NAME}) nor ({_NAME})"),
+        (r"[Nn]either ", rf"\b[Nn]either ({_NAME}) nor ({_NAME})"),
     )
 )
 

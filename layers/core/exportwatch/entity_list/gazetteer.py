@@ -18,6 +18,7 @@ import functools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import compress
 from pathlib import Path
 from typing import Any
 
@@ -79,6 +80,7 @@ _SPELLING = {"centre": "center", "defence": "defense", "organisation": "organiza
 # character (it spans it) so that the pattern starts with a character class, which the engine scans for in C
 # instead of trying every position.
 _NAME_START = re.compile(r"[A-Z0-9](?<![0-9A-Za-z].)[0-9A-Za-z]*")
+_MATCHED = re.Match.group
 
 
 def words(text: str) -> list[str]:
@@ -207,19 +209,18 @@ class Gazetteer:
         lowered = text.lower()
         spelled = any(map(lowered.__contains__, _SPELLING))  # substring tests: cheaper than one regex search
         root = self._root
-        # Most texts name no listed party: when no capitalised word starts a name, one pass in C settles it.
-        if not spelled and root.keys().isdisjoint(map(str.lower, _NAME_START.findall(text))):
-            return
+        # A name starts with a capital or a digit: only there does a walk down the trie begin, and only where the
+        # word starts a listed name. Most capitalised words start none; they are passed over in C.
+        capitals = list(_NAME_START.finditer(text))  # the first word itself: no second match per capital
+        firsts = [*map(str.lower, map(_MATCHED, capitals))]
+        if spelled:
+            firsts = [*map(_SPELLING.get, firsts, firsts)]
         resume = 0
-        # A name starts with a capital or a digit: only there does a walk down the trie begin.
-        for first in _NAME_START.finditer(text):  # the first word itself: no second match per capital
+        for first, token in compress(zip(capitals, firsts, strict=True), map(root.__contains__, firsts)):
             start = first.start()
             if start < resume:
                 continue
-            token = first.group().lower()
-            node = root.get(_SPELLING.get(token, token) if spelled else token)
-            if node is None:  # most capitalised words start no listed name: no walk
-                continue
+            node = root[token]
             best = None
             if _END in node and (_CAPS not in node or first.group().isupper()):
                 best = (first.end(), int(node[_END]))
