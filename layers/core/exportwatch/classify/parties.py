@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from functools import cache
 from typing import NamedTuple
 
 from exportwatch.countries import COUNTRIES, NOT_COUNTRIES
@@ -349,36 +350,38 @@ _POSSESSED = r"(?:'s|’s) (?:joint[- ]venture )?"
 # Each pattern with the cue it needs: a cheap search for the cue (a literal, found in C) decides whether the pattern,
 # which tries a name at every capital, is run at all. Most texts hold none of the cues. A cue has no leading \b: a
 # pattern that starts with \b gets no literal prefix and is tried at every character; a cue found inside a word
-# costs a substitution that changes nothing.
-_CONTEXTS = tuple(
-    (re.compile(cue), re.compile(pattern))
-    for cue, pattern in (
-        (
-            r"(?:suppliers|vendors|exporters|customers|partners),? (?:such as|like|including) ",
-            rf"\b(?:suppliers|vendors|exporters|customers|partners),? (?:such as|like|including) {_LIST}",
-        ),
-        (r"join(?:s|ing)\b", rf"\bjoin(?:s|ing)\b[^.;]{{0,80}}?\b(?:including|such as|like) {_LIST}"),
-        (
-            rf"{_POSSESSED}(?:blacklisting|listing|designation|addition)\b",
-            rf"\b(?:following|after|like|as with) ({_NAME}){_POSSESSED}(?:blacklisting|listing|designation|addition)\b",
-        ),
-        (
-            rf"{_POSSESSED}(?:partner|rival|competitor|supplier|customer|client)\b",
-            rf"({_NAME}){_POSSESSED}(?:partner|rival|competitor|supplier|customer|client)\b",
-        ),
-        (r"[Ss]hares of ", rf"\b[Ss]hares of [^.;]{{0,60}}?\b(?:including|such as|like) {_LIST}"),
-        (
-            r"(?:earlier|previous|prior|similar) ",
-            r"\b(?:earlier|previous|prior|similar) (?:U\.?S\.? )?(?:moves|actions|steps|restrictions|curbs|measures) "
-            rf"(?:against|on|targeting) (?:the )?({_NAME}(?:,? (?:and|&) (?:the )?{_NAME})?)",
-        ),
-        (r"[Nn]either ", rf"\b[Nn]either ({_NAME}) nor ({_NAME})"),
-    )
+# costs a substitution that changes nothing. Compiled on first use: a handler's cold start does not pay for them.
+_CONTEXT_SOURCES = (
+    (
+        r"(?:suppliers|vendors|exporters|customers|partners),? (?:such as|like|including) ",
+        rf"\b(?:suppliers|vendors|exporters|customers|partners),? (?:such as|like|including) {_LIST}",
+    ),
+    (r"join(?:s|ing)\b", rf"\bjoin(?:s|ing)\b[^.;]{{0,80}}?\b(?:including|such as|like) {_LIST}"),
+    (
+        rf"{_POSSESSED}(?:blacklisting|listing|designation|addition)\b",
+        rf"\b(?:following|after|like|as with) ({_NAME}){_POSSESSED}(?:blacklisting|listing|designation|addition)\b",
+    ),
+    (
+        rf"{_POSSESSED}(?:partner|rival|competitor|supplier|customer|client)\b",
+        rf"({_NAME}){_POSSESSED}(?:partner|rival|competitor|supplier|customer|client)\b",
+    ),
+    (r"[Ss]hares of ", rf"\b[Ss]hares of [^.;]{{0,60}}?\b(?:including|such as|like) {_LIST}"),
+    (
+        r"(?:earlier|previous|prior|similar) ",
+        r"\b(?:earlier|previous|prior|similar) (?:U\.?S\.? )?(?:moves|actions|steps|restrictions|curbs|measures) "
+        rf"(?:against|on|targeting) (?:the )?({_NAME}(?:,? (?:and|&) (?:the )?{_NAME})?)",
+    ),
+    (r"[Nn]either ", rf"\b[Nn]either ({_NAME}) nor ({_NAME})"),
 )
 
 
+@cache
+def _contexts() -> tuple[tuple[re.Pattern[str], re.Pattern[str]], ...]:
+    return tuple((re.compile(cue), re.compile(pattern)) for cue, pattern in _CONTEXT_SOURCES)
+
+
 def _without_context(text: str) -> str:
-    """``text`` with the names it gives as context blanked out (same length: positions hold); see ``_CONTEXTS``."""
+    """``text`` with the names it gives as context blanked out (same length: positions hold); see ``_CONTEXT_SOURCES``."""
 
     def blank(match: re.Match[str]) -> str:
         kept = list(match.group())
@@ -389,7 +392,7 @@ def _without_context(text: str) -> str:
                 )
         return "".join(kept)
 
-    for cue, pattern in _CONTEXTS:
+    for cue, pattern in _contexts():
         if cue.search(text):
             text = pattern.sub(blank, text)
     return text

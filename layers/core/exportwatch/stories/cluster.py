@@ -32,7 +32,6 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from exportwatch.classify import classify
 from exportwatch.classify.dates import to_date
 from exportwatch.classify.parties import canonical_name, entity_key, find_parties
 from exportwatch.classify.sentences import Reading, read
@@ -150,6 +149,10 @@ def analyse(item: Item, *, watched: frozenset[str] = frozenset()) -> Analysis:
     Irrelevant items are fingerprinted too: they never start a story, but a report that the
     classifier cannot label (a reaction, a market story) may still follow a story it clearly reports.
     """
+    # The classifier (its rule tables, the model's code) is imported on the first item analysed, not with this
+    # module: a poller's cold start does not pay for it when a poll brings nothing new.
+    from exportwatch.classify.labels import classify
+
     reading = read(item)
     classification = classify(item, watched=watched, reading=reading)
     return Analysis(
