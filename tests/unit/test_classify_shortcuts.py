@@ -129,5 +129,5 @@ def test_a_context_pattern_matches_only_texts_where_its_cue_is_found() -> None:
     texts = [item.text for item in ITEMS] + [item.title for item in ITEMS]
     texts += ["suppliers such as Qualcomm and Broadcom", "joining 260 businesses including Huawei", "Neither A nor B"]
     # Then wherever a pattern matches, its cue is found
-    for cue, pattern in parties._CONTEXTS:
+    for cue, pattern in parties._contexts():
         assert all(cue.search(text) for text in texts if pattern.search(text)), pattern.pattern[:60]

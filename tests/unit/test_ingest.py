@@ -89,12 +89,13 @@ def test_back_dated_items_are_remembered_but_never_alert() -> None:
 
 def test_each_new_item_is_read_and_classified_once(monkeypatch) -> None:
     # Given ingestion that counts how often an item's text is read and classified
+    import exportwatch.classify.labels as labels
     import exportwatch.stories.cluster as cluster
 
     reads, classified = [], []
-    real_read, real_classify = cluster.read, cluster.classify
+    real_read, real_classify = cluster.read, labels.classify
     monkeypatch.setattr(cluster, "read", lambda item: reads.append(item.id) or real_read(item))
-    monkeypatch.setattr(cluster, "classify", lambda item, **kw: classified.append(item.id) or real_classify(item, **kw))
+    monkeypatch.setattr(labels, "classify", lambda item, **kw: classified.append(item.id) or real_classify(item, **kw))
     # When the seeds and an irrelevant item are ingested twice
     items = [*seeds(), Item(id="other", title="Huawei launches a phone", published="2019-11-21")]
     store = MemoryStore()
