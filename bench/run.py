@@ -163,21 +163,21 @@ def bench_unchanged_feed() -> None:
         calls: list[str] = []
         client.meta.events.register("before-call.dynamodb.*", lambda model, **_: calls.append(model.name))
         classified = []
-        import exportwatch.stories.cluster as cluster_module
+        import exportwatch.classify.labels as labels_module
 
-        original = cluster_module.classify
+        original = labels_module.classify
 
         def counting(item: Item, **kwargs: object) -> object:
             classified.append(item.id)
             return original(item, **kwargs)  # type: ignore[arg-type]
 
-        cluster_module.classify = counting
+        labels_module.classify = counting
         fetcher = lambda u, **kw: fetch(u, allow_loopback=True, **kw)  # noqa: E731
         now = lambda: datetime(2019, 11, 22, tzinfo=UTC)  # noqa: E731
         poll_feeds([url], store, fetcher=fetcher, now=now)
         calls.clear(), classified.clear(), server.requests.clear()
         report = poll_feeds([url], store, fetcher=fetcher, now=now)
-        cluster_module.classify = original
+        labels_module.classify = original
     print(
         f"unchanged feed polled again: status {report.sources[0].status}, {len(server.requests)} HTTP request "
         f"(conditional: {'if-none-match' in server.requests[0][1]}), {len(calls)} DynamoDB call(s) {calls}, "
