@@ -376,8 +376,23 @@ _CONTEXT_SOURCES = (
 
 
 @cache
-def _contexts() -> tuple[tuple[re.Pattern[str], re.Pattern[str]], ...]:
-    return tuple((re.compile(cue), re.compile(pattern)) for cue, pattern in _CONTEXT_SOURCES)
+def _contexts() -> tuple[tuple[tuple[str, ...], re.Pattern[str], re.Pattern[str]], ...]:
+    """Each pattern with its cue, and the literals one of which every match of the cue holds (checked in C first)."""
+    return tuple(
+        (stems, re.compile(cue), re.compile(pattern))
+        for stems, (cue, pattern) in zip(_CONTEXT_STEMS, _CONTEXT_SOURCES, strict=True)
+    )
+
+
+_CONTEXT_STEMS = (
+    ("suppliers", "vendors", "exporters", "customers", "partners"),
+    ("join",),
+    ("'s ", "’s "),
+    ("'s ", "’s "),
+    ("hares of",),
+    ("earlier", "previous", "prior", "similar"),
+    ("either",),
+)
 
 
 def _without_context(text: str) -> str:
@@ -392,8 +407,8 @@ def _without_context(text: str) -> str:
                 )
         return "".join(kept)
 
-    for cue, pattern in _contexts():
-        if cue.search(text):
+    for stems, cue, pattern in _contexts():
+        if any(map(text.__contains__, stems)) and cue.search(text):
             text = pattern.sub(blank, text)
     return text
 
