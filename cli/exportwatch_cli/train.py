@@ -233,20 +233,12 @@ def decide(
     ruled_floor: float = 0.0,
     worded: bool = True,
 ) -> set[str]:
-    """The runtime's decision (``Model.decide``) on probabilities already computed."""
-    if rules_suffice and ruled:
-        return set(ruled)
-    gate = chances[None][i]
-    if gate < thresholds[None]:
-        return set()
-    if not rules_suffice:
-        ruled = frozenset(label for label in ruled if chances[label][i] >= ruled_floor)
-    if gate < sure and not ruled:
-        return set()
-    picked = {label for label in LABELS if chances[label][i] >= thresholds[label]} | ruled
-    if picked or not worded:
-        return picked
-    return {max(LABELS, key=lambda label: chances[label][i])}
+    """The runtime's decision (``model.decide``) on item ``i``'s out-of-fold probabilities."""
+    row = {runtime.RELEVANT: chances[None][i], **{label: chances[label][i] for label in LABELS}}
+    return runtime.decide(
+        row, thresholds[None], {label: thresholds[label] for label in LABELS}, ruled, sure=sure,
+        ruled_floor=ruled_floor, rules_suffice=rules_suffice, worded=worded,
+    )  # fmt: skip
 
 
 def score(rows: Sequence[Example], predictions: Sequence[set[str]]) -> Evaluation:

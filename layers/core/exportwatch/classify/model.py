@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import repeat
@@ -159,6 +159,7 @@ class Model:
     # The gate's margin below which its probability misses its threshold (the logit of the threshold).
     _closed_below: float = field(init=False, repr=False, compare=False)
     _columns: dict[str, int] = field(init=False, repr=False, compare=False)  # label -> its place after the gate
+    _thresholds: dict[str, float] = field(init=False, repr=False, compare=False)  # label -> its model's threshold
 
     def __post_init__(self) -> None:
         linears = (self.relevance, *self.labels.values())
@@ -174,6 +175,7 @@ class Model:
         object.__setattr__(self, "_closed_below", math.log(threshold / (1 - threshold)) - 1e-9)
         object.__setattr__(self, "vocabulary", vocabulary)
         object.__setattr__(self, "_columns", {label: index for index, label in enumerate(self.labels)})
+        object.__setattr__(self, "_thresholds", {label: linear.threshold for label, linear in self.labels.items()})
 
     def chances(self, found: set[str]) -> dict[str, float]:
         """The gate's probability (key ``RELEVANT``) and each label's, in one pass over the features.
@@ -211,30 +213,13 @@ class Model:
     def decide(
         self, chances: dict[str, float], ruled: Iterable[str] = (), *, rules_suffice: bool = False, worded: bool = True
     ) -> list[str]:
-        """The labels the item carries: none unless the gate opens, then each label above its threshold.
-
-        ``ruled`` are the labels the rules found evidence for; those the model gives at least ``ruled_floor``
-        join the model's when the gate opens. When the gate opens and no label reaches its own threshold, the
-        most probable label is taken: the gate has judged the item to report an action, and an alert with the
-        likeliest label beats none, if the item holds a word some rule's action needs (``worded``): a gate opened
-        by "Commerce Department news" over a teaser reports nothing a subscriber could act on. With ``rules_suffice`` (a BIS document: see :func:`rules_suffice`) the
-        rules' labels, when they found any, are the labels: BIS states its action in a fixed frame the rules read,
-        and the model, trained mostly on news, reads "Revision of Entries on the Entity List" as an addition too.
-        """
-        ruled = set(ruled)
-        if rules_suffice and ruled:
-            return sorted(ruled)
-        gate = chances[RELEVANT]
-        if gate < self.relevance.threshold:
-            return []
-        if not rules_suffice:
-            ruled = {label for label in ruled if chances[label] >= self.ruled_floor}  # as weighed() says
-        if gate < self.sure and not ruled:
-            return []
-        chosen = {label for label, linear in self.labels.items() if chances[label] >= linear.threshold} | ruled
-        if chosen or not worded:
-            return sorted(chosen)
-        return [max(self.labels, key=chances.__getitem__)]
+        """The labels the item carries (see :func:`decide`), with this model's thresholds, ``sure`` and floor."""
+        return sorted(
+            decide(
+                chances, self.relevance.threshold, self._thresholds, ruled, sure=self.sure,
+                ruled_floor=self.ruled_floor, rules_suffice=rules_suffice, worded=worded,
+            )
+        )  # fmt: skip
 
     def weighed(self, chances: dict[str, float]) -> set[str]:
         """The labels whose rule evidence :meth:`decide` counts (unless the rules suffice): those given ``ruled_floor``.
@@ -247,6 +232,49 @@ class Model:
     def predict(self, found: set[str], ruled: Iterable[str] = ()) -> list[str]:
         """``decide`` on an item's features."""
         return self.decide(self.chances(found), ruled, rules_suffice=rules_suffice(found))
+
+
+def decide(
+    chances: Mapping[str, float],
+    gate_threshold: float,
+    thresholds: Mapping[str, float],
+    ruled: Iterable[str] = (),
+    *,
+    sure: float,
+    ruled_floor: float,
+    rules_suffice: bool = False,
+    worded: bool = True,
+) -> set[str]:
+    """The labels an item carries: none unless the gate opens, then each label above its threshold.
+
+    ``chances`` holds the gate's probability (key ``RELEVANT``) and each label's; ``thresholds`` each label's
+    threshold, in the order the likeliest label is looked for. The runtime (:meth:`Model.decide`) and training's
+    cross-validation both call this, so what is chosen offline is what runs.
+
+    ``ruled`` are the labels the rules found evidence for; those the model gives at least ``ruled_floor`` join
+    the model's when the gate opens. Below ``sure`` the gate alone does not alert: the rules must have found
+    an action. When the gate opens and no label reaches its own threshold, the most probable label is taken:
+    the gate has judged the item to report an action, and an alert with the likeliest label beats none, if the
+    item holds a word some rule's action needs (``worded``): a gate opened by "Commerce Department news" over a
+    teaser reports nothing a subscriber could act on. With ``rules_suffice`` (a BIS document: see
+    :func:`rules_suffice`) the rules' labels, when they found any, are the labels: BIS states its action in a
+    fixed frame the rules read, and a model trained mostly on news reads "Revision of Entries on the Entity
+    List" as an addition too.
+    """
+    ruled = set(ruled)
+    if rules_suffice and ruled:
+        return ruled
+    gate = chances[RELEVANT]
+    if gate < gate_threshold:
+        return set()
+    if not rules_suffice:
+        ruled = {label for label in ruled if chances[label] >= ruled_floor}  # as Model.weighed() says
+    if gate < sure and not ruled:
+        return set()
+    chosen = {label for label, threshold in thresholds.items() if chances[label] >= threshold} | ruled
+    if chosen or not worded:
+        return chosen
+    return {max(thresholds, key=chances.__getitem__)}
 
 
 def from_json(data: dict[str, object]) -> Model:
