@@ -200,6 +200,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
                 records.append(data)
     if not records:
         raise CliError(f"{', '.join(args.files)}: no items to score")
+    if args.title_only:
+        # A document on public inspection shows its title a day before its abstract: what the first alert reads.
+        records = [{**record, "text": ""} for record in records]
     try:
         result = evaluate(records)
     except InputError as exc:
@@ -534,6 +537,9 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("files", nargs="+", metavar="FILE")
     evaluate.add_argument("--json", action="store_true", help="machine-readable output")
     evaluate.add_argument("--errors", action="store_true", help="also list the misclassified items")
+    evaluate.add_argument(
+        "--title-only", action="store_true", help="score each item on its title alone, as public inspection shows it"
+    )
     evaluate.set_defaults(func=cmd_eval)
     entries = sub.add_parser("entries", help="an Entity List rule's text -> one JSON line per entry")
     entries.add_argument("file", nargs="?", default="-")

@@ -108,6 +108,18 @@ def test_demo_json_prints_one_line_per_message() -> None:
     assert len(huawei) == 1
 
 
+def test_eval_title_only_reads_the_title_alone(tmp_path) -> None:
+    # Given an item whose action only its text states
+    gold = tmp_path / "gold.jsonl"
+    record = {"id": "a", "title": "Huawei news", "text": "Commerce added Huawei to the Entity List on Thursday."}
+    gold.write_text(json.dumps({**record, "labels": ["entity_list.addition"]}) + "\n", encoding="utf-8")
+    # When it is scored on its whole text, then on its title alone (as public inspection first shows a document)
+    whole = json.loads(run("eval", "--json", str(gold)).stdout)
+    title = json.loads(run("eval", "--json", "--title-only", str(gold)).stdout)
+    # Then only the title alone misses it
+    assert (whole["misses"], title["misses"]) == (0, 1)
+
+
 HUAWEI = {"title": "Commerce adds Huawei to the Entity List", "text": "Huawei was added to the Entity List."}
 SURROGATE = '{"id": "a\\ud800", "title": "Commerce adds Huawei to the Entity List"}'
 DEEP = "[" * 100_000 + "]" * 100_000
