@@ -73,8 +73,9 @@ FLOORS = {
     # The third check set, never tuned on: 1.000 / 0.660 on main before this session's changes; with them (the
     # write-ups of news alone, names given as context, the retrained classifier): 1.000 / 0.699; with silent stories
     # of revocations and lists, and their unnamed reports on fewer words: 1.000 / 0.719; the two-week join of
-    # write-ups of news alone reverted: 1.000 / 0.706; classifier with log-count ratios: 1.000 / 0.693.
-    FIXTURES / "stories" / "dev_check3.jsonl": (1.0, 0.69),
+    # write-ups of news alone reverted: 1.000 / 0.706; classifier with log-count ratios: 1.000 / 0.693. A silent story
+    # gathers more readily (measured once, at the end): 1.000 / 0.712.
+    FIXTURES / "stories" / "dev_check3.jsonl": (1.0, 0.71),
     # Measured with the gazetteer and the trained classifier merged in: 0.971 / 0.559 (never tuned on).
     # After retraining with news_wider.jsonl (no clustering change): 0.962 / 0.554, 8 wrong pairs instead of 6.
     # Issue 14's changes, made on the training sets only, measured here once: 0.977 / 0.587 (5 wrong pairs).
