@@ -26,7 +26,9 @@ FLOORS = {
     # Unlabelled reports of one event in one silent story: 1.000 / 0.926 (also with the table left out).
     # A join that could hide an action uses only the proven rules (the wider ones gather unlabelled followers
     # and silent stories only): 1.000 / 0.914. Unlabelled news naming a party gathers silently too: 1.000 / 0.918.
-    FIXTURES / "stories" / "events.jsonl": (1.0, 0.91),
+    # A silent story gathers more readily (any unlabelled news joins one; its party and no other on fewer words; a
+    # week on with most of its words): 1.000 / 0.926.
+    FIXTURES / "stories" / "events.jsonl": (1.0, 0.92),
     # After retraining with news_wider.jsonl: 0.925 / 0.597 (6 wrong pairs of 80; 4 before).
     # Issue 14: 1.000 / 0.685; 28 of the 39 pairs missed have an item the classifier leaves unlabelled.
     # Retrained on 598 more ledes: 1.000 / 0.605; 38 of the 49 pairs missed have an item left unlabelled, most of
@@ -57,19 +59,23 @@ FLOORS = {
     # within two weeks: 0.984 / 0.718; classifier retrained on 257 more ledes: 0.984 / 0.710. Unlabelled reports of a
     # revocation or a list gather silently too: 0.984 / 0.726; a silent story gathers unnamed reports on the words
     # a named one needs: 0.985 / 0.753; the two-week join of write-ups of news alone reverted: 0.984 / 0.714;
-    # classifier with log-count ratios: 0.985 / 0.776.
-    FIXTURES / "stories" / "dev_check.jsonl": (0.98, 0.77),
+    # classifier with log-count ratios: 0.985 / 0.776. A silent story gathers more readily (any unlabelled news
+    # joins one; its party and no other on fewer words; a week on with most of its words): 0.986 / 0.826.
+    FIXTURES / "stories" / "dev_check.jsonl": (0.98, 0.82),
     # A second check set, used to choose mechanisms, not items: main 1.000 / 0.283; with the wider rules only
     # where no action can be hidden: 1.000 / 0.746; unlabelled news naming a party gathers silently: 1.000 / 0.757;
     # 1.000 / 0.792 as merged. Chooses mechanisms since dev_check3 came: 1.000 / 0.786 with its changes; a
     # described thing ("European-made engines") is no party: 0.821; reports of a revocation or a list gather
     # silently: 1.000 / 0.873; a silent story gathers unnamed reports on the words a named one needs: 1.000 / 0.896.
-    FIXTURES / "stories" / "dev_check2.jsonl": (1.0, 0.89),
+    # A silent story gathers more readily (any unlabelled news joins one; its party and no other on fewer words; a
+    # week on with most of its words): 1.000 / 0.942.
+    FIXTURES / "stories" / "dev_check2.jsonl": (1.0, 0.94),
     # The third check set, never tuned on: 1.000 / 0.660 on main before this session's changes; with them (the
     # write-ups of news alone, names given as context, the retrained classifier): 1.000 / 0.699; with silent stories
     # of revocations and lists, and their unnamed reports on fewer words: 1.000 / 0.719; the two-week join of
-    # write-ups of news alone reverted: 1.000 / 0.706; classifier with log-count ratios: 1.000 / 0.693.
-    FIXTURES / "stories" / "dev_check3.jsonl": (1.0, 0.69),
+    # write-ups of news alone reverted: 1.000 / 0.706; classifier with log-count ratios: 1.000 / 0.693. A silent story
+    # gathers more readily (measured once, at the end): 1.000 / 0.712.
+    FIXTURES / "stories" / "dev_check3.jsonl": (1.0, 0.71),
     # Measured with the gazetteer and the trained classifier merged in: 0.971 / 0.559 (never tuned on).
     # After retraining with news_wider.jsonl (no clustering change): 0.962 / 0.554, 8 wrong pairs instead of 6.
     # Issue 14's changes, made on the training sets only, measured here once: 0.977 / 0.587 (5 wrong pairs).

@@ -243,3 +243,130 @@ def test_a_silent_story_gathers_unnamed_reports_on_fewer_shared_words_than_a_sto
     silent = silent_story(analyse(first), now="2022-10-14T12:00:00+00:00")
     assert belongs(silent, analyse(second))
     assert not belongs(replace(silent, labels=("license.policy",)), analyse(second))
+
+
+def silent_of(item: Item) -> tuple[MemoryStore, str]:
+    """A store holding the silent story that ``item`` starts, and that story's id."""
+    store = MemoryStore()
+    return store, ingest([item], store, now=clock).story_of[item.id]
+
+
+HEARING = news(
+    "hearing",
+    "2022-10-14",
+    "Lawmakers grill Hikvision over surveillance cameras in US schools",
+    "A House panel questioned why Hikvision cameras remain in hundreds of American school districts, citing the "
+    "company's role in Xinjiang.",
+)
+
+
+def test_a_report_naming_a_silent_storys_party_and_no_other_joins_it_on_fewer_words() -> None:
+    # Given a silent story of a hearing on Hikvision, and the company's answer in other words the next day
+    answer = news(
+        "answer",
+        "2022-10-15",
+        "Hikvision tells Congress its cameras are safe for classrooms",
+        "Hikvision told a congressional hearing on Thursday that its products pose no risk to American students.",
+    )
+    store, silent = silent_of(HEARING)
+    # When the answer arrives
+    report = ingest([answer], store, now=clock)
+    # Then it joins the silent story, on fewer shared words than a story that alerts would need
+    assert report.story_of["answer"] == silent and not alerts(store.stories[silent][0])
+
+
+def test_a_report_naming_another_party_beside_a_silent_storys_needs_the_usual_share_of_its_words() -> None:
+    # Given the silent story of the Hikvision hearing
+    store, silent = silent_of(HEARING)
+    # When a report in the same few words also names Dahua, a party the story never named
+    both = news(
+        "both",
+        "2022-10-15",
+        "Hikvision and Dahua tell Congress their cameras are safe for classrooms",
+        "Hikvision and Dahua told a congressional hearing on Thursday that their products pose no risk to American "
+        "students.",
+    )
+    report = ingest([both], store, now=clock)
+    # Then it starts a silent story of its own: another party may be another event
+    assert report.story_of["both"] != silent
+
+
+ANTIMONY = news(
+    "antimony",
+    "2022-10-14",
+    "China to impose export controls on strategic metal antimony from Nov. 15",
+    "China will restrict exports of antimony products from Nov. 15, the commerce ministry said, citing national "
+    "security; exporters will need licences for ores, metals and smelting technology.",
+)
+GRIP = news(
+    "grip",
+    "2022-10-15",
+    "Beijing tightens its grip on antimony, a metal used in batteries and weapons",
+    "China will require approval to ship antimony ores, metals and smelting technology abroad from Nov. 15, the "
+    "commerce ministry said, citing national security.",
+)
+
+
+def test_a_report_in_words_of_neither_exports_nor_sanctions_joins_the_silent_story_of_its_event() -> None:
+    # Given the silent story of China's antimony controls
+    store, silent = silent_of(ANTIMONY)
+    # When another outlet reports them naming no party and no export, licence or sanctions word
+    report = ingest([GRIP], store, now=clock)
+    # Then it joins that silent story
+    assert report.story_of["grip"] == silent and report.stories_silent == [silent]
+
+
+def test_a_report_in_words_of_neither_exports_nor_sanctions_starts_no_story_and_follows_none_that_alerts() -> None:
+    # Given the report without such words, in the words of the antimony story
+    grip = analyse(GRIP)
+    assert belongs(silent_story(analyse(ANTIMONY), now="2022-10-14T12:00:00+00:00"), grip)
+    # When it arrives with no silent story to join
+    report = ingest([GRIP], MemoryStore(), now=clock)
+    # Then it is remembered only: it starts no silent story, and it may not follow a story that alerts
+    assert "grip" not in report.story_of and report.irrelevant == 1
+    assert not grip.may_start_silent and not grip.may_follow
+
+
+GARPIYA = news(
+    "garpiya",
+    "2022-10-14",
+    "US sanctions Chinese firms that helped Russia build Garpiya attack drones",
+    "The Treasury sanctioned two Chinese companies that it says helped Russia design and produce Garpiya long-range "
+    "attack drones in China for use against Ukraine.",
+)
+
+
+def test_a_silent_storys_report_a_week_later_joins_it_when_it_names_its_party_and_most_of_its_words() -> None:
+    # Given the silent story of a sanctions action
+    store, silent = silent_of(GARPIYA)
+    # When a write-up six days later repeats its specifics
+    late = news(
+        "late",
+        "2022-10-20",
+        "Chinese companies helped Russia build Garpiya attack drones, US says",
+        "The Treasury says two Chinese companies helped Russia design and produce Garpiya long-range attack drones "
+        "in China, which were used against Ukraine.",
+    )
+    report = ingest([late], store, now=clock)
+    # Then it joins that silent story
+    assert report.story_of["late"] == silent
+
+
+def test_a_silent_storys_report_a_week_later_sharing_only_some_of_its_words_stays_apart() -> None:
+    # Given the silent story of a sanctions action
+    story = silent_story(analyse(GARPIYA), now="2022-10-14T12:00:00+00:00")
+
+    def vague(published: str) -> Item:
+        return news(
+            f"vague-{published}",
+            published,
+            "Garpiya drone makers face new pressure from Washington",
+            "Two Chinese suppliers accused of working on Garpiya aircraft for Moscow face pressure after Washington "
+            "acted.",
+        )
+
+    # When a report naming it in fewer of its words comes the next day, six days later, or ten
+    # Then only the next day's joins: later, a silent story needs most of its words, and no report after the rule lag
+    assert belongs(story, analyse(vague("2022-10-15")))
+    assert not belongs(story, analyse(vague("2022-10-20")))
+    assert not belongs(story, analyse(news("repost", "2022-10-24", GARPIYA.title, GARPIYA.text)))

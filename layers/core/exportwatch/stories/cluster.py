@@ -15,7 +15,9 @@ listed, are different actions; two Federal Register documents are never one stor
 correction, which joins the rule it cites without an alert. Unlabelled items never start a story
 that alerts but may follow one silently: a reaction naming its party and stating its action in those
 days. Unlabelled news that follows none gathers in a silent story (``silent_story``) that never alerts
-until the first labelled report of its event joins it.
+until the first labelled report of its event joins it. A silent story hides nothing, so it gathers more
+readily: any unlabelled news may join one (only some may start one), a report naming its party and no
+other needs fewer of its words, and one naming its party and most of its words joins up to the rule lag on.
 A join that could hide an action uses only the proven rules (``_proven``): a labelled item joining a story
 that alerts, with labels it already has, sends no alert. The wider tests live in ``_follows`` only, for an
 unlabelled follower, a silent story's reports, or the labelled report that makes a silent story alert: a
@@ -62,6 +64,7 @@ LATE_PARTY_TOPIC = 0.3  # a late report naming the story's party and action: spe
 LATE_TOPIC = 0.5  # a late report naming no party of the story: most specifics shared
 FOLLOW_TOPIC = 0.2  # an unlabelled item naming the story's party: this much of the story's words
 FOLLOW_UNNAMED_TOPIC = 0.25  # an unlabelled item naming none of a story's parties: more of them (not in a silent one)
+SILENT_NAMED_TOPIC = 0.15  # a report naming a silent story's party and no other: fewer of its words
 STRONG_TOPIC = 0.5  # within days, this much of the specifics shared joins even where the labels read differ
 DISTINCT_COUNT = 10  # "33 Chinese entities": a count this large, stated alike, names one list
 _LIST_ACTIONS = frozenset({"entity_list.addition", "entity_list.removal"})
@@ -141,6 +144,15 @@ class Analysis:
             return False
         text = f"{self.item.title} {self.summary}"
         return self.may_follow or bool(self.parties) or bool(_SILENT_HINT.search(text))
+
+    @property
+    def may_join_silent(self) -> bool:
+        """An unlabelled news report, in any words, may join a silent story that others started (``_follows``).
+
+        It starts none unless ``may_start_silent``, and follows no story that alerts unless ``may_follow``: joining
+        a silent story hides nothing, and "China tightens grip on rare earths" is still that story's event.
+        """
+        return not self.relevant and self.item.source != "federal_register"
 
 
 def analyse(item: Item, *, watched: frozenset[str] = frozenset()) -> Analysis:
@@ -378,14 +390,17 @@ def _follows(story: Story, analysis: Analysis) -> bool:
     of its latest write-up), no other party, and shared specifics.
     "Huawei launches a new phone" names Huawei but reports another event. The same test tells whether
     a labelled item reports the event of a silent story's earlier reports. Weeks later, only a story
-    with a rule, or one whose action's day the item states, may be followed.
+    with a rule, or one whose action's day the item states, may be followed; a silent story's reports may
+    be joined up to the rule lag later by one naming its party and most of its words.
     """
     if set(analysis.keys) & set(story.keys):
         return True
     apart = _apart(story, analysis.item)
     story_has_rule = _has_rule(story)
     dated = bool(story.labels) and _states_its_day(story, analysis)
-    if apart is None or apart > (LATE_DAYS if story_has_rule or dated else WINDOW_DAYS):
+    silent = not story.labels  # a write-up days after a silent story's reports may join it (see below)
+    limit = LATE_DAYS if story_has_rule or dated else RULE_LAG_DAYS if silent else WINDOW_DAYS
+    if apart is None or apart > limit:
         return False
     if story.labels and not (story_has_rule or dated) and _from_first(story, analysis.item) > WINDOW_DAYS:
         return False  # a reaction comes within days of the action's first report, not of its latest write-up
@@ -409,9 +424,15 @@ def _follows(story: Story, analysis: Analysis) -> bool:
     topic = similarity(analysis.signature, story.signature)
     if named and apart <= WINDOW_DAYS and topic > 0 and _states_action(story, analysis):
         return True  # a reaction naming the party and its action in those days, in its own words
-    # A silent story hides nothing (it never alerts, and a labelled report joining it alerts as new): its reports
-    # need no more of its words when they name none of its parties.
-    needed = FOLLOW_TOPIC if named or not story.labels else FOLLOW_UNNAMED_TOPIC
+    # A silent story hides nothing (it never alerts, and a labelled report joining it alerts as new): within the
+    # rule lag, a report naming its party and most of its words joins it (a repost, a write-up a week on); within
+    # days, its reports need no more of its words when they name none of its parties, and fewer when they name its
+    # party and no other ("Huawei and SMIC" beside a Huawei story may be another event of Huawei's).
+    if silent and apart > WINDOW_DAYS:
+        return named and topic >= STRONG_TOPIC
+    needed = FOLLOW_TOPIC if named or silent else FOLLOW_UNNAMED_TOPIC
+    if silent and named and analysis.parties <= story_parties:
+        needed = SILENT_NAMED_TOPIC
     if apart > WINDOW_DAYS:  # a write-up weeks after the rule: as for a labelled one
         needed = max(needed, LATE_PARTY_TOPIC if named or dated else LATE_TOPIC)
     return topic >= needed

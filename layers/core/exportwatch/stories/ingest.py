@@ -164,8 +164,8 @@ def ingest(
         analysis = None if stale else analyse(item, watched=policy.watched)
         if analysis is not None and analysis.relevant:
             relevant.append(analysis)
-        elif analysis is not None and (analysis.may_follow or analysis.may_start_silent):
-            followers.append(analysis)  # may follow a story it clearly reports; never starts one
+        elif analysis is not None and (analysis.may_follow or analysis.may_join_silent):
+            followers.append(analysis)  # may follow a story it clearly reports, or join a silent one
         elif not store.mark_seen(item, replacing=replacing.get(item.id)):
             report.already_seen += 1
         elif stale:
@@ -400,7 +400,7 @@ class _Batch:
             self._home(analysis)
             or self._owner(analysis)
             or (find_story([s for s in stories if s.labels], analysis) if analysis.may_follow else None)
-            or (find_story([s for s in stories if not s.labels], analysis) if analysis.may_start_silent else None)
+            or (find_story([s for s in stories if not s.labels], analysis) if analysis.may_join_silent else None)
         )
         if story is None and analysis.may_start_silent:
             created = silent_story(analysis, now=self.stamp)
