@@ -45,6 +45,7 @@ UNTUNED = tuple(
         "news_rare_labels.jsonl",
         "news_actions.jsonl",
         "news_traps.jsonl",
+        "news_removals.jsonl",
     )
 )
 SURE = tuple(round(0.05 * step, 2) for step in range(10, 21))
