@@ -44,7 +44,9 @@ FLOORS = {
     # two weeks (by count, or party and day), names given as context left out, recurring licence holders known,
     # classifier retrained on 257 more ledes: 1.000 / 0.944. The two-week join of write-ups of news alone reverted (on
     # the held-out stories it joined only different actions): 1.000 / 0.919; classifier with log-count ratios: 0.887.
-    FIXTURES / "stories" / "train_extra.jsonl": (1.0, 0.88),
+    # A lead the story's words name, with its specifics, is one party (a follower leading with Daqo and GCL beside
+    # the report of five listed companies led with XPCC): 1.000 / 0.903.
+    FIXTURES / "stories" / "train_extra.jsonl": (1.0, 0.90),
     # A check set, used to choose mechanisms, not items (never fit a threshold or word to it): main 0.642 / 0.297,
     # the stories branch 0.724 / 0.506 (50 wrong pairs). A party a counted list's reports never name is another
     # list, a licence for a listed party is another action than its listing, and no join on headlines alone:
@@ -61,8 +63,10 @@ FLOORS = {
     # a named one needs: 0.985 / 0.753; the two-week join of write-ups of news alone reverted: 0.984 / 0.714;
     # classifier with log-count ratios: 0.985 / 0.776. A silent story gathers more readily (any unlabelled news
     # joins one; its party and no other on fewer words; a week on with most of its words): 0.986 / 0.826; classifier
-    # retrained with news_removals.jsonl: 0.986 / 0.811.
-    FIXTURES / "stories" / "dev_check.jsonl": (0.98, 0.81),
+    # retrained with news_removals.jsonl: 0.986 / 0.811. An unlabelled report naming a story's party and stating
+    # its action follows it in any words ("New rules curb chip sales"): 0.986 / 0.826; a lead the story's words
+    # name, with its specifics, is one party (the Pentagon list's CNOOC beside SMIC): 0.986 / 0.838.
+    FIXTURES / "stories" / "dev_check.jsonl": (0.98, 0.83),
     # A second check set, used to choose mechanisms, not items: main 1.000 / 0.283; with the wider rules only
     # where no action can be hidden: 1.000 / 0.746; unlabelled news naming a party gathers silently: 1.000 / 0.757;
     # 1.000 / 0.792 as merged. Chooses mechanisms since dev_check3 came: 1.000 / 0.786 with its changes; a
@@ -70,13 +74,16 @@ FLOORS = {
     # silently: 1.000 / 0.873; a silent story gathers unnamed reports on the words a named one needs: 1.000 / 0.896.
     # A silent story gathers more readily (any unlabelled news joins one; its party and no other on fewer words; a
     # week on with most of its words): 1.000 / 0.942; classifier retrained with news_removals.jsonl: 1.000 / 0.931.
-    FIXTURES / "stories" / "dev_check2.jsonl": (1.0, 0.93),
+    # An unlabelled report naming a story's party and stating its action follows it in any words (the TSMC order's
+    # reports; "curb" and "halt" as licence verbs): 1.000 / 0.971.
+    FIXTURES / "stories" / "dev_check2.jsonl": (1.0, 0.97),
     # The third check set, never tuned on: 1.000 / 0.660 on main before this session's changes; with them (the
     # write-ups of news alone, names given as context, the retrained classifier): 1.000 / 0.699; with silent stories
     # of revocations and lists, and their unnamed reports on fewer words: 1.000 / 0.719; the two-week join of
     # write-ups of news alone reverted: 1.000 / 0.706; classifier with log-count ratios: 1.000 / 0.693. A silent story
     # gathers more readily (measured once, at the end): 1.000 / 0.712; classifier retrained with news_removals.jsonl:
-    # 1.000 / 0.726.
+    # 1.000 / 0.726. Followers naming a story's party in any words, and leads the story names (measured once, at
+    # the end): 1.000 / 0.726, unchanged.
     FIXTURES / "stories" / "dev_check3.jsonl": (1.0, 0.72),
     # Measured with the gazetteer and the trained classifier merged in: 0.971 / 0.559 (never tuned on).
     # After retraining with news_wider.jsonl (no clustering change): 0.962 / 0.554, 8 wrong pairs instead of 6.

@@ -10,10 +10,13 @@ its action would send no alert.
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import UTC, datetime
 
 from exportwatch.models import Item, Story
 from exportwatch.stories.cluster import Analysis, analyse, belongs, merge, new_story, party_key, silent_story
+from exportwatch.stories.ingest import ingest
 from exportwatch.stories.words import rare_names
+from exportwatch_cli.memory import MemoryStore
 
 NOW = "2020-06-08T12:00:00+00:00"
 
@@ -288,3 +291,77 @@ def test_a_follower_brings_its_own_keys_not_the_documents_it_quotes() -> None:
     gathered = merge(silent_story(unlabelled(HUAWEI_LISTING), now=NOW), followed, now=NOW)
     assert "doc:2019-10616" not in silent.keys + gathered.keys
     assert {"quoting", "listing"} <= set(gathered.keys)
+
+
+TSMC_ORDER = news(
+    "order",
+    "2024-11-11",
+    "US directs TSMC to stop shipping advanced AI chips to China",
+    "The Commerce Department ordered Taiwan Semiconductor Manufacturing Co to halt shipments of advanced chips to "
+    "Chinese customers, imposing a license requirement on 7 nanometer or more advanced designs.",
+)
+
+
+def test_a_report_not_speaking_of_exports_follows_the_story_of_its_party_when_it_states_its_action() -> None:
+    # Given the story of an order to TSMC, which alerts
+    store = MemoryStore()
+    story_id = ingest([TSMC_ORDER], store, now=lambda: datetime(2024, 11, 11, 12, tzinfo=UTC)).story_of["order"]
+    # When, the next day, one report names TSMC and states the halt in words of no export or licence, and a
+    # lawmakers' letter names TSMC in many of the story's words but states no action
+    halt = news(
+        "halt",
+        "2024-11-12",
+        "US ordered TSMC to halt shipments to China of chips used in AI applications, source says",
+        "Washington ordered Taiwan Semiconductor Manufacturing Co to halt shipments of advanced chips to Chinese "
+        "customers that are often used in artificial intelligence applications, a person familiar with the matter "
+        "said.",
+    )
+    letter = news(
+        "letter",
+        "2024-11-12",
+        "Lawmakers question TSMC over advanced chips shipped to Chinese customers",
+        "Two lawmakers wrote to Taiwan Semiconductor Manufacturing Co asking how its advanced chips reached Chinese "
+        "customers used in artificial intelligence applications.",
+    )
+    assert not analyse(halt).may_follow and analyse(halt).may_follow_its_party
+    report = ingest([halt, letter], store, now=lambda: datetime(2024, 11, 12, 12, tzinfo=UTC))
+    # Then the report follows the order's story silently; the letter stays apart, in a silent story of its own
+    assert report.story_of["halt"] == story_id
+    assert report.story_of["letter"] != story_id and report.stories_silent == [report.story_of["letter"]]
+
+
+PENTAGON = news(
+    "pentagon",
+    "2020-12-03",
+    "Pentagon blacklists China's largest chipmaker SMIC and oil producer CNOOC",
+    "The Defense Department added chipmaker SMIC and China National Offshore Oil Corp to its list of companies it "
+    "says are owned or controlled by the Chinese military.",
+)
+
+
+def test_a_report_leading_with_a_party_its_story_names_after_another_joins_it() -> None:
+    # Given the silent story of a Pentagon list, led with SMIC and naming CNOOC
+    story = silent_story(analyse(PENTAGON), now="2020-12-03T12:00:00+00:00")
+
+    def led_with(party: str, name: str) -> Item:
+        return news(
+            party,
+            "2020-12-04",
+            f"Defense Department adds {party} to list of Chinese military companies",
+            f"The Pentagon added {name} to its list of companies owned or controlled by the Chinese military, "
+            "alongside other firms.",
+        )
+
+    other_action = news(
+        "block",
+        "2020-12-04",
+        "China National Offshore Oil wins deepwater exploration block in Brazilian auction",
+        "China National Offshore Oil Corp won a deepwater exploration block in the Santos basin at Brazil's latest "
+        "auction, bidding with Petrobras and beating Shell and TotalEnergies.",
+    )
+    # When the next day's reports lead with CNOOC, or with Xiaomi, which the story never names, or lead with
+    # CNOOC on another action, sharing only some of the story's words
+    # Then only the one leading with a party the story names, in its specifics too, joins it
+    assert belongs(story, analyse(led_with("CNOOC", "China National Offshore Oil Corp")))
+    assert not belongs(story, analyse(led_with("Xiaomi", "smartphone maker Xiaomi")))
+    assert not analyse(other_action).relevant and not belongs(story, analyse(other_action))

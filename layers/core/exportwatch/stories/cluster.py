@@ -14,7 +14,8 @@ Different parties (unless the same large count names one list), or different num
 listed, are different actions; two Federal Register documents are never one story, except a
 correction, which joins the rule it cites without an alert. Unlabelled items never start a story
 that alerts but may follow one silently: a reaction naming its party and stating its action in those
-days. Unlabelled news that follows none gathers in a silent story (``silent_story``) that never alerts
+days, in words of exports or not ("US ordered TSMC to halt shipments"; one not speaking of exports follows
+only so). Unlabelled news that follows none gathers in a silent story (``silent_story``) that never alerts
 until the first labelled report of its event joins it. A silent story hides nothing, so it gathers more
 readily: any unlabelled news may join one (only some may start one), a report naming its party and no
 other needs fewer of its words, and one naming its party and most of its words joins up to the rule lag on.
@@ -22,7 +23,9 @@ A join that could hide an action uses only the proven rules (``_proven``): a lab
 that alerts, with labels it already has, sends no alert. The wider tests live in ``_follows`` only, for an
 unlabelled follower, a silent story's reports, or the labelled report that makes a silent story alert: a
 write-up later than the window that states the day of its action; a name no list knows yet ("Zhipu") in
-two leads, or each report naming the other's lead party, as one party; brand and legal names folded.
+two leads, each report naming the other's lead party, or the story's words naming the item's lead party
+with its specifics ("Pentagon lists SMIC and China National Offshore Oil", then "adds CNOOC"), as one party;
+brand and legal names folded.
 Another kind of action on the same party (its licence after its listing) is another story, and so is a
 party the reports of a counted list never name.
 """
@@ -74,8 +77,8 @@ _ACTIONS = {
     "entity_list.addition": re.compile(r"entity list|blacklist|trade list|\badd(?:s|ed|ing|ition)?\b", re.I),
     "entity_list.removal": re.compile(r"remov|delist|\blift|taken? off|took off", re.I),
     "entity_list.revision": re.compile(r"revis|amend|entry|entries", re.I),
-    "license.decision": re.compile(r"licen[cs]|approv|denied|deny|revok", re.I),
-    "license.policy": re.compile(r"licen[cs]|rule|restrict|control", re.I),
+    "license.decision": re.compile(r"licen[cs]|approv|denied|deny|revok|halt", re.I),
+    "license.policy": re.compile(r"licen[cs]|rule|restrict|control|curb|halt", re.I),
     "extension": re.compile(r"extend|extension|temporary general", re.I),
     "other_export_control": re.compile(r"unverified|end.user|denial order|export ban|export privileges", re.I),
 }
@@ -134,6 +137,15 @@ class Analysis:
         return not self.relevant and bool(_FOLLOW_HINT.search(f"{self.item.title} {self.summary}"))
 
     @property
+    def may_follow_its_party(self) -> bool:
+        """An unlabelled news report naming a party, in any words, may follow a story that leads with that party.
+
+        "US ordered TSMC to halt shipments" follows the TSMC order's story, as the order's report would have
+        joined it had it come first (``_follows``); it still needs the story's party, days and words.
+        """
+        return self.may_join_silent and bool(self.parties)
+
+    @property
     def may_start_silent(self) -> bool:
         """An unlabelled news report that follows no story may start a silent one (``silent_story``).
 
@@ -149,8 +161,9 @@ class Analysis:
     def may_join_silent(self) -> bool:
         """An unlabelled news report, in any words, may join a silent story that others started (``_follows``).
 
-        It starts none unless ``may_start_silent``, and follows no story that alerts unless ``may_follow``: joining
-        a silent story hides nothing, and "China tightens grip on rare earths" is still that story's event.
+        It starts none unless ``may_start_silent``, and follows a story that alerts only if ``may_follow`` or
+        ``may_follow_its_party``: joining a silent story hides nothing, and "China tightens grip on rare earths"
+        is still that story's event.
         """
         return not self.relevant and self.item.source != "federal_register"
 
@@ -374,6 +387,18 @@ def _named_across(story: Story, analysis: Analysis) -> bool:
     )
 
 
+def _named_by_story(story: Story, analysis: Analysis) -> bool:
+    """Whether the story's words name every party the item leads with, and it shares the story's specifics.
+
+    "Defense Department adds CNOOC to its list" beside "Pentagon lists SMIC and China National Offshore Oil":
+    another lead of one action. Another action of a party the story names in passing ("CNOOC wins an oil
+    block") shares fewer of its words: it needs ``LATE_PARTY_TOPIC`` of them, not the follower's share.
+    """
+    if not analysis.parties or not all(names_in(story.signature, party) for party in analysis.parties):
+        return False
+    return similarity(analysis.signature, story.signature) >= LATE_PARTY_TOPIC
+
+
 def _story_parties(story: Story) -> set[str]:
     return {party_key(e) for e in story.entities[:_STORY_PARTIES]}
 
@@ -405,9 +430,16 @@ def _follows(story: Story, analysis: Analysis) -> bool:
     if story.labels and not (story_has_rule or dated) and _from_first(story, analysis.item) > WINDOW_DAYS:
         return False  # a reaction comes within days of the action's first report, not of its latest write-up
     story_parties = _story_parties(story)
+    # A report not speaking of exports (``may_follow_its_party``) follows a story that alerts only naming its
+    # party and stating its action, in its days ("US ordered TSMC to halt shipments"): a lawmaker's letter on a
+    # licence names the party in the story's words but states no action.
+    unhinted = bool(story.labels) and not analysis.relevant and not analysis.may_follow
+    if unhinted and not analysis.parties & story_parties:
+        return False
     counts, story_counts = listed_counts(analysis.signature), listed_counts(story.signature)
     same_count = any(n >= DISTINCT_COUNT for n in counts & story_counts)  # one list, whoever it leads with
-    across = _named_across(story, analysis)  # each names the other's lead party: two leads of one action
+    # Each names the other's lead party, or the story's words name the item's: two leads of one action.
+    across = _named_across(story, analysis) or _named_by_story(story, analysis)
     if analysis.parties and story_parties and not analysis.parties & story_parties and not (same_count or across):
         return False
     if counts_differ(counts, story_counts):
@@ -424,6 +456,8 @@ def _follows(story: Story, analysis: Analysis) -> bool:
     topic = similarity(analysis.signature, story.signature)
     if named and apart <= WINDOW_DAYS and topic > 0 and _states_action(story, analysis):
         return True  # a reaction naming the party and its action in those days, in its own words
+    if unhinted:
+        return False
     # A silent story hides nothing (it never alerts, and a labelled report joining it alerts as new): within the
     # rule lag, a report naming its party and most of its words joins it (a repost, a write-up a week on); within
     # days, its reports need no more of its words when they name none of its parties, and fewer when they name its

@@ -399,7 +399,11 @@ class _Batch:
         story = (
             self._home(analysis)
             or self._owner(analysis)
-            or (find_story([s for s in stories if s.labels], analysis) if analysis.may_follow else None)
+            or (
+                find_story([s for s in stories if s.labels], analysis)
+                if analysis.may_follow or analysis.may_follow_its_party
+                else None
+            )
             or (find_story([s for s in stories if not s.labels], analysis) if analysis.may_join_silent else None)
         )
         if story is None and analysis.may_start_silent:
