@@ -102,9 +102,9 @@ eval: install  ## Classification and clustering on the training sets and the fro
 	@echo "== classification, held-out news (frozen; never tuned on)"
 	@$(BIN)/exportwatch eval tests/fixtures/heldout/news.jsonl
 	@echo "== classification, held-out Federal Register documents (frozen; never tuned on), title and abstract"
-	@$(BIN)/exportwatch eval tests/fixtures/heldout/federal_register.jsonl
+	@$(BIN)/exportwatch eval tests/fixtures/heldout/federal_register*.jsonl
 	@echo "== classification, the same documents by their titles alone (as public inspection first shows them)"
-	@$(BIN)/exportwatch eval --title-only tests/fixtures/heldout/federal_register.jsonl
+	@$(BIN)/exportwatch eval --title-only tests/fixtures/heldout/federal_register*.jsonl
 	@echo "== classification, news check set (never trained or tuned on)"
 	@$(BIN)/exportwatch eval tests/fixtures/news_check/*.jsonl
 	@echo "== classification, stories fixture (independently labelled; part of the model's training data)"

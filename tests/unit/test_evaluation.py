@@ -42,10 +42,12 @@ HELDOUT_MISS_CEILING = 0.05
 HELDOUT_ENTITY_RECALL_FLOOR = 0.83
 HELDOUT_ENTITY_PRECISION_FLOOR = 0.92
 
-# The held-out Federal Register set (201 documents, frozen): read as published, with the abstract, and by the title
-# alone, as public inspection first shows a document. First measured: 0.918, 2.8 % (3 of 107), 10.6 % (10 of 94);
-# titles alone 0.721, 3.7 %, 13.8 % (the one extension and two revisions move macro-F1 there).
-HELDOUT_FR_FLOORS = {False: (0.91, 0.03, 0.11), True: (0.72, 0.04, 0.14)}
+# The held-out Federal Register sets (332 documents, frozen): read as published, with the abstract, and by the title
+# alone, as public inspection first shows a document. First measured on federal_register.jsonl (201): 0.918, 2.8 %
+# (3 of 107), 10.6 % (10 of 94); titles alone 0.721, 3.7 %, 13.8 %. With federal_register_more.jsonl (131, mostly
+# other agencies' notices): 0.866, 2.7 % (6 of 221), 9.9 % (11 of 111); titles alone 0.725, 1.8 %, 13.5 %. Labels
+# with one or two documents (an extension, two revisions) move macro-F1 most.
+HELDOUT_FR_FLOORS = {False: (0.86, 0.03, 0.10), True: (0.72, 0.02, 0.14)}
 
 
 def test_corpus_is_large_real_and_has_hard_negatives() -> None:
@@ -122,14 +124,16 @@ def test_label_score_arithmetic() -> None:
 @pytest.mark.parametrize("title_only", [False, True], ids=["abstract", "title-only"])
 def test_classifier_meets_the_floors_on_the_heldout_federal_register_set(title_only: bool) -> None:
     # Given real documents the rules and the model never saw, read whole or (public inspection) by title alone
-    records = read_jsonl(FIXTURES / "heldout" / "federal_register.jsonl")
+    records = [
+        record for path in sorted((FIXTURES / "heldout").glob("federal_register*.jsonl")) for record in read_jsonl(path)
+    ]
     if title_only:
         records = [{**record, "text": ""} for record in records]
     # When
     result = evaluate(records)
     # Then
     macro_f1, false_alarms, misses = HELDOUT_FR_FLOORS[title_only]
-    assert result.items >= 200 and result.negatives >= 100
+    assert result.items >= 300 and result.negatives >= 200
     assert result.macro_f1 >= macro_f1, result.table()
     assert result.false_alarm_rate <= false_alarms, result.table()
     assert result.miss_rate <= misses, result.table()
