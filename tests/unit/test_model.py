@@ -97,6 +97,27 @@ def test_a_public_inspection_title_alone_is_labelled_by_the_rules() -> None:
     assert labels("Sensors and Instrumentation Technical Advisory Committee; Notice of Partially Closed Meeting") == ()
 
 
+def test_another_agencys_export_control_title_is_labelled_by_the_rules_and_its_sanctions_notices_are_not() -> None:
+    # Given documents of State, the NRC and OFAC, by their titles (as public inspection shows them)
+    def labels(title: str, agency: str) -> tuple[str, ...]:
+        item = Item(
+            id="pi:2024-00001", title=title, source="federal_register", agencies=(agency,), published="2024-01-02"
+        )
+        return classify(item).labels
+
+    # Then the ITAR's and the Arms Export Control Act's frames, and the export of nuclear equipment (imports beside
+    # it), are other export controls, as docs/labels.md says
+    state, nrc, ofac = "State Department", "Nuclear Regulatory Commission", "Foreign Assets Control Office"
+    debarment = "Notice of Statutory Debarment Under the Arms Export Control Act and the International Traffic in Arms"
+    assert labels(debarment + " Regulations", state) == ("other_export_control",)
+    assert labels("Export and Import of Nuclear Equipment and Material; Updates", nrc) == ("other_export_control",)
+    # ... while the same agencies' collections and meetings, imports alone and sanctions notices are not
+    assert labels("Information Collection: Export and Import of Nuclear Equipment and Material", nrc) == ()
+    assert labels("Import of Radioactive Waste; Notice", nrc) == ()
+    assert labels("Notice of OFAC Sanctions Actions", ofac) == ()
+    assert not trained.rules_suffice({"agency=other", "t:notice", "t:ofac", "t:export"})
+
+
 def test_an_unsure_gate_needs_the_rules_to_agree() -> None:
     # Given a gate probability between its threshold (0.5) and sure (0.99)
     model = _model(gate_bias=-1.0, sure=0.99)

@@ -62,7 +62,9 @@ _LABEL_ORDER = {label: index for index, label in enumerate(LABELS)}
 _FR_OUT = rx(
     r"information collection|paperwork reduction|submission for omb|comment request|advisory committee|"
     r"\bmeeting\b|sunshine act|public briefing|privacy act|system of records|section 232|section 301|\btariffs?\b|"
-    r"\bimports?\b|proclamation|antidumping|countervailing|information and communications technology|connected vehicles|"
+    # Imports, unless the title speaks of their export too ("Export and Import of Nuclear Equipment and Material").
+    r"(?<!export and )(?<!exports and )\bimports?\b(?![^;:]*\bexports?\b)|proclamation|antidumping|countervailing|"
+    r"information and communications technology|connected vehicles|"
     r"chemical weapons convention|supply chain issues|\bpenalt(?:y|ies)\b|antiboycott|enforcement provisions|"
     r"forced labor|\bUFLPA\b"
 )

@@ -97,15 +97,30 @@ def item_features(per_line: Sequence[Sequence[str]], source: str, agencies: Iter
     return found
 
 
+# Another agency's export-control frame in a document's title, as title words: the ITAR and the Arms Export Control
+# Act (State's rules and debarments), the export of nuclear equipment (the NRC's licences).
+_EXPORT_FRAMES = (
+    frozenset(("t:traffic", "t:arms")),
+    frozenset(("t:munitions",)),
+    frozenset(("t:arms", "t:export")),
+    frozenset(("t:nuclear", "t:export")),
+)
+
+
 def rules_suffice(found: set[str]) -> bool:
-    """Whether the rules' evidence alone may label an item: a BIS document in the Federal Register.
+    """Whether the rules' evidence alone may label an item: a Federal Register document in an export-control frame.
 
     BIS states its action in a fixed frame in the title ("Revision of Entries on the Entity List"), and the
     rules were written on its documents: where they find an action, theirs are the labels. A public-inspection
     document comes with its title alone, and a handful of title words cannot lift the gate over its bias,
-    trained mostly on news; the rules read it right.
+    trained mostly on news; the rules read it right. So do they another agency's document whose title names an
+    export-control frame ("Notice of Statutory Debarment Under the Arms Export Control Act", "Export and Import
+    of Nuclear Equipment and Material"): the training data holds few such documents, and the gate reads them as
+    the sanctions notices beside them.
     """
-    return "agency=bis" in found
+    if "agency=bis" in found:
+        return True
+    return "agency=other" in found and any(frame <= found for frame in _EXPORT_FRAMES)
 
 
 @dataclass(frozen=True, slots=True)
