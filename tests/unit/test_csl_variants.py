@@ -1,6 +1,6 @@
 """The list source on real CSL files of other vintages and mirrors: each layout read, or refused in one line.
 
-Every file is real list data (tests/fixtures/entity_list/csl/, provenance in the README there): a 2019 download
+Every file is real list data (tests/fixtures/entity_list/csl/, provenance in the README there): two 2019 downloads
 without the ``_id`` column, a 2023 one with every field quoted, a mirror's malformed file, the 2014 spreadsheet
 layout, the 2026 JSON shape, and 2022 rows whose one addresses cell spans several countries.
 """
@@ -12,6 +12,7 @@ from dataclasses import replace
 
 import pytest
 
+from exportwatch.entity_list.diff import diff
 from exportwatch.entity_list.poll import poll_entity_list
 from exportwatch.entity_list.snapshot import (
     CSL_CSV_URL,
@@ -20,6 +21,7 @@ from exportwatch.entity_list.snapshot import (
     by_country,
     normalized,
     parse_csl_csv,
+    snapshot_of,
 )
 from exportwatch.models import Entry
 from exportwatch_cli.memory import MemoryStore
@@ -49,6 +51,28 @@ def test_a_2019_download_without_the_id_column_reads_by_column_name() -> None:
     assert apex.aliases == ("APEKS", "APEX Ltd.", "APEX Systems", "OOO APEX")  # "and APEX Ltd." without the "and"
     assert len(apex.addresses) == 3 and apex.citation == "77 FR 61249"  # "77 FR 61249 No. 195": the issue dropped
     assert entries["AL-AMIR ELECTRONICS", "Egypt"].addresses == ("46 Falaki St. BabLouk Area, Cairo, EG",)
+
+
+def test_a_2019_mirror_reads_each_party_under_its_countries_and_leaves_other_lists_out() -> None:
+    # Given 22 Entity List rows of a 2019 download (among DPL and UVL rows), one of them spanning two countries
+    entries = by_name(read("csl_2019_watchman_excerpt.csv"))
+    # Then 20 entries: Migeotte's 5 rows are 2, the Kabul and Dubai addresses of one row are 2
+    assert len(entries) == 20
+    assert len(entries["Gulf Gate Sea Cargo LLC", "Afghanistan"].addresses) == 1
+    assert len(entries["Gulf Gate Sea Cargo LLC", "United Arab Emirates"].addresses) == 2
+    # An addresses cell that is only the code, and citations joined by commas with an issue number
+    institute = entries["54th Research Institute of China", "China"]
+    assert institute.addresses == ("CN",) and institute.citation == "66 FR 24266; 77 FR 58006; 81 FR 64694"
+    assert not {name for name, _ in entries} & {"ADRIAN MANUEL HERNANDEZ", "Guangdong University of Technology"}
+
+
+def test_a_party_read_from_the_2019_and_the_2022_download_is_no_change() -> None:
+    # Given Gunther Migeotte's rows in 2019 ("1630 , Fredrikstad"; "75 FR 36516, 77 FR 58006 (no. 182)") and in 2022
+    old = [e for e in read("csl_2019_watchman_excerpt.csv") if e.name == "Gunther Migeotte"]
+    new = [e for e in read("el_csl_2022_subset.csv") if e.name == "Gunther Migeotte"]
+    # Then the two readings say the same: the diff is empty
+    assert len(old) == len(new) == 2
+    assert diff(snapshot_of(old, source=URL, taken="a"), snapshot_of(new, source=URL, taken="b")) == []
 
 
 def test_every_field_quoted_reads_as_the_unquoted_file_and_other_bis_lists_stay_out() -> None:
