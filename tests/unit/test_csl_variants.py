@@ -8,6 +8,7 @@ layout, the 2026 JSON shape, and 2022 rows whose one addresses cell spans severa
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import replace
 
 import pytest
@@ -75,6 +76,15 @@ def test_a_party_read_from_the_2019_and_the_2022_download_is_no_change() -> None
     assert diff(snapshot_of(old, source=URL, taken="a"), snapshot_of(new, source=URL, taken="b")) == []
 
 
+def test_an_apostrophe_the_2019_download_dropped_and_the_2022_one_writes_as_a_question_mark_is_no_revision() -> None:
+    # Given A. Leib Ltd. at "HAAssif 19, Binyamina, IL" in 2019 and at "HA?Assif 19, Binyamina, IL" in 2022
+    old = [e for e in read("csl_2019_watchman_excerpt.csv") if e.name == "A. Leib Ltd."]
+    new = [e for e in read("el_csl_2022_quirks.csv") if e.name == "A. Leib Ltd."]
+    assert old[0].addresses != new[0].addresses
+    # Then the diff reports nothing
+    assert diff(snapshot_of(old, source=URL, taken="a"), snapshot_of(new, source=URL, taken="b")) == []
+
+
 def test_every_field_quoted_reads_as_the_unquoted_file_and_other_bis_lists_stay_out() -> None:
     # Given one CETC 13 row in a 2023 file quoting every field (next to UVL, MEU, DPL and ISN rows), and in the
     # 2026 file that quotes only where needed
@@ -97,6 +107,17 @@ def test_a_malformed_row_is_no_entry_and_a_list_without_entity_list_rows_fails_t
 
 
 @pytest.mark.parametrize(
+    "saved",
+    [lambda body: b"\xef\xbb\xbf" + body, lambda body: body.replace(b"\n", b"\r\n")],
+    ids=["byte-order mark", "crlf"],
+)
+def test_a_byte_order_mark_or_crlf_line_ends_change_nothing(saved: Callable[[bytes], bytes]) -> None:
+    # No real download with a byte-order mark was found (one saved by a spreadsheet has it); the 2022 one is CRLF
+    body = (CSL / "csl_2019_no_id_column.csv").read_bytes()
+    assert parse_csl_csv(saved(body)) == parse_csl_csv(body)
+
+
+@pytest.mark.parametrize(
     ("name", "message"),
     [
         # 2014: a "Last updated" line before the header, "Source List" / "Address" / "Country" columns
@@ -113,7 +134,7 @@ def test_a_layout_this_source_does_not_read_is_a_one_line_error_saying_what_came
 
 def test_one_addresses_cell_across_countries_is_one_entry_per_country() -> None:
     # Given 2022 rows whose addresses cell names two countries (older entries keep every address in one row)
-    entries = by_name(read("el_csl_2022_countries.csv"))
+    entries = by_name(read("el_csl_2022_quirks.csv"))
     # Then each country is an entry of its own, holding its own addresses, with the row's aliases and citation
     ghoura_af, ghoura_pk = entries["Abdul Satar Ghoura", "Afghanistan"], entries["Abdul Satar Ghoura", "Pakistan"]
     assert all(a.endswith(", AF") for a in ghoura_af.addresses) and len(ghoura_af.addresses) == 2

@@ -30,7 +30,7 @@ CSL_CSV_URL = "https://data.trade.gov/downloadable_consolidated_screening_list/v
 # Which reading of the list a snapshot holds. Bump it when a change to the readers changes the entries the same
 # list gives (countries, grouping, cleaning): the first poll under a new reader primes again instead of
 # alerting on the difference between two readings of one list.
-READER = "2"
+READER = "2"  # 2: an address under its own country; apostrophes ignored in comparisons
 LISTED = "listed"  # the action of an entry in a snapshot (a diff's entries say add, remove or revise)
 _REQUIRED = ("source", "name", "addresses", "federal_register_notice")
 _COUNTRY_CODE = re.compile(r"(?:^|[,;]\s*)([A-Z]{2})\s*$")
@@ -46,8 +46,12 @@ class ListFormatError(ValueError):
 
 
 def normalized(text: str) -> str:
-    """A name or address as compared across snapshots: lower case, no punctuation, ``?`` read as an apostrophe."""
-    text = text.replace("?", "'").replace("\u2019", "'").casefold()
+    """A name or address as compared across snapshots: lower case, no punctuation, no apostrophe.
+
+    The list writes an apostrophe as ``'``, ``?`` or nothing, from one download to another ("HA'Assif",
+    "HA?Assif", "HAAssif"): all three are "haassif".
+    """
+    text = text.replace("?", "").replace("'", "").replace("\u2019", "").casefold()
     return _SPACES.sub(" ", _PUNCT.sub(" ", text)).strip()
 
 
