@@ -358,10 +358,12 @@ class ListSnapshot:
     """The Entity List as one poll of its source read it: one entry per party and country.
 
     ``digest`` is a hash of the entries (not of the bytes fetched): a source that re-serves the same list
-    with a new ETag or in another row order yields the same digest, and the poll does nothing.
+    with a new ETag or in another row order yields the same digest, and the poll does nothing. ``reader`` names
+    the reading of the list that made it (``entity_list.snapshot.READER``): "" for snapshots stored before it.
     """
 
     source: str
     taken: str
     digest: str
     entries: tuple[Entry, ...]
+    reader: str = ""

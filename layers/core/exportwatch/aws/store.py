@@ -806,7 +806,7 @@ class Store:
     def list_snapshot(self, source: str) -> ListSnapshot | None:
         """The last snapshot of a list source: its head, then its chunks in one batch read.
 
-        Why DynamoDB and not S3: the snapshot is small once gzipped (the 2022 list, 1,972 entries: 120 KB; the
+        Why DynamoDB and not S3: the snapshot is small once gzipped (the 2022 list, 2,073 entries: 120 KB; the
         whole list of today about twice that), it is written only when the list changed, and the table is
         already encrypted, backed up and granted to the poller; a bucket would add a resource, its key policy,
         its logging and a second IAM grant for the same pennies.
@@ -824,7 +824,8 @@ class Store:
             raise StoreError(f"list snapshot is incomplete ({len(found)} of {len(keys)} chunks)")
         packed = b"".join(found[key[SK]["S"]] for key in keys)
         entries = tuple(Entry.from_json(e) for e in json.loads(gzip.decompress(packed).decode()))
-        return ListSnapshot(str(data["source"]), str(data["taken"]), str(data["digest"]), entries)
+        reader = str(data.get("reader", ""))
+        return ListSnapshot(str(data["source"]), str(data["taken"]), str(data["digest"]), entries, reader)
 
     def put_list_snapshot(self, snapshot: ListSnapshot) -> None:
         """Write the new chunks, then switch the head to them, then delete the old chunks.
@@ -846,7 +847,8 @@ class Store:
             with _table_errors("PutItem"):
                 self.client.put_item(TableName=self.table, Item={**key, "data": {"B": piece}})
         head = {PK: list_key(snapshot.source), SK: "HEAD", "source": snapshot.source, "taken": snapshot.taken,
-                "digest": snapshot.digest, "chunks": len(pieces), "entries": len(snapshot.entries)}  # fmt: skip
+                "digest": snapshot.digest, "chunks": len(pieces), "entries": len(snapshot.entries),
+                "reader": snapshot.reader}  # fmt: skip
         with _table_errors("PutItem"):
             self.client.put_item(TableName=self.table, Item=_dump(head))
         if old is None:

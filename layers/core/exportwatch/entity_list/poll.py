@@ -4,7 +4,8 @@ Why: a safety net for an Entity List rule the classifier missed. Once a day the 
 Consolidated Screening List CSV, or Supplement No. 4 from the eCFR versioner API: ``entity_list.ecfr``) with the
 bounded fetcher, remembering the source's ETag and Last-Modified in its feed state, so an unchanged list
 costs one conditional request. The first snapshot only primes (nothing is alerted: every entry would be
-"new"). Later, each change joins the story of its rule or makes its own (``stories.list_changes``).
+"new"), and so does the first one a changed reader makes (``snapshot.READER``). Later, each change joins the
+story of its rule or makes its own (``stories.list_changes``).
 
 Order of writes: the changes' stories first, then the snapshot, then the cursor. A crash in between makes the
 next poll diff against the older snapshot again; the repeated changes are the same items, found stored, so
@@ -32,7 +33,6 @@ from exportwatch.stories.list_changes import ingest_list_changes
 
 logger = Logger(child=True)
 SOURCE_NAME = "entity_list"
-CSL_URL = "https://data.trade.gov/downloadable_consolidated_screening_list/v1/consolidated.csv"
 LIST_MAX_BYTES = 40 * 1024 * 1024  # the whole CSL CSV is about 17 MB (every US list); the Entity List part ~1 MB
 LIST_TIMEOUT = 90.0  # seconds for the whole download
 MAX_REMOVED_SHARE = 0.2  # a list that lost more than this share of its entries at once is a broken download
@@ -102,6 +102,14 @@ def _poll(
     status, count = "ok", 0
     if previous is None:
         logger.info("first list snapshot stored: primes, alerts nothing", extra={"entries": len(entries)})
+        store.put_list_snapshot(snapshot)
+    elif previous.reader != snapshot.reader:
+        # Two readings of the list differ where the reader changed (a party's countries, say), not where the list
+        # did: alerting on that would name hundreds of old entries. A day's real change, if any, is not alerted.
+        logger.warning(
+            "list snapshot from another reader replaced: primes again, alerts nothing",
+            extra={"entries": len(entries), "reader": snapshot.reader, "previous_reader": previous.reader},
+        )
         store.put_list_snapshot(snapshot)
     elif previous.digest == snapshot.digest:
         status = "unchanged"

@@ -3,8 +3,10 @@
 Why: diffing the list against itself catches an Entity List change whose rule the classifier missed. The
 trade.gov Consolidated Screening List (CSL) CSV holds the Entity List next to other lists, with quirks
 the snapshot must absorb so that the next diff reports real changes only: one row per address of a party
-(grouped here), ``?`` in place of apostrophes, trailing commas on names, a country only as the ISO code
-ending the addresses cell, and citations that pile up with mixed separators.
+(grouped here), ``?`` in place of apostrophes, trailing commas on names, citations that pile up with mixed
+separators, and a country only as the ISO code (or, in older rows, the name) ending each address. Older entries
+keep every address in one row, across countries ("..., Kabul, AF; ..., Peshawar, PK"): each address goes to its
+own country, so that a party listed under two countries is two entries, as Supplement No. 4 lists it.
 """
 
 from __future__ import annotations
@@ -17,17 +19,26 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from exportwatch.countries import name_of
+from aws_lambda_powertools import Logger
+
+from exportwatch.countries import name_of, name_of_form
 from exportwatch.models import Entry, ListSnapshot
 from exportwatch.sources.federal_register import citations
 
 EL_SOURCE = "Entity List (EL) - Bureau of Industry and Security"
+CSL_CSV_URL = "https://data.trade.gov/downloadable_consolidated_screening_list/v1/consolidated.csv"
+# Which reading of the list a snapshot holds. Bump it when a change to the readers changes the entries the same
+# list gives (countries, grouping, cleaning): the first poll under a new reader primes again instead of
+# alerting on the difference between two readings of one list.
+READER = "2"  # 2: an address under its own country; apostrophes ignored in comparisons
 LISTED = "listed"  # the action of an entry in a snapshot (a diff's entries say add, remove or revise)
 _REQUIRED = ("source", "name", "addresses", "federal_register_notice")
 _COUNTRY_CODE = re.compile(r"(?:^|[,;]\s*)([A-Z]{2})\s*$")
+_POSTAL_TAIL = re.compile(r"[\s\d.-]+$")  # "..., Chengdu, China 610036" ends with the name "China"
 _SPACES = re.compile(r"\s+")
 _PUNCT = re.compile(r"[^\w\s]")
 csv.field_size_limit(1_000_000)  # one CSL cell (aliases of a large group) can pass csv's 128 KB default
+logger = Logger(child=True)
 
 
 class ListFormatError(ValueError):
@@ -35,8 +46,12 @@ class ListFormatError(ValueError):
 
 
 def normalized(text: str) -> str:
-    """A name or address as compared across snapshots: lower case, no punctuation, ``?`` read as an apostrophe."""
-    text = text.replace("?", "'").replace("\u2019", "'").casefold()
+    """A name or address as compared across snapshots: lower case, no punctuation, no apostrophe.
+
+    The list writes an apostrophe as ``'``, ``?`` or nothing, from one download to another ("HA'Assif",
+    "HA?Assif", "HAAssif"): all three are "haassif".
+    """
+    text = text.replace("?", "").replace("'", "").replace("\u2019", "").casefold()
     return _SPACES.sub(" ", _PUNCT.sub(" ", text)).strip()
 
 
@@ -91,13 +106,14 @@ class _Party:
 def parse_csl_csv(body: bytes) -> list[Entry]:
     """The Entity List rows of a CSL CSV download, grouped into one entry per (normalized name, country).
 
-    Rows of one party (one per address, sometimes with differing citations) become one entry holding every
-    address, alias and citation; other lists' rows (SDN, MEU, DPL ...) are left out.
+    Rows of one party (one per address, sometimes with differing citations) become one entry per country holding
+    every address, alias and citation; other lists' rows (SDN, MEU, DPL ...) are left out. Read by column name,
+    so a download without the ``_id`` column (as in 2019) reads the same.
 
     Raises
     ------
     ListFormatError
-        When the body is not UTF-8 CSV with the CSL columns.
+        When the body is not UTF-8 CSV with the CSL columns (the message says what it looks like instead).
     """
     try:
         text = body.decode("utf-8-sig")
@@ -106,36 +122,76 @@ def parse_csl_csv(body: bytes) -> list[Entry]:
     reader = csv.DictReader(io.StringIO(text))
     missing = [column for column in _REQUIRED if column not in (reader.fieldnames or ())]
     if missing:
-        raise ListFormatError(f"the list has no {', '.join(missing)} column: not a Consolidated Screening List CSV")
+        raise ListFormatError(_not_the_csv(text, missing))
     parties: dict[str, _Party] = {}
+    nameless = 0
     try:
         for row in reader:
-            if (row.get("source") or "").strip() != EL_SOURCE:
-                continue
-            _add_row(parties, row)
+            if (row.get("source") or "").strip() == EL_SOURCE:
+                nameless += not _add_row(parties, row)
     except csv.Error as exc:
         raise ListFormatError(f"the list is not well-formed CSV (line {reader.line_num}): {exc}") from exc
+    if nameless:  # nothing to list them under; said, not dropped silently
+        logger.warning("Entity List rows without a name left out", extra={"rows": nameless})
     return [party.entry() for party in parties.values()]
 
 
-def _add_row(parties: dict[str, _Party], row: dict[str, str]) -> None:
+def _not_the_csv(text: str, missing: list[str]) -> str:
+    """Why a body is not the CSL CSV, in one line: the JSON download, or whatever header it has."""
+    start = text.lstrip()[:1]
+    if start in ("{", "["):
+        return f"the list is JSON (the CSL API or its JSON download), not the CSV this source reads: use {CSL_CSV_URL}"
+    first = text.lstrip().split("\n", 1)[0].strip()[:80]
+    return f"the list has no {', '.join(missing)} column (first line: {first!r}): not a Consolidated Screening List CSV"
+
+
+def _country_of(address: str) -> str:
+    """The country an address ends with: its ISO code ("..., Moscow, RU"), else its name ("..., Hong Kong")."""
+    code = _COUNTRY_CODE.search(address)
+    if code:
+        return name_of(code.group(1))
+    last = _POSTAL_TAIL.sub("", address.rsplit(",", 1)[-1]).strip()
+    return (name_of_form(last) or "") if last else ""
+
+
+def by_country(cell: str) -> dict[str, list[str]]:
+    """The addresses of a CSL ``addresses`` cell, by country ({"": []} for an empty cell).
+
+    The CSL writes each address as "street, city, state, postal code, country code" and joins them with "; ",
+    but a ";" inside one address splits it too: a part that names no country belongs to the next part that
+    does, or, at the end of the cell, to the one before. A cell that names no country at all stays under "".
+    """
+    parts = _split_list(cell)
+    found = [_country_of(part) for part in parts]
+    following = ""
+    for i in reversed(range(len(found))):
+        following = found[i] = found[i] or following
+    preceding = ""
+    for i in range(len(found)):
+        preceding = found[i] = found[i] or preceding
+    countries: dict[str, list[str]] = {}
+    for country, part in zip(found, parts, strict=True):
+        countries.setdefault(country, []).append(part)
+    return countries or {"": []}
+
+
+def _add_row(parties: dict[str, _Party], row: dict[str, str]) -> bool:
+    """Add a row to its party's entry under each country of its addresses; False for a row without a name."""
     name = _clean(row.get("name") or "")
     if not name:
-        return
-    addresses = (row.get("addresses") or "").strip()
-    code = _COUNTRY_CODE.search(addresses)
-    country = name_of(code.group(1)) if code else ""
-    key = f"{country}|{normalized(name)}"
-    party = parties.setdefault(key, _Party(name, country))
-    for alias in _split_list(row.get("alt_names") or ""):
-        party.aliases.setdefault(normalized(alias), alias)
-    for address in _split_list(addresses):  # "A; and B" in one cell, and one row per address besides
-        party.addresses.setdefault(normalized(address), address)
-    for column, values in (("license_requirement", party.requirements), ("license_policy", party.policies)):
-        value = _clean(row.get(column) or "").rstrip(".").strip()
-        if value:
-            values.setdefault(normalized(value), value)
-    party.notices.append(row.get("federal_register_notice") or "")
+        return False
+    for country, addresses in by_country(row.get("addresses") or "").items():
+        party = parties.setdefault(f"{country}|{normalized(name)}", _Party(name, country))
+        for alias in _split_list(row.get("alt_names") or ""):
+            party.aliases.setdefault(normalized(alias), alias)
+        for address in addresses:
+            party.addresses.setdefault(normalized(address), address)
+        for column, values in (("license_requirement", party.requirements), ("license_policy", party.policies)):
+            value = _clean(row.get(column) or "").rstrip(".").strip()
+            if value:
+                values.setdefault(normalized(value), value)
+        party.notices.append(row.get("federal_register_notice") or "")
+    return True
 
 
 def snapshot_of(entries: Iterable[Entry], *, source: str, taken: str) -> ListSnapshot:
@@ -143,4 +199,4 @@ def snapshot_of(entries: Iterable[Entry], *, source: str, taken: str) -> ListSna
     ordered = tuple(sorted(entries, key=entry_key))
     canonical = json.dumps([e.to_json() for e in ordered], ensure_ascii=False, sort_keys=True)
     digest = hashlib.sha256(canonical.encode()).hexdigest()[:32]
-    return ListSnapshot(source=source, taken=taken, digest=digest, entries=ordered)
+    return ListSnapshot(source=source, taken=taken, digest=digest, entries=ordered, reader=READER)
