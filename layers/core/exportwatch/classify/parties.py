@@ -185,8 +185,11 @@ def canonical_name(name: str) -> str | None:
 
 
 def find_parties(text: str) -> list[str]:
-    """Return the parties named in ``text``, canonical and de-duplicated, in order of mention."""
-    return read_parties(text).named
+    """Return the parties named in ``text``, canonical and de-duplicated, in order of mention.
+
+    Stories are joined on them: the maker of the goods a story is about ("Nvidia's H20 chips") counts here.
+    """
+    return read_parties(text, makers=True).named
 
 
 class Parties(NamedTuple):
@@ -205,11 +208,11 @@ class Parties(NamedTuple):
 _Found = list[tuple[int, str, str]]  # where a name starts, its key, the name
 
 
-def read_parties(text: str, within: int | None = None, *, lists: bool = True) -> Parties:
+def read_parties(text: str, within: int | None = None, *, lists: bool = True, makers: bool = False) -> Parties:
     """The parties ``text`` names (see :class:`Parties`); ``within`` defaults to the whole text.
 
     ``lists=False`` reads confirmed names only: text read for want of a better place (a story's later sentences)
-    is not worth the cost of reading lists.
+    is not worth the cost of reading lists. ``makers=True`` keeps the makers of products the text names.
     """
     within = len(text) if within is None else within
     text = _without_context(text)
@@ -217,7 +220,7 @@ def read_parties(text: str, within: int | None = None, *, lists: bool = True) ->
         text = beside.blank(text)
     if within < len(text):
         text = text[:within] + _PENDING.blank(text[within:])
-    confirmed = _confirmed(text)
+    confirmed = _confirmed(text, makers=makers)
     if not lists:
         return Parties(_unique(confirmed), _unique(confirmed), _unique(confirmed))
     keys = {key for _start, key, _name in confirmed}
@@ -266,20 +269,20 @@ def _unique(found: Iterable[tuple[int, str, str]]) -> list[str]:
     return list(names.values())
 
 
-def _confirmed(text: str) -> _Found:
+def _confirmed(text: str, *, makers: bool = False) -> _Found:
     """Names the known table, the Entity List (every listed name and alias) or a legal form confirms.
 
     A name that makes a product ("Nvidia H200 chips", "Huawei's Ascend processors") names the maker of goods the
-    action is about, not a party it acts on.
+    action is about, not a party it acts on (unless ``makers``).
     """
     found: _Found = []
     for match in _KNOWN.finditer(text.lower()):
-        if _product(text, match.end(1)):
+        if not makers and _product(text, match.end(1)):
             continue
         name = _ALIAS_TO_NAME[match.group(1)]
         found.append((match.start(1), name.lower(), name))
     for start, end, listed in gazetteer().spans(text):
-        if _product(text, end) or _spelled_out(text[start:end], text):
+        if (not makers and _product(text, end)) or _spelled_out(text[start:end], text):
             continue
         found.append((start, entity_key(listed.name), listed.name))
     if _LEGAL_FORM_HINT.search(text):
@@ -302,9 +305,9 @@ def _confirmed(text: str) -> _Found:
 # ("Nvidia's H200 and AMD's MI325X chips", "Huawei Ascend AI chips"); in a text about chips, a model name alone
 # ("the Nvidia H200 and equivalent chips"; "COMAC C919" elsewhere is the party's own jet). Not where the sales or
 # exports are the maker's own ("Nvidia AI chip sales", "Nvidia H200 exports").
-_OWN_SALES = r"(?![\w ]{0,20}?\b(?:sales|exports|shipments)\b)"
+_OWN_SALES = r"(?![\w ]{0,20}?\b(?i:sales|exports|shipments)\b)"
 _PRODUCT_TAIL = re.compile(
-    r"(?:'s|’s|-made|-designed)?(?:,? (?:[A-Z0-9][\w.+-]*|and|or))*? (?i:AI )?"
+    r"(?:'s|’s|-made|-designed)?(?:,? (?:[A-Z][\w.+-]*|[0-9]+[A-Za-z][\w.+-]*|and|or))*? (?i:AI )?"
     rf"(?i:chips?|processors?|GPUs?|CPUs?|accelerators?|spyware)\b{_OWN_SALES}"
 )
 _MODEL_TAIL = re.compile(rf"(?:'s|’s)? [A-Z]{{0,4}}[0-9][\w-]*\b{_OWN_SALES}")
@@ -624,9 +627,22 @@ def _listed_with(text: str, starts: Iterable[int]) -> list[tuple[int, str]]:
     for start in sorted(set(starts)):
         match = _SIBLINGS.match(text, start)
         # "Samsung Display, the Financial Times and Nikkei Asia reported": the sources of the news.
-        if match and not _title_cased(text, match.start(), match.end()) and not _REPORTED.match(text, match.end()):
-            names += [(start, name) for name in _list_items(match.group(), several=True)]
+        if match and not _REPORTED.match(text, match.end()):
+            items = _list_items(match.group(), several=True)
+            if items and _title_cased(text, match.start(), match.end()):
+                items = [item for item in items if not _topic(item)]
+            names += [(start, name) for name in items]
     return names
+
+
+def _topic(name: str) -> bool:
+    """Whether a headline's capitalised item ends in a plural common noun, as a topic does and a name does not.
+
+    "New Guidance on Huawei, Chips for AI Purposes, and Diligence Expectations" lists topics; "Action on Aeroflot,
+    Utair and Azur Air" names (a name's plural ends in a generic word: "Airlines", "Technologies").
+    """
+    last = name.split()[-1]
+    return len(last) > 3 and last.endswith("s") and not last.endswith("ss") and last[1:].islower() and not generic(last)
 
 
 _REPORTED = re.compile(r",? (?:reported|reports|said|says|wrote)\b")
@@ -636,8 +652,7 @@ _LONG_WORD = re.compile(r"[A-Za-z][a-z]{3,}")
 def _title_cased(text: str, start: int, end: int) -> bool:
     """Whether the sentence around ``text[start:end]`` capitalises its other words too, as a headline does.
 
-    There, the shape of a list tells nothing: "New Guidance on Huawei, Chips for AI Purposes, and Diligence
-    Expectations" lists topics.
+    There, capitals do not tell a name: "Department Adds Chips for AI Purposes to ..." (see :func:`_topic`).
     """
     first = text.rfind(". ", 0, start) + 1
     last = text.find(". ", end)
