@@ -438,7 +438,7 @@ def _clause_start(text: str, at: int, reach: int) -> int:
     return end + 2 if end >= 0 else first
 
 
-_REACH = 300
+_REACH = 200
 
 
 _ABBREVIATED = re.compile(r"\b(?:Inc|Corp|Co|Ltd|[A-Z])$")
@@ -610,9 +610,20 @@ _PENDING = _SaidOf(
 # "Nvidia shares fell", "sent Nvidia and other chipmakers' shares lower" (a market's reaction).
 _BESIDE = (
     _SaidOf(
-        ("also", "benefit", "allowed", "eligible", "permitted"),
-        re.compile(r"also\b|benefit\b|(?:allowed|eligible|permitted)\b[^.;]{0,40}?\bsimilar\b"),
-        re.compile(rf"{_LIST},? (?:(?:will|would|could|may|to) )(?:also )?(?:be )?$"),
+        (
+            "will also",
+            "would also",
+            "could also",
+            "may also",
+            "to benefit",
+            "will benefit",
+            "be allowed",
+            "be eligible",
+        ),
+        re.compile(
+            r"(?:will|would|could|may) also\b|(?:to|will) benefit\b|be (?:allowed|eligible)\b[^.;]{0,40}?\bsimilar\b"
+        ),
+        re.compile(rf"{_LIST},? (?:(?:will|would|could|may) )?$"),
     ),
     _SaidOf(("shares",), re.compile(r"shares\b"), re.compile(rf"({_NAME})(?: and other [\w-]+)?(?:'s|’s|'|’)? $")),
 )
