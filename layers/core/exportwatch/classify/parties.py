@@ -348,7 +348,7 @@ _AFTER_CUE = re.compile(rf"\b{_CUE},? {_LIST}")
 # Names an action verb takes ("The Commerce Department added BGI Tech Solutions (Hongkong), BGI Research and Forensic
 # Genomics International"), or that it is said of ("Global Training Solutions, Smartech Future and Grace Air were
 # listed", "PXW Semiconductor Manufactory Co was also named").
-_VERB_STEMS = ("add", "remov", "listed", "named", "include", "placed", "on the")  # "added", "adding"
+_VERB_STEMS = ("added", "adding", "remov", "listed", "named", "include", "placed", "on the")
 _AFTER_VERB = re.compile(
     rf"(?:added|adding|removed|removing|delisted|listed|named|includes?|Among\b[^.;]{{0,100}}? (?:are|were)),? {_LIST}"
 )
