@@ -430,7 +430,10 @@ def test_stories_join_on_the_maker_of_the_goods_they_are_about() -> None:
 
 def test_a_headline_lists_names_but_not_topics() -> None:
     # Given headlines whose capitals make every item of a list look like a name
-    topics = "Commerce Issues New Guidance on Huawei, Chips for AI Purposes, and Diligence Expectations"
+    topics = (
+        "Commerce Issues New Guidance on Huawei, Chips for AI Purposes, and Diligence Expectations. On May 13 the "
+        "department formally rescinded the rule."
+    )
     names = "US Renews Orders Against Aeroflot, Utair and Azur Air; Flights to Russia Continue"
     # Then a topic (a plural common noun) is no party, and the airlines are
     assert find_parties(topics) == ["Huawei"]

@@ -666,7 +666,7 @@ def _title_cased(text: str, start: int, end: int) -> bool:
     There, capitals do not tell a name: "Department Adds Chips for AI Purposes to ..." (see :func:`_topic`).
     """
     first = text.rfind(". ", 0, start) + 1
-    last = text.find(". ", end)
+    last = text.find(". ", end - 1)  # a list's last word may hold the sentence's period ("Expectations.")
     words = _LONG_WORD.findall(text[first:start] + " " + text[end : len(text) if last < 0 else last])
     return len(words) >= 3 and all(word[0].isupper() for word in words)
 
