@@ -128,7 +128,11 @@ def test_a_context_pattern_matches_only_texts_where_its_cue_is_found() -> None:
     # Given each context pattern of the party reading with the cheap cue that decides whether it runs
     texts = [item.text for item in ITEMS] + [item.title for item in ITEMS]
     texts += ["suppliers such as Qualcomm and Broadcom", "joining 260 businesses including Huawei", "Neither A nor B"]
-    # Then wherever a pattern matches, its cue is found, and wherever its cue is found, one of the cue's literals
+    # Then wherever a pattern matches, its cue is found, and wherever its cue is found, one of the cue's literals;
+    # a cue without literals starts with one of its own (the engine finds it in C)
     for stems, cue, pattern in parties._contexts():
         assert all(cue.search(text) for text in texts if pattern.search(text)), pattern.pattern[:60]
-        assert all(any(stem in text for stem in stems) for text in texts if cue.search(text)), cue.pattern
+        if stems:
+            assert all(any(stem in text for stem in stems) for text in texts if cue.search(text)), cue.pattern
+        else:
+            assert re.match(r"\\[(]|[\w ]", cue.pattern), cue.pattern

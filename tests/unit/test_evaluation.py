@@ -19,10 +19,12 @@ from tests.helpers import FIXTURES, corpus, read_jsonl
 MACRO_F1_FLOOR = 0.99
 FALSE_ALARM_CEILING = 0.01
 MISS_CEILING = 0.01
-# Parties: 0.873 / 0.878 over 835 gold parties, with news_actions.jsonl and news_traps.jsonl (0.828 / 0.877 when they
-# came in, before the recurring licence holders joined the known names; 0.854 / 0.888 over 630 before them).
-ENTITY_RECALL_FLOOR = 0.87
-ENTITY_PRECISION_FLOOR = 0.88  # 0.885 once a market's reaction, earlier moves and "neither X nor Y" name no party
+# Parties: 0.908 / 0.961 over 835 gold parties once lists an action verb takes are read and names beside the party
+# (a product's maker, others waiting or compared with, headline topics, an acronym beside its name) are not; 0.877 /
+# 0.885 before; 0.873 / 0.878 with news_actions.jsonl and news_traps.jsonl (0.828 / 0.877 when they came in, before
+# the recurring licence holders joined the known names; 0.854 / 0.888 over 630 before them).
+ENTITY_RECALL_FLOOR = 0.90
+ENTITY_PRECISION_FLOOR = 0.95
 # Measured on the shipped classifier, retrained with news_removals.jsonl (chosen by cross-validation; measured once):
 # macro-F1 0.838, false alarms 1.5 % (2 of 130), misses 4.5 % (9 of 198); revisions (11 items) and extensions move it.
 # Before: 0.852, 1.5 %, 4.5 %, with the
@@ -35,12 +37,14 @@ ENTITY_PRECISION_FLOOR = 0.88  # 0.885 once a market's reaction, earlier moves a
 HELDOUT_MACRO_F1_FLOOR = 0.83
 HELDOUT_FALSE_ALARM_CEILING = 0.02
 HELDOUT_MISS_CEILING = 0.05
-# Parties found against the parties acted on as the text names them (``entities_gold``): held-out recall 0.833,
-# precision 0.926 (0.812 / 0.924 with the classifier before the log-count ratios; precision 0.911 before names given
-# as context were left out; 0.699 / 0.933 before the whole lede was read); training figures are with the corpus
-# floors above.
-HELDOUT_ENTITY_RECALL_FLOOR = 0.83
-HELDOUT_ENTITY_PRECISION_FLOOR = 0.92
+# Parties found against the parties acted on as the text names them (``entities_gold``): held-out recall 0.803,
+# precision 0.937 once a product's maker, others waiting or compared with and headline topics name no party and the
+# lists an action verb takes are read (chosen on the training corpus; the news check set rose 0.719 / 0.794 -> 0.745
+# / 0.796); before, 0.833 / 0.926 (0.812 / 0.924 with the classifier before the log-count ratios; precision 0.911
+# before names given as context were left out; 0.699 / 0.933 before the whole lede was read); training figures are
+# with the corpus floors above.
+HELDOUT_ENTITY_RECALL_FLOOR = 0.80
+HELDOUT_ENTITY_PRECISION_FLOOR = 0.93
 
 # The held-out Federal Register sets (332 documents, frozen): read as published, with the abstract, and by the title
 # alone, as public inspection first shows a document. First measured on federal_register.jsonl (201): 0.918, 2.8 %

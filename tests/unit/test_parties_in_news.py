@@ -135,6 +135,43 @@ def test_word_finder_matches_as_the_word_boundary_pattern_does() -> None:
         ("Shares of US chipmakers that sell to Huawei, including Qualcomm and Micron, rose.", "Micron", None),
         ("It ends TSMC Nanjing's status, mirroring earlier US moves against Samsung and SK Hynix.", "Samsung", None),
         ("Samsung Display got licences; neither LG Display nor SK Hynix has been approved.", "SK hynix", None),
+        (
+            "Regulators extended orders against carriers Nordwind and S7 (a/k/a Siberian Airlines).",
+            "Siberian Airlines",
+            "Nordwind",
+        ),
+        (
+            "It ends TSMC's VEU status, mirroring steps against China plants of Samsung Electronics and SK Hynix.",
+            "SK hynix",
+            "TSMC",
+        ),
+        ("Trump let Nvidia sell H200 chips in China and said Intel and AMD would also be eligible.", "Intel", None),
+        ("Nvidia may export H200 chips; Intel Corp. and AMD will be allowed to sell on similar terms.", "AMD", None),
+        ("Nvidia may export H200 chips, and Commerce will apply a similar approach to AMD and Intel.", "Intel", None),
+        ("The terms, which Trump said will also apply to AMD and Intel, are being finalised.", "AMD", None),
+        (
+            "After Microsoft, Micron is the next company to receive US licences to work with Huawei.",
+            "Microsoft",
+            "Micron",
+        ),
+        ("Two firms were listed for acquiring US chipmaking equipment for SMIC in Beijing.", "SMIC", None),
+        (
+            "Nine entities were accused of fronting for the already blacklisted Advanced Engineering Research "
+            "Organization.",
+            "Advanced Engineering Research Organization (AERO)",
+            None,
+        ),
+        (
+            "Licences to supply COMAC were suspended; its C919 relies on engines from the GE Aerospace-Safran venture.",
+            "GE Aerospace",
+            "COMAC",
+        ),
+        (
+            "AMD faces a charge after the new requirement; Nvidia expects a write-off from the same curbs.",
+            "Nvidia",
+            None,
+        ),
+        ("The listing of about 80 companies sent Nvidia and other chipmakers' shares lower.", "Nvidia", None),
     ],
     ids=[
         "joining-a-list",
@@ -145,10 +182,23 @@ def test_word_finder_matches_as_the_word_boundary_pattern_does() -> None:
         "a-market-s-reaction",
         "earlier-moves",
         "not-acted-on",
+        "another-name",
+        "mirroring",
+        "would-also-be-eligible",
+        "on-similar-terms",
+        "a-similar-approach",
+        "will-also-apply-to",
+        "after-another",
+        "whom-a-party-bought-for",
+        "already-listed",
+        "the-maker-of-the-goods",
+        "the-same-curbs",
+        "shares",
     ],
 )
 def test_names_given_as_context_are_no_parties(text: str, context: str, party: str | None) -> None:
-    # When a sentence names a company only to place the party acted on: a list it joins, an earlier action, a tie
+    # When a sentence names a company only to place the party acted on: a list it joins, an earlier action, a tie,
+    # another name, others a decision may reach, whom it bought for, who makes its goods
     found = read_parties(text).named
     # Then that company is no party, and the party itself still is
     assert context not in found
@@ -180,3 +230,211 @@ def test_a_clause_recalling_the_past_names_a_removal_s_party_never_an_addition_s
     # Then the earlier listing names no party of the addition, and names the party the removal takes off
     assert added.labels == ("entity_list.addition",) and added.entities == ()
     assert "entity_list.removal" in removed.labels and "Institute of Forensic Science of China" in removed.entities
+
+
+@pytest.mark.parametrize(
+    ("text", "maker", "party"),
+    [
+        ("BIS eased its review of Nvidia H200 chips and AMD's MI325X chips bound for China.", "Nvidia", None),
+        ("The guidance says using Huawei Ascend AI chips anywhere may violate US export controls.", "Huawei", None),
+        ("The rule covers certain commodities, including the Nvidia H200 and equivalent chips.", "Nvidia", None),
+        ("Microsoft will ship 60,000 Nvidia AI Chips to the UAE under licence.", "Nvidia", "Microsoft"),
+        (
+            "Israel's NSO Group, maker of the Pegasus spyware, was put on the list.",
+            "Pegasus General Trading FZC",
+            "NSO Group",
+        ),
+    ],
+    ids=["a-chip-model", "a-product-line", "a-model-in-a-chip-text", "capitalised-chips", "spyware"],
+)
+def test_a_name_that_makes_a_product_is_no_party(text: str, maker: str, party: str | None) -> None:
+    # When a text names a company only as the maker of the goods an action is about
+    found = read_parties(text).named
+    # Then the maker is no party, and the party acted on still is
+    assert maker not in found
+    assert party is None or party in found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The US launched a review of Nvidia AI chip sales to China.",
+        "Trump approves Nvidia H200 exports to China.",
+        "U.S. Allows Nvidia's H200 Chip Exports to China",
+        "The Trump administration granted General Electric a license to supply engines for China's COMAC C919 jet.",
+    ],
+    ids=["its-own-sales", "its-own-exports", "its-own-exports-in-a-headline", "a-model-outside-a-chip-text"],
+)
+def test_a_maker_whose_own_sales_are_the_news_is_a_party(text: str) -> None:
+    # When
+    found = read_parties(text).named
+    # Then
+    assert {"Nvidia", "COMAC"} & set(found), found
+
+
+def test_names_still_waiting_beyond_the_statement_are_not_acted_on() -> None:
+    # Given a statement naming the licensee, and a lede naming others that have applied or wait
+    title = "Samsung Display gains licence from US to sell OLED panels to Huawei"
+    text = (
+        f"{title}. LG Display, Samsung Electronics and SK Hynix have also applied for licences but have yet to secure "
+        "them. MediaTek and Qualcomm are still seeking approvals; Intel still sells some chips under license."
+    )
+    # When
+    found = read_parties(text, within=len(title)).named
+    # Then only the statement's parties are named
+    assert {"Samsung", "Huawei"} <= set(found)
+    assert not {"SK hynix", "MediaTek", "Qualcomm", "Intel"} & set(found), found
+    # And where the request is the statement itself, its party is named
+    assert "SK hynix" in read_parties("SK Hynix has applied for a US licence to supply Huawei").named
+
+
+@pytest.mark.parametrize(
+    ("text", "unwanted"),
+    [
+        (
+            "U.S. Department of Commerce Rescinds Biden Administration's AI Diffusion Export Control Rule and Issues "
+            "New Guidance on Huawei, Chips for AI Purposes, and Diligence Expectations",
+            {"Chips for AI Purposes", "Diligence Expectations"},
+        ),
+        ("Taiwan Company Used Iranian Airline to Send Controlled Items to Russia, BIS Says", {"Taiwan Company"}),
+        (
+            "Commerce suspended licences to supply the Commercial Aircraft Corporation of China (Comac).",
+            {"Commercial Aircraft Corporation"},
+        ),
+        (
+            "Sony and OmniVision were licensed, following an earlier approval for Samsung Display, the Financial "
+            "Times and Nikkei Asia reported.",
+            {"Financial Times"},
+        ),
+        ("The restrictions hit firms the Trump administration accuses of acting against US interests.", {"Trump"}),
+        (
+            "Commerce added 11 entities to the Entity List. Four were listed for supporting the PRC's military.",
+            {"Four"},
+        ),
+        ("The department said removing the Cold War-era restrictions would ease cooperation.", {"Cold War-era"}),
+    ],
+    ids=[
+        "headline-topics",
+        "a-place-and-a-form",
+        "part-of-a-known-name",
+        "news-sources",
+        "a-government",
+        "a-number",
+        "a-description",
+    ],
+)
+def test_shapes_that_look_like_names_are_no_parties(text: str, unwanted: set[str]) -> None:
+    # When
+    found = read_parties(text).named
+    # Then
+    assert not unwanted & set(found), found
+
+
+def test_an_acronym_beside_its_spelled_out_name_is_that_party_once() -> None:
+    # Given a headline's acronyms (one of them also a listed Iranian company's) and a lede that spells them out
+    title = "US Adds Myanmar's Defense Ministry, Home Affairs Ministry, MEC and MEHL to Entity List"
+    text = (
+        f"{title}. The US Commerce Department has added four Myanmar institutions to its Entity List: the Ministry of "
+        "Defense, the Ministry of Home Affairs, the Myanmar Economic Corporation and Myanmar Economic Holding Limited."
+    )
+    # When
+    found = read_parties(text).named
+    # Then the acronyms are no parties of their own
+    assert not {"MEC", "MEHL", "Mesbah Energy Company"} & set(found), found
+    assert "Myanmar Economic Corporation" in found
+    # And a listed party a list names by its acronym is the listed party once
+    lead = "Commerce restricted Xinjiang Production and Construction Corps (XPCC), Hoshine and the XPCC's units."
+    assert "XPCC" not in read_parties(lead).named
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "The Commerce Department added BGI Tech Solutions (Hongkong), BGI Research and Forensic Genomics "
+            "International over surveillance risks.",
+            ["BGI Tech Solutions (Hongkong)", "BGI Research", "Forensic Genomics International"],
+        ),
+        (
+            "Global Training Solutions, Smartech Future, Grace Air and Livingston Aerospace were listed over links "
+            "to a flying academy.",
+            ["Global Training Solutions", "Smartech Future", "Grace Air", "Livingston Aerospace"],
+        ),
+        (
+            "Shenzhen-backed fab PXW Semiconductor Manufactory Co was also named.",
+            ["PXW Semiconductor Manufactory Co"],
+        ),
+        (
+            "Among the Russian companies said to support the military are the Kazan Powder Plant, the Bryansk "
+            "Automobile Plant and the Burevestnik Research Institute.",
+            ["Kazan Powder Plant", "Bryansk Automobile Plant", "Burevestnik Research Institute"],
+        ),
+        (
+            "The department added six Chinese companies, including Beijing Moreget Creative Technology Co and "
+            "Detail Technology, to the list.",
+            ["Beijing Moreget Creative Technology Co", "Detail Technology"],
+        ),
+        (
+            "Two foreign firms, Armenia's Medisar and Kyrgyzstan's Tro.Ya, have also come under the restrictions.",
+            ["Medisar", "Tro.Ya"],
+        ),
+        (
+            "GMC Semiconductor Technology (Wuxi) Co. and Jicun Semiconductor Technology were placed on the Entity "
+            "List.",
+            ["GMC Semiconductor Technology (Wuxi) Co", "Jicun Semiconductor Technology"],
+        ),
+    ],
+    ids=[
+        "an-action-s-object",
+        "said-of-a-list",
+        "named",
+        "among-them-are",
+        "named-after-a-city",
+        "a-place-s",
+        "co-dot",
+    ],
+)
+def test_names_an_action_verb_takes_are_parties(text: str, expected: list[str]) -> None:
+    # When
+    found = read_parties(text).named
+    # Then
+    assert all(name in found for name in expected), found
+
+
+def test_a_clause_telling_what_was_done_earlier_names_no_party() -> None:
+    # Given a denial order whose lede recalls the orders issued earlier against other airlines
+    item = Item(
+        id="d",
+        title="BIS Issues Denial Order for Another Russian Airline",
+        text=(
+            "The Bureau of Industry and Security suspended the export privileges of another Russian airline, issuing "
+            "a temporary denial order against Rossiya Airlines. BIS earlier issued denial orders for Aeroflot, Azur "
+            "Air and UTair."
+        ),
+        published="2022-05-03",
+    )
+    # When
+    result = classify(item)
+    # Then the airline the order is against is the party, and those of the earlier orders are not
+    assert result.labels and "Rossiya Airlines" in result.entities
+    assert not {"Aeroflot", "Azur Air", "UTair"} & set(result.entities), result.entities
+
+
+def test_stories_join_on_the_maker_of_the_goods_they_are_about() -> None:
+    # Given a lede about new rules on a maker's chips, which names no party acted on
+    lead = "The new rules curb sales of Nvidia's A800 and H800 chips to China."
+    # When / Then the classifier's parties leave the maker out, and the names stories join on keep it
+    assert "Nvidia" not in read_parties(lead).named
+    assert find_parties(lead) == ["Nvidia"]
+
+
+def test_a_headline_lists_names_but_not_topics() -> None:
+    # Given headlines whose capitals make every item of a list look like a name
+    topics = (
+        "Commerce Issues New Guidance on Huawei, Chips for AI Purposes, and Diligence Expectations. On May 13 the "
+        "department formally rescinded the rule."
+    )
+    names = "US Renews Orders Against Aeroflot, Utair and Azur Air; Flights to Russia Continue"
+    # Then a topic (a plural common noun) is no party, and the airlines are
+    assert find_parties(topics) == ["Huawei"]
+    assert {"Utair", "Azur Air"} <= set(find_parties(names))

@@ -421,7 +421,8 @@ def _severity(labels: Iterable[str], entities: Iterable[str], watched: frozenset
 # or a date ("in 2015", "in May"); one scan for all (group 1: a year, groups 2 and 3: a month and its year).
 _RECALLS = re.compile(
     rf"{_IN_YEAR.pattern}|{_IN_MONTH.pattern}|{_BACKGROUND.pattern}|"
-    r"\bhad (?:\w+ )?(?:been|listed|added|placed|put|granted|issued|imposed|revoked)\b"
+    r"\bhad (?:\w+ )?(?:been|listed|added|placed|put|granted|issued|imposed|revoked)\b|"
+    r"\bearlier (?:listed|added|placed|put|granted|issued|imposed|revoked|renewed)\b"
 )
 # The same matches after the clause's start, found from the character before their word: a pattern starting with
 # \b is tried at every character, one starting with \W only at the non-word ones (as parties._Words). Every

@@ -185,8 +185,11 @@ def canonical_name(name: str) -> str | None:
 
 
 def find_parties(text: str) -> list[str]:
-    """Return the parties named in ``text``, canonical and de-duplicated, in order of mention."""
-    return read_parties(text).named
+    """Return the parties named in ``text``, canonical and de-duplicated, in order of mention.
+
+    Stories are joined on them: the maker of the goods a story is about ("Nvidia's H20 chips") counts here.
+    """
+    return read_parties(text, makers=True).named
 
 
 class Parties(NamedTuple):
@@ -205,29 +208,58 @@ class Parties(NamedTuple):
 _Found = list[tuple[int, str, str]]  # where a name starts, its key, the name
 
 
-def read_parties(text: str, within: int | None = None, *, lists: bool = True) -> Parties:
+def read_parties(text: str, within: int | None = None, *, lists: bool = True, makers: bool = False) -> Parties:
     """The parties ``text`` names (see :class:`Parties`); ``within`` defaults to the whole text.
 
     ``lists=False`` reads confirmed names only: text read for want of a better place (a story's later sentences)
-    is not worth the cost of reading lists.
+    is not worth the cost of reading lists. ``makers=True`` keeps the makers of products the text names.
     """
     within = len(text) if within is None else within
     text = _without_context(text)
-    confirmed = _confirmed(text)
+    for beside in _BESIDE:
+        text = beside.blank(text)
+    if within < len(text):
+        text = text[:within] + _PENDING.blank(text[within:])
+    confirmed = _confirmed(text, makers=makers)
     if not lists:
         return Parties(_unique(confirmed), _unique(confirmed), _unique(confirmed))
     keys = {key for _start, key, _name in confirmed}
     listed: _Found = []
     for start, raw in [*_enumerations(text), *_listed_with(text, [start for start, _k, _n in confirmed])]:
-        name = canonical_name(raw) or raw
+        if _spelled_out(raw, text):
+            continue
+        name = canonical_name(raw) or _listed_name(raw)
         key = entity_key(name)
         # "SK" read from "Samsung and SK hynix": the start of a name already found is no party of its own.
-        if key not in keys and not any(other.startswith(key + " ") for other in keys):
+        # "Myanmar Economic Corporation" beside "Myanmar Economic Holdings": a legal form ends a name, it starts none.
+        whole = key != raw.lower()
+        if key not in keys and (whole or not any(other.startswith(key + " ") for other in keys)):
             listed.append((start, key, name))
     early = [found for found in (*confirmed, *listed) if found[0] < within]
     late = [found for found in (*confirmed, *listed) if found[0] >= within]
     stated = _unique(found for found in confirmed if found[0] < within)
     return Parties(stated, _unique(confirmed), _unique([*early, *late]))
+
+
+def _listed_name(raw: str) -> str:
+    """The Entity List's name for a name a list gives ("XPCC"), or the name itself: one party, one name."""
+    listed = gazetteer().lookup(raw)
+    return listed.name if listed else raw
+
+
+_ACRONYM = re.compile(r"[A-Z]{2,6}")
+
+
+def _spelled_out(name: str, text: str) -> bool:
+    """Whether ``name`` is an acronym whose words ``text`` also spells out.
+
+    "MEC" beside "Myanmar Economic Corporation" is that party once more, not a second one (nor the listed "Mesbah
+    Energy Company", whose acronym it also is).
+    """
+    if not _ACRONYM.fullmatch(name):
+        return False
+    initials = r"[\w'-]*\s+(?:(?:of|and|for|the|de)\s+)?".join(name)
+    return re.search(rf"\b{initials}[\w'-]*", text) is not None
 
 
 def _unique(found: Iterable[tuple[int, str, str]]) -> list[str]:
@@ -237,23 +269,56 @@ def _unique(found: Iterable[tuple[int, str, str]]) -> list[str]:
     return list(names.values())
 
 
-def _confirmed(text: str) -> _Found:
-    """Names the known table, the Entity List (every listed name and alias) or a legal form confirms."""
+def _confirmed(text: str, *, makers: bool = False) -> _Found:
+    """Names the known table, the Entity List (every listed name and alias) or a legal form confirms.
+
+    A name that makes a product ("Nvidia H200 chips", "Huawei's Ascend processors") names the maker of goods the
+    action is about, not a party it acts on (unless ``makers``).
+    """
     found: _Found = []
     for match in _KNOWN.finditer(text.lower()):
+        if not makers and _product(text, match.end(1)):
+            continue
         name = _ALIAS_TO_NAME[match.group(1)]
         found.append((match.start(1), name.lower(), name))
-    for start, _end, listed in gazetteer().spans(text):
+    for start, end, listed in gazetteer().spans(text):
+        if (not makers and _product(text, end)) or _spelled_out(text[start:end], text):
+            continue
         found.append((start, entity_key(listed.name), listed.name))
     if _LEGAL_FORM_HINT.search(text):
+        # "Commercial Aircraft Corporation of China": where a known name starts, a legal form ends a shorter one.
+        named = {start for start, _key, _name in found}
         for match in _LEGAL_NAME_RE.finditer(text):
             raw = match.group(1).strip().rstrip(",")
             key = entity_key(raw)
             # "US Blacklists Chinese AI Company": a headline's capitals, not a name (no name starts "US" or "The").
             if canonical_name(raw) or len(key) < 3 or key in _STOP_PARTIES or raw.split()[0].lower() in _NOT_NAMES:
                 continue
+            # "Taiwan Company Used Iranian Airline": a place and a legal form describe a party, they do not name it.
+            if generic(raw) or match.start(1) in named:
+                continue
             found.append((match.start(1), key, raw))
     return found
+
+
+# What follows a maker's name in a product's: a possessive or "-made", then model names and the kind of product
+# ("Nvidia's H200 and AMD's MI325X chips", "Huawei Ascend AI chips"); in a text about chips, a model name alone
+# ("the Nvidia H200 and equivalent chips"; "COMAC C919" elsewhere is the party's own jet). Not where the sales or
+# exports are the maker's own ("Nvidia AI chip sales", "Nvidia H200 exports").
+_OWN_SALES = r"(?![\w ]{0,20}?\b(?i:sales|exports|shipments)\b)"
+_PRODUCT_TAIL = re.compile(
+    r"(?:'s|’s|-made|-designed)?(?:,? (?:[A-Z][\w.+-]*|[0-9]+[A-Za-z][\w.+-]*|and|or))*? (?i:AI )?"
+    rf"(?i:chips?|processors?|GPUs?|CPUs?|accelerators?|spyware)\b{_OWN_SALES}"
+)
+_MODEL_TAIL = re.compile(rf"(?:'s|’s)? [A-Z]{{0,4}}[0-9][\w-]*\b{_OWN_SALES}")
+_CHIP_WORDS = ("chip", "Chip", "processor", "GPU")
+
+
+def _product(text: str, end: int) -> bool:
+    """Whether the name that ends at ``end`` makes a product named after it."""
+    if _PRODUCT_TAIL.match(text, end):
+        return True
+    return bool(_MODEL_TAIL.match(text, end)) and any(map(text.__contains__, _CHIP_WORDS))
 
 
 # Names listed after a noun for organisations or after a cue: "airlines Aeroflot, Utair and Azur Air", "36 firms
@@ -268,23 +333,35 @@ _DESCRIPTION = re.compile(
     r"(?:chip|drone|phone|server|equipment|memory|tool)?makers?|manufacturers?|suppliers?|compan(?:y|ies)|firms?|"
     r"entit(?:y|ies)|organi[sz]ations?|businesses|others"
 )
+_GOVERNMENT = re.compile(r" (?:administration|government|officials)\b")
 _CUE = r"(?:including|among them|among which|such as|led by)"
 # "US companies such as Nvidia", "American chipmakers": the suppliers an action hits, not the parties it names.
 _AMERICAN = re.compile(r"\b(?:U\.?S\.?|American)\s+(?:[\w-]+\s+)?$")  # just before the noun
 # A capitalised opener ("... Azur Air The US Department said") starts the next sentence, not more of the name.
 _OPENER = r"(?!(?:The|A|An|On|In|At|As|By|For|From|When|While|But|After|Before|It|Its|This|That|US|U\.S\.)\b)"
 _WORD = r"(?:[A-Z]|[a-z][A-Z])[\w&'.-]*"  # "iFlytek" too
-_NAME = rf"{_WORD}(?: (?:(?:of|for) )?{_OPENER}(?:{_WORD}|\d+)){{0,5}}"
+# A name may carry a place or a form in parentheses: "BGI Tech Solutions (Hongkong)", "Grace Air (Pty) Ltd.".
+_NAME = rf"{_WORD}(?: (?:(?:of|for) )?{_OPENER}(?:{_WORD}|\d+|\([A-Z][\w .&-]*\))){{0,5}}"
 _LIST = rf"(?:(?:units|subsidiaries|affiliates) of )?(?:the )?({_NAME}(?:, (?:the )?{_NAME})*(?:,? (?:and|&) (?:the )?{_NAME})?)"
 _AFTER_NOUN = re.compile(rf"\b{_ORG_NOUN}(,)?(?: ({_CUE}))?,? {_LIST}")
 _AFTER_CUE = re.compile(rf"\b{_CUE},? {_LIST}")
+# Names an action verb takes ("The Commerce Department added BGI Tech Solutions (Hongkong), BGI Research and Forensic
+# Genomics International"), or that it is said of ("Global Training Solutions, Smartech Future and Grace Air were
+# listed", "PXW Semiconductor Manufactory Co was also named").
+_VERB_STEMS = ("added", "adding", "remov", "listed", "named", "include", "placed", "on the")
+_AFTER_VERB = re.compile(
+    rf"(?:added|adding|removed|removing|delisted|listed|named|includes?|Among\b[^.;]{{0,100}}? (?:are|were)),? {_LIST}"
+)
+# Before a participle, a passive's auxiliary (the subject's list ends where it starts).
+_PASSIVE = re.compile(r" (?:were|was|are|is|been)(?: also| now)? $")
+_SUBJECT = re.compile(rf"{_LIST}$")
 # Where a list can start, found with str.find: a scan with the alternation itself costs more than the rest.
 _NOUN_STEMS = (
     "compan", "firms", "entit", "organi", "institu", "affiliat", "subsidiar", "units", "maker", "manufactur",
     "airline", "carrier", "giant",
 )  # fmt: skip
 _CUE_STEMS = ("including", "among ", "such as", "led by")
-_SENTENCE_END = re.compile(r"(?<!\b[A-Z])\.\s(?!Ltd|Limited|Inc|Corp)")
+_SENTENCE_END = re.compile(r"(?<!\b[A-Z])(?<!\bCo)(?<!\bInc)(?<!\bCorp)\.\s(?!Ltd|Limited|Inc|Corp)")
 _ITEM_SPLIT = re.compile(r", (?:and |& )?(?:the )?| (?:and|&) (?:the )?")
 _AND = re.compile(r" (?:and|&) ")
 # Capitalised words after an organisation noun that start no party: places, agencies, days, outlets, titles.
@@ -296,7 +373,8 @@ _NOT_NAMES = frozenset(
         white house ministry washington beijing monday tuesday wednesday thursday friday saturday sunday january
         february march april may june july august september october november december reuters bloomberg xinhua nikkei
         cnbc entity unverified military president secretary chief ceo executive founder chairman spokesman
-        spokesperson minister senator others""",
+        spokesperson minister senator others one two three four five six seven eight nine ten eleven twelve several
+        dozens categories category license licence exception section part""",
     )
 )
 
@@ -316,7 +394,12 @@ def _enumerations(text: str) -> list[tuple[int, str]]:
         match = _AFTER_NOUN.match(text, start)
         if match and not _AMERICAN.search(text, max(0, start - 12), start):
             bare_comma = bool(match.group(1)) and not match.group(2)
-            names += [(start, name) for name in _list_items(match.group(3), several=bare_comma)]
+            listed = _list_items(match.group(3), several=bare_comma)
+            if listed and _GOVERNMENT.match(text, match.end(3)):
+                listed.pop()  # "firms the Trump administration accuses": a government, not a firm
+            names += [(start, name) for name in listed]
+    if "Among" in text or any(map(text.__contains__, _VERB_STEMS)):
+        names += _acted_lists(text)
     for start in _word_starts(text, _CUE_STEMS):
         match = _AFTER_CUE.match(text, start)
         before = _SENTENCE_END.split(text[max(0, start - 100) : start])[-1]
@@ -325,6 +408,40 @@ def _enumerations(text: str) -> list[tuple[int, str]]:
         if match and before.endswith(", ") and nouns and not _AMERICAN.search(before, 0, nouns[-1].start()):
             names += [(start, name) for name in _list_items(match.group(1))]
     return names
+
+
+def _acted_lists(text: str) -> list[tuple[int, str]]:
+    """Names listed as an action verb's object or as the subject it is said of (see ``_AFTER_VERB``)."""
+    names: list[tuple[int, str]] = []
+    for stem in _VERB_STEMS if "Among" not in text else (*_VERB_STEMS, "Among"):
+        at = text.find(stem)
+        while at >= 0:
+            match = _AFTER_VERB.match(text, at)
+            if match is None and (passive := _PASSIVE.search(text, max(0, at - 16), at)):
+                match = _SUBJECT.search(text, _clause_start(text, passive.start(), _REACH), passive.start())
+            if match and not _title_cased(text, match.start(1), match.end(1)):
+                names += [(match.start(1), name) for name in _list_items(match.group(1))]
+            at = text.find(stem, at + len(stem))
+    return names
+
+
+def _clause_start(text: str, at: int, reach: int) -> int:
+    """Where the clause that ``at`` is in starts: after a sentence's end ("Inc. will" ends none) or a semicolon.
+
+    At most ``reach`` characters back: a list of names said of by what follows it is never longer.
+    """
+    first = max(0, at - reach)
+    end = at
+    while (end := text.rfind(". ", first, end)) >= 0 and _ABBREVIATED.search(text, max(0, end - 5), end):
+        pass
+    end = max(end, text.rfind("; ", first, at))
+    return end + 2 if end >= 0 else first
+
+
+_REACH = 200
+
+
+_ABBREVIATED = re.compile(r"\b(?:Inc|Corp|Co|Ltd|[A-Z])$")
 
 
 def _word_starts(text: str, stems: tuple[str, ...]) -> list[int]:
@@ -365,19 +482,47 @@ _CONTEXT_SOURCES = (
         rf"{_POSSESSED}(?:partner|rival|competitor|supplier|customer|client)\b",
         rf"({_NAME}){_POSSESSED}(?:partner|rival|competitor|supplier|customer|client)\b",
     ),
-    (r"[Ss]hares of ", rf"\b[Ss]hares of [^.;]{{0,60}}?\b(?:including|such as|like) {_LIST}"),
+    (r"hares of ", rf"\b[Ss]hares of [^.;]{{0,60}}?\b(?:including|such as|like) {_LIST}"),
     (
         r"(?:earlier|previous|prior|similar) ",
-        r"\b(?:earlier|previous|prior|similar) (?:U\.?S\.? )?(?:moves|actions|steps|restrictions|curbs|measures) "
+        r"\b(?:earlier|previous|prior|similar) (?:U\.?S\.? )?(?:moves|actions?|steps|restrictions|curbs|measures) "
         rf"(?:against|on|targeting) (?:the )?({_NAME}(?:,? (?:and|&) (?:the )?{_NAME})?)",
     ),
-    (r"[Nn]either ", rf"\b[Nn]either ({_NAME}) nor ({_NAME})"),
+    (r"either ", rf"\b[Nn]either ({_NAME}) nor ({_NAME})"),
+    # Others than the party, named beside it: "Intel and AMD would also be eligible", "it will also apply to AMD and
+    # Intel", "Intel Corp. and AMD will be allowed to sell on similar terms", "a similar approach to AMD and Intel",
+    # "AMD and Intel to benefit" (others a decision may reach later); "After Microsoft, Micron is the next" (the
+    # party comes after the comma); "mirroring steps against China plants of Samsung Electronics and SK Hynix",
+    # "Nvidia expects a write-off from the same curbs" (others an action is compared with).
+    (r"(?:will|would) also apply to ", rf"(?:will|would) also apply to {_LIST}"),
+    (r"similar (?:approach|terms|treatment) (?:to|for) ", rf"similar (?:approach|terms|treatment) (?:to|for) {_LIST}"),
+    (r"(?:After|Following|Like) ", rf"(?<!\w)(?:After|Following|Like) {_LIST}, "),
+    (r"mirroring ", r"\bmirroring ([^.;]{1,80})"),
+    (
+        r"from the same (?:curbs|rules?|restrictions|controls)\b",
+        rf"({_NAME})\b[^.;]{{0,60}}?\bfrom the same (?:curbs|rules?|restrictions|controls)\b",
+    ),
+    # Names that are not the party's: "Nordwind and S7 (a/k/a Siberian Airlines)" (another name of the one before);
+    # "acquired US chipmaking equipment for SMIC", "bought for arms firm Technopole" (whom the party worked for);
+    # "fronting for the already blacklisted Advanced Engineering Research Organization" (listed before); "the
+    # engine built by GE Aerospace", "engines from the GE Aerospace-Safran venture" (who makes the goods). Each
+    # literal checked costs: the cues are the forms news uses.
+    (r"\((?:a/k/a|aka|also known as|formerly) ", r"\((?:a/k/a|aka|also known as|formerly) ([^()]*)\)"),
+    (r"acquir|bought|buying", rf"(?:acquir|bought|buying)\w*\b[^.;]{{0,60}}? for ((?:[\w'’-]+ ){{0,4}}{_NAME})"),
+    (
+        r"already[- ](?:blacklisted|listed|designated|sanctioned) ",
+        rf"\balready[- ](?:blacklisted|listed|designated|sanctioned) ({_NAME})",
+    ),
+    (r"built by |engines from ", rf"(?:built by|engines from) {_LIST}"),
 )
 
 
 @cache
 def _contexts() -> tuple[tuple[tuple[str, ...], re.Pattern[str], re.Pattern[str]], ...]:
-    """Each pattern with its cue, and the literals one of which every match of the cue holds (checked in C first)."""
+    """Each pattern with its cue, and the literals one of which every match of the cue holds (checked in C first).
+
+    A cue that starts with a literal needs none: the engine itself skips in C to where the literal is.
+    """
     return tuple(
         (stems, re.compile(cue), re.compile(pattern))
         for stems, (cue, pattern) in zip(_CONTEXT_STEMS, _CONTEXT_SOURCES, strict=True)
@@ -386,31 +531,102 @@ def _contexts() -> tuple[tuple[tuple[str, ...], re.Pattern[str], re.Pattern[str]
 
 _CONTEXT_STEMS = (
     ("suppliers", "vendors", "exporters", "customers", "partners"),
-    ("join",),
+    (),
     ("'s ", "’s "),
     ("'s ", "’s "),
-    ("hares of",),
+    (),
     ("earlier", "previous", "prior", "similar"),
-    ("either",),
+    (),
+    (" also apply",),
+    (),
+    ("After", "Following", "Like"),
+    (),
+    (),
+    (),
+    ("acquir", "bought", "buying"),
+    (),
+    ("built by", "engines from"),
 )
 
 
 def _without_context(text: str) -> str:
     """``text`` with the names it gives as context blanked out (same length: positions hold); see ``_CONTEXT_SOURCES``."""
-
-    def blank(match: re.Match[str]) -> str:
-        kept = list(match.group())
-        for group in range(1, (match.re.groups or 0) + 1):
-            if match.group(group) is not None:
-                kept[match.start(group) - match.start() : match.end(group) - match.start()] = " " * len(
-                    match.group(group)
-                )
-        return "".join(kept)
-
     for stems, cue, pattern in _contexts():
-        if any(map(text.__contains__, stems)) and cue.search(text):
-            text = pattern.sub(blank, text)
+        if (not stems or any(map(text.__contains__, stems))) and cue.search(text):
+            text = pattern.sub(_blank, text)
     return text
+
+
+def _blank(match: re.Match[str]) -> str:
+    """The match with its groups blanked out (same length)."""
+    kept = list(match.group())
+    for group in range(1, (match.re.groups or 0) + 1):
+        if match.group(group) is not None:
+            kept[match.start(group) - match.start() : match.end(group) - match.start()] = " " * len(match.group(group))
+    return "".join(kept)
+
+
+# Beyond where the action is stated, names still waiting for one are not acted on: "LG Display and SK Hynix have also
+# applied for licences", "Samsung Electronics and SK Hynix, which halted supplies, are still seeking approvals",
+# "Memory suppliers SK Hynix and Samsung Electronics have not yet been approved", "Intel still sells under licence".
+# Where the action is stated ("Samsung Display has sought a licence"), the request is the news itself.
+class _SaidOf(NamedTuple):
+    """Names a cue after them says something of, blanked out.
+
+    Where one of ``stems`` starts a match of ``cue``, the names ``subject`` finds just before it (in the same clause)
+    are blanked. Searched from the cue backwards, not with a pattern that tries a name at every capital of the text.
+    """
+
+    stems: tuple[str, ...]
+    cue: re.Pattern[str]
+    subject: re.Pattern[str]
+
+    def blank(self, text: str) -> str:
+        for stem in self.stems:
+            at = text.find(stem)
+            while at >= 0:
+                if self.cue.match(text, at):
+                    match = self.subject.search(text, _clause_start(text, at, _REACH), at)
+                    if match:
+                        text = text[: match.start()] + _blank(match) + text[match.end() :]
+                at = text.find(stem, at + len(stem))
+        return text
+
+
+_AUXILIARY = r"(?:(?:have|has|are|is|had|were|will|would|could|may) )?(?:(?:also|still|reportedly) )*"
+# A relative clause may come between ("SK Hynix, which halted supplies, are still seeking").
+_SUBJECT_OF = re.compile(rf"{_LIST}(?:, which [^.;]{{0,120}}?,)? {_AUXILIARY}$")
+# Beyond where the action is stated, names still waiting for one are not acted on: "LG Display and SK Hynix have also
+# applied for licences", "Samsung Electronics and SK Hynix, which halted supplies, are still seeking approvals",
+# "Memory suppliers SK Hynix and Samsung Electronics have not yet been approved", "Intel still sells under licence".
+# Where the action is stated ("Samsung Display has sought a licence"), the request is the news itself.
+_PENDING = _SaidOf(
+    ("applied", "seeking", "sought", "awaiting", "waiting", "not ", "yet to", "still"),
+    re.compile(r"applied|seeking|sought|awaiting|waiting|not\b|yet to\b|still\b"),
+    _SUBJECT_OF,
+)
+# Others than the party, named beside it, wherever they are: "Intel and AMD would also be eligible", "Intel Corp. and
+# AMD will be allowed to sell on similar terms", "AMD and Intel to benefit" (others a decision may reach later);
+# "Nvidia shares fell", "sent Nvidia and other chipmakers' shares lower" (a market's reaction).
+_BESIDE = (
+    _SaidOf(
+        (
+            "will also",
+            "would also",
+            "could also",
+            "may also",
+            "to benefit",
+            "will benefit",
+            "be allowed",
+            "be eligible",
+        ),
+        re.compile(
+            r"(?:will|would|could|may) also\b|(?:to|will) benefit\b|be (?:allowed|eligible)\b[^.;]{0,40}?\bsimilar\b"
+        ),
+        re.compile(rf"{_LIST},? (?:(?:will|would|could|may) )?$"),
+    ),
+    _SaidOf(("shares",), re.compile(r"shares\b"), re.compile(rf"({_NAME})(?: and other [\w-]+)?(?:'s|’s|'|’)? $")),
+)
 
 
 _SIBLINGS = re.compile(rf"{_NAME}(?:, (?:the )?{_NAME})*,? (?:and|&) (?:the )?{_NAME}")
@@ -421,9 +637,38 @@ def _listed_with(text: str, starts: Iterable[int]) -> list[tuple[int, str]]:
     names: list[tuple[int, str]] = []
     for start in sorted(set(starts)):
         match = _SIBLINGS.match(text, start)
-        if match:
-            names += [(start, name) for name in _list_items(match.group(), several=True)]
+        # "Samsung Display, the Financial Times and Nikkei Asia reported": the sources of the news.
+        if match and not _REPORTED.match(text, match.end()):
+            items = _list_items(match.group(), several=True)
+            if items and _title_cased(text, match.start(), match.end()):
+                items = [item for item in items if not _topic(item)]
+            names += [(start, name) for name in items]
     return names
+
+
+def _topic(name: str) -> bool:
+    """Whether a headline's capitalised item ends in a plural common noun, as a topic does and a name does not.
+
+    "New Guidance on Huawei, Chips for AI Purposes, and Diligence Expectations" lists topics; "Action on Aeroflot,
+    Utair and Azur Air" names (a name's plural ends in a generic word: "Airlines", "Technologies").
+    """
+    last = name.split()[-1]
+    return len(last) > 3 and last.endswith("s") and not last.endswith("ss") and last[1:].islower() and not generic(last)
+
+
+_REPORTED = re.compile(r",? (?:reported|reports|said|says|wrote)\b")
+_LONG_WORD = re.compile(r"[A-Za-z][a-z]{3,}")
+
+
+def _title_cased(text: str, start: int, end: int) -> bool:
+    """Whether the sentence around ``text[start:end]`` capitalises its other words too, as a headline does.
+
+    There, capitals do not tell a name: "Department Adds Chips for AI Purposes to ..." (see :func:`_topic`).
+    """
+    first = text.rfind(". ", 0, start) + 1
+    last = text.find(". ", end - 1)  # a list's last word may hold the sentence's period ("Expectations.")
+    words = _LONG_WORD.findall(text[first:start] + " " + text[end : len(text) if last < 0 else last])
+    return len(words) >= 3 and all(word[0].isupper() for word in words)
 
 
 def _list_items(listed: str, *, several: bool = False) -> list[str]:
@@ -435,26 +680,37 @@ def _list_items(listed: str, *, several: bool = False) -> list[str]:
     names = []
     for item in items:
         item = _BASED.sub("", item)  # "UAE-based Crynofist Aviation"
+        # "Armenia's Medisar and Kyrgyzstan's Tro.Ya"; alone, a name after a place's "'s" may be a description's
+        # start ("Russia's Mir payment system operator").
+        place = _PLACE_OF.match(item)
+        if place and len(items) > 1 and find_countries(place.group(1)):
+            item = item[place.end() :]
         if not _is_name(item):
             break
         names.append(item)
     return names
 
 
+_PLACE_OF = re.compile(r"([A-Z][\w.]*)(?:'s|’s)\s+")
+_CITIES = frozenset({"beijing", "washington"})
 _BASED = re.compile(r"^[\w.]+-based\s+")
 _DESCRIBED = re.compile(r"[A-Z][\w.]*-[a-z]{2,}")
+_CODE = re.compile(r"[A-Z]{2,}[0-9]{2,}")  # a classification ("EAR99"), not a name
 
 
 def _is_name(name: str) -> bool:
     words = name.split()
-    if not words or words[0].lower() in _NOT_NAMES or "'s" in name or "’s" in name:
+    if not words or "'s" in name or "’s" in name:
+        return False
+    # "Beijing said" is the government; "Beijing Moreget Creative Technology Co" a company named after its city.
+    if words[0].lower() in _NOT_NAMES and not (words[0].lower() in _CITIES and len(words) >= 3):
         return False
     key = entity_key(name)
     if len(key) < 2 or key in _STOP_PARTIES or (len(words) == 1 and find_countries(name)):
         return False
     if len(words) == 1 and len(name) == 2 and name.isalpha():  # "AI start-ups", "the EU": no party's name
         return False
-    if len(words) == 1 and _DESCRIBED.fullmatch(name):  # "European-made (engines)", "Chinese-origin": a description
+    if _DESCRIBED.fullmatch(words[-1]) or _CODE.fullmatch(name):  # "Cold War-era", "Chinese-origin", "EAR99"
         return False
     # A headline's capitals make a description look like a name: "Commercial Drone Manufacturer", "Chinese Firms".
     # A list gives context enough for three generic words ("Shanghai Micro Electronics Equipment"), not two.
