@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from functools import cache
+from functools import cache, lru_cache
 from typing import NamedTuple
 
 from exportwatch.countries import COUNTRIES, NOT_COUNTRIES
@@ -256,10 +256,18 @@ def _spelled_out(name: str, text: str) -> bool:
     "MEC" beside "Myanmar Economic Corporation" is that party once more, not a second one (nor the listed "Mesbah
     Energy Company", whose acronym it also is).
     """
-    if not _ACRONYM.fullmatch(name):
-        return False
-    initials = r"[\w'-]*\s+(?:(?:of|and|for|the|de)\s+)?".join(name)
-    return re.search(rf"\b{initials}[\w'-]*", text) is not None
+    return bool(_ACRONYM.fullmatch(name)) and _spelling_of(name).search(text) is not None
+
+
+@lru_cache(maxsize=1024)  # bounded: acronyms come from the text a container reads
+def _spelling_of(acronym: str) -> re.Pattern[str]:
+    r"""The words an acronym's initials start, compiled once per acronym (acronyms recur across items).
+
+    The first initial leads the pattern, the word boundary before it checked behind: a pattern that starts with a
+    literal lets the engine skip in C to where it is, one that starts with ``\b`` is tried at every character.
+    """
+    initials = r"[\w'-]*\s+(?:(?:of|and|for|the|de)\s+)?".join(acronym)
+    return re.compile(rf"{acronym[0]}(?<!\w.){initials[1:]}[\w'-]*")
 
 
 def _unique(found: Iterable[tuple[int, str, str]]) -> list[str]:
