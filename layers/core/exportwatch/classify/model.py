@@ -200,15 +200,11 @@ class Model:
         """
         rows = list(filter(None, map(self.table.get, found)))
         length = math.sqrt(len(found)) if found else 1.0
-        gate_sum = sum(map(_FIRST, rows))
-        gate = self.relevance.bias + gate_sum / length
+        gate = self.relevance.bias + sum(map(_FIRST, rows)) / length
         if gate < self._closed_below:
             # The gate stays shut (the label models would not be read): skip their sums.
             return {RELEVANT: 1.0 / (1.0 + math.exp(-gate)) if gate > -30 else 0.0}
-        # The gate's column is summed already (same order, same total): only the labels' columns are left.
-        columns = zip(*rows, strict=True) if rows else repeat((), 1 + len(self.labels))
-        next(columns)
-        sums = [gate_sum, *map(sum, columns)]
+        sums = list(map(sum, zip(*rows, strict=True))) if rows else [0.0] * (1 + len(self.labels))
         chances = {}
         linears = (self.relevance, *self.labels.values())
         for key, linear, total in zip((RELEVANT, *self.labels), linears, sums, strict=True):

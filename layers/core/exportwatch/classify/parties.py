@@ -154,9 +154,11 @@ _KNOWN = _Words(alias for alias, _ in _ALIAS_INDEX)
 _ALIAS_TO_NAME = dict(_ALIAS_INDEX)
 _KNOWN_KEYS = frozenset(name.lower() for name in KNOWN_PARTIES)
 
-# Named parties in rule text: "Foo Bar Co., Ltd." or "Foo Technologies Corporation".
+# Named parties in rule text: "Foo Bar Co., Ltd." or "Foo Technologies Corporation". The first word is written out
+# and its word boundary checked behind it: a pattern that starts with a capital lets the engine skip in C to the next
+# one, one that starts with \b is tried at every character.
 _LEGAL_NAME_RE = re.compile(
-    r"\b((?:[A-Z][\w&'.-]*\s){1,6}?(?:Co\.,?\s?Ltd\.?|Company|Corporation|Corp\.|Inc\.|Ltd\.|Limited|LLC|JSC|GmbH|Airlines|Airways))"
+    r"([A-Z](?<!\w.)[\w&'.-]*\s(?:[A-Z][\w&'.-]*\s){0,5}?(?:Co\.,?\s?Ltd\.?|Company|Corporation|Corp\.|Inc\.|Ltd\.|Limited|LLC|JSC|GmbH|Airlines|Airways))"
 )
 # The legal forms _LEGAL_NAME_RE ends with: text without any cannot match, and the scan is slow.
 _LEGAL_FORM_HINT = re.compile(r"Co\.|Company|Corp|Inc\.|Ltd|Limited|LLC|JSC|GmbH|Airlines|Airways")
