@@ -164,6 +164,7 @@ _LEGAL_NAME_RE = re.compile(
 _LEGAL_FORM_HINT = re.compile(r"Co\.|Company|Corp|Inc\.|Ltd|Limited|LLC|JSC|GmbH|Airlines|Airways")
 
 
+@lru_cache(maxsize=4096)  # the same few hundred names recur in every item's lists; bounded for a long-lived container
 def entity_key(name: str) -> str:
     """Return the comparison key of a party name (lower case, no legal form or punctuation).
 
@@ -180,6 +181,7 @@ def entity_key(name: str) -> str:
     return _SPACE.sub(" ", key).strip()
 
 
+@lru_cache(maxsize=4096)  # as entity_key: recurring names, bounded
 def canonical_name(name: str) -> str | None:
     """Return the canonical form of a known party, or None."""
     match = _KNOWN.search(name.lower())
