@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from functools import cache
+from functools import cache, lru_cache
 from typing import NamedTuple
 
 from exportwatch.countries import COUNTRIES, NOT_COUNTRIES
@@ -154,14 +154,17 @@ _KNOWN = _Words(alias for alias, _ in _ALIAS_INDEX)
 _ALIAS_TO_NAME = dict(_ALIAS_INDEX)
 _KNOWN_KEYS = frozenset(name.lower() for name in KNOWN_PARTIES)
 
-# Named parties in rule text: "Foo Bar Co., Ltd." or "Foo Technologies Corporation".
+# Named parties in rule text: "Foo Bar Co., Ltd." or "Foo Technologies Corporation". The first word is written out
+# and its word boundary checked behind it: a pattern that starts with a capital lets the engine skip in C to the next
+# one, one that starts with \b is tried at every character.
 _LEGAL_NAME_RE = re.compile(
-    r"\b((?:[A-Z][\w&'.-]*\s){1,6}?(?:Co\.,?\s?Ltd\.?|Company|Corporation|Corp\.|Inc\.|Ltd\.|Limited|LLC|JSC|GmbH|Airlines|Airways))"
+    r"([A-Z](?<!\w.)[\w&'.-]*\s(?:[A-Z][\w&'.-]*\s){0,5}?(?:Co\.,?\s?Ltd\.?|Company|Corporation|Corp\.|Inc\.|Ltd\.|Limited|LLC|JSC|GmbH|Airlines|Airways))"
 )
 # The legal forms _LEGAL_NAME_RE ends with: text without any cannot match, and the scan is slow.
 _LEGAL_FORM_HINT = re.compile(r"Co\.|Company|Corp|Inc\.|Ltd|Limited|LLC|JSC|GmbH|Airlines|Airways")
 
 
+@lru_cache(maxsize=4096)  # the same few hundred names recur in every item's lists; bounded for a long-lived container
 def entity_key(name: str) -> str:
     """Return the comparison key of a party name (lower case, no legal form or punctuation).
 
@@ -178,6 +181,7 @@ def entity_key(name: str) -> str:
     return _SPACE.sub(" ", key).strip()
 
 
+@lru_cache(maxsize=4096)  # as entity_key: recurring names, bounded
 def canonical_name(name: str) -> str | None:
     """Return the canonical form of a known party, or None."""
     match = _KNOWN.search(name.lower())
@@ -256,10 +260,18 @@ def _spelled_out(name: str, text: str) -> bool:
     "MEC" beside "Myanmar Economic Corporation" is that party once more, not a second one (nor the listed "Mesbah
     Energy Company", whose acronym it also is).
     """
-    if not _ACRONYM.fullmatch(name):
-        return False
-    initials = r"[\w'-]*\s+(?:(?:of|and|for|the|de)\s+)?".join(name)
-    return re.search(rf"\b{initials}[\w'-]*", text) is not None
+    return bool(_ACRONYM.fullmatch(name)) and _spelling_of(name).search(text) is not None
+
+
+@lru_cache(maxsize=1024)  # bounded: acronyms come from the text a container reads
+def _spelling_of(acronym: str) -> re.Pattern[str]:
+    r"""The words an acronym's initials start, compiled once per acronym (acronyms recur across items).
+
+    The first initial leads the pattern, the word boundary before it checked behind: a pattern that starts with a
+    literal lets the engine skip in C to where it is, one that starts with ``\b`` is tried at every character.
+    """
+    initials = r"[\w'-]*\s+(?:(?:of|and|for|the|de)\s+)?".join(acronym)
+    return re.compile(rf"{acronym[0]}(?<!\w.){initials[1:]}[\w'-]*")
 
 
 def _unique(found: Iterable[tuple[int, str, str]]) -> list[str]:
