@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 from typing import NamedTuple
 
 from exportwatch.countries import COUNTRIES, NOT_COUNTRIES
@@ -128,9 +128,20 @@ class _Words:
         words = list(words)
         if not all(_WORD_EDGES.fullmatch(word) for word in words):
             raise ValueError("every word must start and end with a word character")
-        trie = _trie(words)
-        self._at_start = re.compile(rf"\b({trie})\b")
-        self._after = re.compile(rf"\W({trie})\b")
+        self._words = words
+
+    # Built and compiled on first use, not at import: a poller's cold start does not pay for lists it may never read.
+    @cached_property
+    def _trie(self) -> str:
+        return _trie(self._words)
+
+    @cached_property
+    def _at_start(self) -> re.Pattern[str]:
+        return re.compile(rf"\b({self._trie})\b")
+
+    @cached_property
+    def _after(self) -> re.Pattern[str]:
+        return re.compile(rf"\W({self._trie})\b")
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
         """The matches, left to right, as the word-boundary pattern gives them."""
