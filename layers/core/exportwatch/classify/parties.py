@@ -487,41 +487,50 @@ def _word_starts(text: str, stems: tuple[str, ...]) -> list[int]:
 # joint-venture partner Higon" (AMD only relates the party), "shares of chipmakers including Qualcomm rose"
 # (a market's reaction), "neither LG Display nor SK Hynix has been approved" (not acted on).
 _POSSESSED = r"(?:'s|’s) (?:joint[- ]venture )?"
-# Each pattern with the cue it needs: a cheap search for the cue (a literal, found in C) decides whether the pattern,
+# Each pattern with the cue it needs, and the literals one of which every match of the cue holds: a cheap search for the cue (a literal, found in C) decides whether the pattern,
 # which tries a name at every capital, is run at all. Most texts hold none of the cues. A cue has no leading \b: a
 # pattern that starts with \b gets no literal prefix and is tried at every character; a cue found inside a word
 # costs a substitution that changes nothing. Compiled on first use: a handler's cold start does not pay for them.
 _CONTEXT_SOURCES = (
     (
+        ("suppliers", "vendors", "exporters", "customers", "partners"),
         r"(?:suppliers|vendors|exporters|customers|partners),? (?:such as|like|including) ",
         rf"\b(?:suppliers|vendors|exporters|customers|partners),? (?:such as|like|including) {_LIST}",
     ),
-    (r"join(?:s|ing)\b", rf"\bjoin(?:s|ing)\b[^.;]{{0,80}}?\b(?:including|such as|like) {_LIST}"),
+    ((), r"join(?:s|ing)\b", rf"\bjoin(?:s|ing)\b[^.;]{{0,80}}?\b(?:including|such as|like) {_LIST}"),
     (
+        ("'s ", "’s "),
         rf"{_POSSESSED}(?:blacklisting|listing|designation|addition)\b",
         rf"\b(?:following|after|like|as with) ({_NAME}){_POSSESSED}(?:blacklisting|listing|designation|addition)\b",
     ),
     (
+        ("'s ", "’s "),
         rf"{_POSSESSED}(?:partner|rival|competitor|supplier|customer|client)\b",
         rf"({_NAME}){_POSSESSED}(?:partner|rival|competitor|supplier|customer|client)\b",
     ),
-    (r"hares of ", rf"\b[Ss]hares of [^.;]{{0,60}}?\b(?:including|such as|like) {_LIST}"),
+    ((), r"hares of ", rf"\b[Ss]hares of [^.;]{{0,60}}?\b(?:including|such as|like) {_LIST}"),
     (
+        ("earlier", "previous", "prior", "similar"),
         r"(?:earlier|previous|prior|similar) ",
         r"\b(?:earlier|previous|prior|similar) (?:U\.?S\.? )?(?:moves|actions?|steps|restrictions|curbs|measures) "
         rf"(?:against|on|targeting) (?:the )?({_NAME}(?:,? (?:and|&) (?:the )?{_NAME})?)",
     ),
-    (r"either ", rf"\b[Nn]either ({_NAME}) nor ({_NAME})"),
+    ((), r"either ", rf"\b[Nn]either ({_NAME}) nor ({_NAME})"),
     # Others than the party, named beside it: "Intel and AMD would also be eligible", "it will also apply to AMD and
     # Intel", "Intel Corp. and AMD will be allowed to sell on similar terms", "a similar approach to AMD and Intel",
     # "AMD and Intel to benefit" (others a decision may reach later); "After Microsoft, Micron is the next" (the
     # party comes after the comma); "mirroring steps against China plants of Samsung Electronics and SK Hynix",
     # "Nvidia expects a write-off from the same curbs" (others an action is compared with).
-    (r"(?:will|would) also apply to ", rf"(?:will|would) also apply to {_LIST}"),
-    (r"similar (?:approach|terms|treatment) (?:to|for) ", rf"similar (?:approach|terms|treatment) (?:to|for) {_LIST}"),
-    (r"(?:After|Following|Like) ", rf"(?<!\w)(?:After|Following|Like) {_LIST}, "),
-    (r"mirroring ", r"\bmirroring ([^.;]{1,80})"),
+    ((" also apply",), r"(?:will|would) also apply to ", rf"(?:will|would) also apply to {_LIST}"),
     (
+        (),
+        r"similar (?:approach|terms|treatment) (?:to|for) ",
+        rf"similar (?:approach|terms|treatment) (?:to|for) {_LIST}",
+    ),
+    (("After", "Following", "Like"), r"(?:After|Following|Like) ", rf"(?<!\w)(?:After|Following|Like) {_LIST}, "),
+    ((), r"mirroring ", r"\bmirroring ([^.;]{1,80})"),
+    (
+        (),
         r"from the same (?:curbs|rules?|restrictions|controls)\b",
         rf"({_NAME})\b[^.;]{{0,60}}?\bfrom the same (?:curbs|rules?|restrictions|controls)\b",
     ),
@@ -530,13 +539,18 @@ _CONTEXT_SOURCES = (
     # "fronting for the already blacklisted Advanced Engineering Research Organization" (listed before); "the
     # engine built by GE Aerospace", "engines from the GE Aerospace-Safran venture" (who makes the goods). Each
     # literal checked costs: the cues are the forms news uses.
-    (r"\((?:a/k/a|aka|also known as|formerly) ", r"\((?:a/k/a|aka|also known as|formerly) ([^()]*)\)"),
-    (r"acquir|bought|buying", rf"(?:acquir|bought|buying)\w*\b[^.;]{{0,60}}? for ((?:[\w'’-]+ ){{0,4}}{_NAME})"),
+    ((), r"\((?:a/k/a|aka|also known as|formerly) ", r"\((?:a/k/a|aka|also known as|formerly) ([^()]*)\)"),
     (
+        ("acquir", "bought", "buying"),
+        r"acquir|bought|buying",
+        rf"(?:acquir|bought|buying)\w*\b[^.;]{{0,60}}? for ((?:[\w'’-]+ ){{0,4}}{_NAME})",
+    ),
+    (
+        (),
         r"already[- ](?:blacklisted|listed|designated|sanctioned) ",
         rf"\balready[- ](?:blacklisted|listed|designated|sanctioned) ({_NAME})",
     ),
-    (r"built by |engines from ", rf"(?:built by|engines from) {_LIST}"),
+    (("built by", "engines from"), r"built by |engines from ", rf"(?:built by|engines from) {_LIST}"),
 )
 
 
@@ -546,30 +560,7 @@ def _contexts() -> tuple[tuple[tuple[str, ...], re.Pattern[str], re.Pattern[str]
 
     A cue that starts with a literal needs none: the engine itself skips in C to where the literal is.
     """
-    return tuple(
-        (stems, re.compile(cue), re.compile(pattern))
-        for stems, (cue, pattern) in zip(_CONTEXT_STEMS, _CONTEXT_SOURCES, strict=True)
-    )
-
-
-_CONTEXT_STEMS = (
-    ("suppliers", "vendors", "exporters", "customers", "partners"),
-    (),
-    ("'s ", "’s "),
-    ("'s ", "’s "),
-    (),
-    ("earlier", "previous", "prior", "similar"),
-    (),
-    (" also apply",),
-    (),
-    ("After", "Following", "Like"),
-    (),
-    (),
-    (),
-    ("acquir", "bought", "buying"),
-    (),
-    ("built by", "engines from"),
-)
+    return tuple((stems, re.compile(cue), re.compile(pattern)) for stems, cue, pattern in _CONTEXT_SOURCES)
 
 
 def _without_context(text: str) -> str:
@@ -589,10 +580,6 @@ def _blank(match: re.Match[str]) -> str:
     return "".join(kept)
 
 
-# Beyond where the action is stated, names still waiting for one are not acted on: "LG Display and SK Hynix have also
-# applied for licences", "Samsung Electronics and SK Hynix, which halted supplies, are still seeking approvals",
-# "Memory suppliers SK Hynix and Samsung Electronics have not yet been approved", "Intel still sells under licence".
-# Where the action is stated ("Samsung Display has sought a licence"), the request is the news itself.
 class _SaidOf(NamedTuple):
     """Names a cue after them says something of, blanked out.
 
