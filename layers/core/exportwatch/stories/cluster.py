@@ -387,16 +387,17 @@ def _named_across(story: Story, analysis: Analysis) -> bool:
     )
 
 
-def _named_by_story(story: Story, analysis: Analysis) -> bool:
+def _named_by_story(story: Story, analysis: Analysis, topic: float) -> bool:
     """Whether the story's words name every party the item leads with, and it shares the story's specifics.
 
     "Defense Department adds CNOOC to its list" beside "Pentagon lists SMIC and China National Offshore Oil":
     another lead of one action. Another action of a party the story names in passing ("CNOOC wins an oil
-    block") shares fewer of its words: it needs ``LATE_PARTY_TOPIC`` of them, not the follower's share.
+    block") shares fewer of its words (``topic``, their similarity): it needs ``LATE_PARTY_TOPIC`` of them, not
+    the follower's share.
     """
-    if not analysis.parties or not all(names_in(story.signature, party) for party in analysis.parties):
+    if not analysis.parties or topic < LATE_PARTY_TOPIC:
         return False
-    return similarity(analysis.signature, story.signature) >= LATE_PARTY_TOPIC
+    return all(names_in(story.signature, party) for party in analysis.parties)
 
 
 def _story_parties(story: Story) -> set[str]:
@@ -438,8 +439,9 @@ def _follows(story: Story, analysis: Analysis) -> bool:
         return False
     counts, story_counts = listed_counts(analysis.signature), listed_counts(story.signature)
     same_count = any(n >= DISTINCT_COUNT for n in counts & story_counts)  # one list, whoever it leads with
+    topic = similarity(analysis.signature, story.signature)
     # Each names the other's lead party, or the story's words name the item's: two leads of one action.
-    across = _named_across(story, analysis) or _named_by_story(story, analysis)
+    across = _named_across(story, analysis) or _named_by_story(story, analysis, topic)
     if analysis.parties and story_parties and not analysis.parties & story_parties and not (same_count or across):
         return False
     if counts_differ(counts, story_counts):
@@ -453,7 +455,6 @@ def _follows(story: Story, analysis: Analysis) -> bool:
         or (not story.labels and holds(story.signature, analysis.names))
         or across
     )
-    topic = similarity(analysis.signature, story.signature)
     if named and apart <= WINDOW_DAYS and topic > 0 and _states_action(story, analysis):
         return True  # a reaction naming the party and its action in those days, in its own words
     if unhinted:
