@@ -91,3 +91,13 @@ def test_a_place_or_a_trailing_part_in_parentheses_is_no_party(text: str) -> Non
     # Then no listed party is found, while the party's own acronym still is
     assert find_parties(text) == []
     assert find_parties("Commerce added SMIC to the list.") == ["SMIC"]
+
+
+def test_the_bundled_list_gives_a_party_every_country_of_its_addresses() -> None:
+    # Given the 2022 rows of Brian Douglas Woodford (addresses in Singapore and the United Kingdom, one cell) and of
+    # Volga Group (Luxembourg and Russia), and of Huawei Technologies Japan K.K. (its address's country only)
+    entries = {entry.name: entry for entry in gazetteer().entries}
+    # Then each names every country, not the last one of the cell
+    assert set(entries["Brian Douglas Woodford"].countries) == {"SG", "GB"}
+    assert set(entries["Volga Group"].countries) == {"LU", "RU"}
+    assert entries["Huawei Technologies Japan K.K."].countries == ("JP",)
