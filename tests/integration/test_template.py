@@ -25,7 +25,8 @@ TOOLS = ROOT / ".venv-tools" / "bin"
 
 
 def tool(name: str) -> str:
-    found = shutil.which(name) or (str(TOOLS / name) if (TOOLS / name).exists() else None)
+    # The project's own pinned tools first: another cfn-lint on PATH may lack the serverless rules' plugin.
+    found = str(TOOLS / name) if (TOOLS / name).exists() else shutil.which(name)
     if not found:
         pytest.fail(f"{name} is not installed: run `make tools` (make test does)")
     return found
