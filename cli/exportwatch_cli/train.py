@@ -46,6 +46,8 @@ UNTUNED = tuple(
         "news_actions.jsonl",
         "news_traps.jsonl",
         "news_removals.jsonl",
+        "news_licence_parties.jsonl",
+        "news_entity_parties.jsonl",
     )
 )
 SURE = tuple(round(0.05 * step, 2) for step in range(10, 21))

@@ -311,10 +311,9 @@ def test_a_report_not_speaking_of_exports_follows_the_story_of_its_party_when_it
     halt = news(
         "halt",
         "2024-11-12",
-        "US ordered TSMC to halt shipments to China of chips used in AI applications, source says",
-        "Washington ordered Taiwan Semiconductor Manufacturing Co to halt shipments of advanced chips to Chinese "
-        "customers that are often used in artificial intelligence applications, a person familiar with the matter "
-        "said.",
+        "TSMC halts shipments to Chinese AI chip customers, source says",
+        "Taiwan Semiconductor Manufacturing Co has halted shipments of advanced chips to Chinese customers that are "
+        "often used in artificial intelligence applications, a person familiar with the matter said.",
     )
     letter = news(
         "letter",
