@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, timedelta
+from html import escape
 from importlib import resources
 
 from exportwatch_cli.demo import local_stack
@@ -116,3 +117,58 @@ def test_the_two_pollers_in_the_same_second_make_one_story_and_the_news_becomes_
     assert [(m["kind"], m["version"]) for m in inbox] == [("new", 1), ("update", 2)]
     assert inbox[0]["story_id"] == inbox[1]["story_id"] and inbox[1]["official"]
     assert register["stories_created"] == [] and stale <= {"story_window"}
+
+
+def rss(*entries: tuple[str, str, str, str]) -> bytes:
+    """A news feed of (link, RFC 822 day, title, text) entries."""
+    items = "".join(
+        f'<item><title>{escape(title)}</title><link>{link}</link><guid isPermaLink="true">{link}</guid>'
+        f"<pubDate>{day}</pubDate><description>{escape(text)}</description></item>"
+        for link, day, title, text in entries
+    )
+    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>news</title>{items}</channel></rss>'.encode()
+
+
+RUSSIA_CONTROLS = (
+    "https://news.example/russia-controls",
+    "Fri, 25 Feb 2022 09:00:00 +0000",
+    "Commerce imposes export controls on Russia over invasion of Ukraine",
+    "The Bureau of Industry and Security on Thursday imposed sweeping export controls on Russia, requiring a licence "
+    "for semiconductors, computers, telecommunications equipment, lasers and sensors under a policy of denial. The "
+    "controls target Russia's defense, aerospace and maritime sectors.",
+)
+RUSSIA_LISTINGS = (
+    "https://news.example/russia-listings",
+    "Fri, 25 Feb 2022 15:00:00 +0000",
+    "U.S. imposes sweeping export restrictions on technology to Russia",
+    "The administration imposed broad export controls to keep semiconductors, computers, lasers and sensors from "
+    "Russia's defense, aerospace and maritime sectors after the invasion of Ukraine. Forty-nine Russian military "
+    "entities were added to the Entity List.",
+)
+
+
+def test_a_report_bringing_a_new_label_joins_its_story_as_an_update_every_subscriber_of_that_label_gets() -> None:
+    # Given a news feed reporting the Russia controls, as a licence policy
+    routes = {
+        "/feeds/news.xml": Route(rss(RUSSIA_CONTROLS), "application/rss+xml"),
+        "/api/v1/documents.json": Route(EMPTY_SEARCH.encode(), "application/json"),
+        "/api/v1/public-inspection-documents/current.json": Route(b'{"count": 0}', "application/json"),
+    }
+    with local_stack(routes) as stack:
+        stack.poll()
+        first = stack.inbox()
+        # When a later report of the same controls also tells of the listings made with them
+        stack.server.routes["/feeds/news.xml"] = Route(rss(RUSSIA_CONTROLS, RUSSIA_LISTINGS), "application/rss+xml")
+        stack.poll()
+        second = stack.inbox()
+    # Then the team got the story once, then its update naming the new label and what it tells
+    (new,) = first["compliance-team"]
+    assert new["kind"] == "new" and new["labels"] == ["license.policy"]
+    (update,) = second["compliance-team"]
+    assert update["story_id"] == new["story_id"] and update["kind"] == "update" and update["version"] == 2
+    assert update["subject"].startswith("UPDATE: ")
+    assert "What changed: new label: entity_list.addition" in update["email"]
+    assert "Entity List addition: " in update["email"]
+    # and the Entity List desk, told nothing of a licence policy, gets the update that brings the listings
+    assert first["entity-list-desk"] == []
+    assert [m["story_id"] for m in second["entity-list-desk"]] == [new["story_id"]]

@@ -27,8 +27,9 @@ FLOORS = {
     # A join that could hide an action uses only the proven rules (the wider ones gather unlabelled followers
     # and silent stories only): 1.000 / 0.914. Unlabelled news naming a party gathers silently too: 1.000 / 0.918.
     # A silent story gathers more readily (any unlabelled news joins one; its party and no other on fewer words; a
-    # week on with most of its words): 1.000 / 0.926.
-    FIXTURES / "stories" / "events.jsonl": (1.0, 0.92),
+    # week on with most of its words): 1.000 / 0.926. A poll's plainer reports first (so one bringing a label meets
+    # their story as its update): 1.000 / 0.938 (SMIC and DJI's reports of one list in one story).
+    FIXTURES / "stories" / "events.jsonl": (1.0, 0.93),
     # After retraining with news_wider.jsonl: 0.925 / 0.597 (6 wrong pairs of 80; 4 before).
     # Issue 14: 1.000 / 0.685; 28 of the 39 pairs missed have an item the classifier leaves unlabelled.
     # Retrained on 598 more ledes: 1.000 / 0.605; 38 of the 49 pairs missed have an item left unlabelled, most of
@@ -66,8 +67,12 @@ FLOORS = {
     # joins one; its party and no other on fewer words; a week on with most of its words): 0.986 / 0.826; classifier
     # retrained with news_removals.jsonl: 0.986 / 0.811. An unlabelled report naming a story's party and stating
     # its action follows it in any words ("New rules curb chip sales"): 0.986 / 0.826; a lead the story's words
-    # name, with its specifics, is one party (the Pentagon list's CNOOC beside SMIC): 0.986 / 0.838.
-    FIXTURES / "stories" / "dev_check.jsonl": (0.98, 0.83),
+    # name, with its specifics, is one party (the Pentagon list's CNOOC beside SMIC): 0.986 / 0.838. A report
+    # bringing a label its story lacks joins as an update that alerts, the same large count up to the rule lag (the
+    # 140 listings' rules): 0.987 / 0.857; one naming no party follows if its lead speaks of exports ("Biden turns a
+    # few more screws"): 0.987 / 0.876; a silent story's early reports follow once it alerts: 0.987 / 0.884. With the
+    # classifier retrained on two more files of ledes, merged: 0.987 / 0.861 (the retraining alone: 0.986 / 0.834).
+    FIXTURES / "stories" / "dev_check.jsonl": (0.98, 0.86),
     # A second check set, used to choose mechanisms, not items: main 1.000 / 0.283; with the wider rules only
     # where no action can be hidden: 1.000 / 0.746; unlabelled news naming a party gathers silently: 1.000 / 0.757;
     # 1.000 / 0.792 as merged. Chooses mechanisms since dev_check3 came: 1.000 / 0.786 with its changes; a
@@ -76,9 +81,10 @@ FLOORS = {
     # A silent story gathers more readily (any unlabelled news joins one; its party and no other on fewer words; a
     # week on with most of its words): 1.000 / 0.942; classifier retrained with news_removals.jsonl: 1.000 / 0.931.
     # An unlabelled report naming a story's party and stating its action follows it in any words (the TSMC order's
-    # reports; "curb" and "halt" as licence verbs): 1.000 / 0.971. Classifier retrained with two more files of ledes:
-    # 1.000 / 0.942.
-    FIXTURES / "stories" / "dev_check2.jsonl": (1.0, 0.94),
+    # reports; "curb" and "halt" as licence verbs): 1.000 / 0.971. Days a report states ahead ("from September 15")
+    # are facts of its event as days past are (China's antimony controls): 1.000 / 0.988. With the classifier
+    # retrained on two more files of ledes, merged: 1.000 / 0.960 (the retraining alone: 1.000 / 0.942).
+    FIXTURES / "stories" / "dev_check2.jsonl": (1.0, 0.95),
     # The third check set, never tuned on: 1.000 / 0.660 on main before this session's changes; with them (the
     # write-ups of news alone, names given as context, the retrained classifier): 1.000 / 0.699; with silent stories
     # of revocations and lists, and their unnamed reports on fewer words: 1.000 / 0.719; the two-week join of
@@ -86,8 +92,10 @@ FLOORS = {
     # gathers more readily (measured once, at the end): 1.000 / 0.712; classifier retrained with news_removals.jsonl:
     # 1.000 / 0.726. Followers naming a story's party in any words, and leads the story names (measured once, at
     # the end): 1.000 / 0.726, unchanged. With the party reading of parties2 (measured once): 1.000 / 0.739.
-    # Classifier retrained with two more files of ledes (measured once): 0.974 / 0.739, 3 wrong pairs.
-    FIXTURES / "stories" / "dev_check3.jsonl": (0.97, 0.73),
+    # The update join, the lead's words of exports, a silent story's early reports following, days stated ahead
+    # (measured once, at the end): 1.000 / 0.739, unchanged. The classifier retrained with two more files of ledes
+    # (measured once): 0.974 / 0.739, 3 wrong pairs; both merged: 0.974 / 0.745.
+    FIXTURES / "stories" / "dev_check3.jsonl": (0.97, 0.74),
     # Measured with the gazetteer and the trained classifier merged in: 0.971 / 0.559 (never tuned on).
     # After retraining with news_wider.jsonl (no clustering change): 0.962 / 0.554, 8 wrong pairs instead of 6.
     # Issue 14's changes, made on the training sets only, measured here once: 0.977 / 0.587 (5 wrong pairs).
@@ -100,7 +108,8 @@ FLOORS = {
     # 0.996 / 0.680; with the classifier's log-count ratios, measured once: 0.996 / 0.683. Silent stories gathering
     # more readily and the classifier retrained with news_removals.jsonl, measured once together: 0.996 / 0.708. With
     # the second round of follow rules and the party reading of parties2, measured once together: 0.996 / 0.722.
-    # Classifier retrained with two more files of ledes, measured once: 0.996 / 0.703.
+    # Classifier retrained with two more files of ledes, measured once: 0.996 / 0.703; with the update join, the
+    # lead's words of exports, a silent story's early reports following and days stated ahead: 0.996 / 0.703.
     FIXTURES / "heldout" / "stories.jsonl": (0.99, 0.70),
 }
 

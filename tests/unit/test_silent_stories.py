@@ -7,9 +7,10 @@ from datetime import UTC, datetime
 
 from exportwatch.alerts.render import render
 from exportwatch.models import Item, Story
-from exportwatch.stories.cluster import analyse, belongs, silent_story
+from exportwatch.stories.cluster import analyse, belongs, merge, silent_story
 from exportwatch.stories.ingest import ingest
 from exportwatch_cli.memory import MemoryStore
+from tests.helpers import news, unlabelled
 
 
 def clock() -> datetime:
@@ -19,10 +20,6 @@ def clock() -> datetime:
 def alerts(story: Story) -> bool:
     """Whether notify sends this version (``alerts.notify.alert_for``: above the quiet version)."""
     return story.version > story.quiet_version
-
-
-def news(id_: str, published: str, title: str, text: str) -> Item:
-    return Item(id=id_, title=title, text=text, published=published, url=f"https://news.example/{id_}")
 
 
 DRAFT = news(
@@ -370,3 +367,37 @@ def test_a_silent_storys_report_a_week_later_sharing_only_some_of_its_words_stay
     assert belongs(story, analyse(vague("2022-10-15")))
     assert not belongs(story, analyse(vague("2022-10-20")))
     assert not belongs(story, analyse(news("repost", "2022-10-24", GARPIYA.title, GARPIYA.text)))
+
+
+def test_a_silent_storys_early_reports_follow_once_it_alerts_so_reactions_count_from_its_action() -> None:
+    # Given a silent story of a report that rules are coming, joined four days later by the report of the rules
+    preview = news(
+        "preview",
+        "2022-10-03",
+        "U.S. crafting new rules aimed at curbing China's advanced computing",
+        "The Biden administration is preparing rules to curb China's advanced computing and chip production, using "
+        "the foreign direct product rule to bar sales of advanced chips and chipmaking tools to Chinese buyers, as "
+        "soon as this week.",
+    )
+    rules = news(
+        "rules",
+        "2022-10-07",
+        "Biden administration issues rules to curtail China's access to advanced chips",
+        "The Commerce Department on Friday issued export controls restricting advanced computing chips, supercomputer "
+        "work and chipmaking tools for China, using the foreign direct product rule to bar sales to Chinese buyers "
+        "without a licence.",
+    )
+    story = silent_story(unlabelled(preview), now="2022-10-03T12:00:00+00:00")
+    assert belongs(story, analyse(rules))
+    story = merge(story, analyse(rules), now="2022-10-07T12:00:00+00:00")
+    # When an unlabelled editorial on the rules comes three days after them, a week after the preview
+    editorial = news(
+        "editorial",
+        "2022-10-10",
+        "US hardening tech war with China",
+        "The administration has announced sweeping limits on exports of advanced computing chips and chipmaking tools "
+        "to China, the paper's editorial says, using the foreign direct product rule to bar sales to Chinese buyers.",
+    )
+    # Then the preview follows the story that now alerts, and the editorial follows it, within days of the rules
+    assert [source.follows for source in story.sources] == [True, False]
+    assert belongs(story, unlabelled(editorial))

@@ -9,14 +9,14 @@ its action would send no alert.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, datetime
 
 from exportwatch.models import Item, Story
-from exportwatch.stories.cluster import Analysis, analyse, belongs, merge, new_story, party_key, silent_story
+from exportwatch.stories.cluster import analyse, belongs, merge, new_story, party_key, silent_story
 from exportwatch.stories.ingest import ingest
 from exportwatch.stories.words import rare_names
 from exportwatch_cli.memory import MemoryStore
+from tests.helpers import news, unlabelled
 
 NOW = "2020-06-08T12:00:00+00:00"
 
@@ -27,16 +27,6 @@ def story_of(*items: Item) -> Story:
         assert belongs(story, analyse(item))
         story = merge(story, analyse(item), now=NOW)
     return story
-
-
-def news(id_: str, published: str, title: str, text: str) -> Item:
-    return Item(id=id_, title=title, text=text, published=published, url=f"https://news.example/{id_}")
-
-
-def unlabelled(item: Item) -> Analysis:
-    """The item as the classifier might leave it: a report of the same words that would not alert on its own."""
-    analysis = analyse(item)
-    return replace(analysis, classification=replace(analysis.classification, labels=()))
 
 
 ANNOUNCED = news(

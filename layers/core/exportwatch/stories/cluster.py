@@ -1,31 +1,35 @@
 """Stories: which items report the same real-world event, and when a story changes materially.
 
-An item joins a story when they share an identity key (Federal Register document number, quoted
-or its own, citation such as "84 FR 64018", canonical URL), or when, within a few days, they
-share a party or the same large count of listed parties ("33 Chinese entities") and a label, or
-a label and enough of their distinctive words (``words``: weighted by rarity, with the number of
-parties listed and the days stated), or most of those words whatever labels were read. On words
-alone an item never brings or drops a list action (addition, removal): "BIS adds 13 companies"
-beside that week's chip rule is another action. News finds a rule that names no party when that
-rule is the only one of its kind, days, countries and count. An official story keeps collecting
-later write-ups that name its parties and action, or its count, for ``LATE_DAYS``; its first
-document may come that late after its news when it names the story's party and action.
-Different parties (unless the same large count names one list), or different numbers of parties
-listed, are different actions; two Federal Register documents are never one story, except a
-correction, which joins the rule it cites without an alert. Unlabelled items never start a story
-that alerts but may follow one silently: a reaction naming its party and stating its action in those
-days, in words of exports or not ("US ordered TSMC to halt shipments"; one not speaking of exports follows
-only so). Unlabelled news that follows none gathers in a silent story (``silent_story``) that never alerts
-until the first labelled report of its event joins it. A silent story hides nothing, so it gathers more
-readily: any unlabelled news may join one (only some may start one), a report naming its party and no
-other needs fewer of its words, and one naming its party and most of its words joins up to the rule lag on.
-A join that could hide an action uses only the proven rules (``_proven``): a labelled item joining a story
-that alerts, with labels it already has, sends no alert. The wider tests live in ``_follows`` only, for an
-unlabelled follower, a silent story's reports, or the labelled report that makes a silent story alert: a
-write-up later than the window that states the day of its action; a name no list knows yet ("Zhipu") in
-two leads, each report naming the other's lead party, or the story's words naming the item's lead party
-with its specifics ("Pentagon lists SMIC and China National Offshore Oil", then "adds CNOOC"), as one party;
-brand and legal names folded.
+An item joins a story when they share an identity key (Federal Register document number, quoted or its own,
+citation such as "84 FR 64018", canonical URL), or when, within a few days, they share a party or the same
+large count of listed parties ("33 Chinese entities") and a label, or a label and enough of their distinctive
+words (``words``: weighted by rarity, with the number of parties listed and the days stated), or most of those
+words whatever labels were read. On words alone an item never drops a list action (addition, removal), and
+brings one only as an update that alerts (below): "BIS adds 13 companies" beside that week's chip rule is
+another action. News finds a rule that names no party when that rule is the only one of its kind, days,
+countries and count. An official story keeps collecting later write-ups that name its parties and action, or
+its count, for ``LATE_DAYS``; its first document may come that late after its news when it names the story's
+party and action. Different parties (unless the same large count names one list), or different numbers of
+parties listed, are different actions; two Federal Register documents are never one story, except a
+correction, which joins the rule it cites without an alert. Unlabelled items never start a story that alerts
+but may follow one silently: a reaction naming its party and stating its action in those days, in words of
+exports or not ("US ordered TSMC to halt shipments"; one not speaking of exports follows only so). Unlabelled
+news that follows none gathers in a silent story (``silent_story``) that never alerts until the first labelled
+report of its event joins it. A silent story hides nothing, so it gathers more readily: any unlabelled news
+may join one (only some may start one), a report naming its party and no other needs fewer of its words, and
+one naming its party and most of its words joins up to the rule lag on. Once it alerts, its earlier reports
+follow it: reactions count their days from its action's first report. A join that could hide an action uses
+only the proven rules (``_proven``): a labelled item joining a story that alerts, with labels it already has,
+sends no alert. One bringing a label the story lacks alerts as its update ("new label: ..."), so hides
+nothing, and joins on a wider test (``_material_update``): within days (the rule lag for the same large
+count), a label in common, of the same kind of action, no party or count of its own against the story's, and
+the same party or count, or the same countries and specifics ("BIS imposes controls on Russia", then "49
+Russian entities added" with them). A report naming no party may follow on words if its lead speaks of
+exports. The wider tests live in ``_follows`` only, for an unlabelled follower, a silent story's reports, or
+the labelled report that makes a silent story alert: a write-up later than the window that states the day of
+its action; a name no list knows yet ("Zhipu") in two leads, each report naming the other's lead party, or the
+story's words naming the item's lead party with its specifics ("Pentagon lists SMIC and China National
+Offshore Oil", then "adds CNOOC"), as one party; brand and legal names folded.
 Another kind of action on the same party (its licence after its listing) is another story, and so is a
 party the reports of a counted list never name.
 """
@@ -125,6 +129,9 @@ class Analysis:
     # The main parties as the proven rules read them (known names only, unfolded): a labelled item joins a
     # story that alerts on these alone (``_proven``), where a wrong join would hide its action.
     proven_parties: frozenset[str] = frozenset()
+    # The start of its text (``Reading.lead``): a reaction's first sentence may set a scene ("Washington has opened
+    # the autumn with a salvo against China's technology sector") and speak of exports only in its second.
+    lead: str = ""
 
     @property
     def relevant(self) -> bool:
@@ -134,7 +141,11 @@ class Analysis:
     @property
     def may_follow(self) -> bool:
         """An unlabelled item that speaks of export controls may still report a story's event."""
-        return not self.relevant and bool(_FOLLOW_HINT.search(f"{self.item.title} {self.summary}"))
+        # One naming no party may speak of exports after its first sentence: it follows on the story's words alone
+        # (``FOLLOW_UNNAMED_TOPIC``). One naming a party and speaking of exports only there (a lawmaker's letter on
+        # a licence) must state the story's action (``may_follow_its_party``).
+        text = f"{self.item.title} {self.summary if self.parties else self.lead or self.summary}"
+        return not self.relevant and bool(_FOLLOW_HINT.search(text))
 
     @property
     def may_follow_its_party(self) -> bool:
@@ -189,6 +200,7 @@ def analyse(item: Item, *, watched: frozenset[str] = frozenset()) -> Analysis:
         proven_parties=frozenset(_proven_parties(reading, classification)),
         summary=one_line(reading.body[0], max_chars=400) if reading.body else "",
         names=rare_names(reading.lead),
+        lead=reading.lead,
     )
 
 
@@ -235,8 +247,12 @@ def is_correction(item: Item) -> bool:
 
 
 def _from_first(story: Story, item: Item) -> int:
-    """Days from the story's first report to the item (0 when either day is unknown)."""
-    return _days_apart(item.published, story.published) or 0
+    """Days from the story's first told report to the item (0 when either day is unknown).
+
+    Not from a silent story's earlier reports ("U.S. crafting new rules", days before the rules): they follow.
+    """
+    told = [s.published for s in story.sources if not s.follows and s.published]
+    return _days_apart(item.published, min(told, default=story.published)) or 0
 
 
 def _apart(story: Story, item: Item) -> int | None:
@@ -262,8 +278,44 @@ def belongs(story: Story, analysis: Analysis) -> bool:
         return _follows(story, analysis)
     # A labelled item joining a story that alerts, with labels it already has, sends no alert: a wrong join
     # would hide its action. Only the proven rules may join it; the wider ones (rare names, each naming the
-    # other's party, folded names, a late write-up stating the day) only gather what would not alert.
-    return _proven(story, analysis)
+    # other's party, folded names, a late write-up stating the day) only gather what would not alert. One
+    # bringing a label the story lacks alerts as its update, so hides nothing: it may join more readily.
+    return _proven(story, analysis) or _material_update(story, analysis)
+
+
+def _material_update(story: Story, analysis: Analysis) -> bool:
+    """Whether a labelled report bringing a label its story lacks reports the story's event, as its update.
+
+    Joined, it alerts ("new label: ..."), so a wrong join hides no action; still, it must report the same
+    event: within days, a label in common, no party or count of its own against the story's, and the same
+    party, large count, or countries and specifics. "BIS imposes export controls on Russia" and, that day,
+    "U.S. imposes sweeping restrictions on Russia; 49 entities added": one rule told with and without its
+    listings. The proven rules would refuse it for bringing a list action on words alone.
+    """
+    labels, story_labels = set(analysis.classification.labels), set(story.labels)
+    if not labels - story_labels or not labels & story_labels:
+        return False
+    item = analysis.item
+    parties, story_parties = analysis.parties, _story_parties(story)
+    counts, story_counts = listed_counts(analysis.signature), listed_counts(story.signature)
+    same_count = any(n >= DISTINCT_COUNT for n in counts & story_counts)
+    # The same large count names one list: its formal publication may trail the news by the rule lag.
+    limit = RULE_LAG_DAYS if same_count else WINDOW_DAYS
+    apart = _apart(story, item)
+    if apart is None or apart > limit or _from_first(story, item) > limit:
+        return False
+    if _another_kind(analysis.classification, story) or _another_list(story, analysis, story_has_rule=_has_rule(story)):
+        return False  # another kind of action (a licence for a listed party) or list: its own story and title
+    if parties and story_parties and not parties & story_parties and not same_count:
+        return False  # two named parties: two actions, each its own alert
+    if not parties & story_parties and counts_differ(counts, story_counts):
+        return False
+    if parties & story_parties or same_count:
+        return True
+    countries, story_countries = set(analysis.classification.countries), set(story.countries)
+    if not countries & story_countries:
+        return False  # naming no party, a report of the same words on other countries (or none) is another action
+    return similarity(analysis.signature, story.signature) >= SAME_TOPIC
 
 
 def _proven(story: Story, analysis: Analysis) -> bool:
@@ -647,6 +699,8 @@ def merge(story: Story, analysis: Analysis, *, now: str) -> Story:
     known = any(s.id == item.id for s in story.sources)  # an update in place: its entry shows the new title
     sources = tuple(_source(item) if s.id == item.id else s for s in story.sources) if known else story.sources
     sources = sources if known else story.sources + (_source(item),)
+    if not story.labels:  # a silent story's reports, told before its action, follow it once it alerts
+        sources = tuple(s if s.id == item.id else replace(s, follows=True) for s in sources)
     severity = max(story.severity, classification.severity, key=lambda s: _SEVERITY_RANK[s])
     return replace(
         story,

@@ -172,6 +172,10 @@ def ingest(
             report.stale += 1
         else:
             report.irrelevant += 1
+    # Among reports published alike, those with fewer labels first: one bringing a label their story lacks then
+    # joins it as its update (``cluster._material_update``); the other way round, the plainer one would be held to
+    # the proven rules (joined, it would send no alert) and start a story of its own.
+    relevant.sort(key=lambda a: (not a.item.official, a.item.published, len(a.classification.labels), a.item.id))
     if relevant or followers:
         read = _read_texts(relevant, texts)
         homes = {item_id: story_id for item_id, (_fp, story_id) in replacing.items() if story_id}

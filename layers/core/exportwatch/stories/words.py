@@ -106,15 +106,22 @@ def counts(text: str) -> set[int]:
     return found
 
 
+AHEAD_DAYS = 92  # a day a report announces ("exports need licences from Sept. 15"): a quarter ahead at most
+
+
 def stated_days(text: str, published: str) -> set[str]:
-    """The days a text states ("on Dec. 2, 2024"), as ISO dates, from a month before publication to the day."""
+    """The days a text states ("on Dec. 2, 2024"), as ISO dates, from a month before publication to a quarter after.
+
+    A day ahead is one the action takes effect ("from September 15"): reports of one announcement state it alike,
+    in whatever words they tell the rest.
+    """
     reference = to_date(published)
     if reference is None:
         return set()
     days = set()
     for match in DATE_RE.finditer(text):
         day = parse_date(match, reference)
-        if day and 0 <= (reference - day).days <= 31:
+        if day and -AHEAD_DAYS <= (reference - day).days <= 31:
             days.add(day.isoformat())
     return days
 
