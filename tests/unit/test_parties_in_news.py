@@ -438,3 +438,16 @@ def test_a_headline_lists_names_but_not_topics() -> None:
     # Then a topic (a plural common noun) is no party, and the airlines are
     assert find_parties(topics) == ["Huawei"]
     assert {"Utair", "Azur Air"} <= set(find_parties(names))
+
+
+def test_the_us_is_no_party_when_its_last_period_ends_a_list_item() -> None:
+    # Given a lede whose list of those the reprieve covers ends in "the U.S." before "companies"
+    text = (
+        "The Trump administration is extending by 90 days a reprieve for Huawei Technologies and the U.S. companies "
+        "working with it, the Commerce Department announced Monday."
+    )
+    # When
+    found = read_parties(text).named
+    # Then Huawei is the party, and "U.S" is none
+    assert "Huawei Technologies" in found or "Huawei" in found
+    assert not any(name.replace(".", "").replace(" ", "").upper() == "US" for name in found)

@@ -767,7 +767,8 @@ def find_aliases(text: str, names: Iterable[str], limit: int = 5) -> dict[str, t
     return {name: tuple(list(found)[:limit]) for name, found in forms.items() if found}
 
 
-_STOP_PARTIES = {"the", "commerce", "department", "the commerce", "federal register", "u", "us", "the u s"}
+# "u s": "U.S." with its last period taken for a list item's end ("Huawei and the U.S. companies working with it").
+_STOP_PARTIES = {"the", "commerce", "department", "the commerce", "federal register", "u", "us", "u s", "the u s"}
 
 
 # Matched against lower-cased text.
