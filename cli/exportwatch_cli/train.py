@@ -48,6 +48,8 @@ UNTUNED = tuple(
         "news_removals.jsonl",
         "news_licence_parties.jsonl",
         "news_entity_parties.jsonl",
+        "news_other_words.jsonl",
+        "news_second_hand.jsonl",
     )
 )
 SURE = tuple(round(0.05 * step, 2) for step in range(10, 21))

@@ -296,13 +296,14 @@ def test_a_report_not_speaking_of_exports_follows_the_story_of_its_party_when_it
     # Given the story of an order to TSMC, which alerts
     store = MemoryStore()
     story_id = ingest([TSMC_ORDER], store, now=lambda: datetime(2024, 11, 11, 12, tzinfo=UTC)).story_of["order"]
-    # When, the next day, one report names TSMC and states the halt in words of no export or licence, and a
-    # lawmakers' letter names TSMC in many of the story's words but states no action
+    # When, the next day, one report names TSMC and states the halt in words of no export, licence or order (the
+    # classifier leaves it unlabelled), and a lawmakers' letter names TSMC in many of the story's words but states
+    # no action
     halt = news(
         "halt",
         "2024-11-12",
-        "TSMC halts shipments to Chinese AI chip customers, source says",
-        "Taiwan Semiconductor Manufacturing Co has halted shipments of advanced chips to Chinese customers that are "
+        "TSMC to halt advanced AI chip shipments to Chinese customers, source says",
+        "Taiwan Semiconductor Manufacturing Co will halt shipments of advanced chips to Chinese customers that are "
         "often used in artificial intelligence applications, a person familiar with the matter said.",
     )
     letter = news(
