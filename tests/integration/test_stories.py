@@ -167,7 +167,7 @@ def test_a_report_bringing_a_new_label_joins_its_story_as_an_update_every_subscr
     (update,) = second["compliance-team"]
     assert update["story_id"] == new["story_id"] and update["kind"] == "update" and update["version"] == 2
     assert update["subject"].startswith("UPDATE: ")
-    assert "What changed: new label: entity_list.addition" in update["email"]
+    assert "What changed: new action: Entity List addition" in update["email"]
     assert "Entity List addition: " in update["email"]
     # and the Entity List desk, told nothing of a licence policy, gets the update that brings the listings
     assert first["entity-list-desk"] == []

@@ -158,3 +158,15 @@ def test_a_party_named_in_chinese_script_survives_in_the_sms() -> None:
     # Then the name is in the SMS, which fits one UCS-2 segment (70 characters)
     assert name in sms
     assert len(sms) <= 70
+
+
+def test_an_update_names_its_new_action_in_words_not_as_a_label_key() -> None:
+    # Given the seeds' story, updated by a report that brings an Entity List addition and a new expiry
+    story = replace(
+        seeds_story(), version=2, changes=("new label: entity_list.addition", "expires: 2020-04-01 (was 2020-02-16)")
+    )
+    # When
+    alert = render(story)
+    # Then the subscriber reads the action as the alert's other lines name it
+    assert "What changed: new action: Entity List addition; expires: 2020-04-01 (was 2020-02-16)" in alert.email
+    assert "entity_list.addition" not in alert.email

@@ -284,6 +284,17 @@ def _status(story: Story) -> str:
     return "Reported in the news; not yet confirmed in the Federal Register"
 
 
+_NEW_LABEL = "new label: "
+
+
+def _in_words(change: str) -> str:
+    """A story's change as a subscriber reads it: "new label: extension" is "new action: Extension / deadline"."""
+    if change.startswith(_NEW_LABEL):
+        label = change.removeprefix(_NEW_LABEL)
+        return f"new action: {LABEL_NAMES.get(label, label)}"
+    return change
+
+
 def render(story: Story, *, kind: str | None = None) -> Alert:
     """Render the alert for the story's current version (``new`` for version 1, else ``update``).
 
@@ -291,7 +302,7 @@ def render(story: Story, *, kind: str | None = None) -> Alert:
     """
     kind = kind or ("new" if story.version == 1 or story.changes == ("new",) else "update")
     head = headline(story)
-    update_note = "; ".join(c for c in story.changes if c != "new")
+    update_note = "; ".join(_in_words(c) for c in story.changes if c != "new")
     lead = "Withdrawn before publication: " if kind == "update" and WITHDRAWN in story.changes else ""
     prefix = f"UPDATE: {lead}" if kind == "update" else ""
     subject = one_line(prefix + head, max_chars=SUBJECT_MAX)
