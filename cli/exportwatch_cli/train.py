@@ -50,6 +50,8 @@ UNTUNED = tuple(
         "news_entity_parties.jsonl",
         "news_other_words.jsonl",
         "news_second_hand.jsonl",
+        "news_reactions_more.jsonl",
+        "news_rare_more.jsonl",
     )
 )
 SURE = tuple(round(0.05 * step, 2) for step in range(10, 21))
