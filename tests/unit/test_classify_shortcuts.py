@@ -95,11 +95,10 @@ def test_sentence_ends_found_from_one_character_class_are_those_of_the_plain_alt
     # Given the sentence-end pattern as two alternatives, which the engine tries at every character
     plain_ends = re.compile(r"[.!?][\"”’)]?\s+(?=[A-Z\"“‘(])|\n\s*(?=[^\sa-z])")
     texts = [item.text for item in ITEMS] + ["Ends here.\n\nNext one? (Yes.) ”Quoted” and\nwrapped\n  Line"]
-    # Then the shipped pattern finds the same ends in every fixture text
+    # Then the shipped pattern finds the same ends in every fixture text (its ASCII variant in every ASCII one)
     for text in texts:
-        assert [m.span() for m in sentences._SENTENCE_END.finditer(text)] == [
-            m.span() for m in plain_ends.finditer(text)
-        ]
+        for pattern in sentences._SENTENCE_END[: 1 + text.isascii()]:
+            assert [m.span() for m in pattern.finditer(text)] == [m.span() for m in plain_ends.finditer(text)]
 
 
 def test_an_items_features_are_its_lines_features_and_its_source() -> None:

@@ -31,8 +31,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Collection, Iterable, Iterator
 from datetime import date
+from itertools import chain
 
 from exportwatch.classify import model as trained
+from exportwatch.classify.ascii import Dual
 from exportwatch.classify.dates import find_dates, to_date
 from exportwatch.classify.parties import entity_key, find_aliases, find_countries, read_parties
 from exportwatch.classify.rules import (
@@ -216,9 +218,7 @@ def _off_topic(clause: str) -> bool:
     )
 
 
-def _hit(
-    pattern: re.Pattern[str], veto: re.Pattern[str] | None, text: str, *, whole: bool = False
-) -> re.Match[str] | None:
+def _hit(pattern: Dual, veto: Dual | None, text: str, *, whole: bool = False) -> re.Match[str] | None:
     for match in pattern.finditer(text):
         if veto is None or not veto.search(_window(text, match, whole=whole)):
             return match
@@ -381,11 +381,11 @@ def _evidence_line(model: trained.Model, label: str, per_line: list[set[str]]) -
 # what was read. "Addition of Entities to the Entity List" shares most words with rules that also revise
 # entries, but states no revision; an alert saying "entries revised" on its strength would be wrong.
 _STATED = {
-    REMOVAL: re.compile(r"remov|delet|delist|lift|drop|rescind|take[sn]? off|took off|eas(?:e|ed|es|ing)\b", re.I),
+    REMOVAL: Dual(r"remov|delet|delist|lift|drop|rescind|take[sn]? off|took off|eas(?:e|ed|es|ing)\b", re.I),
     # docs/labels.md: entries changed, or a change to listed entities as a class (affiliates, a foreign direct
     # product designation, a release of technology). Every rule "amends the EAR" and many say how it "applies";
     # those verbs state a revision only with entries, names, addresses or licence terms as their object.
-    REVISION: re.compile(
+    REVISION: Dual(
         r"revis|modif|correct|renam|affiliat|owne[dr]|ownership|foreign(?:-produced)? direct product|footnote"
         r"|release of technology"
         r"|\b(?:amend|chang|updat|clarif|appl(?:y|ies|ied|ying)\b|expan|extend)\w*(?:(?!\bby\b)[^.;]){0,60}?"
@@ -419,7 +419,7 @@ def _severity(labels: Iterable[str], entities: Iterable[str], watched: frozenset
 
 # A clause that recalls the past: a background cue, the past perfect ("licences had earlier been granted to ..."),
 # or a date ("in 2015", "in May"); one scan for all (group 1: a year, groups 2 and 3: a month and its year).
-_RECALLS = re.compile(
+_RECALLS = Dual(
     rf"{_IN_YEAR.pattern}|{_IN_MONTH.pattern}|{_BACKGROUND.pattern}|"
     r"\bhad (?:\w+ )?(?:been|listed|added|placed|put|granted|issued|imposed|revoked)\b|"
     r"\bearlier (?:listed|added|placed|put|granted|issued|imposed|revoked|renewed)\b"
@@ -427,7 +427,7 @@ _RECALLS = re.compile(
 # The same matches after the clause's start, found from the character before their word: a pattern starting with
 # \b is tried at every character, one starting with \W only at the non-word ones (as parties._Words). Every
 # alternative ends on a letter or digit, so no match ends where the next one's \W would be.
-_RECALLS_AFTER = re.compile(rf"\W(?:{_RECALLS.pattern})")
+_RECALLS_AFTER = Dual(rf"\W(?:{_RECALLS.pattern})")
 
 
 def _recalls(clause: str) -> Iterator[re.Match[str]]:
@@ -435,10 +435,11 @@ def _recalls(clause: str) -> Iterator[re.Match[str]]:
 
     After the clause's start each match starts one character early, on the character before its word.
     """
-    first = _RECALLS.match(clause)
+    ascii_text = clause.isascii()
+    first = _RECALLS.variants[ascii_text].match(clause)
     if first:
-        yield first
-    yield from _RECALLS_AFTER.finditer(clause, first.end() if first else 0)
+        return chain((first,), _RECALLS_AFTER.variants[ascii_text].finditer(clause, first.end()))
+    return _RECALLS_AFTER.variants[ascii_text].finditer(clause)
 
 
 # Labels whose action undoes or changes an earlier listing: a clause recalling it may name their parties.

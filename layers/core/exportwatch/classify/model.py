@@ -22,6 +22,8 @@ from itertools import repeat
 from operator import itemgetter
 from pathlib import Path
 
+from exportwatch.classify.ascii import Dual
+
 MODEL_PATH = Path(__file__).with_name("model.json")
 _FIRST = itemgetter(0)
 RELEVANT = "relevant"
@@ -29,13 +31,14 @@ RELEVANT = "relevant"
 NEWS_LEDE_SENTENCES = 4
 FR_SENTENCES = 5
 _TOKEN = re.compile(r"[a-z]+(?:['’][a-z]+)?|#")
-_NUMBER = re.compile(r"\d+")
+_NUMBER = Dual(r"\d+").variants  # [text.isascii()]: see classify.ascii
 _ARTICLES = frozenset(("the", "a", "an"))
 
 
 def _tokens(text: str) -> list[str]:
     """Lower-case words; every number becomes "#" (a count or a date says how, not what)."""
-    return _TOKEN.findall(_NUMBER.sub("#", text.lower()))
+    lowered = text.lower()
+    return _TOKEN.findall(_NUMBER[lowered.isascii()].sub("#", lowered))
 
 
 def _add_line(found: set[str], tokens: Sequence[str], *, title: bool, lead: bool) -> None:

@@ -13,8 +13,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from functools import cache, cached_property, lru_cache
+from itertools import chain
 from typing import NamedTuple
 
+from exportwatch.classify.ascii import Dual
 from exportwatch.countries import COUNTRIES, NOT_COUNTRIES
 from exportwatch.entity_list.gazetteer import gazetteer, generic
 
@@ -136,23 +138,26 @@ class _Words:
         return _trie(self._words)
 
     @cached_property
-    def _at_start(self) -> re.Pattern[str]:
-        return re.compile(rf"\b({self._trie})\b")
-
-    @cached_property
-    def _after(self) -> re.Pattern[str]:
-        return re.compile(rf"\W({self._trie})\b")
+    def _patterns(self) -> tuple[tuple[re.Pattern[str], re.Pattern[str]], ...]:
+        """The patterns at the text's start and after a character: for other text, then for ASCII text (``ascii``)."""
+        at_start, after = Dual(rf"\b({self._trie})\b"), Dual(rf"\W({self._trie})\b")
+        return tuple(zip(at_start.variants, after.variants, strict=True))
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
-        """The matches, left to right, as the word-boundary pattern gives them."""
-        first = self._at_start.match(text)
+        """The matches, left to right, as the word-boundary pattern gives them.
+
+        Mostly the engine's own iterator: a generator around it would cost more than the scan of a short text.
+        """
+        at_start, after = self._patterns[text.isascii()]
+        first = at_start.match(text)
         if first:
-            yield first
-        yield from self._after.finditer(text, first.end() if first else 0)
+            return chain((first,), after.finditer(text, first.end()))
+        return after.finditer(text)
 
     def search(self, text: str) -> re.Match[str] | None:
         """The first match, or None."""
-        return self._at_start.match(text) or self._after.search(text)
+        at_start, after = self._patterns[text.isascii()]
+        return at_start.match(text) or after.search(text)
 
 
 _WORD_EDGES = re.compile(r"\w(?:.*\w)?", re.DOTALL)

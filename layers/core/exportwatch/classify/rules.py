@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from exportwatch.classify.ascii import Dual
+
 _I = re.IGNORECASE
 # A pattern's escape sequences, or the text between them (see _rx).
 _ESCAPE_OR_TEXT = re.compile(r"\\.|[^\\]+")
@@ -18,14 +20,14 @@ ADDITION, REMOVAL, REVISION = "entity_list.addition", "entity_list.removal", "en
 DECISION, POLICY, EXTENSION, OTHER = "license.decision", "license.policy", "extension", "other_export_control"
 
 
-def rx(*parts: str) -> re.Pattern[str]:
-    r"""Compile the alternatives for matching lower-cased text.
+def rx(*parts: str) -> Dual:
+    r"""Compile the alternatives for matching lower-cased text (in ASCII mode when the text is ASCII: see ``ascii``).
 
     Matching lower-cased text with a case-sensitive pattern is several times faster than ``re.IGNORECASE``.
     The letters of the pattern are lower-cased too, but not its escapes (``\S`` must stay ``\S``).
     """
     pattern = "|".join(f"(?:{p})" for p in parts)
-    return re.compile(_ESCAPE_OR_TEXT.sub(lambda m: m.group() if m.group()[0] == "\\" else m.group().lower(), pattern))
+    return Dual(_ESCAPE_OR_TEXT.sub(lambda m: m.group() if m.group()[0] == "\\" else m.group().lower(), pattern))
 
 
 def need_words(words: str) -> tuple[str, ...]:
@@ -56,9 +58,9 @@ class Rule:
 
     label: str
     source: str
-    title: re.Pattern[str] | None = None
-    sentence: re.Pattern[str] | None = None
-    veto: re.Pattern[str] | None = None
+    title: Dual | None = None
+    sentence: Dual | None = None
+    veto: Dual | None = None
     generic_only: bool = False
     needs: tuple[str, ...] = ()
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from exportwatch.classify.ascii import Dual
 from exportwatch.models import Item
 
 # Where a news page stops being the article: author boxes, teasers, related links, copyright.
@@ -18,13 +19,13 @@ _NOISE_CUT = re.compile(
 # A line break ends a sentence unless the next line carries on in lower case (a page wrapped mid-sentence).
 # The pattern starts with one class of the characters that can end a sentence, so that the engine skips in C to the
 # next of them; a pattern starting with two alternatives would be tried at every character.
-_SENTENCE_END = re.compile(r"[.!?\n](?:(?<=[.!?])[\"”’)]?\s+(?=[A-Z\"“‘(])|(?<=\n)\s*(?=[^\sa-z]))")
+_SENTENCE_END = Dual(r"[.!?\n](?:(?<=[.!?])[\"”’)]?\s+(?=[A-Z\"“‘(])|(?<=\n)\s*(?=[^\sa-z]))").variants
 # A period after these does not end a sentence ("U.S. Huawei", "Nov. 18", "Sen. Tom Cotton", "Co. Ltd."), and
 # matching reads them without their periods ("U.S." as "US  ", same length) so that "[^.;]" spans cross them.
 _ABBREVIATIONS = (
     r"Co|Corp|Inc|Ltd|No|Nos|Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|St|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
 )
-_ABBREVIATION = re.compile(rf"(?:\b(?:[A-Za-z]\.){{1,3}}|\b(?:{_ABBREVIATIONS}|vs|Sec|Art|Vol|approx|etc)\.)$")
+_ABBREVIATION = Dual(rf"(?:\b(?:[A-Za-z]\.){{1,3}}|\b(?:{_ABBREVIATIONS}|vs|Sec|Art|Vol|approx|etc)\.)$").variants
 _DOTTED = re.compile(rf"\b(?:[A-Za-z]\.){{2,3}}|\b(?:{_ABBREVIATIONS})\.")
 _MARKDOWN = re.compile(r"\[([^\]]*)\]\([^)]*\)|[#*_>]+|[ \t]{2,}")
 _MARKDOWN_MARKS = ("[", "#", "*", "_", ">", "  ", "\t")
@@ -44,8 +45,10 @@ def split_sentences(text: str) -> list[str]:
     """Split cleaned text into sentences; an abbreviation's period ("U.S.", "Nov.") ends none."""
     parts: list[str] = []
     start = 0
-    for end in _SENTENCE_END.finditer(text):
-        if "\n" not in end.group() and _ABBREVIATION.search(text, max(start, end.start() - 12), end.start() + 1):
+    ascii_text = text.isascii()  # the patterns' ASCII variants match ASCII text alike, faster (see classify.ascii)
+    abbreviation = _ABBREVIATION[ascii_text]
+    for end in _SENTENCE_END[ascii_text].finditer(text):
+        if "\n" not in end.group() and abbreviation.search(text, max(start, end.start() - 12), end.start() + 1):
             continue
         parts.append(text[start : end.start() + 1])
         start = end.end()
