@@ -42,6 +42,26 @@ def test_a_class_holding_the_complement_of_space_keeps_the_unicode_pattern() -> 
     assert ascii_variant is unicode
 
 
+@pytest.mark.parametrize(
+    ("pattern", "flags", "text"),
+    [
+        ("\u017f", re.IGNORECASE, "s"),  # the long s folds into "s" in Unicode mode only
+        ("[^\u212a]", re.IGNORECASE, "k"),  # so does the Kelvin sign into "k"
+        (r"a(?#[)\s+b(?#])", 0, "a b"),  # a bracket in a comment is no class
+        ("a # [\n \\s+ b # ]", re.VERBOSE, "a b"),
+    ],
+    ids=["long-s", "kelvin-sign", "comment", "verbose"],
+)
+def test_patterns_ascii_mode_would_read_otherwise_keep_the_unicode_pattern(pattern: str, flags: int, text: str) -> None:
+    # Given a pattern whose ASCII-mode compile would match an ASCII text otherwise
+    assert bool(re.search(pattern, text, flags)) != bool(re.search(pattern, text, flags | re.ASCII)) or "#" in pattern
+    # Then it gets no ASCII variant, and the pattern matches as it does in Unicode mode
+    assert ascii_source(pattern, flags) is None
+    unicode, ascii_variant = Dual(pattern, flags).variants
+    assert ascii_variant is unicode
+    assert bool(Dual(pattern, flags).search(text)) == bool(re.search(pattern, text, flags))
+
+
 def test_the_rules_find_the_same_in_every_fixture_line_with_either_variant() -> None:
     # Given every rule pattern and the fixture lines (lower case, as the rules read them)
     patterns = [p for rule in RULES for p in (rule.title, rule.sentence, rule.veto) if p is not None]

@@ -22,17 +22,23 @@ _SPACES = r"\t-\r\x1c-\x20"
 _CLASS_ESCAPE = re.compile(r"\\.")
 
 
-def ascii_source(pattern: str) -> str | None:
+def ascii_source(pattern: str, flags: int = 0) -> str | None:
     r"""The pattern to compile with ``re.ASCII`` that matches ASCII text as ``pattern`` does, or None.
 
     ``\s`` becomes the class of the ASCII characters it holds, ``\S`` its complement, and inside a class ``\s`` those
-    characters. A class holding ``\S`` has no such rewrite: None.
+    characters. A class holding ``\S`` has no such rewrite: None. Nor has a verbose pattern or one with comments (a
+    bracket in a comment would be read as a class), nor a case-insensitive one with a non-ASCII letter: Unicode folds
+    "ſ" and the Kelvin sign into "s" and "k", ASCII mode does not.
 
     Examples
     --------
     >>> ascii_source(r"a\s+[^\s,]\S")
     'a[\\t-\\r\\x1c-\\x20]+[^\\t-\\r\\x1c-\\x20,][^\\t-\\r\\x1c-\\x20]'
     """
+    if flags & re.VERBOSE or "(?x" in pattern or "(?#" in pattern:
+        return None
+    if (flags & re.IGNORECASE or "(?i" in pattern) and not pattern.isascii():
+        return None
     parts: list[str] = []
     for part in _PART.findall(pattern):
         if part == r"\s":
@@ -63,7 +69,7 @@ class Dual:
     def __init__(self, pattern: str, flags: int = 0) -> None:
         self.pattern = pattern
         unicode = re.compile(pattern, flags)
-        source = ascii_source(pattern)
+        source = ascii_source(pattern, flags)
         self.variants = (unicode, unicode if source is None else re.compile(source, flags | re.ASCII))
 
     def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
