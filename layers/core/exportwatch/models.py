@@ -225,6 +225,8 @@ class StoryItem:
 
 WITHDRAWN = "withdrawn before publication"
 """The change a story's update names when its public-inspection document is withdrawn (``stories.withdrawals``)."""
+NEW_LABEL = "new label: "
+"""How a story's update records a label it gained, before the label key; alerts put the label in words."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,7 @@ from typing import Any
 from exportwatch.classify.dates import to_date
 from exportwatch.classify.parties import entity_key
 from exportwatch.countries import name_of
-from exportwatch.models import WITHDRAWN, Entry, Story, WatchlistMatch
+from exportwatch.models import NEW_LABEL, WITHDRAWN, Entry, Story, WatchlistMatch
 from exportwatch.text import UCS2_SEGMENT, one_line, plain_text, sms_text
 
 SUBJECT_MAX = 99
@@ -284,13 +284,10 @@ def _status(story: Story) -> str:
     return "Reported in the news; not yet confirmed in the Federal Register"
 
 
-_NEW_LABEL = "new label: "
-
-
 def _in_words(change: str) -> str:
     """A story's change as a subscriber reads it: "new label: extension" is "new action: Extension / deadline"."""
-    if change.startswith(_NEW_LABEL):
-        label = change.removeprefix(_NEW_LABEL)
+    if change.startswith(NEW_LABEL):
+        label = change.removeprefix(NEW_LABEL)
         return f"new action: {LABEL_NAMES.get(label, label)}"
     return change
 

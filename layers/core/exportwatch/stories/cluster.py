@@ -45,7 +45,7 @@ from exportwatch.classify.dates import to_date
 from exportwatch.classify.parties import canonical_name, entity_key, find_parties
 from exportwatch.classify.sentences import Reading, read
 from exportwatch.entity_list.gazetteer import gazetteer
-from exportwatch.models import Classification, Item, Story, StoryItem
+from exportwatch.models import NEW_LABEL, Classification, Item, Story, StoryItem
 from exportwatch.sources.federal_register import citations
 from exportwatch.sources.urls import canonical_url
 from exportwatch.stories.words import (
@@ -683,7 +683,7 @@ def merge(story: Story, analysis: Analysis, *, now: str) -> Story:
         cite = f" ({item.citation})" if item.citation else ""
         changes.append(f"now official: Federal Register {item.document_number}{cite}")
     new_labels = [label for label in classification.labels if label not in story.labels]
-    changes += [f"new label: {label}" for label in new_labels]
+    changes += [NEW_LABEL + label for label in new_labels]
     dates = dict(story.dates)
     for name, value in classification.dates.items():
         if name in _DEADLINES and dates.get(name) != value and (item.official or name not in dates):
