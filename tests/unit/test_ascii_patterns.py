@@ -9,9 +9,10 @@ import re
 
 import pytest
 
-from exportwatch.classify import labels
+from exportwatch.classify import dates, labels, model, sentences
 from exportwatch.classify.ascii import Dual, ascii_source
 from exportwatch.classify.rules import RULES
+from tests.helpers import corpus
 from tests.unit.test_rule_prefilters import LINES  # every line the rules read in the fixtures, as they read it
 
 # Every character class the patterns test, at and around the boundaries where Unicode and ASCII could differ.
@@ -73,3 +74,15 @@ def test_the_rules_find_the_same_in_every_fixture_line_with_either_variant() -> 
         unicode, ascii_variant = pattern.variants
         assert ascii_variant is not unicode
         assert [_found(unicode, line) for line in lines] == [_found(ascii_variant, line) for line in lines]
+
+
+def test_the_patterns_kept_as_their_two_variants_find_the_same_in_every_corpus_text() -> None:
+    # Given the patterns the hot paths keep as (Unicode, ASCII) pairs and index by the text themselves
+    pairs = [model._NUMBER, dates._DATE_LOWER, dates._DIGIT, sentences._SENTENCE_END, sentences._ABBREVIATION]
+    texts = [t for record in corpus() for t in (record["title"], record.get("text") or "") if t.isascii()]
+    texts += [text.lower() for text in texts]
+    # When each variant runs over the corpus's titles and texts, as written and lower-cased
+    # Then both find the same spans and groups
+    for unicode, ascii_variant in pairs:
+        assert ascii_variant is not unicode
+        assert [_found(unicode, text) for text in texts] == [_found(ascii_variant, text) for text in texts]
