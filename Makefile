@@ -107,6 +107,8 @@ eval: install  ## Classification and clustering on the training sets and the fro
 	@$(BIN)/exportwatch eval --title-only tests/fixtures/heldout/federal_register*.jsonl
 	@echo "== classification, news check set (never trained or tuned on)"
 	@$(BIN)/exportwatch eval tests/fixtures/news_check/*.jsonl
+	@echo "== classification, second news check set (never trained or tuned on)"
+	@$(BIN)/exportwatch eval tests/fixtures/news_check2/*.jsonl
 	@echo "== classification, stories fixture (independently labelled; part of the model's training data)"
 	@$(BIN)/exportwatch eval tests/fixtures/stories/events.jsonl
 	@echo "== stories, fixture"

@@ -15,6 +15,7 @@ TRAINING = [*sorted((FIXTURES / "corpus").glob("*.jsonl")), FIXTURES / "stories"
 MEASURING = {
     "held-out": sorted((FIXTURES / "heldout").glob("*.jsonl")),
     "news check": sorted((FIXTURES / "news_check").glob("*.jsonl")),
+    "second news check": sorted((FIXTURES / "news_check2").glob("*.jsonl")),
     "stories check": [FIXTURES / "stories" / name for name in ("dev_check3.jsonl",)],
 }
 

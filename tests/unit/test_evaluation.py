@@ -128,6 +128,23 @@ def test_classifier_meets_the_floors_on_the_news_check_set() -> None:
     assert result.miss_rate <= CHECK_MISS_CEILING, result.table()
 
 
+# The second news check set (tests/fixtures/news_check2: 160 ledes written as training data; trained on, they changed
+# nothing cross-validated, so they were kept out): measured once, before that decision, on the shipped classifier:
+# macro-F1 0.846, false alarms 9.4 % (8 of 85: other governments' licences read as US decisions), misses 6.7 % (5 of
+# 75); parties 0.864 / 0.738.
+CHECK2_FLOORS = (0.84, 0.10, 0.07)
+
+
+def test_classifier_meets_the_floors_on_the_second_news_check_set() -> None:
+    # When
+    result = evaluate([r for path in sorted((FIXTURES / "news_check2").glob("*.jsonl")) for r in read_jsonl(path)])
+    # Then
+    assert result.items >= 160
+    assert result.macro_f1 >= CHECK2_FLOORS[0], result.table()
+    assert result.false_alarm_rate <= CHECK2_FLOORS[1], result.table()
+    assert result.miss_rate <= CHECK2_FLOORS[2], result.table()
+
+
 def test_misses_count_labelled_items_left_without_any_label() -> None:
     # Given one labelled item found, one missed, one negative alarmed on, one allowed-only prediction
     result = Evaluation()
