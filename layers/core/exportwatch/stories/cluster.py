@@ -298,7 +298,7 @@ def _material_update(story: Story, analysis: Analysis) -> bool:
     item = analysis.item
     parties, story_parties = analysis.parties, _story_parties(story)
     counts, story_counts = listed_counts(analysis.signature), listed_counts(story.signature)
-    same_count = any(n >= DISTINCT_COUNT for n in counts & story_counts)
+    same_count = _same_large_count(counts, story_counts)
     # The same large count names one list: its formal publication may trail the news by the rule lag.
     limit = RULE_LAG_DAYS if same_count else WINDOW_DAYS
     apart = _apart(story, item)
@@ -337,7 +337,7 @@ def _proven(story: Story, analysis: Analysis) -> bool:
     item_counts, story_counts = listed_counts(sig), listed_counts(story.signature)
     # The same large count of listed parties ("33 Chinese entities") names one list, whoever each outlet
     # leads with; the main parties an outlet names may differ then (one leads with SMIC, one with DJI).
-    same_count = any(n >= DISTINCT_COUNT for n in item_counts & story_counts)
+    same_count = _same_large_count(item_counts, story_counts)
     # Different parties named, or, naming none in common, different numbers of parties listed ("24
     # companies" against "38 affiliates"): a different action. Precision first: an outlet leading with
     # SMIC and another leading with DJI, of one rule listing both, stay apart unless a key or a count joins them.
@@ -373,6 +373,11 @@ def _proven(story: Story, analysis: Analysis) -> bool:
         countries, story_countries = set(classification.countries), set(story.countries)
         return not countries or not story_countries or bool(countries & story_countries)
     return False
+
+
+def _same_large_count(counts: set[int], story_counts: set[int]) -> bool:
+    """Whether both state the same large count of listed parties ("33 Chinese entities"): one list, however told."""
+    return any(n >= DISTINCT_COUNT for n in counts & story_counts)
 
 
 def _has_rule(story: Story) -> bool:
@@ -490,7 +495,7 @@ def _follows(story: Story, analysis: Analysis) -> bool:
     if unhinted and not analysis.parties & story_parties:
         return False
     counts, story_counts = listed_counts(analysis.signature), listed_counts(story.signature)
-    same_count = any(n >= DISTINCT_COUNT for n in counts & story_counts)  # one list, whoever it leads with
+    same_count = _same_large_count(counts, story_counts)  # one list, whoever it leads with
     topic = similarity(analysis.signature, story.signature)
     # Each names the other's lead party, or the story's words name the item's: two leads of one action.
     across = _named_across(story, analysis) or _named_by_story(story, analysis, topic)
@@ -743,7 +748,7 @@ def _anchored(story: Story, analysis: Analysis) -> bool:
             return True
     elif analysis.parties & _story_parties(story):
         return True
-    return any(n >= DISTINCT_COUNT for n in listed_counts(analysis.signature) & listed_counts(story.signature))
+    return _same_large_count(listed_counts(analysis.signature), listed_counts(story.signature))
 
 
 def _record(story: Story, analysis: Analysis, *, now: str) -> Story:
