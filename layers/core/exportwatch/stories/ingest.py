@@ -109,6 +109,17 @@ def _check(deadline: float | None) -> None:
         raise OutOfTime()
 
 
+def _poll_order(item: Item, labels: int = 0) -> tuple[bool, str, int, str]:
+    """The order a poll's items are placed in: official documents first, then by day, then by fewer labels.
+
+    A rule and the news about it in one poll make one story started by the rule, not a news story followed by a
+    "now official" update a second later. Among reports of one day, one bringing a label its story lacks then joins
+    it as its update (``cluster._material_update``); the other way round, the plainer one would be held to the
+    proven rules (joined, it would send no alert) and start a story of its own.
+    """
+    return (not item.official, item.published, labels, item.id)
+
+
 def ingest(
     items: Sequence[Item],
     store: StoryStore,
@@ -149,9 +160,7 @@ def ingest(
     }
     fresh = [item for item in unique if item.id not in stored or item.id in replacing]
     report.already_seen = len(items) - len(fresh)
-    # Official documents first: a rule and the news about it in one poll make one story started by
-    # the rule, not a news story followed by a "now official" update a second later.
-    fresh.sort(key=lambda i: (not i.official, i.published, i.id))
+    fresh.sort(key=_poll_order)
     stamp = now().isoformat(timespec="seconds")
     # A feed that republishes its archive (or back-dates entries) must not flood subscribers:
     # items published long before they were first seen are remembered, never alerted.
@@ -172,10 +181,7 @@ def ingest(
             report.stale += 1
         else:
             report.irrelevant += 1
-    # Among reports published alike, those with fewer labels first: one bringing a label their story lacks then
-    # joins it as its update (``cluster._material_update``); the other way round, the plainer one would be held to
-    # the proven rules (joined, it would send no alert) and start a story of its own.
-    relevant.sort(key=lambda a: (not a.item.official, a.item.published, len(a.classification.labels), a.item.id))
+    relevant.sort(key=lambda a: _poll_order(a.item, labels=len(a.classification.labels)))
     if relevant or followers:
         read = _read_texts(relevant, texts)
         homes = {item_id: story_id for item_id, (_fp, story_id) in replacing.items() if story_id}
