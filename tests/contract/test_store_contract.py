@@ -243,3 +243,17 @@ def test_a_quiet_version_survives_the_table(store) -> None:
     # Then it reads back quiet
     found, _rev = store.get_story(story.story_id)
     assert found.quiet_version == story.version == 1
+
+
+def test_the_parties_a_story_joins_on_read_back_apart_from_those_it_shows(store) -> None:
+    # Given a story showing three parties and joining on one, and a record written before the two were kept apart
+    from exportwatch.aws.store import story_from_record, story_to_record
+
+    item, analysis, story = a_story()
+    story = replace(story, entities=("Aeroflot", "Utair", "Azur Air"), stated=("Aeroflot",))
+    old = story_to_record(replace(story, entities=("Aeroflot",)), rev=1)
+    # When
+    store.save_many([item], story, previous_rev=None, new_keys=analysis.keys, labels=[("other_export_control",)])
+    # Then both read back, and the old record joins on all it names, as it did when written
+    assert store.get_story(story.story_id) == (story, 1)
+    assert story_from_record(old)[0].stated == ("Aeroflot",)

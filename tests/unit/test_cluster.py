@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+from exportwatch.alerts.render import render
 from exportwatch.models import Item, Story
+from exportwatch.screening.watchlists import story_parties
 from exportwatch.stories.cluster import analyse, belongs, find_story, merge, new_story
 from tests.helpers import CORPUS, FIXTURES, read_jsonl
 
@@ -280,3 +282,21 @@ def test_news_finds_the_one_rule_of_its_days_that_names_no_party() -> None:
     assert not joins(start(rule), report)
     assert find_story([start(rule), start(removal)], analyse(report)) == start(rule)
     assert find_story([start(rule), start(other)], analyse(report)) is None
+
+
+def test_the_alert_names_every_party_its_lede_lists_and_stories_keep_the_stated_one_to_join_on() -> None:
+    # Given a renewal whose headline names one airline and whose lede lists two more
+    renewal = Item(
+        id="renewal",
+        title="US renews export denial orders against Aeroflot",
+        published="2023-03-01",
+        text="The Commerce Department renewed on Tuesday its orders denying export privileges to Russian airlines "
+        "Aeroflot, Utair and Azur Air for another year, citing flights in violation of US export controls.",
+    )
+    # When
+    story = start(renewal)
+    # Then the alert and the watchlist screening see all three; stories compare the one its action is stated of
+    assert story.entities == ("Aeroflot", "Utair", "Azur Air")
+    assert [party.name for party in story_parties(story)] == ["Aeroflot", "Utair", "Azur Air"]
+    assert "Utair" in render(story).email
+    assert story.stated == ("Aeroflot",)

@@ -262,6 +262,9 @@ class Story:
     # Versions up to this one were written by a backfill of history: recorded, never alerted. A later
     # material change (a higher version) alerts as usual.
     quiet_version: int = 0
+    # The parties its reports name where their action is stated (``Classification.stated``): what later reports
+    # join on. ``entities`` holds every party they name, shown in the alert and screened against watchlists.
+    stated: tuple[str, ...] = ()
 
     @property
     def withdrawn(self) -> bool:

@@ -179,6 +179,8 @@ def story_to_record(story: Story, *, rev: int) -> dict[str, Any]:
         "summary": story.summary,
         "aliases": {name: list(forms) for name, forms in story.aliases.items()},
         **({"quiet_version": story.quiet_version} if story.quiet_version else {}),
+        # Stories written before ``stated`` joined on ``entities``; one whose reports named no one else needs no copy.
+        **({"stated": list(story.stated)} if story.stated != story.entities else {}),
         **_entries_attributes(story),
     })  # fmt: skip
 
@@ -200,6 +202,7 @@ def story_from_record(record: dict[str, Any]) -> tuple[Story, int]:
         labels=tuple(data.get("labels", [])),
         severity=data.get("severity"),
         entities=tuple(data.get("entities", [])),
+        stated=tuple(data.get("stated", data.get("entities", []))),
         countries=tuple(data.get("countries", [])),
         dates={str(k): str(v) for k, v in data.get("dates", {}).items()},
         evidence=tuple(Evidence(str(e["label"]), str(e["text"])) for e in data.get("evidence", [])),

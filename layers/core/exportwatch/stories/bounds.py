@@ -60,6 +60,7 @@ def bound(story: Story, *, budget: int = RECORD_BUDGET) -> Story:
         title=story.title[:MAX_TITLE],
         summary=story.summary[:MAX_TEXT],
         entities=_names(story.entities, MAX_PARTIES),
+        stated=_names(story.stated, MAX_PARTIES),
         countries=story.countries[:MAX_NAMES],
         evidence=tuple(Evidence(e.label, e.text[:MAX_TEXT]) for e in story.evidence[:50]),
         sources=tuple(_source(s) for s in story.sources),

@@ -458,12 +458,12 @@ def _named_by_story(story: Story, analysis: Analysis, topic: float) -> bool:
 
 
 def _story_parties(story: Story) -> set[str]:
-    return {party_key(e) for e in story.entities[:_STORY_PARTIES]}
+    return {party_key(e) for e in story.stated[:_STORY_PARTIES]}
 
 
 def _proven_story_parties(story: Story) -> set[str]:
     """A story's main parties as the proven rules read them: unfolded (``Analysis.proven_parties``)."""
-    return {entity_key(e) for e in story.entities[:_STORY_PARTIES]}
+    return {entity_key(e) for e in story.stated[:_STORY_PARTIES]}
 
 
 def _follows(story: Story, analysis: Analysis) -> bool:
@@ -604,7 +604,7 @@ def _the_bare_rule(candidates: Iterable[Story], analysis: Analysis) -> list[Stor
 
 def _could_report(story: Story, analysis: Analysis) -> bool:
     """Whether news could report a rule story that names no party: same actions, days, countries and count."""
-    if story.entities or not all(s.source == "federal_register" for s in story.sources):
+    if story.stated or not all(s.source == "federal_register" for s in story.sources):
         return False
     labels, story_labels = set(analysis.classification.labels), set(story.labels)
     if not labels & story_labels or (labels ^ story_labels) & _LIST_ACTIONS:
@@ -637,7 +637,8 @@ def new_story(analysis: Analysis, *, now: str) -> Story:
         title=item.title,
         labels=classification.labels,
         severity=classification.severity,
-        entities=classification.stated,
+        entities=classification.entities,
+        stated=classification.stated,
         countries=classification.countries,
         dates=dict(classification.dates),
         evidence=classification.evidence,
@@ -665,9 +666,16 @@ def silent_story(analysis: Analysis, *, now: str) -> Story:
     as new, under that item's title.
     """
     story = new_story(analysis, now=now)
-    parties = story.entities or tuple(sorted(analysis.parties))  # unlabelled: the parties its words name
+    parties = story.stated or tuple(sorted(analysis.parties))  # unlabelled: the parties its words name
     return replace(
-        story, labels=(), entities=parties, dates={}, evidence=(), keys=_own_keys(analysis), quiet_version=story.version
+        story,
+        labels=(),
+        entities=parties,
+        stated=parties,
+        dates={},
+        evidence=(),
+        keys=_own_keys(analysis),
+        quiet_version=story.version,
     )
 
 
@@ -715,7 +723,8 @@ def merge(story: Story, analysis: Analysis, *, now: str) -> Story:
         else story.summary,
         labels=story.labels + tuple(new_labels),
         severity=severity,
-        entities=_merge_unique(story.entities, classification.stated, key="entity"),
+        entities=_merge_unique(story.entities, classification.entities, key="entity"),
+        stated=_merge_unique(story.stated, classification.stated, key="entity"),
         countries=_merge_unique(story.countries, classification.countries),
         dates=dates,
         evidence=tuple(evidence),
