@@ -91,12 +91,15 @@ bench: install  ## Benchmarks: classification throughput, cold-start import cost
 demo: install  ## The whole pipeline on moto with the bundled sample sources; prints what subscribers got
 	$(BIN)/exportwatch demo
 
-train: install  ## Fit the classifier's model (scikit-learn, 5-fold CV, fixed seeds) and write classify/model.json
+train: install  ## Fit the classifier's models (scikit-learn, 5-fold CV, fixed seeds): classify/model.json, party_model.json
 	$(BIN)/python -m exportwatch_cli.train
+	$(BIN)/python -m exportwatch_cli.train_parties
 
 eval: install  ## Classification and clustering on the training sets and the frozen held-out sets, side by side
 	@echo "== classification, cross-validated on the training data (make train computed it; stored in model.json)"
 	@$(BIN)/python -m exportwatch_cli.train --show
+	@echo "== parties, cross-validated on the training data (make train computed it; stored in party_model.json)"
+	@$(BIN)/python -m exportwatch_cli.train_parties --show
 	@echo "== classification, training corpus (the model was fitted and the rules written on it)"
 	@$(BIN)/exportwatch eval tests/fixtures/corpus/*.jsonl
 	@echo "== classification, held-out news (frozen; never tuned on)"
@@ -109,6 +112,8 @@ eval: install  ## Classification and clustering on the training sets and the fro
 	@$(BIN)/exportwatch eval tests/fixtures/news_check/*.jsonl
 	@echo "== classification, second news check set (never trained or tuned on)"
 	@$(BIN)/exportwatch eval tests/fixtures/news_check2/*.jsonl
+	@echo "== classification, third news check set (never trained or tuned on)"
+	@$(BIN)/exportwatch eval tests/fixtures/news_check3/*.jsonl
 	@echo "== classification, stories fixture (independently labelled; part of the model's training data)"
 	@$(BIN)/exportwatch eval tests/fixtures/stories/events.jsonl
 	@echo "== stories, fixture"

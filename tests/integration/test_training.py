@@ -19,3 +19,14 @@ def test_training_reproduces_the_shipped_model(tmp_path: Path) -> None:
     assert train.main(["--out", str(out), "--reuse-choice"]) == 0
     # Then
     assert out.read_bytes() == trained.MODEL_PATH.read_bytes()
+
+
+def test_party_training_reproduces_the_shipped_party_model(tmp_path: Path) -> None:
+    from exportwatch.classify import party_model
+    from exportwatch_cli import train_parties
+
+    # When
+    out = tmp_path / "party_model.json"
+    assert train_parties.main(["--out", str(out)]) == 0
+    # Then
+    assert out.read_bytes() == party_model.MODEL_PATH.read_bytes()

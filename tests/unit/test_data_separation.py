@@ -16,6 +16,7 @@ MEASURING = {
     "held-out": sorted((FIXTURES / "heldout").glob("*.jsonl")),
     "news check": sorted((FIXTURES / "news_check").glob("*.jsonl")),
     "second news check": sorted((FIXTURES / "news_check2").glob("*.jsonl")),
+    "third news check": sorted((FIXTURES / "news_check3").glob("*.jsonl")),
     "stories check": [FIXTURES / "stories" / name for name in ("dev_check3.jsonl",)],
 }
 

@@ -34,9 +34,11 @@ from datetime import date
 from itertools import chain
 
 from exportwatch.classify import model as trained
+from exportwatch.classify import party_model
 from exportwatch.classify.ascii import Dual
 from exportwatch.classify.dates import find_dates, to_date
 from exportwatch.classify.parties import entity_key, find_aliases, find_countries, read_parties
+from exportwatch.classify.party_model import Context
 from exportwatch.classify.rules import (
     ADDITION,
     DECISION,
@@ -479,7 +481,13 @@ def _lede(sentences: list[str], published: date | None, acted: list[str]) -> tup
     return told, past, sentences[_LEDE_SENTENCES:]
 
 
-def classify(item: Item, *, watched: frozenset[str] = frozenset(), reading: Reading | None = None) -> Classification:
+def classify(
+    item: Item,
+    *,
+    watched: frozenset[str] = frozenset(),
+    reading: Reading | None = None,
+    choose_parties: Callable[[Context], tuple[str, ...]] | None = None,
+) -> Classification:
     """Classify one item.
 
     Parameters
@@ -491,6 +499,9 @@ def classify(item: Item, *, watched: frozenset[str] = frozenset(), reading: Read
     watched
         Entity keys (see :func:`exportwatch.classify.parties.entity_key`) a subscriber watches; an item
         naming one of them is high severity.
+    choose_parties
+        Chooses a news item's parties from what was read (default: the trained ``party_model.choose``);
+        training passes one that records the contexts and keeps the rules' choice.
 
     Returns
     -------
@@ -535,6 +546,10 @@ def classify(item: Item, *, watched: frozenset[str] = frozenset(), reading: Read
     parties = read_parties(". ".join([stated_text, *told]), within=len(stated_text))
     parties = parties if parties.named else read_parties(" ".join(rest), lists=False)
     entities = tuple(parties.named)
+    stated = tuple(parties.stated or parties.confirmed)
+    if item.source != FR:  # a rule's parties come from its entries (``entity_list.rule_text``)
+        context = Context(scope[0], tuple(scope[1:]), entities, stated, labels, frozenset(past))
+        entities = (choose_parties or party_model.choose)(context)
     acted_text = " ".join(acted_once)
     scope = [sentence for sentence in scope if sentence]
     text = " ".join(scope)
@@ -551,5 +566,5 @@ def classify(item: Item, *, watched: frozenset[str] = frozenset(), reading: Read
         dates=dates,
         evidence=evidence,
         aliases=find_aliases(text, entities),
-        stated=tuple(parties.stated or parties.confirmed),
+        stated=stated,
     )

@@ -1,0 +1,109 @@
+"""The trained choice of a news item's parties: its candidates, its fallback, and what it reads."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from exportwatch.classify import classify, party_model
+from exportwatch.classify.party_model import Context, PartyModel, _spans, candidates
+from exportwatch.models import Item
+
+
+@pytest.mark.parametrize(
+    ("line", "names"),
+    [
+        ("BIS Adds Chengdu Beizhan Electronics, Sandvine to Entity List", ["Chengdu Beizhan Electronics", "Sandvine"]),
+        (
+            "It hit Armenia's Medisar and Kyrgyzstan's Tro.Ya on Friday.",
+            ["Armenia", "Medisar", "Kyrgyzstan", "Tro.Ya"],
+        ),
+        (
+            "Grace Air (Pty) Ltd. and Huawei Technologies Co., Ltd. were added.",
+            ["Grace Air (Pty) Ltd.", "Huawei Technologies Co., Ltd."],
+        ),
+        ("Shares of Wuxi Biologics rose. The Bank of China said so.", ["Wuxi Biologics", "Bank of China"]),
+        ("Empresa de Transporte Aereocargo del Sur was denied.", ["Empresa de Transporte Aereocargo del Sur"]),
+        ("The U.S. Commerce Department on Monday added iFlytek.", ["iFlytek"]),
+    ],
+    ids=["headline-frame", "possessive-places", "legal-forms", "sentence-end-and-of", "connectors", "agency-day-case"],
+)
+def test_candidates_are_runs_of_capitalised_words_cut_at_a_headline_s_frame(line: str, names: list[str]) -> None:
+    # When
+    found = [name for _start, _end, name, _cut in _spans(line)]
+    # Then
+    assert found == names
+
+
+def test_a_candidate_mentioned_twice_is_one_with_the_features_of_both() -> None:
+    # Given a party in the title and, by its listed long name, in the lede
+    context = Context(
+        "US adds SMIC to trade blacklist",
+        ("The Commerce Department added Semiconductor Manufacturing International Corporation on Friday.",),
+        named=("SMIC",),
+        stated=("SMIC",),
+        labels=("entity_list.addition",),
+    )
+    # When
+    found = {c.key: c for c in candidates(context)}
+    smic = next(c for c in found.values() if "rules" in c.features)
+    # Then
+    assert smic.mentions == 2
+    assert {"seg:t", "seg:s0", "stated", "label:entity_list.addition&rules", "n:2"} <= smic.features
+    assert "L1:added" in smic.features and "L1:adds" in smic.features
+
+
+def test_the_model_keeps_names_in_the_shape_of_parties_the_rules_do_not_read() -> None:
+    # Given a lede listing parties in a shape no rule reads ("hit ... along with ...")
+    item = Item(
+        id="n1",
+        title="US export restrictions hit companies from Armenia and Kyrgyzstan",
+        published="2023-03-03",
+        text="The Commerce Department placed Armenia's Medisar and Kyrgyzstan's Tro.Ya on its Entity List on Thursday, "
+        "along with Russia's Kazan Powder Plant, for supplying Russia's military.",
+    )
+    # When
+    rules = classify(item, choose_parties=lambda context: context.named).entities
+    chosen = classify(item).entities
+    # Then
+    assert rules == ()
+    assert {"Medisar", "Kazan Powder Plant"} <= set(chosen)
+    assert not {"Armenia", "Kyrgyzstan", "Thursday", "Commerce Department"} & set(chosen)
+
+
+def test_a_federal_register_document_keeps_the_rules_parties() -> None:
+    # Given a rule's abstract (its entries come from its text; the model was fitted on news)
+    item = Item(
+        id="fr:2019-10616",
+        title="Addition of Entities to the Entity List",
+        text="This final rule amends the EAR by adding Huawei Technologies Co., Ltd. and sixty-eight affiliates.",
+        source="federal_register",
+        document_number="2019-10616",
+        agencies=("Industry and Security Bureau",),
+    )
+    chosen: list[Context] = []
+    # When
+    classify(item, choose_parties=lambda context: chosen.append(context) or context.named)
+    # Then
+    assert chosen == []
+
+
+def test_without_a_shipped_model_the_rules_parties_stand(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Given no model file (a build that left it out)
+    monkeypatch.setattr(party_model, "MODEL_PATH", tmp_path / "absent.json")
+    party_model.load.cache_clear()
+    context = Context("US adds Huawei", ("Huawei and Honor were added.",), named=("Huawei",), labels=("x",))
+    try:
+        # When / Then
+        assert party_model.load(tmp_path / "absent.json") is None
+    finally:
+        party_model.load.cache_clear()
+    assert PartyModel(-10.0, {"rules": 20.0}, 0.5).choose(context) == ("Huawei",)
+
+
+def test_the_shipped_model_is_trained_and_read() -> None:
+    model = party_model.load()
+    assert model is not None
+    assert 0.2 <= model.threshold <= 0.7
+    assert model.weights["rules"] > 0
