@@ -71,6 +71,17 @@ def test_page_noise_after_the_article_is_ignored() -> None:
             "BIS is adding 13 persons to the Unverified List (UVL).",
             {"other_export_control"},
         ),
+        # Public inspection shows the title alone; one listing several actions names the list once, at its end.
+        (
+            "Addition of Entities to and Revision of Entry on the Entity List",
+            "",
+            {"entity_list.addition", "entity_list.revision"},
+        ),
+        (
+            "Additions of Entities, Revisions of Entries, and Removal of an Entity From the Entity List",
+            "",
+            {"entity_list.addition", "entity_list.revision", "entity_list.removal"},
+        ),
     ],
 )
 def test_federal_register_titles_give_their_labels(title: str, text: str, labels: set[str]) -> None:

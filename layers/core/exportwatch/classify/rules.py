@@ -85,7 +85,13 @@ RULES: tuple[Rule, ...] = (
         ADDITION,
         FR,
         needs=need_words("entity list"),
-        title=rx(r"\badditions?\b[^;:]{0,80}?\bto the entity list\b", r"\bentity list additions?\b"),
+        # "Addition of Entities to and Revision of Entry on the Entity List", "Additions of Entities, Revisions of
+        # Entries, and Removal of an Entity From the Entity List": a title listing several actions names the list once.
+        title=rx(
+            r"\badditions?\b[^;:]{0,80}?\bto the entity list\b",
+            r"\bentity list additions?\b",
+            r"\badditions? of (?:certain )?entit(?:y|ies)\b[^;:]{0,100}?\bthe entity list\b",
+        ),
         sentence=rx(
             r"\b(?:adds?|adding|(?:is|are|being|be)\s+added|transfer(?:s|ring)?|mov(?:es|ing))\b[^.;]{0,200}?\bto the entity list\b",
             r"\badding\b[^.;]{0,80}?\bentit(?:y|ies)\b[^.;]{0,60}?\bto\s+(?:the\s+)?entity list\b",
