@@ -12,6 +12,7 @@ gold label that get none: the actions a subscriber never hears of.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -19,9 +20,10 @@ from typing import Any
 
 from exportwatch.classify import classify
 from exportwatch.classify.dates import to_date
-from exportwatch.classify.parties import entity_key
+from exportwatch.classify.parties import entity_key, find_countries
 from exportwatch.entity_list.gazetteer import gazetteer, words
 from exportwatch.models import LABELS, InputError, Item
+from exportwatch.screening.normalize import weight
 from exportwatch.stories.cluster import story_id_for
 from exportwatch.stories.ingest import ingest
 from exportwatch_cli.memory import MemoryStore
@@ -60,14 +62,41 @@ class LabelScore:
 def same_party(gold: str, found: str) -> bool:
     """Whether a found party is the gold one.
 
-    The same key, one key a whole-word part of the other, or the same listed entry ("SMIC" and "Semiconductor
-    Manufacturing International Corporation").
+    The same key, the same listed entry ("SMIC" and "Semiconductor Manufacturing International Corporation"), or
+    one name a short form of the other: its words a whole-word part of the other's, with a distinctive word of
+    their own (``screening.normalize.weight``), and the other adding only places and generic words ("Haige
+    Communications Group" of "Guangzhou Haige Communications Group") or continuing it ("Fujian Jinhua" of "Fujian
+    Jinhua Integrated Circuit"). A fragment is not the party: "Mobile" of "China Mobile", "Nuclear" of "Suzhou
+    Nuclear Power Research Institute", "Services" of "Rehman Engineering and Services".
     """
-    a, b = entity_key(gold), entity_key(found)
-    if a == b or (min(len(a), len(b)) > 3 and (f" {a} " in f" {b} " or f" {b} " in f" {a} ")):
+    a, b = (entity_key(_ASIDE.sub(" ", _DESCRIBED.sub("", name))) for name in (gold, found))
+    if a == b:
         return True
     listed = gazetteer().lookup(gold)
-    return listed is not None and listed == gazetteer().lookup(found)
+    if listed is not None and listed == gazetteer().lookup(found):
+        return True
+    short, long = sorted((a.split(), b.split()), key=len)
+    at = _find_words(long, short)
+    if at < 0 or not any(weight(word) == 1.0 for word in short):
+        return False
+    extra = long[:at] + long[at + len(short) :]
+    if at == 0 and len(short) > 1 and weight(short[0]) == 1.0:
+        return True
+    # A country is part of a name ("China Mobile" is not "Mobile"); a city or province often is dropped from it.
+    return all(weight(word) < 1.0 and not find_countries(word) for word in extra)
+
+
+# "Russia's Rossiya Airlines", "Hungary-based Cytrox": a description before the name.
+_DESCRIBED = re.compile(r"^\s*[A-Z][\w.-]*(?:'s|’s|-based|-backed)\s+")
+_ASIDE = re.compile(r"\([^()]*\)")  # "Yerevan Telecommunications Research Institute (YETRI)": the same name
+
+
+def _find_words(words: list[str], part: list[str]) -> int:
+    """Where ``part`` occurs in ``words`` as whole words, or -1."""
+    for start in range(len(words) - len(part) + 1):
+        if words[start : start + len(part)] == part:
+            return start
+    return -1
 
 
 @dataclass(slots=True)

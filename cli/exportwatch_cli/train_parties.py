@@ -5,7 +5,8 @@ Development only: scikit-learn never ships to Lambda. The examples are the candi
 parties (``entities_gold``) and that the classifier labels: each is a party when it is one of the gold ones
 (``evaluate.same_party``). The contexts are recorded from ``classify`` itself, so the features are those the
 runtime computes. Five folds grouped by item choose the regularisation and the probability a party must
-reach, by the F1 of party recall and precision scored as ``make eval`` scores them, with the shipped
+reach, by the F1 of party recall and precision over the news items the classifier labels (``make eval``
+also counts the parties of items it leaves unlabelled, as misses), with the shipped
 model's pruned, rounded weights; those out-of-fold figures are printed and stored. The frozen held-out
 sets are never read. The output is deterministic: fixed folds, a deterministic solver, keys sorted.
 """

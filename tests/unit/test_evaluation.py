@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from exportwatch_cli.evaluate import Evaluation, LabelScore, evaluate
+from exportwatch_cli.evaluate import Evaluation, LabelScore, evaluate, same_party
 from tests.helpers import FIXTURES, corpus, read_jsonl
 
 # Retrained with news_wider.jsonl (178 harder ledes) in the corpus: macro-F1 0.960-0.972 with no false alarm or miss
@@ -27,10 +27,12 @@ MISS_CEILING = 0.01
 # 0.892 / 0.935 over 1,046 gold parties. With news_other_words.jsonl and news_second_hand.jsonl (185 ledes; parties
 # 0.763 / 0.652 and 0.551 / 0.700 on them before): 0.883 / 0.895 over 1,184. With news_reactions_more.jsonl and
 # news_rare_more.jsonl (179 ledes; 0.930 / 0.800 on them before): 0.887 / 0.880 over 1,313.
-# With the party model (fitted on these parties; cross-validated 0.941 / 0.891 where the rules read 0.897 / 0.880):
-# 0.974 / 0.985.
-ENTITY_RECALL_FLOOR = 0.96
-ENTITY_PRECISION_FLOOR = 0.97
+# With the party model (fitted on these parties), and a found party counted as the gold one only when it is the same
+# name, listed entry or a short form of it ("Haige Communications" of "Guangzhou Haige Communications Group"), never a
+# fragment ("Mobile" of "China Mobile"; ``evaluate.same_party``): 0.963 / 0.932 (cross-validated 0.916 / 0.892, where
+# the rules read 0.890 / 0.869). The rules alone, scored so: 0.880 / 0.870.
+ENTITY_RECALL_FLOOR = 0.95
+ENTITY_PRECISION_FLOOR = 0.92
 # Measured on the shipped classifier, retrained with news_reactions_more.jsonl and news_rare_more.jsonl (179 ledes of
 # reactions beyond the US and China and of the rarest labels; chosen by cross-validation, 0.877 -> 0.895 on the same
 # 1,648 untuned ledes; measured once): macro-F1 0.858, false alarms 3.1 % (4 of 130), misses 3.0 % (6 of 198).
@@ -56,12 +58,11 @@ HELDOUT_MISS_CEILING = 0.04
 # / 0.796); before, 0.833 / 0.926 (0.812 / 0.924 with the classifier before the log-count ratios; precision 0.911
 # before names given as context were left out; 0.699 / 0.933 before the whole lede was read); training figures are
 # with the corpus floors above.
-# With the party model: 0.808 / 0.923 (four variants measured: 0.799 / 0.914, 0.782 / 0.930, 0.799 / 0.927, this
-# one), the one set of five never fitted on where it reads no more parties than the rules did (0.808 / 0.937); on
-# the other four (the news check sets and the stories check set, 592 gold parties) it rose from 0.66-0.86 recall to
-# 0.83-0.92 at about the same or higher precision.
-HELDOUT_ENTITY_RECALL_FLOOR = 0.80
-HELDOUT_ENTITY_PRECISION_FLOOR = 0.92
+# With the party model, scored as the corpus above (fragments no longer count): 0.787 / 0.904, against 0.757 / 0.866
+# for the rules alone scored so. Scored the old way, where a fragment counted, four variants of the model measured
+# 0.799 / 0.914, 0.782 / 0.930, 0.799 / 0.927 and 0.808 / 0.923 against the rules' 0.808 / 0.937.
+HELDOUT_ENTITY_RECALL_FLOOR = 0.78
+HELDOUT_ENTITY_PRECISION_FLOOR = 0.90
 
 # The held-out Federal Register sets (332 documents, frozen): read as published, with the abstract, and by the title
 # alone, as public inspection first shows a document. First measured on federal_register.jsonl (201): 0.918, 2.8 %
@@ -143,10 +144,10 @@ CHECK2_FLOORS = (0.84, 0.10, 0.07)
 # beyond China, written as training data; trained on, they changed nothing cross-validated for either model, so they
 # were kept out): measured before that decision: macro-F1 0.805, no false alarm (0 of 95), misses 9.5 % (8 of 84).
 CHECK3_FLOORS = (0.80, 0.01, 0.10)
-# Parties as the party model chooses them (``classify.party_model``; the rules' reading before it in brackets), on
-# sets it was never fitted on: news check 0.861 / 0.799 (0.749 / 0.797), second 0.920 / 0.764 (0.864 / 0.738),
-# third 0.830 / 0.910 (0.731 / 0.881); recall / precision.
-CHECK_ENTITY_FLOORS = {"news_check": (0.86, 0.79), "news_check2": (0.91, 0.76), "news_check3": (0.82, 0.90)}
+# Parties as the party model chooses them (``classify.party_model``; the rules' reading alone in brackets), scored as
+# the corpus above, on sets it was never fitted on: news check 0.814 / 0.797 (0.745 / 0.782), second 0.886 / 0.736
+# (0.830 / 0.702), third 0.808 / 0.875 (0.731 / 0.875); recall / precision.
+CHECK_ENTITY_FLOORS = {"news_check": (0.81, 0.79), "news_check2": (0.88, 0.73), "news_check3": (0.80, 0.87)}
 
 
 @pytest.mark.parametrize("name", sorted(CHECK_ENTITY_FLOORS))
@@ -210,3 +211,27 @@ def test_classifier_meets_the_floors_on_the_heldout_federal_register_set(title_o
     assert result.macro_f1 >= macro_f1, result.table()
     assert result.false_alarm_rate <= false_alarms, result.table()
     assert result.miss_rate <= misses, result.table()
+
+
+@pytest.mark.parametrize(
+    ("gold", "found", "same"),
+    [
+        ("Huawei Technologies Co., Ltd.", "Huawei", True),
+        ("SMIC", "Semiconductor Manufacturing International Corporation", True),
+        ("Guangzhou Haige Communications Group", "Haige Communications Group", True),
+        ("Fujian Jinhua Integrated Circuit", "Fujian Jinhua", True),
+        ("Rossiya Airlines", "Russia's Rossiya Airlines", True),
+        (
+            "Yerevan Telecommunications Research Institute",
+            "Yerevan Telecommunications Research Institute (YETRI)",
+            True,
+        ),
+        ("China Mobile", "Mobile", False),
+        ("Bank of China", "Bank", False),
+        ("China General Nuclear Power Group", "Nuclear", False),
+        ("Rehman Engineering and Services", "Services", False),
+        ("Dexias Turkiye", "Turkiye", False),
+    ],
+)
+def test_a_found_party_is_the_gold_one_in_a_short_form_never_as_a_fragment(gold: str, found: str, same: bool) -> None:
+    assert same_party(gold, found) is same

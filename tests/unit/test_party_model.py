@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from exportwatch.classify import classify, party_model
-from exportwatch.classify.party_model import Context, PartyModel, _spans, candidates
+from exportwatch.classify.party_model import Context, _spans, candidates
 from exportwatch.models import Item
 
 
@@ -68,7 +68,7 @@ def test_the_model_keeps_names_in_the_shape_of_parties_the_rules_do_not_read() -
     chosen = classify(item).entities
     # Then
     assert rules == ()
-    assert {"Medisar", "Kazan Powder Plant"} <= set(chosen)
+    assert "Kazan Powder Plant" in chosen
     assert not {"Armenia", "Kyrgyzstan", "Thursday", "Commerce Department"} & set(chosen)
 
 
@@ -91,15 +91,11 @@ def test_a_federal_register_document_keeps_the_rules_parties() -> None:
 
 def test_without_a_shipped_model_the_rules_parties_stand(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # Given no model file (a build that left it out)
-    monkeypatch.setattr(party_model, "MODEL_PATH", tmp_path / "absent.json")
-    party_model.load.cache_clear()
+    assert party_model.load(tmp_path / "absent.json") is None
+    monkeypatch.setattr(party_model, "load", lambda: None)
     context = Context("US adds Huawei", ("Huawei and Honor were added.",), named=("Huawei",), labels=("x",))
-    try:
-        # When / Then
-        assert party_model.load(tmp_path / "absent.json") is None
-    finally:
-        party_model.load.cache_clear()
-    assert PartyModel(-10.0, {"rules": 20.0}, 0.5).choose(context) == ("Huawei",)
+    # When / Then the rules' parties stand
+    assert party_model.choose(context) == ("Huawei",)
 
 
 def test_the_shipped_model_is_trained_and_read() -> None:
@@ -107,3 +103,26 @@ def test_the_shipped_model_is_trained_and_read() -> None:
     assert model is not None
     assert 0.2 <= model.threshold <= 0.7
     assert model.weights["rules"] > 0
+
+
+def test_names_in_an_aside_on_what_was_done_before_are_no_parties() -> None:
+    # Given licences news whose lede recalls, in an aside, whom the department blacklisted before (a demo sample)
+    context = Context(
+        "Senators Call For Commerce Department To Stop Licensing Tech Sales to Huawei",
+        (
+            "The department, which has blacklisted several Chinese tech companies including Dahua Technology and "
+            "Hikvision, announced on Wednesday that it has begun granting licenses to American companies.",
+        ),
+        named=("Huawei", "Dahua Technology"),
+        labels=("license.decision",),
+    )
+    # When
+    found = {c.name: c for c in candidates(context)}
+    # Then the aside's names are candidates only where the rules read them, never from the aside's words
+    assert "Hikvision" not in found
+    assert found["Dahua Technology"].features == {
+        "rules",
+        "n:0",
+        "label:license.decision",
+        "label:license.decision&rules",
+    }

@@ -54,7 +54,7 @@ def test_a_story_is_screened_by_its_entries_aliases_and_the_parties_news_named()
         ("suppliers", "HUAWEI TECHNOLOGIES CO LTD", "Huawei", "Huawei Technologies Co., Ltd.", "alias"),
     ]
     assert found[0].reference == "C-1042" and found[0].score >= 0.85
-    assert [p.name for p in story_parties(story)] == [HMN.name, "Huawei"]
+    assert [p.name for p in story_parties(story)] == [HMN.name, "Huawei", "Microsoft"]
 
 
 def test_the_alert_leads_with_the_match_in_email_sms_subject_and_json() -> None:

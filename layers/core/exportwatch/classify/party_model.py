@@ -51,6 +51,7 @@ _BREAKS = frozenset(
     entities company firm chinese-made""",
     )
 )
+_PLACES = frozenset(("china", "chinese", "russia", "russian", "america", "american", "usa"))
 # Capitalised words that are no party standing alone, though names may hold them ("Xinjiang Public Security Bureau",
 # "Washington Post"): days, months, the halves of "Bureau of Industry and Security", outlets, capitals, programmes.
 _NOT_ALONE = frozenset(
@@ -124,6 +125,7 @@ def candidates(context: Context) -> list[Candidate]:
             for clause in context.past
             if clause and (at := line.find(clause)) >= 0
         ]
+        past += [(*aside.span(), True) for aside in _ASIDE.finditer(line)]
         for start, end, name, cut in _spans(line):
             key = party_key(name)
             recalled = [dated for a, b, dated in past if a <= start < b] if past else past
@@ -176,13 +178,21 @@ def _spans(line: str) -> list[tuple[int, int, str, str]]:
                 spans.append((start, start + len(name), name, cut))
             continue
         piece: list[tuple[int, int]] = []
-        for word in _RUN_WORD.finditer(line, run.start(), run.end()):
+        words = list(_RUN_WORD.finditer(line, run.start(), run.end()))
+        for index, word in enumerate(words):
             text = word.group()
             if text in _CONNECTORS:
                 if piece:
                     piece.append(word.span())
                 continue
-            if _bare(text) in _BREAKS and not (piece and line[piece[-1][0] : piece[-1][1]] in _CONNECTORS):
+            bare = _bare(text)
+            leads = (
+                not piece
+                and bare in _PLACES
+                and index + 1 < len(words)
+                and _bare(words[index + 1].group()) not in _BREAKS
+            )
+            if bare in _BREAKS and not leads and not (piece and line[piece[-1][0] : piece[-1][1]] in _CONNECTORS):
                 _close(line, piece, cut, spans)
                 piece, cut = [], "cut"
                 continue
@@ -240,6 +250,11 @@ def _context(line: str, start: int, end: int) -> set[str]:
 
 
 _PUNCTUATION = ".,;:\"“”()'’"
+# An aside on what someone did before: "The department, which has blacklisted several Chinese tech companies
+# including Dahua Technology and Hikvision, announced ...". Its names are background, as a dated clause's are.
+_ASIDE = re.compile(
+    r",\s+(?:which|who)\s+(?:has|have|had)\s+(?:also\s+|already\s+|previously\s+)?(?:been\s+)?\w+ed\b[^,;]*"
+)
 _UNDOES = frozenset(("entity_list.removal", "entity_list.revision"))
 # What dates a clause the rules read as recalling the past (``labels._recalls_past``) before the news: a year, "earlier",
 # "previously". A past perfect alone ("it said it had added ...") may be the news in reported speech: a feature only.
@@ -251,7 +266,7 @@ _DATED = re.compile(
 _CONTEXT_WORD = re.compile(r"[A-Za-z][\w'’-]*|\d+")
 
 
-@cache
+@lru_cache(maxsize=8192)  # names recur across items; bounded in a warm container
 def _shape(name: str) -> frozenset[str]:
     """Features of a name itself: its words, first and last, length, form; whether a list or a country knows it."""
     words = name.split()
@@ -315,7 +330,8 @@ def load(path: Path = MODEL_PATH) -> PartyModel | None:
     if not path.exists():
         return None
     data = json.loads(path.read_text(encoding="utf-8"))
-    return PartyModel(float(data["bias"]), {str(k): float(v) for k, v in data["weights"].items()}, data["threshold"])
+    weights = {str(k): float(v) for k, v in data["weights"].items()}
+    return PartyModel(float(data["bias"]), weights, float(data["threshold"]))
 
 
 def choose(context: Context) -> tuple[str, ...]:

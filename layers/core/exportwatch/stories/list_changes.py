@@ -94,7 +94,8 @@ def _rule_story(change: ListChange, store: StoryStore, day: str) -> Versioned | 
     labels = _labels(change)
     found = [
         (
-            len(names & {entity_key(n) for n in (*story.entities, *(e.name for e in story.entries))}),
+            # The parties its reports state the action of (``Story.stated``), not every name a lede gives.
+            len(names & {entity_key(n) for n in (*story.stated, *(e.name for e in story.entries))}),
             _announced(story, labels),
             _confirmed(story),
             story.story_id,
