@@ -26,8 +26,19 @@ from exportwatch.models import Item
         ("Shares of Wuxi Biologics rose. The Bank of China said so.", ["Wuxi Biologics", "Bank of China"]),
         ("Empresa de Transporte Aereocargo del Sur was denied.", ["Empresa de Transporte Aereocargo del Sur"]),
         ("The U.S. Commerce Department on Monday added iFlytek.", ["iFlytek"]),
+        ("US adds 'Sandvine' and ‘Sugon’ to the list", ["Sandvine", "Sugon"]),
+        ("Škoda Auto and Ürümqi Tech were named.", ["Škoda Auto", "Ürümqi Tech"]),
     ],
-    ids=["headline-frame", "possessive-places", "legal-forms", "sentence-end-and-of", "connectors", "agency-day-case"],
+    ids=[
+        "headline-frame",
+        "possessive-places",
+        "legal-forms",
+        "sentence-end-and-of",
+        "connectors",
+        "agency-day-case",
+        "quoted",
+        "accented-capitals",
+    ],
 )
 def test_candidates_are_runs_of_capitalised_words_cut_at_a_headline_s_frame(line: str, names: list[str]) -> None:
     # When

@@ -28,15 +28,15 @@ MODEL_PATH = Path(__file__).with_name("party_model.json")
 LEDE_SENTENCES = 4  # the lede names an action's parties; later sentences are background
 # A word that starts with a capital ("Huawei", "U.S."), mixes case ("iFlytek") or is a numbered name ("3D"), or a
 # parenthesised form ("(Pty)", "(Hong Kong)").
-_CAPITALISED = r"(?:[A-Z]|[a-z]+[A-Z]|\d+[A-Za-z])[\w&'’.@/-]*"
+_CAPITALISED = r"(?:[^\W\d_a-z]|[a-z]+[A-Z]|\d+[A-Za-z])[\w&'’.@/-]*"  # "Škoda" and "Ürümqi" too
 _FORM = r"(?:Ltd|Limited|Inc|LLC|Co|Corp|S\.A|GmbH|JSC|PJSC|Pvt|Pty|plc)\b"
 _RUN = re.compile(
-    rf"(?<![\w'’.-]){_CAPITALISED}(?:(?:\s+(?:of|for|de|del|la|du|von)\s+|\s+|-|,\s+(?={_FORM}))"
+    rf"(?<![\w.-]){_CAPITALISED}(?:(?:\s+(?:of|for|de|del|la|du|von)\s+|\s+|-|,\s+(?={_FORM}))"
     rf"(?:{_CAPITALISED}|\([A-Z][\w .&'-]{{0,24}}\)))*"
 )
 _RUN_WORD = re.compile(r"\([^()]*\)|[^\s,]+")
 _CONNECTORS = frozenset(("of", "for", "de", "del", "la", "du", "von"))
-_POSSESSIVES = ("'s", "’s", "'")
+_POSSESSIVES = ("'s", "’s", "'", "’")  # a closing quote ends a name as a plural's possessive does
 _ABBREVIATION = re.compile(r"(?:[A-Z]\.)+|(?:Co|Corp|Inc|Ltd|Bhd|Pty|Pvt|Jr|St|No)\.", re.IGNORECASE)
 # Capitalised words that start no party and end any name before them: headline verbs, agencies, places' adjectives,
 # the words of a headline's frame. A name broken at one still counts its other words (``cut``).
@@ -197,7 +197,7 @@ def _spans(line: str) -> list[tuple[int, int, str, str]]:
                 piece, cut = [], "cut"
                 continue
             if text.endswith(_POSSESSIVES):
-                piece.append((word.start(), word.end() - (1 if text.endswith("'") else 2)))
+                piece.append((word.start(), word.end() - _possessive(text)))
                 _close(line, piece, cut, spans)
                 piece, cut = [], "after_poss"
                 continue
@@ -224,7 +224,12 @@ def _close(line: str, piece: list[tuple[int, int]], cut: str, spans: list[tuple[
 def _bare(word: str) -> str:
     """A word as ``_BREAKS`` lists it: lower case, without its punctuation or possessive."""
     word = word.strip('.,;:"“”').lower()
-    return word[: -1 if word.endswith("'") else -2] if word.endswith(_POSSESSIVES) else word
+    return word[: -_possessive(word)] if word.endswith(_POSSESSIVES) else word
+
+
+def _possessive(word: str) -> int:
+    """How many characters of a word that ends in a possessive or closing quote ("Huawei's", "Sugon’") it is."""
+    return 2 if word.endswith(("'s", "’s")) else 1
 
 
 def _context(line: str, start: int, end: int) -> set[str]:
