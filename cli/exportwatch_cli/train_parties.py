@@ -22,6 +22,7 @@ from typing import Any
 
 from exportwatch.classify import party_model as runtime
 from exportwatch.classify.labels import classify
+from exportwatch.classify.model import Linear
 from exportwatch.classify.party_model import Candidate, Context, PartyModel
 from exportwatch.models import Item
 from exportwatch_cli.evaluate import EntityScore
@@ -112,14 +113,14 @@ def _fit(rows: Sequence[Example], c: float) -> PartyModel:
     weights = {
         name: round(float(w), DECIMALS) for name, w in zip(names, fitted.coef_[0], strict=True) if abs(w) >= PRUNE
     }
-    return PartyModel(round(float(fitted.intercept_[0]), DECIMALS), weights, 0.5)
+    return PartyModel(Linear(round(float(fitted.intercept_[0]), DECIMALS), weights, 0.5))
 
 
 def _score(rows: Sequence[Example], chances: Sequence[Sequence[float]], threshold: float) -> EntityScore:
     result = EntityScore()
     for row, row_chances in zip(rows, chances, strict=True):
         chosen = [c for c, p in zip(row.candidates, row_chances, strict=True) if p >= threshold]
-        model = PartyModel(0.0, {}, 0.0)  # display only: the choice is made above
+        model = PartyModel(Linear(0.0, {}, 0.0))  # display only: the choice is made above
         result.add(row.record, model.choose_among(chosen, row.named))
     return result
 
@@ -169,9 +170,9 @@ def train(rows: Sequence[Example]) -> dict[str, Any]:
             "cv": {"folds": FOLDS, "recall": round(cv.recall, 4), "precision": round(cv.precision, 4)},
             "rules": {"recall": round(rules.recall, 4), "precision": round(rules.precision, 4)},
         },
-        "bias": model.bias,
+        "bias": model.linear.bias,
         "threshold": threshold,
-        "weights": model.weights,
+        "weights": model.linear.weights,
     }
 
 

@@ -112,8 +112,8 @@ def test_without_a_shipped_model_the_rules_parties_stand(tmp_path: Path, monkeyp
 def test_the_shipped_model_is_trained_and_read() -> None:
     model = party_model.load()
     assert model is not None
-    assert 0.2 <= model.threshold <= 0.7
-    assert model.weights["rules"] > 0
+    assert 0.2 <= model.linear.threshold <= 0.7
+    assert model.linear.weights["rules"] > 0
 
 
 def test_names_in_an_aside_on_what_was_done_before_are_no_parties() -> None:

@@ -18,9 +18,9 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
-from itertools import repeat
 from pathlib import Path
 
+from exportwatch.classify.model import Linear
 from exportwatch.classify.parties import canonical_name, entity_key, find_countries
 from exportwatch.entity_list.gazetteer import gazetteer
 
@@ -299,15 +299,13 @@ def _title_cased(line: str) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class PartyModel:
-    """A logistic regression over a candidate's binary features, and the probability a party must reach."""
+    """The labels' kind of logistic regression (``model.Linear``), over a candidate's binary features unscaled."""
 
-    bias: float
-    weights: dict[str, float]
-    threshold: float
+    linear: Linear
 
-    def chance(self, features: Iterable[str]) -> float:
+    def chance(self, features: set[str]) -> float:
         """The probability that a candidate with these features is a party the action is taken on."""
-        margin = self.bias + sum(map(self.weights.get, features, repeat(0.0)))  # map runs in C
+        margin = self.linear.bias + self.linear.line_score(features)
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, margin))))
 
     def choose(self, context: Context) -> tuple[str, ...]:
@@ -316,7 +314,8 @@ class PartyModel:
 
     def choose_among(self, found: Iterable[Candidate], named: Sequence[str]) -> tuple[str, ...]:
         """``choose`` on candidates already built (training scores one item's under several models)."""
-        chosen = sorted((c for c in found if self.chance(c.features) >= self.threshold), key=lambda c: c.first)
+        threshold = self.linear.threshold
+        chosen = sorted((c for c in found if self.chance(c.features) >= threshold), key=lambda c: c.first)
         return tuple(dict.fromkeys(_display(c, named) for c in chosen))
 
 
@@ -336,7 +335,7 @@ def load(path: Path = MODEL_PATH) -> PartyModel | None:
         return None
     data = json.loads(path.read_text(encoding="utf-8"))
     weights = {str(k): float(v) for k, v in data["weights"].items()}
-    return PartyModel(float(data["bias"]), weights, float(data["threshold"]))
+    return PartyModel(Linear(float(data["bias"]), weights, float(data["threshold"])))
 
 
 def choose(context: Context) -> tuple[str, ...]:
