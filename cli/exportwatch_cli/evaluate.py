@@ -12,6 +12,7 @@ gold label that get none: the actions a subscriber never hears of.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -23,7 +24,7 @@ from exportwatch.classify.dates import to_date
 from exportwatch.classify.parties import entity_key, find_countries
 from exportwatch.entity_list.gazetteer import gazetteer, words
 from exportwatch.models import LABELS, InputError, Item
-from exportwatch.screening.normalize import weight
+from exportwatch.screening.normalize import PLACE_WEIGHT, weight
 from exportwatch.stories.cluster import story_id_for
 from exportwatch.stories.ingest import ingest
 from exportwatch_cli.memory import MemoryStore
@@ -62,33 +63,59 @@ class LabelScore:
 def same_party(gold: str, found: str) -> bool:
     """Whether a found party is the gold one.
 
-    The same key, the same listed entry ("SMIC" and "Semiconductor Manufacturing International Corporation"), or
-    one name a short form of the other: its words a whole-word part of the other's, with a distinctive word of
-    their own (``screening.normalize.weight``), and the other adding only places and generic words ("Haige
-    Communications Group" of "Guangzhou Haige Communications Group") or continuing it ("Fujian Jinhua" of "Fujian
-    Jinhua Integrated Circuit"). A fragment is not the party: "Mobile" of "China Mobile", "Nuclear" of "Suzhou
-    Nuclear Power Research Institute", "Services" of "Rehman Engineering and Services".
+    The same name (up to legal form), the same listed entry ("SMIC" and "Semiconductor Manufacturing International
+    Corporation"), what either's brackets hold ("IRGC" of "Islamic Revolutionary Guard Corps (IRGC)"), or a short form
+    with a distinctive word of its own: the start of the name ("Fujian Jinhua" of "Fujian Jinhua Integrated Circuit",
+    "Aeroflot" of "Aeroflot Russian Airlines"; not "Bank" of "Bank of China"), or the name without the city it starts
+    with or the generic words it ends with ("Haige Communications" of "Guangzhou Haige Communications Group"). A
+    fragment is not the party: "Mobile" of "China Mobile" (a country is part of a name), "Aircraft" of "United
+    Aircraft Corporation", "Academy of" of anything. A place that describes a name is not part of it ("Russia's
+    Rossiya Airlines", "Hong Kong-based Corad Technology").
     """
-    a, b = (entity_key(_ASIDE.sub(" ", _DESCRIBED.sub("", name))) for name in (gold, found))
-    if a == b:
+    golds, founds = _forms(gold), _forms(found)
+    if golds & founds:
         return True
     listed = gazetteer().lookup(gold)
     if listed is not None and listed == gazetteer().lookup(found):
         return True
-    short, long = sorted((a.split(), b.split()), key=len)
+    return any(_short_form(a.split(), b.split()) for a in golds for b in founds)
+
+
+def _forms(name: str) -> set[str]:
+    """The keys a name goes by: itself, without a place that describes it, without or only its brackets' content."""
+    described = _DESCRIBED.match(name)
+    rest = name[described.end() :] if described else ""
+    # Only where the rest names a party by itself: "Russia's Ministry of Defence" is not Belarus's.
+    if described and all(map(_place, described.group(1).split())) and any(map(_distinctive, entity_key(rest).split())):
+        name = rest
+    forms = {name, _BRACKETS.sub(" ", name), *_BRACKETS_CONTENT.findall(name)}
+    return {key for key in map(entity_key, forms) if key}
+
+
+def _short_form(x: list[str], y: list[str]) -> bool:
+    short, long = sorted((x, y), key=len)
     at = _find_words(long, short)
-    if at < 0 or not any(weight(word) == 1.0 for word in short):
+    if at < 0 or not any(_distinctive(word) for word in short):
         return False
-    extra = long[:at] + long[at + len(short) :]
-    if at == 0 and len(short) > 1 and weight(short[0]) == 1.0:
-        return True
-    # A country is part of a name ("China Mobile" is not "Mobile"); a city or province often is dropped from it.
-    return all(weight(word) < 1.0 and not find_countries(word) for word in extra)
+    before, after = long[:at], long[at + len(short) :]
+    if not before:  # the start of the name, unless the rest says where it is ("Bank" of "Bank of China")
+        return not any(word == "of" and _place(following) for word, following in itertools.pairwise(after))
+    return all(_place(word) and not find_countries(word) for word in before) and not any(map(_distinctive, after))
 
 
-# "Russia's Rossiya Airlines", "Hungary-based Cytrox": a description before the name.
-_DESCRIBED = re.compile(r"^\s*[A-Z][\w.-]*(?:'s|’s|-based|-backed)\s+")
-_ASIDE = re.compile(r"\([^()]*\)")  # "Yerevan Telecommunications Research Institute (YETRI)": the same name
+def _distinctive(word: str) -> bool:
+    return len(word) > 1 and word not in _STOP and weight(word) == 1.0
+
+
+def _place(word: str) -> bool:
+    return weight(word.lower()) == PLACE_WEIGHT or bool(find_countries(word))
+
+
+_STOP = frozenset(("of", "the", "and", "for", "de", "del", "s"))
+# "Russia's Rossiya Airlines", "Hong Kong-based Corad Technology": a place before the name describes it.
+_DESCRIBED = re.compile(r"^\s*((?:[A-Z][\w.]*\s+){0,2}[A-Z][\w.]*)(?:'s|’s|-based|-backed)\s+")
+_BRACKETS = re.compile(r"\([^()]*\)")
+_BRACKETS_CONTENT = re.compile(r"\(([^()]*)\)")
 
 
 def _find_words(words: list[str], part: list[str]) -> int:

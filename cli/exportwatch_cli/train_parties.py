@@ -23,7 +23,7 @@ from typing import Any
 from exportwatch.classify import party_model as runtime
 from exportwatch.classify.labels import classify
 from exportwatch.classify.model import Linear
-from exportwatch.classify.party_model import Candidate, Context, PartyModel
+from exportwatch.classify.party_model import Candidate, Context, PartyModel, with_stated
 from exportwatch.models import Item
 from exportwatch_cli.evaluate import EntityScore
 from exportwatch_cli.train import TRAINING, data_hash
@@ -43,6 +43,7 @@ class Example:
 
     record: dict[str, Any]
     named: tuple[str, ...]
+    stated: tuple[str, ...]
     candidates: tuple[Candidate, ...]
     targets: tuple[int, ...]
 
@@ -68,7 +69,7 @@ def examples(paths: Sequence[Path] = TRAINING) -> list[Example]:
                 continue  # unlabelled by the classifier: no party is chosen for it
             found = tuple(runtime.candidates(context))
             targets = tuple(int(any(same_party(g, c.name) or same_party(g, c.key) for g in gold)) for c in found)
-            out.append(Example(record, context.named, found, targets))
+            out.append(Example(record, context.named, context.stated, found, targets))
     return out
 
 
@@ -121,7 +122,7 @@ def _score(rows: Sequence[Example], chances: Sequence[Sequence[float]], threshol
     for row, row_chances in zip(rows, chances, strict=True):
         chosen = [c for c, p in zip(row.candidates, row_chances, strict=True) if p >= threshold]
         model = PartyModel(Linear(0.0, {}, 0.0))  # display only: the choice is made above
-        result.add(row.record, model.choose_among(chosen, row.named))
+        result.add(row.record, with_stated(model.choose_among(chosen, row.named), row.stated))
     return result
 
 

@@ -29,8 +29,8 @@ MISS_CEILING = 0.01
 # news_rare_more.jsonl (179 ledes; 0.930 / 0.800 on them before): 0.887 / 0.880 over 1,313.
 # With the party model (fitted on these parties), and a found party counted as the gold one only when it is the same
 # name, listed entry or a short form of it ("Haige Communications" of "Guangzhou Haige Communications Group"), never a
-# fragment ("Mobile" of "China Mobile"; ``evaluate.same_party``): 0.963 / 0.932 (cross-validated 0.915 / 0.892, where
-# the rules read 0.890 / 0.869). The rules alone, scored so: 0.880 / 0.870.
+# fragment ("Mobile" of "China Mobile"; ``evaluate.same_party``): 0.967 / 0.935 (cross-validated 0.928 / 0.887, where
+# the rules read 0.894 / 0.873). The rules alone, scored so: 0.884 / 0.874.
 ENTITY_RECALL_FLOOR = 0.95
 ENTITY_PRECISION_FLOOR = 0.92
 # Measured on the shipped classifier, retrained with news_reactions_more.jsonl and news_rare_more.jsonl (179 ledes of
@@ -58,11 +58,12 @@ HELDOUT_MISS_CEILING = 0.04
 # / 0.796); before, 0.833 / 0.926 (0.812 / 0.924 with the classifier before the log-count ratios; precision 0.911
 # before names given as context were left out; 0.699 / 0.933 before the whole lede was read); training figures are
 # with the corpus floors above.
-# With the party model, scored as the corpus above (fragments no longer count): 0.787 / 0.904, against 0.757 / 0.866
+# With the party model, scored as the corpus above (fragments no longer count): 0.808 / 0.932, against 0.799 / 0.914
 # for the rules alone scored so. Scored the old way, where a fragment counted, four variants of the model measured
-# 0.799 / 0.914, 0.782 / 0.930, 0.799 / 0.927 and 0.808 / 0.923 against the rules' 0.808 / 0.937.
-HELDOUT_ENTITY_RECALL_FLOOR = 0.78
-HELDOUT_ENTITY_PRECISION_FLOOR = 0.90
+# 0.799 / 0.914, 0.782 / 0.930, 0.799 / 0.927 and 0.808 / 0.923 against the rules' 0.808 / 0.937; scored by a first,
+# cruder fix, 0.787 / 0.904 against 0.757 / 0.866.
+HELDOUT_ENTITY_RECALL_FLOOR = 0.80
+HELDOUT_ENTITY_PRECISION_FLOOR = 0.92
 
 # The held-out Federal Register sets (332 documents, frozen): read as published, with the abstract, and by the title
 # alone, as public inspection first shows a document. First measured on federal_register.jsonl (201): 0.918, 2.8 %
@@ -145,9 +146,9 @@ CHECK2_FLOORS = (0.84, 0.10, 0.07)
 # were kept out): measured before that decision: macro-F1 0.805, no false alarm (0 of 95), misses 9.5 % (8 of 84).
 CHECK3_FLOORS = (0.80, 0.01, 0.10)
 # Parties as the party model chooses them (``classify.party_model``; the rules' reading alone in brackets), scored as
-# the corpus above, on sets it was never fitted on: news check 0.814 / 0.797 (0.745 / 0.782), second 0.886 / 0.736
-# (0.830 / 0.702), third 0.808 / 0.875 (0.731 / 0.875); recall / precision.
-CHECK_ENTITY_FLOORS = {"news_check": (0.81, 0.79), "news_check2": (0.88, 0.73), "news_check3": (0.80, 0.87)}
+# the corpus above, on sets it was never fitted on: news check 0.840 / 0.802 (0.766 / 0.794), second 0.920 / 0.757
+# (0.852 / 0.721), third 0.813 / 0.860 (0.725 / 0.857); recall / precision.
+CHECK_ENTITY_FLOORS = {"news_check": (0.83, 0.80), "news_check2": (0.91, 0.75), "news_check3": (0.81, 0.85)}
 
 
 @pytest.mark.parametrize("name", sorted(CHECK_ENTITY_FLOORS))
@@ -231,6 +232,12 @@ def test_classifier_meets_the_floors_on_the_heldout_federal_register_set(title_o
         ("China General Nuclear Power Group", "Nuclear", False),
         ("Rehman Engineering and Services", "Services", False),
         ("Dexias Turkiye", "Turkiye", False),
+        ("Aeroflot Russian Airlines", "Aeroflot", True),
+        ("Islamic Revolutionary Guard Corps (IRGC)", "IRGC", True),
+        ("Hong Kong-based Corad Technology Limited", "Corad Technology Limited", True),
+        ("United Aircraft Corporation", "Aircraft", False),
+        ("Harbin Institute of Technology", "Institute of Technology", False),
+        ("Russia's Ministry of Defence", "Belarus's Ministry of Defence", False),
     ],
 )
 def test_a_found_party_is_the_gold_one_in_a_short_form_never_as_a_fragment(gold: str, found: str, same: bool) -> None:

@@ -28,6 +28,7 @@ from exportwatch.models import Item
         ("The U.S. Commerce Department on Monday added iFlytek.", ["iFlytek"]),
         ("US adds 'Sandvine' and ‘Sugon’ to the list", ["Sandvine", "Sugon"]),
         ("Škoda Auto and Ürümqi Tech were named.", ["Škoda Auto", "Ürümqi Tech"]),
+        ("China's SMIC and China Mobile were named, über alles.", ["SMIC", "China Mobile"]),
     ],
     ids=[
         "headline-frame",
@@ -38,6 +39,7 @@ from exportwatch.models import Item
         "agency-day-case",
         "quoted",
         "accented-capitals",
+        "a-country-starting-a-name",
     ],
 )
 def test_candidates_are_runs_of_capitalised_words_cut_at_a_headline_s_frame(line: str, names: list[str]) -> None:
@@ -137,3 +139,20 @@ def test_names_in_an_aside_on_what_was_done_before_are_no_parties() -> None:
         "label:license.decision",
         "label:license.decision&rules",
     }
+
+
+def test_an_aside_listing_earlier_targets_reaches_past_its_list() -> None:
+    # Given an aside that lists what the department blacklisted before, then the news
+    context = Context(
+        "US adds Inspur Group and Sugon to trade blacklist",
+        (
+            "The Commerce Department, which has blacklisted Huawei, ZTE and Hikvision, on Friday added Inspur Group "
+            "and Sugon to the Entity List.",
+        ),
+        labels=("entity_list.addition",),
+    )
+    # When
+    found = {c.name for c in candidates(context)}
+    # Then the aside's names are no candidates, the news's are
+    assert not {"Huawei", "ZTE", "Hikvision"} & found
+    assert {"Inspur Group", "Sugon"} <= found

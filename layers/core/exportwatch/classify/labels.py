@@ -549,10 +549,7 @@ def classify(
     stated = tuple(parties.stated or parties.confirmed)
     if item.source != FR:  # a rule's parties come from its entries (``entity_list.rule_text``)
         context = Context(scope[0], tuple(scope[1:]), entities, stated, labels, frozenset(past))
-        chosen = (choose_parties or party_model.choose)(context)
-        # Stories join on the stated parties: the alert names them too, and watchlists are screened against them.
-        keys = {party_model.party_key(name) for name in chosen}
-        entities = (*chosen, *(name for name in stated if party_model.party_key(name) not in keys))
+        entities = party_model.with_stated((choose_parties or party_model.choose)(context), stated)
     acted_text = " ".join(acted_once)
     scope = [sentence for sentence in scope if sentence]
     text = " ".join(scope)

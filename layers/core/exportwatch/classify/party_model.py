@@ -166,6 +166,8 @@ def _spans(line: str) -> list[tuple[int, int, str, str]]:
     spans: list[tuple[int, int, str, str]] = []
     for run in _RUN.finditer(line):
         text = run.group()
+        if not text[0].isascii() and not text[0].isupper():
+            continue  # "über", a word of another script: no capital, no name
         single = " " not in text and "," not in text
         if single and ((bare := _bare(text)) in _BREAKS or bare in _NOT_ALONE):
             continue  # most runs are one word, and most one-word runs a sentence's or headline's frame
@@ -189,6 +191,7 @@ def _spans(line: str) -> list[tuple[int, int, str, str]]:
             leads = (
                 not piece
                 and bare in _PLACES
+                and not text.endswith(_POSSESSIVES)  # "China's SMIC": the place of a name, not its start
                 and index + 1 < len(words)
                 and _bare(words[index + 1].group()) not in _BREAKS
             )
@@ -257,8 +260,9 @@ def _context(line: str, start: int, end: int) -> set[str]:
 _PUNCTUATION = ".,;:\"“”()'’"
 # An aside on what someone did before: "The department, which has blacklisted several Chinese tech companies
 # including Dahua Technology and Hikvision, announced ...". Its names are background, as a dated clause's are.
-_ASIDE = re.compile(
-    r",\s+(?:which|who)\s+(?:has|have|had)\s+(?:also\s+|already\s+|previously\s+)?(?:been\s+)?\w+ed\b[^,;]*"
+_ASIDE = re.compile(  # through a list of names ("which has blacklisted Huawei, ZTE and Hikvision, on Friday added")
+    r",\s+(?:which|who)\s+(?:has|have|had)\s+(?:also\s+|already\s+|previously\s+)?(?:been\s+)?\w+ed\b"
+    r"(?:[^,;]|,(?=\s+[A-Z]))*"
 )
 _UNDOES = frozenset(("entity_list.removal", "entity_list.revision"))
 # What dates a clause the rules read as recalling the past (``labels._recalls_past``) before the news: a year, "earlier",
@@ -299,7 +303,10 @@ def _title_cased(line: str) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class PartyModel:
-    """The labels' kind of logistic regression (``model.Linear``), over a candidate's binary features unscaled."""
+    """The labels' kind of logistic regression (``model.Linear``), over a candidate's binary features unscaled.
+
+    Only ``Linear.line_score`` applies: its ``margin`` and ``probability`` scale the features, as the labels' are.
+    """
 
     linear: Linear
 
@@ -336,6 +343,15 @@ def load(path: Path = MODEL_PATH) -> PartyModel | None:
     data = json.loads(path.read_text(encoding="utf-8"))
     weights = {str(k): float(v) for k, v in data["weights"].items()}
     return PartyModel(Linear(float(data["bias"]), weights, float(data["threshold"])))
+
+
+def with_stated(chosen: Sequence[str], stated: Sequence[str]) -> tuple[str, ...]:
+    """The chosen parties, then those the rules confirm where the action is stated and the model left out.
+
+    Stories join on the stated ones, so the alert names them and watchlists are screened against them.
+    """
+    keys = {party_key(name) for name in chosen}
+    return (*chosen, *(name for name in stated if party_key(name) not in keys))
 
 
 def choose(context: Context) -> tuple[str, ...]:
