@@ -23,7 +23,7 @@ from typing import Any
 from exportwatch.classify import party_model as runtime
 from exportwatch.classify.labels import classify
 from exportwatch.classify.model import Linear
-from exportwatch.classify.party_model import Candidate, Context, PartyModel, with_stated
+from exportwatch.classify.party_model import Candidate, Context, PartyModel, in_order, with_stated
 from exportwatch.models import Item
 from exportwatch_cli.evaluate import EntityScore
 from exportwatch_cli.train import TRAINING, data_hash
@@ -121,8 +121,7 @@ def _score(rows: Sequence[Example], chances: Sequence[Sequence[float]], threshol
     result = EntityScore()
     for row, row_chances in zip(rows, chances, strict=True):
         chosen = [c for c, p in zip(row.candidates, row_chances, strict=True) if p >= threshold]
-        model = PartyModel(Linear(0.0, {}, 0.0))  # display only: the choice is made above
-        result.add(row.record, with_stated(model.choose_among(chosen, row.named), row.stated))
+        result.add(row.record, with_stated(in_order(chosen, row.named), row.stated))
     return result
 
 

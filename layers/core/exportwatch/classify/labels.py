@@ -50,6 +50,7 @@ from exportwatch.classify.rules import (
     REMOVAL,
     REVISION,
     RULES,
+    UNDOES,
     Rule,
     holds_any,
     need_words,
@@ -444,8 +445,6 @@ def _recalls(clause: str) -> Iterator[re.Match[str]]:
     return _RECALLS_AFTER.variants[ascii_text].finditer(clause)
 
 
-# Labels whose action undoes or changes an earlier listing: a clause recalling it may name their parties.
-_UNDOES = frozenset((REMOVAL, REVISION))
 # The lede: news states its event and names its parties in the first sentences; later ones are context.
 _LEDE_SENTENCES = 3
 
@@ -540,7 +539,7 @@ def classify(
     acted = [scope[0], *(scope[index] for index in found.values())]
     # ... and those the lede's other clauses name, unless the clause recalls the past; the rest only when they do not.
     told, past, later = _lede(scope[1:], to_date(item.published), acted)
-    rest = [*past, *later] if _UNDOES.intersection(labels) else later
+    rest = [*past, *later] if UNDOES.intersection(labels) else later
     acted_once = list(dict.fromkeys(acted))
     stated_text = ". ".join(acted_once)
     parties = read_parties(". ".join([stated_text, *told]), within=len(stated_text))

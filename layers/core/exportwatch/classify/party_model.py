@@ -22,6 +22,7 @@ from pathlib import Path
 
 from exportwatch.classify.model import Linear
 from exportwatch.classify.parties import canonical_name, entity_key, find_countries
+from exportwatch.classify.rules import UNDOES
 from exportwatch.entity_list.gazetteer import gazetteer
 
 MODEL_PATH = Path(__file__).with_name("party_model.json")
@@ -112,7 +113,7 @@ def candidates(context: Context) -> list[Candidate]:
     offset = 0
     # Only a removal or a revision undoes or changes an earlier action: there a recalled clause may name its party
     # ("the institute had been listed in 2020"), as the rules read it (``labels._lede``).
-    undoes = not _UNDOES.isdisjoint(context.labels)
+    undoes = not UNDOES.isdisjoint(context.labels)
     lines = [("t", context.title), *((f"s{min(i, 3)}", s) for i, s in enumerate(context.sentences[:LEDE_SENTENCES]))]
     for segment, line in lines:
         marks = {"seg:" + segment}
@@ -264,7 +265,6 @@ _ASIDE = re.compile(  # through a list of names ("which has blacklisted Huawei, 
     r",\s+(?:which|who)\s+(?:has|have|had)\s+(?:also\s+|already\s+|previously\s+)?(?:been\s+)?\w+ed\b"
     r"(?:[^,;]|,(?=\s+[A-Z]))*"
 )
-_UNDOES = frozenset(("entity_list.removal", "entity_list.revision"))
 # What dates a clause the rules read as recalling the past (``labels._recalls_past``) before the news: a year, "earlier",
 # "previously". A past perfect alone ("it said it had added ...") may be the news in reported speech: a feature only.
 _DATED = re.compile(
@@ -317,13 +317,13 @@ class PartyModel:
 
     def choose(self, context: Context) -> tuple[str, ...]:
         """The parties of the action, in order of first mention; a listed or known party under its one name."""
-        return self.choose_among(candidates(context), context.named)
-
-    def choose_among(self, found: Iterable[Candidate], named: Sequence[str]) -> tuple[str, ...]:
-        """``choose`` on candidates already built (training scores one item's under several models)."""
         threshold = self.linear.threshold
-        chosen = sorted((c for c in found if self.chance(c.features) >= threshold), key=lambda c: c.first)
-        return tuple(dict.fromkeys(_display(c, named) for c in chosen))
+        return in_order([c for c in candidates(context) if self.chance(c.features) >= threshold], context.named)
+
+
+def in_order(chosen: Iterable[Candidate], named: Sequence[str]) -> tuple[str, ...]:
+    """Chosen candidates as parties: in order of first mention, each under one name (training scores them too)."""
+    return tuple(dict.fromkeys(_display(c, named) for c in sorted(chosen, key=lambda c: c.first)))
 
 
 def _display(candidate: Candidate, named: Sequence[str]) -> str:

@@ -17,6 +17,8 @@ _ESCAPE_OR_TEXT = re.compile(r"\\.|[^\\]+")
 FR = "federal_register"
 NEWS = "news"
 ADDITION, REMOVAL, REVISION = "entity_list.addition", "entity_list.removal", "entity_list.revision"
+# Labels whose action undoes or changes an earlier listing: a clause recalling it may name their parties.
+UNDOES = frozenset((REMOVAL, REVISION))
 DECISION, POLICY, EXTENSION, OTHER = "license.decision", "license.policy", "extension", "other_export_control"
 
 
