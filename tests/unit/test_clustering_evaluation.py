@@ -98,8 +98,11 @@ FLOORS = {
     # (measured once, at the end): 1.000 / 0.739, unchanged. The classifier retrained with two more files of ledes
     # (measured once): 0.974 / 0.739, 3 wrong pairs; both merged: 0.974 / 0.745. Retrained on two more files of ledes
     # (actions in other words, second hand; measured once): 1.000 / 0.739; on two more (reactions, rare labels;
-    # measured once): 1.000 / 0.719.
-    FIXTURES / "stories" / "dev_check3.jsonl": (1.0, 0.71),
+    # measured once): 1.000 / 0.719. Its misses looked at since (it chooses mechanisms now, as the first two do): a
+    # pronoun opening a lead read as a party ("They were listed ..."), a count in a hyphenated phrase ("seven
+    # China-related entities") unread: 1.000 / 0.732; one licence action read as a decision by one outlet and a
+    # policy by another joins as an update that alerts: 1.000 / 0.752.
+    FIXTURES / "stories" / "dev_check3.jsonl": (1.0, 0.75),
     # Measured with the gazetteer and the trained classifier merged in: 0.971 / 0.559 (never tuned on).
     # After retraining with news_wider.jsonl (no clustering change): 0.962 / 0.554, 8 wrong pairs instead of 6.
     # Issue 14's changes, made on the training sets only, measured here once: 0.977 / 0.587 (5 wrong pairs).
@@ -115,7 +118,10 @@ FLOORS = {
     # Classifier retrained with two more files of ledes, measured once: 0.996 / 0.703; with the update join, the
     # lead's words of exports, a silent story's early reports following and days stated ahead: 0.996 / 0.703.
     # Classifier retrained on two more files (actions in other words, second hand), measured once: 0.996 / 0.733;
-    # on two more (reactions beyond the US and China, the rarest labels), measured once: 0.996 / 0.722.
+    # on two more (reactions beyond the US and China, the rarest labels), measured once: 0.996 / 0.722. The
+    # pronoun, hyphenated count and licence-kind update (chosen on dev_check3), measured once: 0.996 / 0.722. A
+    # labelled write-up joining a story of news alone weeks on, on most of its words: 0.968, 9 wrong pairs (and
+    # four join tests failed); not kept.
     FIXTURES / "heldout" / "stories.jsonl": (0.99, 0.72),
 }
 

@@ -9,12 +9,13 @@ its action would send no alert.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from exportwatch.models import Item, Story
-from exportwatch.stories.cluster import analyse, belongs, merge, new_story, party_key, silent_story
+from exportwatch.stories.cluster import Analysis, analyse, belongs, merge, new_story, party_key, silent_story
 from exportwatch.stories.ingest import ingest
-from exportwatch.stories.words import rare_names
+from exportwatch.stories.words import listed_counts, rare_names
 from exportwatch_cli.memory import MemoryStore
 from tests.helpers import news, unlabelled
 
@@ -355,3 +356,71 @@ def test_a_report_leading_with_a_party_its_story_names_after_another_joins_it() 
     assert belongs(story, analyse(led_with("CNOOC", "China National Offshore Oil Corp")))
     assert not belongs(story, analyse(led_with("Xiaomi", "smartphone maker Xiaomi")))
     assert not analyse(other_action).relevant and not belongs(story, analyse(other_action))
+
+
+def _read_as(item: Item, *labels: str) -> Analysis:
+    """The item as the classifier read it with these labels: outlets word one licence action differently."""
+    analysis = analyse(item)
+    return replace(analysis, classification=replace(analysis.classification, labels=labels))
+
+
+def test_one_licence_action_read_as_a_decision_and_as_a_policy_joins_as_an_update_that_alerts() -> None:
+    # Given the story of licences amended for Huawei's suppliers, read as a licence decision
+    amended = news(
+        "amended",
+        "2021-03-12",
+        "US tightens the licences of Huawei's suppliers",
+        "The administration has amended licences held by companies selling to Huawei Technologies, barring items "
+        "for use with 5G devices, according to people familiar with the matter.",
+    )
+    story = new_story(_read_as(amended, "license.decision"), now=NOW)
+    # When another outlet's report of it that day is read as a licence policy, and a listing of Huawei is reported
+    limits = _read_as(
+        news(
+            "limits",
+            "2021-03-12",
+            "Washington imposes fresh 5G curbs on some Huawei vendors",
+            "Chipmakers and antenna makers that ship to Huawei Technologies were told of stricter conditions on "
+            "permits already approved, a ban on parts for 5G handsets that took effect this week.",
+        ),
+        "license.policy",
+    )
+    listing = _read_as(
+        news(
+            "listing",
+            "2021-03-12",
+            "US adds Huawei units to the Entity List",
+            "The Commerce Department added more Huawei Technologies affiliates to the Entity List.",
+        ),
+        "entity_list.addition",
+    )
+    # Then the policy report joins as an update that alerts with its label; the listing, another kind, does not
+    assert belongs(story, limits)
+    merged = merge(story, limits, now=NOW)
+    assert merged.version == story.version + 1
+    assert "license.policy" in merged.labels
+    assert not belongs(story, listing)
+
+
+def test_a_pronoun_opening_a_lead_is_no_party_that_keeps_reports_of_one_list_apart() -> None:
+    # Given a release of seven entities listed that names none of them ("They were listed ...")
+    release = news(
+        "release",
+        "2022-08-23",
+        "Commerce Adds Seven Chinese Entities to Entity List",
+        "The Commerce Department has added seven Chinese aerospace entities to the Entity List. They were listed "
+        "for acquiring US-origin items in support of military modernization.",
+    )
+    story = story_of(release)
+    # When a report of the seven, counted in a hyphenated phrase and naming two of them, arrives that day
+    report = news(
+        "report",
+        "2022-08-23",
+        "US adds seven China-related entities to export control list",
+        "The United States has added seven China-related entities, mostly aerospace institutes, to its export "
+        "control list, including China Aerospace Science and Technology Corporation institutes.",
+    )
+    # Then no pronoun is a party of either, the count is read, and the report joins
+    assert "they" not in analyse(release).parties
+    assert 7 in listed_counts(analyse(report).signature)
+    assert belongs(story, analyse(report))

@@ -402,7 +402,7 @@ _NOT_NAMES = frozenset(
         february march april may june july august september october november december reuters bloomberg xinhua nikkei
         cnbc entity unverified military president secretary chief ceo executive founder chairman spokesman
         spokesperson minister senator others one two three four five six seven eight nine ten eleven twelve several
-        dozens categories category license licence exception section part""",
+        dozens categories category license licence exception section part they them these those we he she you our""",
     )
 )
 

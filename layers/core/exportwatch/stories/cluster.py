@@ -22,14 +22,15 @@ follow it: reactions count their days from its action's first report. A join tha
 only the proven rules (``_proven``): a labelled item joining a story that alerts, with labels it already has,
 sends no alert. One bringing a label the story lacks alerts as its update ("new label: ..."), so hides
 nothing, and joins on a wider test (``_material_update``): within days (the rule lag for the same large
-count), a label in common, of the same kind of action, no party or count of its own against the story's, and
-the same party or count, or the same countries and specifics ("BIS imposes controls on Russia", then "49
-Russian entities added" with them). A report naming no party may follow on words if its lead speaks of
-exports. The wider tests live in ``_follows`` only, for an unlabelled follower, a silent story's reports, or
-the labelled report that makes a silent story alert: a write-up later than the window that states the day of
-its action; a name no list knows yet ("Zhipu") in two leads, each report naming the other's lead party, or the
-story's words naming the item's lead party with its specifics ("Pentagon lists SMIC and China National
-Offshore Oil", then "adds CNOOC"), as one party; brand and legal names folded.
+count), a label in common (or, naming the story's party, one of its kind: a licence decision one outlet reads
+as a licence policy), no party or count of its own against the story's, and the same party or count, or the
+same countries and specifics ("BIS imposes controls on Russia", then "49 Russian entities added" with them).
+A report naming no party may follow on words if its lead speaks of exports. The wider tests live in
+``_follows`` only, for an unlabelled follower, a silent story's reports, or the labelled report that makes a
+silent story alert: a write-up later than the window that states the day of its action; a name no list knows
+yet ("Zhipu") in two leads, each report naming the other's lead party, or the story's words naming the item's
+lead party with its specifics ("Pentagon lists SMIC and China National Offshore Oil", then "adds CNOOC"), as
+one party; brand and legal names folded.
 Another kind of action on the same party (its licence after its listing) is another story, and so is a
 party the reports of a counted list never name.
 """
@@ -287,13 +288,18 @@ def _material_update(story: Story, analysis: Analysis) -> bool:
     """Whether a labelled report bringing a label its story lacks reports the story's event, as its update.
 
     Joined, it alerts ("new label: ..."), so a wrong join hides no action; still, it must report the same
-    event: within days, a label in common, no party or count of its own against the story's, and the same
-    party, large count, or countries and specifics. "BIS imposes export controls on Russia" and, that day,
-    "U.S. imposes sweeping restrictions on Russia; 49 entities added": one rule told with and without its
-    listings. The proven rules would refuse it for bringing a list action on words alone.
+    event: within days, a label in common (or of its kind, naming the story's party), no party or count of its own
+    against the story's, and the same party, large count, or countries and specifics. "BIS imposes export
+    controls on Russia" and, that day, "U.S. imposes sweeping restrictions on Russia; 49 entities added": one
+    rule told with and without its listings. The proven rules would refuse it for bringing a list action on words alone.
     """
     labels, story_labels = set(analysis.classification.labels), set(story.labels)
-    if not labels - story_labels or not labels & story_labels:
+    if not labels - story_labels:
+        return False
+    # Outlets read one licence action differently ("licence decision" here, "licence policy" there): naming the
+    # story's party, a label of the story's kind of action stands for a label in common.
+    of_its_kind = bool(_kinds(labels) & _kinds(story_labels)) and bool(analysis.parties & _story_parties(story))
+    if not labels & story_labels and not of_its_kind:
         return False
     item = analysis.item
     parties, story_parties = analysis.parties, _story_parties(story)
@@ -429,9 +435,14 @@ def _another_kind(classification: Classification, story: Story) -> bool:
     ("licence decision" beside "extension") or an unclassed one ("other") may be one action read
     two ways.
     """
-    kinds = {_KINDS[label] for label in classification.labels if label in _KINDS}
+    kinds = _kinds(classification.labels)
     first = _KINDS.get(story.labels[0]) if story.labels else None
     return bool(kinds) and first is not None and first not in kinds
+
+
+def _kinds(labels: Iterable[str]) -> set[str]:
+    """The kinds of action (``_KINDS``) that labels name: a listing, a licence."""
+    return {_KINDS[label] for label in labels if label in _KINDS}
 
 
 def _named_across(story: Story, analysis: Analysis) -> bool:

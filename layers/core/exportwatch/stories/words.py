@@ -71,7 +71,7 @@ _NUMBERS = {
 }  # fmt: skip
 _COUNT = re.compile(
     r"\b(\d{1,4}|" + "|".join(_NUMBERS) + r")(?:[- ](one|two|three|four|five|six|seven|eight|nine))?\s+"
-    r"(?:(?:more|new|other|additional|foreign|chinese|russian|[a-z]+-based|[a-z]+)\s+){0,2}"
+    r"(?:(?:[a-z]+(?:-[a-z]+)?)\s+){0,2}"
     r"(entit(?:y|ies)|compan(?:y|ies)|firms?|organi[sz]ations?|parties|persons|subsidiaries|affiliates|"
     r"institutes|individuals|addresses|enterprises|groups)\b"
 )
