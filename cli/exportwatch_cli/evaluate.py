@@ -69,8 +69,9 @@ def same_party(gold: str, found: str) -> bool:
     "Aeroflot" of "Aeroflot Russian Airlines"; not "Bank" of "Bank of China"), or the name without the city it starts
     with or the generic words it ends with ("Haige Communications" of "Guangzhou Haige Communications Group"). A
     fragment is not the party: "Mobile" of "China Mobile" (a country is part of a name), "Aircraft" of "United
-    Aircraft Corporation", "Academy of" of anything. A place that describes a name is not part of it ("Russia's
-    Rossiya Airlines", "Hong Kong-based Corad Technology").
+    Aircraft Corporation", "Academy of" of anything, a name cut at its "and" ("Xinjiang Production" of "Xinjiang
+    Production and Construction Corps"), or two names joined as one ("ISRO and DRDO"). A place that describes a name
+    is not part of it ("Russia's Rossiya Airlines", "Hong Kong-based Corad Technology").
     """
     golds, founds = _forms(gold), _forms(found)
     if golds & founds:
@@ -98,6 +99,8 @@ def _short_form(x: list[str], y: list[str]) -> bool:
     if at < 0 or not any(_distinctive(word) for word in short):
         return False
     before, after = long[:at], long[at + len(short) :]
+    if "and" in after or "&" in after:
+        return False  # "ISRO" of "ISRO and DRDO", "Xinjiang Production" of "... Production and Construction Corps"
     if not before:  # the start of the name, unless the rest says where it is ("Bank" of "Bank of China")
         return not any(word == "of" and _place(following) for word, following in itertools.pairwise(after))
     return all(_place(word) and not find_countries(word) for word in before) and not any(map(_distinctive, after))

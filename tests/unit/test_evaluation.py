@@ -30,9 +30,13 @@ MISS_CEILING = 0.01
 # With the party model (fitted on these parties), and a found party counted as the gold one only when it is the same
 # name, listed entry or a short form of it ("Haige Communications" of "Guangzhou Haige Communications Group"), never a
 # fragment ("Mobile" of "China Mobile"; ``evaluate.same_party``): 0.967 / 0.935 (cross-validated 0.928 / 0.887, where
-# the rules read 0.894 / 0.873). The rules alone, scored so: 0.884 / 0.874.
+# the rules read 0.894 / 0.873). The rules alone, scored so: 0.884 / 0.874. A name cut at its "and" ("Xinjiang
+# Production" of "Xinjiang Production and Construction Corps") or two names joined ("ISRO and DRDO") no longer count
+# either: the model as shipped then 0.960 / 0.927; retrained on those targets 0.960 / 0.935 (cross-validated 0.919 /
+# 0.891, the rules 0.891 / 0.870; the rules alone 0.881 / 0.871). Candidates joining two runs at "and" were tried:
+# cross-validated 0.919 / 0.884, not kept.
 ENTITY_RECALL_FLOOR = 0.95
-ENTITY_PRECISION_FLOOR = 0.92
+ENTITY_PRECISION_FLOOR = 0.93
 # Measured on the shipped classifier, retrained with news_reactions_more.jsonl and news_rare_more.jsonl (179 ledes of
 # reactions beyond the US and China and of the rarest labels; chosen by cross-validation, 0.877 -> 0.895 on the same
 # 1,648 untuned ledes; measured once): macro-F1 0.858, false alarms 3.1 % (4 of 130), misses 3.0 % (6 of 198).
@@ -61,9 +65,10 @@ HELDOUT_MISS_CEILING = 0.04
 # With the party model, scored as the corpus above (fragments no longer count): 0.808 / 0.932, against 0.799 / 0.914
 # for the rules alone scored so. Scored the old way, where a fragment counted, four variants of the model measured
 # 0.799 / 0.914, 0.782 / 0.930, 0.799 / 0.927 and 0.808 / 0.923 against the rules' 0.808 / 0.937; scored by a first,
-# cruder fix, 0.787 / 0.904 against 0.757 / 0.866.
+# cruder fix, 0.787 / 0.904 against 0.757 / 0.866. With names cut at "and" no longer counting, and the model
+# retrained on those targets (measured once): 0.808 / 0.932, unchanged.
 HELDOUT_ENTITY_RECALL_FLOOR = 0.80
-HELDOUT_ENTITY_PRECISION_FLOOR = 0.92
+HELDOUT_ENTITY_PRECISION_FLOOR = 0.93
 
 # The held-out Federal Register sets (332 documents, frozen): read as published, with the abstract, and by the title
 # alone, as public inspection first shows a document. First measured on federal_register.jsonl (201): 0.918, 2.8 %
@@ -147,8 +152,10 @@ CHECK2_FLOORS = (0.84, 0.10, 0.07)
 CHECK3_FLOORS = (0.80, 0.01, 0.10)
 # Parties as the party model chooses them (``classify.party_model``; the rules' reading alone in brackets), scored as
 # the corpus above, on sets it was never fitted on: news check 0.840 / 0.802 (0.766 / 0.794), second 0.920 / 0.757
-# (0.852 / 0.721), third 0.813 / 0.860 (0.725 / 0.857); recall / precision.
-CHECK_ENTITY_FLOORS = {"news_check": (0.83, 0.80), "news_check2": (0.91, 0.75), "news_check3": (0.81, 0.85)}
+# (0.852 / 0.721), third 0.813 / 0.860 (0.725 / 0.857); recall / precision. With names cut at "and" no longer
+# counting: the same model 0.831 / 0.793, 0.909 / 0.748, 0.813 / 0.860; retrained on those targets 0.814 / 0.803,
+# 0.909 / 0.755, 0.802 / 0.874 (the rules 0.762 / 0.789, 0.841 / 0.712, 0.725 / 0.857).
+CHECK_ENTITY_FLOORS = {"news_check": (0.81, 0.80), "news_check2": (0.90, 0.75), "news_check3": (0.80, 0.87)}
 
 
 @pytest.mark.parametrize("name", sorted(CHECK_ENTITY_FLOORS))
