@@ -72,9 +72,9 @@ _ORG_NOUN = re.compile(
     r"including|such as|among)",
     re.IGNORECASE,
 )
-_ACTION = re.compile(
-    r"entity list|blacklist|licen[cs]|added|adds|removed|denial|restrict|sanction|export", re.IGNORECASE
-)
+# Words of an action, looked for in the lower-cased line with ``in`` (several times faster than one alternation).
+_ACTION = ("entity list", "blacklist", "licenc", "licens", "added", "adds", "removed", "denial", "restrict", "sanction",
+           "export")  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,7 +117,8 @@ def candidates(context: Context) -> list[Candidate]:
     lines = [("t", context.title), *((f"s{min(i, 3)}", s) for i, s in enumerate(context.sentences[:LEDE_SENTENCES]))]
     for segment, line in lines:
         marks = {"seg:" + segment}
-        if _ACTION.search(line):
+        lowered = line.lower()
+        if any(word in lowered for word in _ACTION):
             marks.add("action_sent")
         if segment == "t" and _title_cased(line):
             marks.add("titlecase")
@@ -225,6 +226,7 @@ def _close(line: str, piece: list[tuple[int, int]], cut: str, spans: list[tuple[
         spans.append((start, start + len(name), name, cut))
 
 
+@lru_cache(maxsize=16384)  # words recur; a look-up costs less than the stripping; bounded
 def _bare(word: str) -> str:
     """A word as ``_BREAKS`` lists it: lower case, without its punctuation or possessive."""
     word = word.strip('.,;:"“”').lower()
