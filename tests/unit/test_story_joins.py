@@ -12,8 +12,9 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime
 
+from exportwatch.classify.parties import party_key
 from exportwatch.models import Item, Story
-from exportwatch.stories.cluster import Analysis, analyse, belongs, merge, new_story, party_key, silent_story
+from exportwatch.stories.cluster import Analysis, analyse, belongs, merge, new_story, silent_story
 from exportwatch.stories.ingest import ingest
 from exportwatch.stories.words import listed_counts, rare_names
 from exportwatch_cli.memory import MemoryStore

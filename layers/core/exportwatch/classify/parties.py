@@ -181,6 +181,17 @@ _LEGAL_FORM_HINT = re.compile(r"Co\.|Company|Corp|Inc\.|Ltd|Limited|LLC|JSC|GmbH
 
 
 @lru_cache(maxsize=4096)  # the same few hundred names recur in every item's lists; bounded for a long-lived container
+@lru_cache(maxsize=8192)  # names recur across items; bounded in a warm container
+def party_key(name: str) -> str:
+    """One key for every name of a party: a listed party's aliases, brand and legal name fold into its entry.
+
+    "Phytium" and "Tianjin Phytium Information Technology", "Sugon" and "Dawning Information Industry Co.,
+    Ltd." are one party to two outlets. Stories join on it; the party model keeps one candidate per key.
+    """
+    listed = gazetteer().lookup(name)
+    return entity_key(listed.name if listed else name)
+
+
 def entity_key(name: str) -> str:
     """Return the comparison key of a party name (lower case, no legal form or punctuation).
 

@@ -21,7 +21,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 from exportwatch.classify.model import Linear
-from exportwatch.classify.parties import canonical_name, entity_key, find_countries
+from exportwatch.classify.parties import canonical_name, find_countries, party_key
 from exportwatch.classify.rules import UNDOES
 from exportwatch.entity_list.gazetteer import gazetteer
 
@@ -98,13 +98,6 @@ class Candidate:
     first: int
     features: set[str] = field(default_factory=set)
     mentions: int = 0
-
-
-@lru_cache(maxsize=8192)  # names recur across items; bounded
-def party_key(name: str) -> str:
-    """One key for a party's forms: the listed entry's name, the known party's, or the name itself."""
-    listed = gazetteer().lookup(name)
-    return entity_key(listed.name if listed else (canonical_name(name) or name))
 
 
 def candidates(context: Context) -> list[Candidate]:

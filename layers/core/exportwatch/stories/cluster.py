@@ -43,7 +43,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from exportwatch.classify.dates import to_date
-from exportwatch.classify.parties import canonical_name, entity_key, find_parties
+from exportwatch.classify.parties import canonical_name, entity_key, find_parties, party_key
 from exportwatch.classify.sentences import Reading, read
 from exportwatch.entity_list.gazetteer import gazetteer
 from exportwatch.models import NEW_LABEL, Classification, Item, Story, StoryItem
@@ -566,16 +566,6 @@ def _proven_parties(reading: Reading, classification: Classification) -> set[str
         return in_title
     named = classification.stated or tuple(find_parties(reading.lead))
     return {entity_key(e) for e in named[:2]}
-
-
-def party_key(name: str) -> str:
-    """One key for every name of a party: a listed party's aliases, brand and legal name fold into its entry.
-
-    "Phytium" and "Tianjin Phytium Information Technology", "Sugon" and "Dawning Information Industry Co.,
-    Ltd." are one party to two outlets.
-    """
-    listed = gazetteer().lookup(name)
-    return entity_key(listed.name if listed else name)
 
 
 def _known(name: str) -> bool:
