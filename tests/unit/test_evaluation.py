@@ -245,6 +245,10 @@ def test_classifier_meets_the_floors_on_the_heldout_federal_register_set(title_o
         ("United Aircraft Corporation", "Aircraft", False),
         ("Harbin Institute of Technology", "Institute of Technology", False),
         ("Russia's Ministry of Defence", "Belarus's Ministry of Defence", False),
+        ("Xinjiang Production and Construction Corps", "Xinjiang Production", False),
+        ("ISRO", "ISRO and DRDO", False),
+        ("Johnson & Johnson", "Johnson", False),
+        ("Xinjiang Production and Construction Corps", "Xinjiang Production and Construction Corps (XPCC)", True),
     ],
 )
 def test_a_found_party_is_the_gold_one_in_a_short_form_never_as_a_fragment(gold: str, found: str, same: bool) -> None:

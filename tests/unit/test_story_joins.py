@@ -16,7 +16,7 @@ from exportwatch.classify.parties import party_key
 from exportwatch.models import Item, Story
 from exportwatch.stories.cluster import Analysis, analyse, belongs, merge, new_story, silent_story
 from exportwatch.stories.ingest import ingest
-from exportwatch.stories.words import listed_counts, rare_names
+from exportwatch.stories.words import counts, rare_names
 from exportwatch_cli.memory import MemoryStore
 from tests.helpers import news, unlabelled
 
@@ -404,24 +404,30 @@ def test_one_licence_action_read_as_a_decision_and_as_a_policy_joins_as_an_updat
 
 
 def test_a_pronoun_opening_a_lead_is_no_party_that_keeps_reports_of_one_list_apart() -> None:
-    # Given a release of seven entities listed that names none of them ("They were listed ...")
-    release = news(
-        "release",
-        "2022-08-23",
-        "Commerce Adds Seven Chinese Entities to Entity List",
-        "The Commerce Department has added seven Chinese aerospace entities to the Entity List. They were listed "
-        "for acquiring US-origin items in support of military modernization.",
-    )
-    story = story_of(release)
-    # When a report of the seven, counted in a hyphenated phrase and naming two of them, arrives that day
+    # Given the story of a report of entities listed, naming one of them
     report = news(
         "report",
         "2022-08-23",
-        "US adds seven China-related entities to export control list",
-        "The United States has added seven China-related entities, mostly aerospace institutes, to its export "
-        "control list, including China Aerospace Science and Technology Corporation institutes.",
+        "US adds Chinese aerospace institutes to the Entity List",
+        "The Commerce Department added Chinese space and aerospace research institutes of China Aerospace Science "
+        "and Technology Corporation to the Entity List for supporting military modernization.",
     )
-    # Then no pronoun is a party of either, the count is read, and the report joins
-    assert "they" not in analyse(release).parties
-    assert 7 in listed_counts(analyse(report).signature)
-    assert belongs(story, analyse(report))
+    story = story_of(report)
+    # When the release arrives that day, naming none of them and no count ("They were listed ...")
+    release = analyse(
+        news(
+            "release",
+            "2022-08-23",
+            "Commerce adds Chinese aerospace entities to the Entity List",
+            "The Commerce Department has added Chinese space and aerospace research entities to the Entity List. "
+            "They were listed for acquiring US-origin items in support of military modernization.",
+        )
+    )
+    # Then "They" is no party of the release, which would have refused it as another party's action: it joins
+    assert not release.parties and not release.proven_parties
+    assert belongs(story, release)
+
+
+def test_a_count_is_read_through_a_hyphenated_adjective_and_a_year_is_no_count() -> None:
+    assert counts("The US added seven China-related entities to its list.") == {7}
+    assert counts("In 2024 state-owned companies were added.") == set()

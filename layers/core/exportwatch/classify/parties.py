@@ -180,7 +180,6 @@ _LEGAL_NAME_RE = re.compile(
 _LEGAL_FORM_HINT = re.compile(r"Co\.|Company|Corp|Inc\.|Ltd|Limited|LLC|JSC|GmbH|Airlines|Airways")
 
 
-@lru_cache(maxsize=4096)  # the same few hundred names recur in every item's lists; bounded for a long-lived container
 @lru_cache(maxsize=8192)  # names recur across items; bounded in a warm container
 def party_key(name: str) -> str:
     """One key for every name of a party: a listed party's aliases, brand and legal name fold into its entry.
@@ -192,6 +191,7 @@ def party_key(name: str) -> str:
     return entity_key(listed.name if listed else name)
 
 
+@lru_cache(maxsize=4096)  # the same few hundred names recur in every item's lists; bounded for a long-lived container
 def entity_key(name: str) -> str:
     """Return the comparison key of a party name (lower case, no legal form or punctuation).
 
@@ -413,7 +413,7 @@ _NOT_NAMES = frozenset(
         february march april may june july august september october november december reuters bloomberg xinhua nikkei
         cnbc entity unverified military president secretary chief ceo executive founder chairman spokesman
         spokesperson minister senator others one two three four five six seven eight nine ten eleven twelve several
-        dozens categories category license licence exception section part they them these those we he she you our""",
+        dozens categories category license licence exception section part""",
     )
 )
 
@@ -717,6 +717,7 @@ def _list_items(listed: str, *, several: bool = False) -> list[str]:
     return names
 
 
+_PRONOUNS = frozenset(("they", "them", "these", "those", "we", "he", "she", "you", "our"))
 _PLACE_OF = re.compile(r"([A-Z][\w.]*)(?:'s|’s)\s+")
 _CITIES = frozenset({"beijing", "washington"})
 _BASED = re.compile(r"^[\w.]+-based\s+")
@@ -730,6 +731,8 @@ def _is_name(name: str) -> bool:
         return False
     # "Beijing said" is the government; "Beijing Moreget Creative Technology Co" a company named after its city.
     if words[0].lower() in _NOT_NAMES and not (words[0].lower() in _CITIES and len(words) >= 3):
+        return False
+    if len(words) == 1 and words[0].lower() in _PRONOUNS:  # "They were listed ..."; "He Yuan Technology" may be a name
         return False
     key = entity_key(name)
     if len(key) < 2 or key in _STOP_PARTIES or (len(words) == 1 and find_countries(name)):

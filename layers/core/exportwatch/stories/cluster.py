@@ -22,8 +22,8 @@ follow it: reactions count their days from its action's first report. A join tha
 only the proven rules (``_proven``): a labelled item joining a story that alerts, with labels it already has,
 sends no alert. One bringing a label the story lacks alerts as its update ("new label: ..."), so hides
 nothing, and joins on a wider test (``_material_update``): within days (the rule lag for the same large
-count), a label in common (or, naming the story's party, one of its kind: a licence decision one outlet reads
-as a licence policy), no party or count of its own against the story's, and the same party or count, or the
+count), a label in common (or, naming the story's party, another licence label: a licence decision one
+outlet reads as a licence policy), no party or count of its own against the story's, and the same party or count, or the
 same countries and specifics ("BIS imposes controls on Russia", then "49 Russian entities added" with them).
 A report naming no party may follow on words if its lead speaks of exports. The wider tests live in
 ``_follows`` only, for an unlabelled follower, a silent story's reports, or the labelled report that makes a
@@ -288,17 +288,19 @@ def _material_update(story: Story, analysis: Analysis) -> bool:
     """Whether a labelled report bringing a label its story lacks reports the story's event, as its update.
 
     Joined, it alerts ("new label: ..."), so a wrong join hides no action; still, it must report the same
-    event: within days, a label in common (or of its kind, naming the story's party), no party or count of its own
-    against the story's, and the same party, large count, or countries and specifics. "BIS imposes export
-    controls on Russia" and, that day, "U.S. imposes sweeping restrictions on Russia; 49 entities added": one
-    rule told with and without its listings. The proven rules would refuse it for bringing a list action on words alone.
+    event: within days, a label in common (or another licence label, naming the story's party), no party or
+    count of its own against the story's, and the same party, large count, or countries and specifics. "BIS
+    imposes export controls on Russia" and, that day, "U.S. imposes sweeping restrictions on Russia; 49 entities
+    added": one rule told with and without its listings. The proven rules would refuse it for bringing a list
+    action on words alone.
     """
     labels, story_labels = set(analysis.classification.labels), set(story.labels)
     if not labels - story_labels:
         return False
     # Outlets read one licence action differently ("licence decision" here, "licence policy" there): naming the
-    # story's party, a label of the story's kind of action stands for a label in common.
-    of_its_kind = bool(_kinds(labels) & _kinds(story_labels)) and bool(analysis.parties & _story_parties(story))
+    # story's party, another licence label stands for a label in common. Not a listing's: a removal or revision of
+    # a party days after its addition is another action.
+    of_its_kind = "licence" in _kinds(labels) & _kinds(story_labels) and bool(analysis.parties & _story_parties(story))
     if not labels & story_labels and not of_its_kind:
         return False
     item = analysis.item

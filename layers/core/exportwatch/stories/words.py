@@ -101,6 +101,8 @@ def counts(text: str) -> set[int]:
             continue
         head, unit = match.group(1), match.group(2)
         number = int(head) if head.isdigit() else _NUMBERS[head] + (_UNITS[unit] if unit else 0)
+        if len(head) == 4 and 1900 <= number < 2100:
+            continue  # a year ("in 2024 state-owned companies"), never so many parties listed at once
         if number >= 3:  # "two companies" is too common to tell events apart
             found.add(number)
     return found
