@@ -23,8 +23,9 @@ only the proven rules (``_proven``): a labelled item joining a story that alerts
 sends no alert. One bringing a label the story lacks alerts as its update ("new label: ..."), so hides
 nothing, and joins on a wider test (``_material_update``): within days (the rule lag for the same large
 count), a label in common (or, naming the story's party, another licence label: a licence decision one
-outlet reads as a licence policy), no party or count of its own against the story's, and the same party or count, or the
-same countries and specifics ("BIS imposes controls on Russia", then "49 Russian entities added" with them).
+outlet reads as a licence policy), no party or count of its own against the story's, and the same party or
+count, or the same countries and specifics ("BIS imposes controls on Russia", then "49 Russian entities
+added" with them).
 A report naming no party may follow on words if its lead speaks of exports. The wider tests live in
 ``_follows`` only, for an unlabelled follower, a silent story's reports, or the labelled report that makes a
 silent story alert: a write-up later than the window that states the day of its action; a name no list knows
@@ -297,14 +298,14 @@ def _material_update(story: Story, analysis: Analysis) -> bool:
     labels, story_labels = set(analysis.classification.labels), set(story.labels)
     if not labels - story_labels:
         return False
+    parties, story_parties = analysis.parties, _story_parties(story)
     # Outlets read one licence action differently ("licence decision" here, "licence policy" there): naming the
     # story's party, another licence label stands for a label in common. Not a listing's: a removal or revision of
     # a party days after its addition is another action.
-    of_its_kind = "licence" in _kinds(labels) & _kinds(story_labels) and bool(analysis.parties & _story_parties(story))
+    of_its_kind = "licence" in _kinds(labels) & _kinds(story_labels) and bool(parties & story_parties)
     if not labels & story_labels and not of_its_kind:
         return False
     item = analysis.item
-    parties, story_parties = analysis.parties, _story_parties(story)
     counts, story_counts = listed_counts(analysis.signature), listed_counts(story.signature)
     same_count = _same_large_count(counts, story_counts)
     # The same large count names one list: its formal publication may trail the news by the rule lag.
