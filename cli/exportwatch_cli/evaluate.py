@@ -331,6 +331,11 @@ def cluster_by_ingestion(items: Sequence[Item]) -> list[str]:
 
 def stories_by_ingestion(items: Sequence[Item]) -> dict[str, str]:
     """The story each item joined through ingestion, by item id; an item that joined none is absent."""
+    return ingested(items)[0]
+
+
+def ingested(items: Sequence[Item]) -> tuple[dict[str, str], set[str]]:
+    """:func:`stories_by_ingestion`, and the stories that alerted (those that carry labels; the rest are silent)."""
     store = MemoryStore()
     story_of: dict[str, str] = {}
     by_day: dict[str, list[Item]] = {}
@@ -340,7 +345,36 @@ def stories_by_ingestion(items: Sequence[Item]) -> dict[str, str]:
     for day in sorted(by_day, key=lambda d: d or "~"):
         noon = datetime.fromisoformat(day or last).replace(hour=12, tzinfo=UTC)
         story_of.update(ingest(by_day[day], store, now=_clock(noon)).story_of)
-    return story_of
+    return story_of, {story_id for story_id, (story, _) in store.stories.items() if story.labels}
+
+
+def alert_scores(
+    predicted: Sequence[str], gold: Sequence[str], labelled: Sequence[bool], alerting: set[str]
+) -> dict[str, int]:
+    """What a subscriber receives: the stories that alerted, by gold event.
+
+    Pairwise recall counts every split alike, a silent story's too; a subscriber feels only the splits that
+    alert twice. An event is labelled when any of its items carries a gold label. ``extra_alerts``: the
+    stories beyond the first that alerted for one labelled event (each its own first alert); material
+    updates of one story are not counted, since they bring something new.
+    """
+    events: dict[str, set[str]] = {}
+    wanted: dict[str, bool] = {}
+    for story, event, has_labels in zip(predicted, gold, labelled, strict=True):
+        wanted[event] = wanted.get(event, False) or has_labels
+        stories = events.setdefault(event, set())
+        if story in alerting:
+            stories.add(story)
+    alerted = [len(events[event]) for event, want in wanted.items() if want]
+    return {
+        "events_labelled": len(alerted),
+        "events_alerted_once": sum(1 for n in alerted if n == 1),
+        "events_alerted_more": sum(1 for n in alerted if n > 1),
+        "events_never_alerted": sum(1 for n in alerted if n == 0),
+        "extra_alerts": sum(n - 1 for n in alerted if n > 1),
+        "events_unlabelled_alerted": sum(1 for event, want in wanted.items() if not want and events[event]),
+        "alerts": len(alerting & set(predicted)),
+    }
 
 
 def pairwise_scores(

@@ -101,7 +101,7 @@ def cmd_cluster_eval(args: argparse.Namespace) -> int:
     """Items with a gold ``story`` key -> pairwise precision and recall of the clustering."""
     from exportwatch.models import InputError, Item
     from exportwatch.stories.cluster import story_id_for
-    from exportwatch_cli.evaluate import pairwise_scores, stories_by_ingestion, story_errors
+    from exportwatch_cli.evaluate import alert_scores, ingested, pairwise_scores, story_errors
 
     with _open(args.file) as stream:
         rows = list(json_lines(stream))
@@ -118,13 +118,16 @@ def cmd_cluster_eval(args: argparse.Namespace) -> int:
         items = [Item.from_json(r) for r in records]
     except InputError as exc:
         raise CliError(str(exc)) from exc
-    story_of = stories_by_ingestion(items)
+    story_of, alerting = ingested(items)
     predicted = [story_of.get(item.id) or story_id_for(item.id) for item in items]
     gold = [str(r["story"]) for r in records]
     scores = pairwise_scores(predicted, gold, unclustered=[item.id not in story_of for item in items])
+    # Alerts are scored where the items carry gold labels (a stories set without them says nothing of alerts).
+    labelled = any("labels" in r for r in records)
+    alerts = alert_scores(predicted, gold, [bool(r.get("labels")) for r in records], alerting) if labelled else {}
     errors = story_errors(predicted, gold, [item.id for item in items]) if args.misses else {}
     if args.json:
-        _emit({**scores, **errors})
+        _emit({**scores, **({"alerts": alerts} if alerts else {}), **errors})
     else:
         print(
             f"pairwise precision {scores['precision']:.3f}, recall {scores['recall']:.3f} over {scores['items']} "
@@ -132,6 +135,13 @@ def cmd_cluster_eval(args: argparse.Namespace) -> int:
             f"(pairs: {scores['pairs_tp']} right, {scores['pairs_fp']} wrongly joined, {scores['pairs_fn']} missed, "
             f"{scores['pairs_fn_unclustered']} of them with an item that joined no story)"
         )
+        if alerts:
+            print(
+                f"alerts: {alerts['alerts']} stories alerted; of {alerts['events_labelled']} events with a gold label, "
+                f"{alerts['events_alerted_once']} alerted once, {alerts['events_alerted_more']} more than once "
+                f"({alerts['extra_alerts']} extra alerts), {alerts['events_never_alerted']} never; events with no "
+                f"gold label that alerted: {alerts['events_unlabelled_alerted']}"
+            )
         _print_errors(errors, {item.id: record for record, item in zip(records, items, strict=True)}, story_of)
     return 0
 

@@ -431,3 +431,32 @@ def test_a_pronoun_opening_a_lead_is_no_party_that_keeps_reports_of_one_list_apa
 def test_a_count_is_read_through_a_hyphenated_adjective_and_a_year_is_no_count() -> None:
     assert counts("The US added seven China-related entities to its list.") == {7}
     assert counts("In 2024 state-owned companies were added.") == set()
+
+
+def test_a_count_told_country_by_country_is_summed_and_a_count_of_additions_is_read() -> None:
+    # Two reports of the 11 Entity List additions of 11 April 2024 (tests/fixtures/stories/dev_check3.jsonl):
+    # one counts five drone suppliers "among 11 additions", the other three, six and two by country.
+    by_country = news(
+        "by-country",
+        "2024-04-12",
+        "The US imposed new sanctions on companies from Russia, China and the UAE",
+        "The US Commerce Department has imposed export restrictions on three companies from Russia, six from "
+        "China and two from the United Arab Emirates, publishing the list on April 11. Some were penalized for "
+        "buying components for Shahed drones used by Russia against Ukraine and by the Houthis against ships.",
+    )
+    among = news(
+        "among",
+        "2024-04-10",
+        "US restricts trade with companies tied to drones used by Russia, Houthis",
+        "The United States on Wednesday restricted trade with five companies it said help produce and procure "
+        "drones used by Russia in Ukraine and by Iran-backed Houthis against Red Sea shipping. The firms from "
+        "Russia and China were among 11 additions to the Commerce Department's Entity List, including Jiangxi "
+        "Xintuo Enterprise Company for Russian drones. Suppliers now need licences before shipping to them.",
+    )
+    assert counts(by_country.text) == {3, 11}
+    assert counts(among.text) == {5, 11}
+    assert counts("BIS adds 29 entries to the Entity List") == {29}
+    # The parts of a list of places are no count: nothing follows "from China" but more places.
+    assert counts("12 entities from China, Iran, and Pakistan") == {12}
+    # Read as three against five, the two were two lists; read whole, they are one.
+    assert belongs(new_story(analyse(among), now=NOW), analyse(by_country))

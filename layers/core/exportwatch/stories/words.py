@@ -73,8 +73,12 @@ _COUNT = re.compile(
     r"\b(\d{1,4}|" + "|".join(_NUMBERS) + r")(?:[- ](one|two|three|four|five|six|seven|eight|nine))?\s+"
     r"(?:(?:[a-z]+(?:-[a-z]+)?)\s+){0,2}"
     r"(entit(?:y|ies)|compan(?:y|ies)|firms?|organi[sz]ations?|parties|persons|subsidiaries|affiliates|"
-    r"institutes|individuals|addresses|enterprises|groups)\b"
+    r"institutes|individuals|addresses|enterprises|groups|additions|entries)\b"
 )
+_NUMBER = r"(\d{1,4}|" + "|".join(_NUMBERS) + r"|one|two)"
+# The parts of a count told country by country ("three companies from Russia, six from China and two from
+# the UAE"): each part after the first, read on from the first's end. Their sum is the list's count.
+_PART = re.compile(r"\s+(?:from|in)\s+(?:the\s+)?[a-z][a-z .-]{1,30}?(?:,\s*(?:and\s+)?|\s+and\s+)" + _NUMBER + r"\b")
 _UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
 # Counts and days carry weights no word reaches (words stop at _MAX_WORD_WEIGHT), so a fingerprint
 # still tells them apart from words.
@@ -105,7 +109,20 @@ def counts(text: str) -> set[int]:
             continue  # a year ("in 2024 state-owned companies"), never so many parties listed at once
         if number >= 3:  # "two companies" is too common to tell events apart
             found.add(number)
+        total = number + _parts(lowered, match.end())
+        if total > number:
+            found.add(total)
     return found
+
+
+def _parts(lowered: str, end: int) -> int:
+    """The sum of the parts that follow a count told by country (see ``_PART``); 0 where none follows."""
+    total = 0
+    while part := _PART.match(lowered, end):
+        head = part.group(1)
+        total += int(head) if head.isdigit() else _NUMBERS.get(head) or _UNITS[head]
+        end = part.end()
+    return total
 
 
 AHEAD_DAYS = 92  # a day a report announces ("exports need licences from Sept. 15"): a quarter ahead at most
