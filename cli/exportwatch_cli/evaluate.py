@@ -334,8 +334,11 @@ def stories_by_ingestion(items: Sequence[Item]) -> dict[str, str]:
     return ingested(items)[0]
 
 
-def ingested(items: Sequence[Item]) -> tuple[dict[str, str], set[str]]:
-    """:func:`stories_by_ingestion`, and the stories that alerted (those that carry labels; the rest are silent)."""
+def ingested(items: Sequence[Item]) -> tuple[dict[str, str], set[str], dict[str, set[str]]]:
+    """:func:`stories_by_ingestion`, the stories that alerted, and the earlier ones each alert said it may repeat.
+
+    A story alerted when it carries labels; the rest are silent.
+    """
     store = MemoryStore()
     story_of: dict[str, str] = {}
     by_day: dict[str, list[Item]] = {}
@@ -345,27 +348,47 @@ def ingested(items: Sequence[Item]) -> tuple[dict[str, str], set[str]]:
     for day in sorted(by_day, key=lambda d: d or "~"):
         noon = datetime.fromisoformat(day or last).replace(hour=12, tzinfo=UTC)
         story_of.update(ingest(by_day[day], store, now=_clock(noon)).story_of)
-    return story_of, {story_id for story_id, (story, _) in store.stories.items() if story.labels}
+    return (
+        story_of,
+        {story_id for story_id, (story, _) in store.stories.items() if story.labels},
+        {
+            story_id: {earlier.story_id for earlier in story.may_repeat}
+            for story_id, (story, _) in store.stories.items()
+            if story.may_repeat
+        },
+    )
 
 
 def alert_scores(
-    predicted: Sequence[str], gold: Sequence[str], labelled: Sequence[bool], alerting: set[str]
+    predicted: Sequence[str],
+    gold: Sequence[str],
+    labelled: Sequence[bool],
+    alerting: set[str],
+    repeats: dict[str, set[str]] | None = None,
 ) -> dict[str, int]:
     """What a subscriber receives: the stories that alerted, by gold event.
 
     Pairwise recall counts every split alike, a silent story's too; a subscriber feels only the splits that
     alert twice. An event is labelled when any of its items carries a gold label. ``extra_alerts``: the
     stories beyond the first that alerted for one labelled event (each its own first alert); material
-    updates of one story are not counted, since they bring something new.
+    updates of one story are not counted, since they bring something new. ``repeats`` (story -> the earlier
+    stories its alert says it may repeat): ``extra_alerts_flagged`` counts the alerts that named an earlier
+    story of their own event, ``wrong_flags`` those that named a story of another event only.
     """
     events: dict[str, set[str]] = {}
     wanted: dict[str, bool] = {}
+    event_of: dict[str, set[str]] = {}
     for story, event, has_labels in zip(predicted, gold, labelled, strict=True):
         wanted[event] = wanted.get(event, False) or has_labels
+        event_of.setdefault(story, set()).add(event)
         stories = events.setdefault(event, set())
         if story in alerting:
             stories.add(story)
     alerted = [len(events[event]) for event, want in wanted.items() if want]
+    named = {story: earlier for story, earlier in (repeats or {}).items() if story in alerting and earlier}
+    right = {
+        story for story, earlier in named.items() if any(event_of[story] & event_of.get(e, set()) for e in earlier)
+    }
     return {
         "events_labelled": len(alerted),
         "events_alerted_once": sum(1 for n in alerted if n == 1),
@@ -374,6 +397,8 @@ def alert_scores(
         "extra_alerts": sum(n - 1 for n in alerted if n > 1),
         "events_unlabelled_alerted": sum(1 for event, want in wanted.items() if not want and events[event]),
         "alerts": len(alerting & set(predicted)),
+        "extra_alerts_flagged": len(right),
+        "wrong_flags": len(named) - len(right),
     }
 
 

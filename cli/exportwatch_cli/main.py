@@ -118,13 +118,15 @@ def cmd_cluster_eval(args: argparse.Namespace) -> int:
         items = [Item.from_json(r) for r in records]
     except InputError as exc:
         raise CliError(str(exc)) from exc
-    story_of, alerting = ingested(items)
+    story_of, alerting, repeats = ingested(items)
     predicted = [story_of.get(item.id) or story_id_for(item.id) for item in items]
     gold = [str(r["story"]) for r in records]
     scores = pairwise_scores(predicted, gold, unclustered=[item.id not in story_of for item in items])
     # Alerts are scored where the items carry gold labels (a stories set without them says nothing of alerts).
     labelled = any("labels" in r for r in records)
-    alerts = alert_scores(predicted, gold, [bool(r.get("labels")) for r in records], alerting) if labelled else {}
+    alerts = (
+        alert_scores(predicted, gold, [bool(r.get("labels")) for r in records], alerting, repeats) if labelled else {}
+    )
     errors = story_errors(predicted, gold, [item.id for item in items]) if args.misses else {}
     if args.json:
         _emit({**scores, **({"alerts": alerts} if alerts else {}), **errors})
@@ -139,8 +141,10 @@ def cmd_cluster_eval(args: argparse.Namespace) -> int:
             print(
                 f"alerts: {alerts['alerts']} stories alerted; of {alerts['events_labelled']} events with a gold label, "
                 f"{alerts['events_alerted_once']} alerted once, {alerts['events_alerted_more']} more than once "
-                f"({alerts['extra_alerts']} extra alerts), {alerts['events_never_alerted']} never; events with no "
-                f"gold label that alerted: {alerts['events_unlabelled_alerted']}"
+                f"({alerts['extra_alerts']} extra alerts, {alerts['extra_alerts_flagged']} of them naming the earlier "
+                f"alert they repeat), {alerts['events_never_alerted']} never; events with no gold label that alerted: "
+                f"{alerts['events_unlabelled_alerted']}; alerts naming another event's as one they may repeat: "
+                f"{alerts['wrong_flags']}"
             )
         _print_errors(errors, {item.id: record for record, item in zip(records, items, strict=True)}, story_of)
     return 0

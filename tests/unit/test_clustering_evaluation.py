@@ -167,8 +167,12 @@ def test_alert_scores_count_what_a_subscriber_receives_by_event() -> None:
     # Then g alerted twice (one extra alert), h never, m once; k is an alert for no labelled event
     assert scores == {
         "events_labelled": 3, "events_alerted_once": 1, "events_alerted_more": 1, "events_never_alerted": 1,
-        "extra_alerts": 1, "events_unlabelled_alerted": 1, "alerts": 4,
+        "extra_alerts": 1, "events_unlabelled_alerted": 1, "alerts": 4, "extra_alerts_flagged": 0, "wrong_flags": 0,
     }  # fmt: skip
+    # And when y's alert named x as one it may repeat (its own event's), and w's named z (another event's)
+    flagged = alert_scores(predicted, gold, labelled, {"x", "y", "z", "w"}, {"y": {"x"}, "w": {"z"}, "s": {"x"}})
+    # Then one extra alert was flagged rightly and one alert wrongly; the silent story's flag is no alert's
+    assert (flagged["extra_alerts_flagged"], flagged["wrong_flags"]) == (1, 1)
 
 
 def test_the_stories_that_alerted_are_those_that_carry_labels() -> None:
@@ -176,7 +180,7 @@ def test_the_stories_that_alerted_are_those_that_carry_labels() -> None:
     seeds = [Item.from_json(r) for r in read_jsonl(FIXTURES / "corpus" / "seeds.jsonl")]
     other = Item(id="x", title="Huawei launches a new phone", published="2019-11-21")
     # When ingested
-    story_of, alerting = ingested([*seeds, other])
+    story_of, alerting, _repeats = ingested([*seeds, other])
     # Then the seeds' one story alerted; the phone's silent story did not
     assert alerting == {story_of[seeds[0].id]} and story_of["x"] not in alerting
 

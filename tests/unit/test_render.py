@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from exportwatch.alerts.render import SMS_MAX, SUBJECT_MAX, render
-from exportwatch.models import Evidence, Item, Story
+from exportwatch.models import EarlierAlert, Evidence, Item, Story
 from exportwatch.stories.cluster import analyse, merge, new_story
 from tests.helpers import CORPUS, read_jsonl
 
@@ -88,6 +88,7 @@ def test_any_story_renders_within_limits_and_without_markup(
         last_seen="",
         published="2019-11-20",
         official=False,
+        may_repeat=(EarlierAlert("s-0", source_title, "2019-11-01"),),
     )
     # When
     alert = render(story)

@@ -223,6 +223,15 @@ class StoryItem:
     follows: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class EarlierAlert:
+    """An earlier story that a new one may repeat (``stories.cluster.may_repeat``), as its alert names it."""
+
+    story_id: str
+    title: str
+    published: str
+
+
 WITHDRAWN = "withdrawn before publication"
 """The change a story's update names when its public-inspection document is withdrawn (``stories.withdrawals``)."""
 NEW_LABEL = "new label: "
@@ -265,6 +274,9 @@ class Story:
     # The parties its reports name where their action is stated (``Classification.stated``): what later reports
     # join on. ``entities`` holds every party they name, shown in the alert and screened against watchlists.
     stated: tuple[str, ...] = ()
+    # Earlier alerts this story may repeat, found when it was created: a later report of their action kept
+    # apart, since joined it would hide a new action if it were one. The alert says so; it still goes out.
+    may_repeat: tuple[EarlierAlert, ...] = ()
 
     @property
     def withdrawn(self) -> bool:

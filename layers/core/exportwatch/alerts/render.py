@@ -17,7 +17,7 @@ from typing import Any
 from exportwatch.classify.dates import to_date
 from exportwatch.classify.parties import entity_key
 from exportwatch.countries import name_of
-from exportwatch.models import NEW_LABEL, WITHDRAWN, Entry, Story, WatchlistMatch
+from exportwatch.models import NEW_LABEL, WITHDRAWN, EarlierAlert, Entry, Story, WatchlistMatch
 from exportwatch.text import UCS2_SEGMENT, one_line, plain_text, sms_text
 
 SUBJECT_MAX = 99
@@ -61,6 +61,7 @@ class Alert:
     link: str = ""  # the one link an SMS or chat message carries (``sms_link``)
     watchlist_matches: tuple[WatchlistMatch, ...] = ()  # counterparties of stored watchlists the story names
     watchlist_matches_total: int = 0
+    may_repeat: tuple[EarlierAlert, ...] = ()  # earlier alerts a new story may repeat (``Story.may_repeat``)
 
     @property
     def dedup_key(self) -> str:
@@ -146,6 +147,8 @@ class Alert:
             "entries_total": self.entries_total or len(self.entries),
             "watchlist_matches": [match.to_json() for match in self.watchlist_matches],
             "watchlist_matches_total": self.watchlist_matches_total or len(self.watchlist_matches),
+            "may_repeat": [{"story_id": e.story_id, "title": e.title, "published": e.published}
+                           for e in self.may_repeat],
         }  # fmt: skip
 
 
@@ -309,6 +312,9 @@ def render(story: Story, *, kind: str | None = None) -> Alert:
     if kind == "update" and update_note:
         lines += [f"What changed: {update_note}", ""]
     lines += [f"Severity: {severity}", f"Status: {_status(story)}"]
+    repeats = story.may_repeat if kind == "new" else ()
+    if repeats:
+        lines += ["", *_repeat_lines(repeats)]
     if story.summary:
         lines += ["", f"Summary: {story.summary}"]
     lines += ["", "What happened:"]
@@ -341,6 +347,8 @@ def render(story: Story, *, kind: str | None = None) -> Alert:
     email = plain_text("\n".join(lines), max_chars=EMAIL_MAX)
     sms_head = f"{'UPDATE ' if kind == 'update' else ''}{severity.upper()}: {lead}{head}"
     tail = f" ({len(story.sources)} src)" if len(story.sources) > 1 else ""
+    if repeats:
+        tail += f" (repeat of {_short_date(repeats[0].published)} alert?)"
     link = sms_link(story)
     sms = (
         _entries_sms(story, f"{severity.upper()}: Entity List", link)
@@ -365,7 +373,23 @@ def render(story: Story, *, kind: str | None = None) -> Alert:
         entries=story.entries,
         entries_total=story.entries_total or len(story.entries),
         link=link,
+        may_repeat=repeats,
     )
+
+
+def _repeat_lines(repeats: Sequence[EarlierAlert]) -> list[str]:
+    """The e-mail's note on earlier alerts this one may repeat: said plainly, with what tells them apart."""
+    lines = ["May repeat an earlier alert (a later report of the same action, it seems):"]
+    lines += [f"- {one_line(e.title, max_chars=140)} ({_fmt_date(e.published)}, story {e.story_id})" for e in repeats]
+    lines.append(
+        "It is sent on its own in case it is a new action: compare its dates and parties with the earlier one."
+    )
+    return lines
+
+
+def _short_date(iso: str) -> str:
+    day = to_date(iso)
+    return f"{day.day} {day:%b}" if day else iso
 
 
 def _with_entry_names(story: Story) -> tuple[str, ...]:

@@ -47,6 +47,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from exportwatch.models import (
     Counterparty,
+    EarlierAlert,
     Entry,
     Evidence,
     FeedState,
@@ -181,6 +182,8 @@ def story_to_record(story: Story, *, rev: int) -> dict[str, Any]:
         **({"quiet_version": story.quiet_version} if story.quiet_version else {}),
         # Stories written before ``stated`` joined on ``entities``; one whose reports named no one else needs no copy.
         **({"stated": list(story.stated)} if story.stated != story.entities else {}),
+        **({"may_repeat": [{"story_id": e.story_id, "title": e.title, "published": e.published}
+                           for e in story.may_repeat]} if story.may_repeat else {}),
         **_entries_attributes(story),
     })  # fmt: skip
 
@@ -232,6 +235,10 @@ def story_from_record(record: dict[str, Any]) -> tuple[Story, int]:
         entries_source=str(data.get("entries_source", "")),
         entries_total=int(data.get("entries_total", 0)),
         quiet_version=int(data.get("quiet_version", 0)),
+        may_repeat=tuple(
+            EarlierAlert(str(e["story_id"]), str(e.get("title", "")), str(e.get("published", "")))
+            for e in data.get("may_repeat", [])
+        ),
     )
     return story, int(data.get("rev", 0))
 

@@ -47,7 +47,7 @@ from exportwatch.classify.dates import to_date
 from exportwatch.classify.parties import canonical_name, entity_key, find_parties, party_key
 from exportwatch.classify.sentences import Reading, read
 from exportwatch.entity_list.gazetteer import gazetteer
-from exportwatch.models import NEW_LABEL, Classification, Item, Story, StoryItem
+from exportwatch.models import NEW_LABEL, Classification, EarlierAlert, Item, Story, StoryItem
 from exportwatch.sources.federal_register import citations
 from exportwatch.sources.urls import canonical_url
 from exportwatch.stories.words import (
@@ -75,6 +75,7 @@ FOLLOW_TOPIC = 0.2  # an unlabelled item naming the story's party: this much of 
 FOLLOW_UNNAMED_TOPIC = 0.25  # an unlabelled item naming none of a story's parties: more of them (not in a silent one)
 SILENT_NAMED_TOPIC = 0.15  # a report naming a silent story's party and no other: fewer of its words
 STRONG_TOPIC = 0.5  # within days, this much of the specifics shared joins even where the labels read differ
+REPEAT_TOPIC = 0.4  # a labelled report kept apart from a story that alerted, sharing this much: a likely repeat
 DISTINCT_COUNT = 10  # "33 Chinese entities": a count this large, stated alike, names one list
 _LIST_ACTIONS = frozenset({"entity_list.addition", "entity_list.removal"})
 # The verbs of each action: an unlabelled reaction ("senators ask to suspend the Huawei licences") that
@@ -382,6 +383,39 @@ def _proven(story: Story, analysis: Analysis) -> bool:
         countries, story_countries = set(classification.countries), set(story.countries)
         return not countries or not story_countries or bool(countries & story_countries)
     return False
+
+
+def may_repeat(story: Story, analysis: Analysis) -> bool:
+    """Whether a labelled report that starts its own story likely repeats this earlier story's alert.
+
+    A write-up weeks after a story of news alone, in its own words, is kept apart: joined, it would hide a
+    new action if it were one (such joins brought wrong pairs to the held-out stories each time they were
+    tried). Its alert goes out and names the earlier one instead, where it reports the story's kind of action
+    within ``LATE_DAYS`` and either states the story's day, naming its party or sharing its specifics, or
+    shares most of them. Chosen on the tuned stories sets: 9 of the 19 later stories of one event flagged, none
+    of the 30 of another event.
+    """
+    item, classification = analysis.item, analysis.classification
+    apart = _apart(story, item)
+    if not story.labels or apart is None or apart > LATE_DAYS or not set(classification.labels) & set(story.labels):
+        return False
+    item_parties, story_parties = analysis.proven_parties, _proven_story_parties(story)
+    shared = bool(item_parties & story_parties)
+    if item_parties and story_parties and not shared:
+        return False  # another party's action
+    if not shared and counts_differ(listed_counts(analysis.signature), listed_counts(story.signature)):
+        return False  # another list
+    topic = similarity(analysis.signature, story.signature)
+    return topic >= REPEAT_TOPIC or (_states_its_day(story, analysis) and (shared or topic >= LATE_PARTY_TOPIC))
+
+
+def earlier_alerts(candidates: Iterable[Story], analysis: Analysis, limit: int = 2) -> tuple[EarlierAlert, ...]:
+    """The stories that alerted which a new story started by ``analysis`` may repeat, most alike first."""
+    alike = sorted(
+        (story for story in candidates if may_repeat(story, analysis)),
+        key=lambda story: (-similarity(analysis.signature, story.signature), story.published, story.story_id),
+    )
+    return tuple(EarlierAlert(story.story_id, story.title, story.published) for story in alike[:limit])
 
 
 def _same_large_count(counts: set[int], story_counts: set[int]) -> bool:

@@ -25,6 +25,7 @@ from exportwatch.stories.cluster import (
     RULE_LAG_DAYS,
     Analysis,
     analyse,
+    earlier_alerts,
     find_story,
     merge,
     new_story,
@@ -390,6 +391,9 @@ class _Batch:
         )
         if story is None:
             created = new_story(analysis, now=self.stamp)
+            repeats = earlier_alerts(stories, analysis)
+            if repeats:
+                created = replace(created, may_repeat=repeats)
             self.groups[created.story_id] = _Group(None, None, created, [analysis])
             return
         group = self.groups.get(story.story_id)

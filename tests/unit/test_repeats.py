@@ -1,0 +1,113 @@
+"""A later report kept apart from the story it likely repeats: its alert goes out, and names the earlier one.
+
+A write-up days or weeks after a story of news alone cannot join it: joined, it would send no alert, and if it
+were a new action on the same party that action would be hidden (the held-out stories lost precision each time
+such a join was tried). So it alerts on its own, and says which earlier alert it may repeat, so that a reader
+can tell at a glance. The reports are from tests/fixtures/stories/dev_check3.jsonl (the January 2023 halt of
+Huawei's export licences, its ledes written for that set).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import UTC, datetime
+
+import pytest
+
+from exportwatch.alerts.render import SMS_MAX, render
+from exportwatch.aws.store import story_from_record, story_to_record
+from exportwatch.models import EarlierAlert, Item
+from exportwatch.stories.cluster import analyse, belongs, may_repeat, new_story
+from exportwatch.stories.ingest import ingest
+from exportwatch_cli.memory import MemoryStore
+from tests.helpers import news
+
+HALT = news(
+    "halt",
+    "2023-01-31",
+    "America stops granting export licenses to Huawei",
+    "The Biden administration will no longer grant US companies licences to export items to Huawei, Reuters "
+    "reported on Tuesday. Officials are reportedly drafting a formal policy of denial that would cover items below "
+    "5G such as 4G, Wi-Fi 6, artificial intelligence, high-performance computing and cloud items, and 4G chipset "
+    "licences once approved are now being denied.",
+)
+# Six days on, a law firm's note stating the day of the halt.
+NOTE = news(
+    "note",
+    "2023-02-06",
+    "U.S. Tightens Export Controls by Blocking Export License Renewals for China's Huawei",
+    "The Biden administration, as of January 31, 2023, has blocked the renewal of export licences for US companies "
+    "selling essential components to Huawei, multiple sources within the administration have confirmed, though "
+    "Commerce has not released a formal decision. Huawei has been on the Entity List since 2019 and could only buy "
+    "less advanced US components, and the halt is likely to cut it off from processor chips and other technology.",
+)
+
+
+def test_a_later_note_stating_the_day_of_a_licence_halt_is_a_likely_repeat_kept_apart() -> None:
+    # Given the story of the halt and the note six days later, both licence decisions on Huawei
+    story, note = new_story(analyse(HALT), now="2023-01-31T12:00:00+00:00"), analyse(NOTE)
+    assert set(note.classification.labels) & set(story.labels)
+    # Then the note does not join (news alone, past its days: it could be a new action) but likely repeats it
+    assert not belongs(story, note)
+    assert may_repeat(story, note)
+
+
+# A licence decision on Huawei two weeks later that states no day of the halt, and one on another company stating
+# the halt's day: each is a licence decision like the halt's, and neither tells it again.
+OTHER_ACTIONS = [
+    news(
+        "auto-chips",
+        "2023-02-14",
+        "US approves Huawei licence applications for automotive chips",
+        "The Commerce Department has approved licence applications worth hundreds of millions of dollars for "
+        "suppliers to sell chips for vehicle components to Huawei, people briefed on the decision said.",
+    ),
+    news(
+        "zte",
+        "2023-02-06",
+        "U.S. revokes export licences for ZTE suppliers",
+        "As of January 31, 2023, the Commerce Department has revoked export licences held by US companies supplying "
+        "ZTE, sources said, cutting the company off from American components.",
+    ),
+]
+
+
+@pytest.mark.parametrize("other", OTHER_ACTIONS, ids=lambda item: item.id)
+def test_another_action_of_the_same_kind_is_no_repeat(other: Item) -> None:
+    # Given the halt's story and another licence decision (other words and days, or another party)
+    story = new_story(analyse(HALT), now="2023-01-31T12:00:00+00:00")
+    assert set(analyse(other).classification.labels) & set(story.labels)
+    # Then it is not named as a repeat
+    assert not may_repeat(story, analyse(other))
+
+
+def test_ingestion_keeps_the_note_apart_and_its_alert_names_the_earlier_one() -> None:
+    # Given the halt ingested on its day and the note on its own, six days later
+    store = MemoryStore()
+    first = ingest([HALT], store, now=lambda: datetime(2023, 1, 31, 12, tzinfo=UTC)).story_of[HALT.id]
+    second = ingest([NOTE], store, now=lambda: datetime(2023, 2, 6, 12, tzinfo=UTC)).story_of[NOTE.id]
+    # Then two stories alert, the second naming the first
+    assert second != first
+    earlier, later = store.get_story(first)[0], store.get_story(second)[0]
+    assert earlier.labels and later.labels and not earlier.may_repeat
+    assert later.may_repeat == (EarlierAlert(first, HALT.title, "2023-01-31"),)
+    # And its alert says so in every protocol, while saying why it was sent anyway
+    alert = render(later)
+    assert "May repeat an earlier alert" in alert.email and HALT.title in alert.email and first in alert.email
+    assert "(repeat of 31 Jan alert?)" in alert.sms and len(alert.sms) <= SMS_MAX
+    assert json.loads(alert.message_structure()["sqs"])["may_repeat"][0]["story_id"] == first
+    # And the flag is stored and read back (DynamoDB's record and stream image)
+    assert story_from_record(story_to_record(later, rev=1)) == (later, 1)
+
+
+def test_only_a_new_alert_names_what_it_may_repeat() -> None:
+    # Given a story that names an earlier alert, at its second version (an update)
+    story = replace(
+        new_story(analyse(NOTE), now="2023-02-06T12:00:00+00:00"),
+        may_repeat=(EarlierAlert("s-1", HALT.title, "2023-01-31"),),
+    )
+    update = render(replace(story, version=2, changes=("now official",)))
+    # Then the update does not say it again: the first alert did
+    assert "May repeat" not in update.email and "repeat of" not in update.sms and not update.may_repeat
+    assert render(story).may_repeat
