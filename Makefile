@@ -126,6 +126,8 @@ eval: install  ## Classification and clustering on the training sets and the fro
 	@$(BIN)/exportwatch cluster-eval tests/fixtures/stories/dev_check2.jsonl
 	@echo "== stories, third check set (chooses mechanisms since its recall was 0.719)"
 	@$(BIN)/exportwatch cluster-eval tests/fixtures/stories/dev_check3.jsonl
+	@echo "== stories, fourth check set (unseen news; measured, never tuned on)"
+	@$(BIN)/exportwatch cluster-eval tests/fixtures/stories/dev_check4.jsonl
 	@echo "== stories, held-out (frozen; never tuned on)"
 	@$(BIN)/exportwatch cluster-eval tests/fixtures/heldout/stories.jsonl
 	@echo "== screening, pairs built from real Entity List names and aliases"

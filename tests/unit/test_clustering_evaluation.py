@@ -1,9 +1,9 @@
 """Clustering measured on real multi-source events, through the code ingestion runs, held as floors.
 
-Six sets: the stories fixture and its training extension (tests/fixtures/stories), two check sets of
-unseen news used to choose mechanisms (dev_check.jsonl, dev_check2.jsonl), a third never tuned on
-(dev_check3.jsonl), and a held-out
-set frozen before any clustering change (tests/fixtures/heldout/stories.jsonl) that no rule is tuned on.
+Seven sets: the stories fixture and its training extension (tests/fixtures/stories), three check sets of
+unseen news used to choose mechanisms (dev_check.jsonl, dev_check2.jsonl, dev_check3.jsonl), a fourth never
+tuned on (dev_check4.jsonl), and a held-out set frozen before any clustering change
+(tests/fixtures/heldout/stories.jsonl) that no rule is tuned on.
 Reproduce: ``exportwatch cluster-eval FILE`` (``make eval`` prints both).
 """
 
@@ -104,6 +104,9 @@ FLOORS = {
     # policy by another joins as an update that alerts: 1.000 / 0.752. A count told country by country summed, and
     # "11 additions" or "29 entries" read as counts: 1.000 / 0.758 (dev_check.jsonl 0.987 / 0.884).
     FIXTURES / "stories" / "dev_check3.jsonl": (1.0, 0.75),
+    # The fourth check set, built after the third was read, never tuned on: 1.000 / 0.722 as written, measured once
+    # with the counts told by country; 1.000 / 0.698 after 72 of its ledes were rewritten further from their pages.
+    FIXTURES / "stories" / "dev_check4.jsonl": (1.0, 0.69),
     # Measured with the gazetteer and the trained classifier merged in: 0.971 / 0.559 (never tuned on).
     # After retraining with news_wider.jsonl (no clustering change): 0.962 / 0.554, 8 wrong pairs instead of 6.
     # Issue 14's changes, made on the training sets only, measured here once: 0.977 / 0.587 (5 wrong pairs).

@@ -17,7 +17,7 @@ MEASURING = {
     "news check": sorted((FIXTURES / "news_check").glob("*.jsonl")),
     "second news check": sorted((FIXTURES / "news_check2").glob("*.jsonl")),
     "third news check": sorted((FIXTURES / "news_check3").glob("*.jsonl")),
-    "stories check": [FIXTURES / "stories" / name for name in ("dev_check3.jsonl",)],
+    "stories check": [FIXTURES / "stories" / name for name in ("dev_check3.jsonl", "dev_check4.jsonl")],
 }
 
 
@@ -26,8 +26,10 @@ def pages(paths: list[Path]) -> set[str]:
     for path in paths:
         for record in read_jsonl(path):
             url = str(record.get("url") or record["id"]).strip().lower()
-            url = re.sub(r"^https?://(www\.)?", "", url).split("#")[0].split("?")[0].rstrip("/.")
-            found.add(url)
+            url = re.sub(r"^https?://(www\.)?", "", url).split("#")[0]
+            # A query names the page where the path does not ("emsnow.com/?p=19259"); elsewhere it is tracking.
+            address, _, query = url.partition("?")
+            found.add(address.rstrip("/.") + (f"?{query}" if query and "/" not in address.rstrip("/") else ""))
     return found
 
 
