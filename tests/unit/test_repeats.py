@@ -18,10 +18,11 @@ import pytest
 from exportwatch.alerts.render import SMS_MAX, render
 from exportwatch.aws.store import story_from_record, story_to_record
 from exportwatch.models import EarlierAlert, Item
-from exportwatch.stories.cluster import analyse, belongs, may_repeat, new_story
-from exportwatch.stories.ingest import ingest
+from exportwatch.stories.cluster import REPEAT_TOPIC, analyse, belongs, may_repeat, new_story
+from exportwatch.stories.ingest import IngestPolicy, ingest
+from exportwatch.stories.words import similarity
 from exportwatch_cli.memory import MemoryStore
-from tests.helpers import news
+from tests.helpers import CORPUS, news, read_jsonl
 
 HALT = news(
     "halt",
@@ -111,3 +112,88 @@ def test_only_a_new_alert_names_what_it_may_repeat() -> None:
     # Then the update does not say it again: the first alert did
     assert "May repeat" not in update.email and "repeat of" not in update.sms and not update.may_repeat
     assert render(story).may_repeat
+
+
+def _document(number: str) -> Item:
+    """A real Federal Register document of the training corpus (its number, title and abstract)."""
+    for path in sorted(CORPUS.glob("*.jsonl")):
+        for record in read_jsonl(path):
+            if record["id"] == number:
+                return Item.from_json(record)
+    raise LookupError(number)
+
+
+@pytest.mark.parametrize(("first", "second"), [("2023-02130", "2023-03193"), ("2020-03144", "2020-05190")])
+def test_two_federal_register_documents_are_two_actions_however_alike(first: str, second: str) -> None:
+    # Given two rules weeks apart in the same standard words ("Additions to the Entity List"; two extensions of
+    # Huawei's temporary general licence)
+    story, later = new_story(analyse(_document(first)), now="2020-01-01T12:00:00+00:00"), analyse(_document(second))
+    assert similarity(later.signature, story.signature) >= REPEAT_TOPIC
+    # Then the later is no repeat: each document is an action of its own
+    assert not may_repeat(story, later)
+
+
+def test_another_count_of_the_same_partys_affiliates_is_no_repeat() -> None:
+    # Given a listing of 38 Huawei affiliates and, weeks later, 24 more in the same words
+    first = news(
+        "38",
+        "2020-08-17",
+        "Commerce adds 38 Huawei affiliates to the Entity List",
+        "The Commerce Department added 38 Huawei affiliates in 21 countries to the Entity List on Monday, "
+        "tightening restrictions on the Chinese telecoms company's access to US chips.",
+    )
+    second = news(
+        "24",
+        "2020-09-03",
+        "Commerce adds 24 more Huawei affiliates to the Entity List",
+        "The Commerce Department added 24 more Huawei affiliates to the Entity List, tightening restrictions on "
+        "the Chinese telecoms company's access to US chips.",
+    )
+    story = new_story(analyse(first), now="2020-08-17T12:00:00+00:00")
+    assert similarity(analyse(second).signature, story.signature) >= REPEAT_TOPIC
+    # Then the other count names another list, though the party is the same
+    assert not may_repeat(story, analyse(second))
+
+
+def test_a_story_recorded_by_a_backfill_never_alerted_so_nothing_repeats_it() -> None:
+    # Given the halt recorded quietly by a backfill, then the note ingested live
+    store = MemoryStore()
+    ingest([HALT], store, now=lambda: datetime(2023, 1, 31, 12, tzinfo=UTC), policy=IngestPolicy(quiet=True))
+    second = ingest([NOTE], store, now=lambda: datetime(2023, 2, 6, 12, tzinfo=UTC)).story_of[NOTE.id]
+    # Then the note's alert names no earlier alert: its subscribers never got one
+    assert not store.get_story(second)[0].may_repeat
+
+
+def test_a_silent_story_alerting_as_new_names_the_earlier_alert_it_may_repeat() -> None:
+    # Given the halt's story alerting, then the note's page as first posted, unlabelled (a silent story), and the
+    # same page updated into the note: the first labelled report of that silent story
+    store = MemoryStore()
+    first = ingest([HALT], store, now=lambda: datetime(2023, 1, 31, 12, tzinfo=UTC)).story_of[HALT.id]
+    quiet = replace(
+        NOTE,
+        title="Huawei suppliers slide on export worries",
+        text="Shares of Huawei suppliers fell on Monday as traders weighed reports about US export licences, with "
+        "analysts divided on the impact.",
+    )
+    silent = ingest([quiet], store, now=lambda: datetime(2023, 2, 6, 10, tzinfo=UTC)).story_of[NOTE.id]
+    assert not store.get_story(silent)[0].labels
+    ingest([NOTE], store, now=lambda: datetime(2023, 2, 6, 12, tzinfo=UTC))
+    story = store.get_story(silent)[0]
+    # Then the silent story alerts, as new, and names the halt
+    assert story.labels and story.changes == ("new",)
+    assert [e.story_id for e in story.may_repeat] == [first]
+
+
+def test_the_sms_note_never_crowds_out_the_headline() -> None:
+    # Given a likely repeat whose only link is a long news address
+    long_link = "https://news.example/" + "a-very-long-slug-" * 5
+    story = replace(
+        new_story(analyse(replace(NOTE, url=long_link)), now="2023-02-06T12:00:00+00:00"),
+        may_repeat=(EarlierAlert("s-1", HALT.title, "2023-01-31"),),
+    )
+    sms = render(story).sms
+    # Then the SMS keeps the headline and leaves the note to the e-mail
+    assert "repeat of" not in sms and len(sms) <= SMS_MAX
+    assert "May repeat an earlier alert" in render(story).email
+    # And with the Federal Register's short link there is room for both
+    assert "repeat of 31 Jan alert?" in render(replace(story, sources=())).sms

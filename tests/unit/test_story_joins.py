@@ -456,7 +456,13 @@ def test_a_count_told_country_by_country_is_summed_and_a_count_of_additions_is_r
     assert counts(by_country.text) == {3, 11}
     assert counts(among.text) == {5, 11}
     assert counts("BIS adds 29 entries to the Entity List") == {29}
-    # The parts of a list of places are no count: nothing follows "from China" but more places.
+    # Each part names its place too, the noun repeated or not; a number that is no part of the list adds nothing.
+    assert counts("three companies from Russia, six companies from China and two companies from the UAE") == {3, 6, 11}
     assert counts("12 entities from China, Iran, and Pakistan") == {12}
+    assert counts("12 entities in China, one of which is a university") == {12}
+    assert counts("22 companies from China, 12 of them chipmakers") == {22}
+    assert counts("12 entities in December, 2023 and 2024") == {12}
+    assert counts("seven entities from China and two years ago") == {7}
+    assert counts("twenty-one entities in China and three in Iran") == {21, 24}
     # Read as three against five, the two were two lists; read whole, they are one.
     assert belongs(new_story(analyse(among), now=NOW), analyse(by_country))

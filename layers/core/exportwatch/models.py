@@ -225,7 +225,7 @@ class StoryItem:
 
 @dataclass(frozen=True, slots=True)
 class EarlierAlert:
-    """An earlier story that a new one may repeat (``stories.cluster.may_repeat``), as its alert names it."""
+    """An earlier story that a new one may repeat, as its alert names it (``stories.cluster.earlier_alerts``)."""
 
     story_id: str
     title: str

@@ -347,9 +347,10 @@ def render(story: Story, *, kind: str | None = None) -> Alert:
     email = plain_text("\n".join(lines), max_chars=EMAIL_MAX)
     sms_head = f"{'UPDATE ' if kind == 'update' else ''}{severity.upper()}: {lead}{head}"
     tail = f" ({len(story.sources)} src)" if len(story.sources) > 1 else ""
-    if repeats:
-        tail += f" (repeat of {_short_date(repeats[0].published)} alert?)"
     link = sms_link(story)
+    note = f" (repeat of {_short_date(repeats[0].published)} alert?)" if repeats and repeats[0].published else ""
+    if note and SMS_MAX - len(link) - 1 - len(tail + note) >= SMS_HEADLINE_MIN:
+        tail += note  # never at the cost of the headline: a long news link leaves it out (the e-mail says it)
     sms = (
         _entries_sms(story, f"{severity.upper()}: Entity List", link)
         if story.entries and kind == "new"
@@ -380,7 +381,10 @@ def render(story: Story, *, kind: str | None = None) -> Alert:
 def _repeat_lines(repeats: Sequence[EarlierAlert]) -> list[str]:
     """The e-mail's note on earlier alerts this one may repeat: said plainly, with what tells them apart."""
     lines = ["May repeat an earlier alert (a later report of the same action, it seems):"]
-    lines += [f"- {one_line(e.title, max_chars=140)} ({_fmt_date(e.published)}, story {e.story_id})" for e in repeats]
+    lines += [
+        f"- {one_line(e.title, max_chars=140)} ({_fmt_date(e.published) or 'undated'}, story {e.story_id})"
+        for e in repeats
+    ]
     lines.append(
         "It is sent on its own in case it is a new action: compare its dates and parties with the earlier one."
     )

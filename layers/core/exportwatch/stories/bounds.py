@@ -67,6 +67,10 @@ def bound(story: Story, *, budget: int = RECORD_BUDGET) -> Story:
         keys=tuple(dict.fromkeys(hashed_key(k) for k in story.keys))[:MAX_KEYS],
         aliases={n[:MAX_NAME]: _names(forms)[:8] for n, forms in list(story.aliases.items())[:MAX_PARTIES]},
         changes=tuple(c[:MAX_TEXT] for c in story.changes[:20]),
+        may_repeat=tuple(
+            replace(e, story_id=e.story_id[:MAX_ID], title=e.title[:MAX_SOURCE_TITLE], published=e.published[:10])
+            for e in story.may_repeat[:2]
+        ),
     )
     while record_bytes(bounded) > budget and len(bounded.sources) > 1:
         sources = list(bounded.sources)

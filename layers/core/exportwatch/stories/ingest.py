@@ -401,6 +401,11 @@ class _Batch:
             base, rev = self.candidates[story.story_id]
             group = self.groups[story.story_id] = _Group(base, rev, base)
         group.join(analysis, self.stamp)
+        if not story.labels and not group.story.may_repeat:
+            # A silent story the first labelled report joins alerts as new: it may repeat an earlier alert too.
+            repeats = earlier_alerts([s for s in stories if s.story_id != story.story_id], analysis)
+            if repeats:
+                group.story = replace(group.story, may_repeat=repeats)
 
     def follow(self, analysis: Analysis) -> bool:
         """Record an unlabelled item as a silent source of the story it clearly reports, if any.

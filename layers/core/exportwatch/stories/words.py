@@ -69,17 +69,24 @@ _NUMBERS = {
     "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
     "eighty": 80, "ninety": 90, "hundred": 100,
 }  # fmt: skip
+_UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
+# A number in figures or words ("twenty-one"): its head, then the unit of a compound.
+_NUMBER = r"(\d{1,4}|" + "|".join(_NUMBERS) + r")(?:[- ](one|two|three|four|five|six|seven|eight|nine))?"
 _COUNT = re.compile(
-    r"\b(\d{1,4}|" + "|".join(_NUMBERS) + r")(?:[- ](one|two|three|four|five|six|seven|eight|nine))?\s+"
+    r"\b" + _NUMBER + r"\s+"
     r"(?:(?:[a-z]+(?:-[a-z]+)?)\s+){0,2}"
     r"(entit(?:y|ies)|compan(?:y|ies)|firms?|organi[sz]ations?|parties|persons|subsidiaries|affiliates|"
     r"institutes|individuals|addresses|enterprises|groups|additions|entries)\b"
 )
-_NUMBER = r"(\d{1,4}|" + "|".join(_NUMBERS) + r"|one|two)"
-# The parts of a count told country by country ("three companies from Russia, six from China and two from
-# the UAE"): each part after the first, read on from the first's end. Their sum is the list's count.
-_PART = re.compile(r"\s+(?:from|in)\s+(?:the\s+)?[a-z][a-z .-]{1,30}?(?:,\s*(?:and\s+)?|\s+and\s+)" + _NUMBER + r"\b")
-_UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
+# A place's part of a count told country by country ("three companies from Russia, six from China and two
+# from the UAE"), read on from the end of the part before it: the place, then the next part's number, which
+# must itself be followed by a place ("six from China", "six companies in China"). "12 entities in China, one
+# of which ..." and "seven from China and two years ago" have no such part.
+_PART = re.compile(
+    r"(?:\s+[a-z]+)?\s+(?:from|in)\s+(?:the\s+)?[a-z][a-z .-]{1,30}?(?:,\s*(?:and\s+)?|\s+and\s+)"
+    r"(\d{1,4}|one|two|" + "|".join(_NUMBERS) + r")(?:[- ](one|two|three|four|five|six|seven|eight|nine))?"
+    r"(?=(?:\s+[a-z]+)?\s+(?:from|in)\s)"
+)
 # Counts and days carry weights no word reaches (words stop at _MAX_WORD_WEIGHT), so a fingerprint
 # still tells them apart from words.
 COUNT_WEIGHT = 250  # "seven Chinese supercomputing entities" and "7 entities" name one list
@@ -96,33 +103,43 @@ _NOT_A_COUNT = re.compile(
 )
 
 
+def _value(head: str, unit: str | None) -> int | None:
+    """A number's value ("twenty", "one" -> 21); None for a year in figures (never so many parties at once)."""
+    if head.isdigit():
+        number = int(head)
+        return None if len(head) == 4 and 1900 <= number < 2100 else number
+    return (_NUMBERS.get(head) or _UNITS[head]) + (_UNITS[unit] if unit else 0)
+
+
 def counts(text: str) -> set[int]:
-    """The numbers of parties a text says were listed: "seven Chinese entities", "27 companies" -> {7, 27}."""
+    """The numbers of parties a text says were listed: "seven Chinese entities", "27 companies" -> {7, 27}.
+
+    A count told country by country is summed too ("three companies from Russia, six from China and two from
+    the UAE" -> {3, 11}): another report gives the whole list's number.
+    """
     found: set[int] = set()
     lowered = text.lower()
+    summed_to = 0  # where the last sum's parts end: a part is no count of its own to sum from
     for match in _COUNT.finditer(lowered):
         if _NOT_A_COUNT.search(lowered, max(0, match.start() - 20), match.start()):
             continue
-        head, unit = match.group(1), match.group(2)
-        number = int(head) if head.isdigit() else _NUMBERS[head] + (_UNITS[unit] if unit else 0)
-        if len(head) == 4 and 1900 <= number < 2100:
-            continue  # a year ("in 2024 state-owned companies"), never so many parties listed at once
+        number = _value(match.group(1), match.group(2))
+        if number is None:
+            continue  # a year ("in 2024 state-owned companies")
         if number >= 3:  # "two companies" is too common to tell events apart
             found.add(number)
-        total = number + _parts(lowered, match.end())
+        if match.start() < summed_to:
+            continue
+        end, total = match.end(), number
+        while part := _PART.match(lowered, end):
+            value = _value(part.group(1), part.group(2))
+            if value is None:
+                break
+            end, total = part.end(), total + value
         if total > number:
             found.add(total)
+            summed_to = end
     return found
-
-
-def _parts(lowered: str, end: int) -> int:
-    """The sum of the parts that follow a count told by country (see ``_PART``); 0 where none follows."""
-    total = 0
-    while part := _PART.match(lowered, end):
-        head = part.group(1)
-        total += int(head) if head.isdigit() else _NUMBERS.get(head) or _UNITS[head]
-        end = part.end()
-    return total
 
 
 AHEAD_DAYS = 92  # a day a report announces ("exports need licences from Sept. 15"): a quarter ahead at most
