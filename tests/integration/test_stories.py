@@ -141,9 +141,9 @@ RUSSIA_LISTINGS = (
     "https://news.example/russia-listings",
     "Fri, 25 Feb 2022 15:00:00 +0000",
     "U.S. imposes sweeping export restrictions on technology to Russia",
-    "The administration imposed broad export controls to keep semiconductors, computers, lasers and sensors from "
-    "Russia's defense, aerospace and maritime sectors after the invasion of Ukraine. Forty-nine Russian military "
-    "entities were added to the Entity List.",
+    "After the invasion of Ukraine, the administration imposed broad export controls cutting off Russia's defense, "
+    "aerospace and maritime sectors from semiconductors, computers, lasers and sensors. Forty-nine Russian military "
+    "entities were also added to the Entity List.",
 )
 
 

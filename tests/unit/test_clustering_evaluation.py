@@ -73,7 +73,10 @@ FLOORS = {
     # few more screws"): 0.987 / 0.876; a silent story's early reports follow once it alerts: 0.987 / 0.884. With the
     # classifier retrained on two more files of ledes, merged: 0.987 / 0.861 (the retraining alone: 0.986 / 0.834);
     # retrained on four more: 0.987 / 0.880.
-    FIXTURES / "stories" / "dev_check.jsonl": (0.98, 0.88),
+    # Its ledes rewritten further from their pages, the classifier retrained on rewritten training ledes: 0.963 / 0.811,
+    # 8 wrong pairs (a Google report now read as a licence extension joins Huawei's temporary licence; Nvidia's H200
+    # approval and its review days later).
+    FIXTURES / "stories" / "dev_check.jsonl": (0.96, 0.81),
     # A second check set, used to choose mechanisms, not items: main 1.000 / 0.283; with the wider rules only
     # where no action can be hidden: 1.000 / 0.746; unlabelled news naming a party gathers silently: 1.000 / 0.757;
     # 1.000 / 0.792 as merged. Chooses mechanisms since dev_check3 came: 1.000 / 0.786 with its changes; a
@@ -103,10 +106,13 @@ FLOORS = {
     # ("seven China-related entities") unread: 1.000 / 0.732; one licence action read as a decision by one outlet and a
     # policy by another joins as an update that alerts: 1.000 / 0.752. A count told country by country summed, and
     # "11 additions" or "29 entries" read as counts: 1.000 / 0.758 (dev_check.jsonl 0.987 / 0.884).
-    FIXTURES / "stories" / "dev_check3.jsonl": (1.0, 0.75),
+    # Its ledes rewritten further from their pages, the classifier retrained on rewritten training ledes: 1.000 / 0.726.
+    FIXTURES / "stories" / "dev_check3.jsonl": (1.0, 0.72),
     # The fourth check set, built after the third was read, never tuned on: 1.000 / 0.722 as written, measured once
     # with the counts told by country; 1.000 / 0.698 after 72 of its ledes were rewritten further from their pages.
-    FIXTURES / "stories" / "dev_check4.jsonl": (1.0, 0.69),
+    # With the classifier retrained on the rewritten training ledes (and 12 of its ledes with no stored page rewritten
+    # blind): 1.000 / 0.704.
+    FIXTURES / "stories" / "dev_check4.jsonl": (1.0, 0.70),
     # Measured with the gazetteer and the trained classifier merged in: 0.971 / 0.559 (never tuned on).
     # After retraining with news_wider.jsonl (no clustering change): 0.962 / 0.554, 8 wrong pairs instead of 6.
     # Issue 14's changes, made on the training sets only, measured here once: 0.977 / 0.587 (5 wrong pairs).
@@ -127,7 +133,9 @@ FLOORS = {
     # labelled write-up joining a story of news alone weeks on, on most of its words: 0.968, 9 wrong pairs (and
     # four join tests failed); not kept. Counts told by country summed, additions and entries counted (chosen on
     # dev_check3), measured once: 0.996 / 0.722, unchanged.
-    FIXTURES / "heldout" / "stories.jsonl": (0.99, 0.72),
+    # Every lede of the set rewritten further from its page (copyright), and the classifier retrained on the rewritten
+    # training ledes, measured once: 0.977 / 0.714, 6 wrong pairs. The goal (0.97) holds; the margin has shrunk.
+    FIXTURES / "heldout" / "stories.jsonl": (0.97, 0.71),
 }
 
 

@@ -169,9 +169,9 @@ def test_an_unlabelled_reaction_is_stored_with_its_story_and_sends_nothing() -> 
     reaction = Item(  # from the stories fixture
         id="https://example.org/senators-huawei-licenses",
         title="Senators to Trump: pump the brakes on Huawei licenses",
-        text="Fifteen senators led by Schumer and Cotton asked President Trump to halt the newly started Huawei "
-        "licensing until Congress receives criteria for judging national security risk. The letter followed "
-        "reports that about half of some 150 processed applications had been approved.",
+        text="Led by Schumer and Cotton, fifteen senators urged President Trump to pause the Huawei licensing that "
+        "had only just begun until Congress is given criteria for weighing national security risk. Their letter "
+        "came after reports that roughly half of around 150 applications processed so far had been approved.",
         published="2019-11-21",
     )
     # When

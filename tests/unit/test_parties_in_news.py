@@ -18,8 +18,8 @@ from exportwatch.models import Item
         ("Orders renewed against Russian airlines Aeroflot, Utair and Azur Air.", ["Utair", "Azur Air"]),
         ("It denied three Russian airlines, Nordwind, Pobeda and S7, their privileges.", ["Nordwind", "Pobeda", "S7"]),
         (
-            "The 36 firms added to the Entity List, among them Yangtze Memory Technologies and Shanghai Micro "
-            "Electronics Equipment, face license requirements.",
+            "The Entity List has added 36 firms that now face license requirements, among them Shanghai Micro "
+            "Electronics Equipment and Yangtze Memory Technologies.",
             ["Shanghai Micro Electronics Equipment"],
         ),
         ("It put 28 bureaus and companies, including Hikvision, iFlytek and Meiya Pico, on the list.", ["Meiya Pico"]),
@@ -47,7 +47,7 @@ def test_names_listed_in_a_lede_are_parties(text: str, expected: list[str]) -> N
 @pytest.mark.parametrize(
     "text",
     [
-        "It notes the likely harm to U.S. suppliers such as Qualcomm and Broadcom.",
+        "It points to the probable damage for American suppliers such as Qualcomm and Broadcom.",
         "Allies including the EU, Japan and the UK planned similar measures.",
         "The pause exempts Ukraine, Israel and Country Group A:1.",
         "US Blacklists Chinese AI Company Amid Rising Tech Tensions",
@@ -124,13 +124,13 @@ def test_word_finder_matches_as_the_word_boundary_pattern_does() -> None:
     ("text", "context", "party"),
     [
         (
-            "The firms were added to the Entity List, joining more than 260 Chinese businesses including Huawei.",
+            "The firms have been added to the Entity List, joining over 260 other Chinese businesses including Huawei.",
             "Huawei",
             None,
         ),
         ("Five more entities were listed, following Huawei's blacklisting in May.", "Huawei", None),
         ("The department listed five entities; AMD's joint-venture partner Higon is among them.", "AMD", "Higon"),
-        ("Listing them harms U.S. suppliers such as Qualcomm and Broadcom.", "Qualcomm", None),
+        ("Listing them harms American suppliers such as Qualcomm and Broadcom.", "Qualcomm", None),
         ("It sanctioned four firms buying parts, including European-made engines, for drones.", "European-made", None),
         ("Shares of US chipmakers that sell to Huawei, including Qualcomm and Micron, rose.", "Micron", None),
         ("It ends TSMC Nanjing's status, mirroring earlier US moves against Samsung and SK Hynix.", "Samsung", None),
@@ -141,14 +141,15 @@ def test_word_finder_matches_as_the_word_boundary_pattern_does() -> None:
             "Nordwind",
         ),
         (
-            "It ends TSMC's VEU status, mirroring steps against China plants of Samsung Electronics and SK Hynix.",
+            "It ends TSMC's VEU status, mirroring what was done earlier to the China fabs of SK Hynix and Samsung "
+            "Electronics.",
             "SK hynix",
             "TSMC",
         ),
         ("Trump let Nvidia sell H200 chips in China and said Intel and AMD would also be eligible.", "Intel", None),
         ("Nvidia may export H200 chips; Intel Corp. and AMD will be allowed to sell on similar terms.", "AMD", None),
         ("Nvidia may export H200 chips, and Commerce will apply a similar approach to AMD and Intel.", "Intel", None),
-        ("The terms, which Trump said will also apply to AMD and Intel, are being finalised.", "AMD", None),
+        ("The terms are still being finalised, and Trump said they will also apply to Intel and AMD.", "AMD", None),
         (
             "After Microsoft, Micron is the next company to receive US licences to work with Huawei.",
             "Microsoft",
@@ -156,8 +157,8 @@ def test_word_finder_matches_as_the_word_boundary_pattern_does() -> None:
         ),
         ("Two firms were listed for acquiring US chipmaking equipment for SMIC in Beijing.", "SMIC", None),
         (
-            "Nine entities were accused of fronting for the already blacklisted Advanced Engineering Research "
-            "Organization.",
+            "Nine entities were said to act as fronts for Pakistan's already blacklisted Advanced Engineering "
+            "Research Organization.",
             "Advanced Engineering Research Organization (AERO)",
             None,
         ),
@@ -211,8 +212,8 @@ def test_a_clause_recalling_the_past_names_a_removal_s_party_never_an_addition_s
         id="a",
         title="US adds Chinese entities tied to spy balloon programme to export blacklist",
         text=(
-            "The Commerce Department on Friday added six Chinese entities to its trade blacklist after the balloon "
-            "was shot down. The department cited their support for the PLA; YMTC had been listed in December."
+            "On Friday the Commerce Department added six Chinese entities to the trade blacklist, after the balloon "
+            "was shot down. The department pointed to their support for the PLA; YMTC had been listed in December."
         ),
         published="2023-02-11",
     )
@@ -220,8 +221,9 @@ def test_a_clause_recalling_the_past_names_a_removal_s_party_never_an_addition_s
         id="r",
         title="US takes Chinese police lab off the Entity List",
         text=(
-            "The Commerce Department took a Chinese police laboratory off its Entity List on Thursday as part of a "
-            "deal on fentanyl. The Institute of Forensic Science had been listed in 2020 over abuses in Xinjiang."
+            "The Commerce Department removed a Chinese police laboratory from its Entity List on Thursday under a "
+            "fentanyl deal with Beijing. The Institute of Forensic Science was first listed in 2020 for its part in "
+            "abuses in Xinjiang."
         ),
         published="2023-11-17",
     )
@@ -276,8 +278,8 @@ def test_names_still_waiting_beyond_the_statement_are_not_acted_on() -> None:
     # Given a statement naming the licensee, and a lede naming others that have applied or wait
     title = "Samsung Display gains licence from US to sell OLED panels to Huawei"
     text = (
-        f"{title}. LG Display, Samsung Electronics and SK Hynix have also applied for licences but have yet to secure "
-        "them. MediaTek and Qualcomm are still seeking approvals; Intel still sells some chips under license."
+        f"{title}. SK Hynix, LG Display and Samsung Electronics have applied for licences too but have not yet "
+        "received them. MediaTek and Qualcomm are still seeking approvals; Intel still sells some chips under license."
     )
     # When
     found = read_parties(text, within=len(title)).named
@@ -302,8 +304,8 @@ def test_names_still_waiting_beyond_the_statement_are_not_acted_on() -> None:
             {"Commercial Aircraft Corporation"},
         ),
         (
-            "Sony and OmniVision were licensed, following an earlier approval for Samsung Display, the Financial "
-            "Times and Nikkei Asia reported.",
+            "Sony and OmniVision were licensed after Samsung Display won an earlier approval, Nikkei Asia and the "
+            "Financial Times reported.",
             {"Financial Times"},
         ),
         ("The restrictions hit firms the Trump administration accuses of acting against US interests.", {"Trump"}),
@@ -334,8 +336,8 @@ def test_an_acronym_beside_its_spelled_out_name_is_that_party_once() -> None:
     # Given a headline's acronyms (one of them also a listed Iranian company's) and a lede that spells them out
     title = "US Adds Myanmar's Defense Ministry, Home Affairs Ministry, MEC and MEHL to Entity List"
     text = (
-        f"{title}. The US Commerce Department has added four Myanmar institutions to its Entity List: the Ministry of "
-        "Defense, the Ministry of Home Affairs, the Myanmar Economic Corporation and Myanmar Economic Holding Limited."
+        f"{title}. The US Commerce Department added four Myanmar institutions to the Entity List: Myanmar Economic "
+        "Holding Limited, the Myanmar Economic Corporation, the Ministry of Home Affairs and the Ministry of Defense."
     )
     # When
     found = read_parties(text).named
@@ -351,13 +353,13 @@ def test_an_acronym_beside_its_spelled_out_name_is_that_party_once() -> None:
     ("text", "expected"),
     [
         (
-            "The Commerce Department added BGI Tech Solutions (Hongkong), BGI Research and Forensic Genomics "
-            "International over surveillance risks.",
+            "Commerce added BGI Research, Forensic Genomics International and BGI Tech Solutions (Hongkong) over "
+            "surveillance risks.",
             ["BGI Tech Solutions (Hongkong)", "BGI Research", "Forensic Genomics International"],
         ),
         (
-            "Global Training Solutions, Smartech Future, Grace Air and Livingston Aerospace were listed over links "
-            "to a flying academy.",
+            "Grace Air, Livingston Aerospace, Global Training Solutions and Smartech Future were listed for their "
+            "ties to a flight-test academy.",
             ["Global Training Solutions", "Smartech Future", "Grace Air", "Livingston Aerospace"],
         ),
         (
@@ -365,21 +367,21 @@ def test_an_acronym_beside_its_spelled_out_name_is_that_party_once() -> None:
             ["PXW Semiconductor Manufactory Co"],
         ),
         (
-            "Among the Russian companies said to support the military are the Kazan Powder Plant, the Bryansk "
-            "Automobile Plant and the Burevestnik Research Institute.",
+            "Among the Russian firms accused of backing the armed forces are the Burevestnik Research Institute, the "
+            "Kazan Powder Plant and the Bryansk Automobile Plant.",
             ["Kazan Powder Plant", "Bryansk Automobile Plant", "Burevestnik Research Institute"],
         ),
         (
-            "The department added six Chinese companies, including Beijing Moreget Creative Technology Co and "
-            "Detail Technology, to the list.",
+            "The department also added six Chinese companies, including Detail Technology and Beijing Moreget "
+            "Creative Technology Co, to the list.",
             ["Beijing Moreget Creative Technology Co", "Detail Technology"],
         ),
         (
-            "Two foreign firms, Armenia's Medisar and Kyrgyzstan's Tro.Ya, have also come under the restrictions.",
+            "Two foreign firms, Kyrgyzstan's Tro.Ya and Armenia's Medisar, are also subject to the restrictions.",
             ["Medisar", "Tro.Ya"],
         ),
         (
-            "GMC Semiconductor Technology (Wuxi) Co. and Jicun Semiconductor Technology were placed on the Entity "
+            "Commerce added GMC Semiconductor Technology (Wuxi) Co. and Jicun Semiconductor Technology to the Entity "
             "List.",
             ["GMC Semiconductor Technology (Wuxi) Co", "Jicun Semiconductor Technology"],
         ),
@@ -443,8 +445,8 @@ def test_a_headline_lists_names_but_not_topics() -> None:
 def test_the_us_is_no_party_when_its_last_period_ends_a_list_item() -> None:
     # Given a lede whose list of those the reprieve covers ends in "the U.S." before "companies"
     text = (
-        "The Trump administration is extending by 90 days a reprieve for Huawei Technologies and the U.S. companies "
-        "working with it, the Commerce Department announced Monday."
+        "The Commerce Department said Monday the Trump administration is extending for 90 days the reprieve given to "
+        "Huawei Technologies and the U.S. companies that work with it."
     )
     # When
     found = read_parties(text).named

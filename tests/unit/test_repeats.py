@@ -28,20 +28,20 @@ HALT = news(
     "halt",
     "2023-01-31",
     "America stops granting export licenses to Huawei",
-    "The Biden administration will no longer grant US companies licences to export items to Huawei, Reuters "
-    "reported on Tuesday. Officials are reportedly drafting a formal policy of denial that would cover items below "
-    "5G such as 4G, Wi-Fi 6, artificial intelligence, high-performance computing and cloud items, and 4G chipset "
-    "licences once approved are now being denied.",
+    "US companies will no longer be granted licences to export items to Huawei by the Biden administration, Reuters "
+    "reported on Tuesday. Officials are said to be drafting a formal policy of denial covering items below 5G, "
+    "including 4G, Wi-Fi 6, cloud, artificial intelligence and high-performance computing items, while 4G chipset "
+    "licences approved in the past are now being denied.",
 )
 # Six days on, a law firm's note stating the day of the halt.
 NOTE = news(
     "note",
     "2023-02-06",
     "U.S. Tightens Export Controls by Blocking Export License Renewals for China's Huawei",
-    "The Biden administration, as of January 31, 2023, has blocked the renewal of export licences for US companies "
-    "selling essential components to Huawei, multiple sources within the administration have confirmed, though "
-    "Commerce has not released a formal decision. Huawei has been on the Entity List since 2019 and could only buy "
-    "less advanced US components, and the halt is likely to cut it off from processor chips and other technology.",
+    "As of January 31, 2023, the Biden administration is blocking renewals of export licences held by US companies "
+    "that sell essential components to Huawei, multiple administration sources confirm, though Commerce has yet to "
+    "publish a formal decision. Huawei, on the Entity List since 2019, could buy only less advanced US components; "
+    "the halt should leave it without processor chips and other technology.",
 )
 
 

@@ -26,15 +26,15 @@ DRAFT = news(
     "draft",
     "2022-10-14",
     "US FCC set to ban approvals of new Huawei and ZTE equipment",
-    "The US Federal Communications Commission is set to stop approving new Huawei and ZTE telecommunications "
-    "equipment on national security grounds, a draft order shows.",
+    "A draft order shows the US Federal Communications Commission plans to halt approvals of new Huawei and ZTE "
+    "telecommunications equipment on national security grounds.",
 )
 AXIOS = news(
     "axios",
     "2022-10-15",
     "FCC to ban all new Huawei and ZTE equipment on national security grounds",
-    "The Federal Communications Commission is expected to ban sales of all new Huawei and ZTE telecommunications "
-    "equipment in the US on national security grounds; products already approved are not affected.",
+    "The Federal Communications Commission is likely to ban the sale of any new Huawei and ZTE telecommunications "
+    "equipment in the US, citing national security grounds; equipment approved earlier is unaffected.",
 )
 
 
@@ -95,7 +95,7 @@ def test_reports_of_another_agencys_sanctions_gather_silently_and_follow_no_aler
         "listing",
         "2022-10-14",
         "Commerce adds six Chinese firms to the Entity List",
-        "The Commerce Department added six companies in China and Hong Kong to the Entity List for supplying "
+        "The Commerce Department added six firms in China and Hong Kong to the Entity List for supplying "
         "drone parts to Iran, requiring licences for exports of U.S. technology to them.",
     )
     listed = ingest([listing], store, now=clock).story_of["listing"]
@@ -105,15 +105,15 @@ def test_reports_of_another_agencys_sanctions_gather_silently_and_follow_no_aler
             "ofac-1",
             "2022-10-14",
             "US imposes sanctions on Chinese firms supporting Iran",
-            "The US Treasury Department has sanctioned six companies in China and Hong Kong, among them Dingtai "
-            "Industrial, for procuring drone components for Iran.",
+            "Six firms based in China and Hong Kong, Dingtai Industrial among them, have been sanctioned by the US "
+            "Treasury Department for buying drone components for Iran.",
         ),
         news(
             "ofac-2",
             "2022-10-15",
             "US sanctions six Hong Kong and China firms over Iran drone procurement",
-            "The United States sanctioned six companies in Hong Kong and China accused of supplying an Iranian "
-            "drone procurement network, among them Dingtai Industrial.",
+            "The United States has put sanctions on six Hong Kong and Chinese firms, Dingtai Industrial among them, "
+            "saying they supplied an Iranian network that procures drones.",
         ),
     ]
     report = ingest(treasury, store, now=clock)
@@ -197,15 +197,15 @@ def test_reports_of_a_revoked_authority_or_a_list_gather_silently_though_no_part
             "dod",
             "2022-10-14",
             "Pentagon adds companies to Chinese military list, US official says",
-            "The U.S. added more than a dozen Chinese companies to a Defense Department list of entities alleged "
-            "to work with Beijing's military, an official said on Wednesday.",
+            "More than a dozen Chinese companies have been added to a Defense Department list of firms alleged to be "
+            "working with Beijing's military, a U.S. official said Wednesday.",
         ),
         news(
             "dod2",
             "2022-10-15",
             "Pentagon updates list of Chinese military companies",
-            "The Defense Department has added more than a dozen Chinese companies to its list of entities said to "
-            "work with Beijing's military, an official said.",
+            "More than a dozen Chinese companies have been added by the Defense Department to its list of firms said "
+            "to be working with Beijing's military, according to an official.",
         ),
     ]
     # When they arrive
@@ -375,16 +375,16 @@ def test_a_silent_storys_early_reports_follow_once_it_alerts_so_reactions_count_
         "preview",
         "2022-10-03",
         "U.S. crafting new rules aimed at curbing China's advanced computing",
-        "The Biden administration is preparing rules to curb China's advanced computing and chip production, using "
-        "the foreign direct product rule to bar sales of advanced chips and chipmaking tools to Chinese buyers, as "
-        "soon as this week.",
+        "As soon as this week, the Biden administration could issue rules curbing China's advanced computing and chip "
+        "production, using the foreign direct product rule to stop sales of advanced chips and chipmaking tools to "
+        "Chinese buyers.",
     )
     rules = news(
         "rules",
         "2022-10-07",
         "Biden administration issues rules to curtail China's access to advanced chips",
         "The Commerce Department on Friday issued export controls restricting advanced computing chips, supercomputer "
-        "work and chipmaking tools for China, using the foreign direct product rule to bar sales to Chinese buyers "
+        "work and chipmaking tools for China, using the foreign direct product rule to block sales to Chinese buyers "
         "without a licence.",
     )
     story = silent_story(unlabelled(preview), now="2022-10-03T12:00:00+00:00")
@@ -396,7 +396,7 @@ def test_a_silent_storys_early_reports_follow_once_it_alerts_so_reactions_count_
         "2022-10-10",
         "US hardening tech war with China",
         "The administration has announced sweeping limits on exports of advanced computing chips and chipmaking tools "
-        "to China, the paper's editorial says, using the foreign direct product rule to bar sales to Chinese buyers.",
+        "to China, the paper's editorial says, using the foreign direct product rule to block sales to Chinese buyers.",
     )
     # Then the preview follows the story that now alerts, and the editorial follows it, within days of the rules
     assert [source.follows for source in story.sources] == [True, False]

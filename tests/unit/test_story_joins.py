@@ -34,9 +34,9 @@ def story_of(*items: Item) -> Story:
 ANNOUNCED = news(
     "announced",
     "2020-05-25",
-    "Commerce adds Chinese companies and institutions to the Entity List",
-    "On May 22, 2020, the Bureau of Industry and Security announced it will add 33 Chinese companies and "
-    "institutions to the Entity List, among them Qihoo 360, for supporting military end use.",
+    "Commerce adds Chinese firms and institutions to the Entity List",
+    "The Bureau of Industry and Security announced on May 22, 2020 that it would add 33 Chinese companies and "
+    "institutions, Qihoo 360 among them, to the Entity List over support for military end use.",
 )
 
 
@@ -56,8 +56,8 @@ def test_a_write_up_weeks_later_stating_the_day_follows_unlabelled_but_alone_nev
         "note",
         "2020-06-08",
         "U.S. Department of Commerce added 33 Chinese entities to Entity List",
-        "On May 22, 2020, BIS declared it would add 33 entities in China and Hong Kong to the Entity List, "
-        "including Qihoo 360; the restrictions took effect on June 5, 2020.",
+        "BIS declared on May 22, 2020 that 33 entities from China and Hong Kong, Qihoo 360 among them, would be added "
+        "to the Entity List; the listings took effect June 5, 2020.",
     )
     other_day = news("other", "2020-06-08", note.title, note.text.replace("May 22", "May 12"))
     # When the note is labelled as the story is, it would send no alert if it joined: it stays apart (it may
@@ -109,8 +109,8 @@ def test_outlets_leading_with_different_parties_of_one_rule_follow_when_each_nam
         "dji",
         "2020-12-18",
         "US blacklists DJI and dozens of other Chinese companies",
-        "Commerce added drone maker DJI, chipmaker SMIC and dozens of other Chinese companies to its Entity List, "
-        "restricting their access to U.S. technology without a license.",
+        "Commerce added DJI, the drone maker, and chipmaker SMIC to its Entity List along with dozens more Chinese "
+        "companies, so they now need a license to obtain U.S. technology.",
     )
     story = story_of(dji)
     # When another leads with SMIC and names DJI, or leads with SMIC and never names DJI
@@ -305,8 +305,8 @@ def test_a_report_not_speaking_of_exports_follows_the_story_of_its_party_when_it
         "halt",
         "2024-11-12",
         "TSMC to halt advanced AI chip shipments to Chinese customers, source says",
-        "Taiwan Semiconductor Manufacturing Co will halt shipments of advanced chips to Chinese customers that are "
-        "often used in artificial intelligence applications, a person familiar with the matter said.",
+        "Taiwan Semiconductor Manufacturing Co will stop shipping advanced chips used in artificial intelligence "
+        "applications to its Chinese customers, a person familiar with the matter said.",
     )
     letter = news(
         "letter",
@@ -440,18 +440,18 @@ def test_a_count_told_country_by_country_is_summed_and_a_count_of_additions_is_r
         "by-country",
         "2024-04-12",
         "The US imposed new sanctions on companies from Russia, China and the UAE",
-        "The US Commerce Department has imposed export restrictions on three companies from Russia, six from "
-        "China and two from the United Arab Emirates, publishing the list on April 11. Some were penalized for "
-        "buying components for Shahed drones used by Russia against Ukraine and by the Houthis against ships.",
+        "The Commerce Department imposed export restrictions on three companies in Russia, six in China and two in "
+        "the United Arab Emirates, in a list published on April 11. Some were punished for buying parts for the "
+        "Shahed drones that Russia uses against Ukraine and the Houthis use against ships.",
     )
     among = news(
         "among",
         "2024-04-10",
         "US restricts trade with companies tied to drones used by Russia, Houthis",
-        "The United States on Wednesday restricted trade with five companies it said help produce and procure "
-        "drones used by Russia in Ukraine and by Iran-backed Houthis against Red Sea shipping. The firms from "
-        "Russia and China were among 11 additions to the Commerce Department's Entity List, including Jiangxi "
-        "Xintuo Enterprise Company for Russian drones. Suppliers now need licences before shipping to them.",
+        "Washington restricted trade on Wednesday with five companies it accused of helping make and buy drones flown "
+        "by Russia in Ukraine and by the Iran-backed Houthis against shipping in the Red Sea. The Russian and Chinese "
+        "firms are among 11 additions the Commerce Department made to its Entity List, Jiangxi Xintuo Enterprise "
+        "Company among them for Russian drones. Suppliers must now obtain licences before shipping to them.",
     )
     assert counts(by_country.text) == {3, 11}
     assert counts(among.text) == {5, 11}

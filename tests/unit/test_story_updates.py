@@ -29,9 +29,9 @@ WITH_LISTINGS = news(
     "listings",
     "2022-02-25",
     "U.S. imposes sweeping export restrictions on technology to Russia",
-    "The administration imposed broad export controls to keep semiconductors, computers, lasers and sensors from "
-    "Russia's defense, aerospace and maritime sectors after the invasion of Ukraine. Forty-nine Russian military "
-    "entities were added to the Entity List.",
+    "After the invasion of Ukraine, the administration imposed broad export controls cutting off Russia's defense, "
+    "aerospace and maritime sectors from semiconductors, computers, lasers and sensors. Forty-nine Russian military "
+    "entities were also added to the Entity List.",
 )
 
 
@@ -74,8 +74,8 @@ def test_two_additions_on_different_parties_the_same_day_stay_apart_even_as_an_u
         "huawei",
         "2019-05-16",
         "US imposes export restrictions on technology to Huawei",
-        "The administration imposed broad export controls to keep semiconductors, computers, lasers and sensors "
-        "from the Chinese company's telecommunications business. Huawei and its affiliates were added to the "
+        "The administration imposed broad export controls cutting off the Chinese company's telecommunications "
+        "business from semiconductors, computers, lasers and sensors. Huawei and its affiliates were added to the "
         "Entity List.",
     )
     story = new_story(analyse(zte), now=NOW)
@@ -94,8 +94,9 @@ def test_the_same_words_on_another_country_stay_apart_as_an_update() -> None:
         "china",
         "2022-02-26",
         "U.S. imposes export restrictions on technology to China",
-        "The administration imposed broad export controls to keep semiconductors, computers, lasers and sensors "
-        "from China's military and aerospace sectors. Twelve Chinese military entities were added to the Entity List.",
+        "The administration imposed broad export controls cutting off China's military and aerospace sectors "
+        "from semiconductors, computers, lasers and sensors. Twelve Chinese military entities were added to the "
+        "Entity List.",
     )
     other = analyse(china)
     # When / Then: it brings a label and shares one, but names another country: another action
@@ -158,8 +159,8 @@ def test_a_report_naming_no_party_that_speaks_of_exports_after_its_first_sentenc
                 "curbs",
                 "2023-10-17",
                 "US tightens curbs on AI chip exports to China",
-                "The United States on Tuesday tightened curbs on exports of advanced AI chips and chipmaking tools to "
-                "China, closing loopholes left by last year's rules, and Nvidia shares fell.",
+                "Washington on Tuesday tightened its curbs on exports to China of advanced AI chips and chipmaking "
+                "tools, plugging gaps left by last year's rules, and Nvidia shares fell.",
             )
         ),
         now=NOW,
@@ -168,9 +169,9 @@ def test_a_report_naming_no_party_that_speaks_of_exports_after_its_first_sentenc
         "screws",
         "2023-10-18",
         "Biden turns a few more screws on China's chip industry",
-        "For the second year running, Washington has opened the autumn with a salvo against China's technology "
-        "sector. The administration on Tuesday announced further curbs on exports of advanced AI chips and "
-        "chipmaking tools to China, closing loopholes left by last year's rules.",
+        "Washington has greeted the autumn with a broadside against China's technology sector for a second year in a "
+        "row. On Tuesday the administration unveiled further curbs on exports to China of advanced AI chips and "
+        "chipmaking tools, plugging gaps left by last year's rules.",
     )
     letter = replace(screws, id="letter", title="Lawmakers write to Nvidia over chips for China")
     # When unlabelled: one naming no party, one naming Nvidia

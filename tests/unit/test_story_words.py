@@ -36,7 +36,7 @@ def test_counts_tolerate_rounding_but_not_another_list() -> None:
 
 def test_days_stated_in_the_text_are_read_against_the_publication_date() -> None:
     # Given a law-firm write-up two days after the action
-    text = "On December 2, 2024, BIS issued a final rule adding 140 entities."
+    text = "BIS issued a final rule on December 2, 2024 that adds 140 entities."
     # Then the action's day is read; a far older date is not an event day of this report
     assert stated_days(text, "2024-12-04") == {"2024-12-02"}
     assert stated_days("The list was created on May 16, 2019.", "2024-12-04") == set()
@@ -49,8 +49,8 @@ def test_plural_and_singular_fold_together() -> None:
 def test_paraphrases_of_one_event_share_more_than_two_events_of_one_week() -> None:
     # Given two reports of the NSO listing (3 Nov 2021) and one of the quantum listings (24 Nov 2021)
     nso_a = fingerprint(
-        "US Blacklists Israeli Hacking Groups. The Commerce Department added Israel's NSO Group and Candiru "
-        "to its trade blacklist over spyware used against journalists.",
+        "US Blacklists Israeli Hacking Groups. Israel's NSO Group and Candiru were added to the Commerce Department's "
+        "trade blacklist over spyware turned against journalists.",
         "2021-11-03",
     )
     nso_b = fingerprint(
@@ -88,7 +88,7 @@ def test_a_bare_title_shares_nothing_worth_counting() -> None:
 
 def test_rough_numbers_and_references_are_not_counts() -> None:
     # "more than 100" of the 140 listed in December 2024 would otherwise read as another list
-    assert counts("BIS also put more than 100 entities, most in China, on the Entity List") == set()
+    assert counts("BIS also added more than 100 entities to the Entity List, most of them Chinese") == set()
     assert counts("new foreign direct product rules and Footnote 5 Entity List designations") == set()
     assert counts("BIS added 140 entities") == {140}
 
