@@ -393,8 +393,8 @@ def may_repeat(story: Story, analysis: Analysis) -> bool:
     tried). Its alert goes out and names the earlier one instead, where the earlier one alerted, within
     ``LATE_DAYS``, on the same kind of action, naming no other party, count or document, and the report either
     shares much of its specifics (``REPEAT_TOPIC``) or states its day with its party or some of its specifics.
-    Chosen on the tuned stories sets: 8 of their 18 extra alerts named the earlier one, none another event's (5 of
-    17 since their ledes were rewritten further from their pages).
+    Chosen on the tuned stories sets: 8 of their 18 extra alerts named the earlier one, none another event's (6 of
+    21 since their ledes were rewritten further from their pages).
     """
     item, classification = analysis.item, analysis.classification
     apart = _apart(story, item)
