@@ -71,7 +71,8 @@ _NUMBERS = {
 }  # fmt: skip
 _UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
 # A number in figures or words ("twenty-one"): its head, then the unit of a compound.
-_NUMBER = r"(\d{1,4}|" + "|".join(_NUMBERS) + r")(?:[- ](one|two|three|four|five|six|seven|eight|nine))?"
+_COMPOUND = r"(?:[- ](" + "|".join(_UNITS) + r"))?"
+_NUMBER = r"(\d{1,4}|" + "|".join(_NUMBERS) + r")" + _COMPOUND
 _COUNT = re.compile(
     r"\b" + _NUMBER + r"\s+"
     r"(?:(?:[a-z]+(?:-[a-z]+)?)\s+){0,2}"
@@ -84,8 +85,7 @@ _COUNT = re.compile(
 # of which ..." and "seven from China and two years ago" have no such part.
 _PART = re.compile(
     r"(?:\s+[a-z]+)?\s+(?:from|in)\s+(?:the\s+)?[a-z][a-z .-]{1,30}?(?:,\s*(?:and\s+)?|\s+and\s+)"
-    r"(\d{1,4}|one|two|" + "|".join(_NUMBERS) + r")(?:[- ](one|two|three|four|five|six|seven|eight|nine))?"
-    r"(?=(?:\s+[a-z]+)?\s+(?:from|in)\s)"
+    r"(\d{1,4}|one|two|" + "|".join(_NUMBERS) + r")" + _COMPOUND + r"(?=(?:\s+[a-z]+)?\s+(?:from|in)\s)"
 )
 # Counts and days carry weights no word reaches (words stop at _MAX_WORD_WEIGHT), so a fingerprint
 # still tells them apart from words.
